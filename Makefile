@@ -1,0 +1,164 @@
+# Socket Labs - the one Makefile.  `make help` explains the targets.
+#
+# Reading order: the variables you may set, where things are built, the
+# compile and link rules (one template serves every lab, so adding a lab is
+# adding its directories), then the targets a person types.
+
+# ---- variables you may set --------------------------------------------------
+
+LABS     ?= labs    # the tree to build and grade: labs, solutions, or any path
+LAB      ?=         # one lab by number (LAB=02); empty: every lab
+T        ?=         # one test by name (with LAB=)
+RESULTS  ?=         # write Gradescope results.json to this path
+SANITIZE ?=         # 1: build with AddressSanitizer + UndefinedBehaviorSanitizer
+WERROR   ?=         # 1: warnings are errors (CI sets it)
+V        ?=         # 1: show full commands
+DEST     ?=         # make handout: where to write the student distribution
+SUBMISSIONS ?=      # make grade-class: one student tree per subdirectory
+FORMAT   ?= ascii   # make trace: ascii or mermaid
+
+LABS := $(strip $(LABS))
+LAB := $(strip $(LAB))
+T := $(strip $(T))
+
+CC      ?= cc
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -g -O2 \
+           $(if $(filter 1,$(WERROR)),-Werror) $(if $(filter 1,$(SANITIZE)),$(SANFLAGS))
+LDFLAGS := $(if $(filter 1,$(SANITIZE)),$(SANFLAGS))
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+
+Q := $(if $(filter 1,$(V)),,@)
+say = $(if $(filter 1,$(V)),,@printf '  %-6s %s\n' $(1) $(2);)
+
+# ---- where things are built -------------------------------------------------
+# Everything goes under build/, never next to the sources.  labs/ and
+# solutions/ build into build/labs and build/solutions; any other tree into
+# build/<its name>-<hash of its absolute path>, so two students' trees never
+# share a directory.  SANITIZE=1 builds get a "-san" directory of their own.
+
+TREE := $(abspath $(LABS))
+SAN  := $(if $(filter 1,$(SANITIZE)),-san)
+TREE_NAME := $(if $(filter $(CURDIR)/labs $(CURDIR)/solutions,$(TREE)),$(notdir $(TREE)),$(notdir $(TREE))-$(shell printf '%s' '$(TREE)' | cksum | cut -c1-8))
+B  := build/$(TREE_NAME)$(SAN)
+CB := build/common$(SAN)
+
+# The labs are the suites in tests/: NN-name.c grades the tree's NN-name/.
+ALL_LABS := $(patsubst tests/%.c,%,$(wildcard tests/[0-9][0-9]-*.c))
+SEL_LABS := $(if $(LAB),$(filter $(LAB)-% $(LAB),$(ALL_LABS)),$(ALL_LABS))
+
+# ---- compile and link -------------------------------------------------------
+
+COMMON_SRC := $(filter-out common/test_%.c,$(wildcard common/*.c))
+COMMON_LIB := $(CB)/libcommon.a
+SUITES      := $(wildcard tests/[0-9][0-9]-*.c)
+PRELOAD_SRC := $(wildcard tests/preload-*.c)
+HARNESS_OBJ := $(patsubst tests/%.c,$(CB)/tests/%.o,$(filter-out $(SUITES) $(PRELOAD_SRC),$(wildcard tests/*.c)))
+PRELOADS    := $(patsubst tests/%.c,$(CB)/tests/%.so,$(PRELOAD_SRC))
+
+$(CB)/%.o: common/%.c $(wildcard common/*.h)
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) -Icommon -c $< -o $@
+
+# common/'s own unit tests (make check runs them).
+$(CB)/test_common: $(CB)/test_common.o $(COMMON_LIB)
+	$(call say,LD,$@)
+	$Q $(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+
+$(CB)/test_common.o: common/test_common.c $(wildcard common/*.h)
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) $(CHECK_CFLAGS) -Icommon -c $< -o $@
+
+$(COMMON_LIB): $(patsubst common/%.c,$(CB)/%.o,$(COMMON_SRC))
+	$(call say,AR,$@)
+	$Q rm -f $@ && ar rcs $@ $^
+
+$(CB)/tests/%.o: tests/%.c $(wildcard tests/*.h common/*.h)
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) $(CHECK_CFLAGS) -Icommon -Itests -c $< -o $@
+
+# A lab's sources: every .c file in its directory.  server.c and client.c
+# hold the two mains; everything else is the lab's functions, linked into
+# both programs and into the lab's grader (the white-box tests call them).
+lab_srcs = $(wildcard $(TREE)/$(1)/*.c)
+lab_objs = $(patsubst $(TREE)/$(1)/%.c,$(B)/$(1)/%.o,$(filter-out %/server.c %/client.c,$(call lab_srcs,$(1))))
+
+$(B)/%.o: $(TREE)/%.c $(wildcard $(TREE)/*/*.h common/*.h)
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) -Icommon -I$(dir $<) -c $< -o $@
+
+# The grader's own object for a lab includes that lab's header from TREE.
+$(B)/tests/%.o: tests/%.c $(wildcard tests/*.h common/*.h $(TREE)/*/*.h)
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) $(CHECK_CFLAGS) -Icommon -Itests -I$(TREE)/$* -c $< -o $@
+
+define LAB_RULES
+$(B)/$(1)/server: $(B)/$(1)/server.o $(call lab_objs,$(1)) $(COMMON_LIB)
+$(B)/$(1)/client: $(B)/$(1)/client.o $(call lab_objs,$(1)) $(COMMON_LIB)
+$(B)/$(1)/grade: $(B)/tests/$(1).o $(call lab_objs,$(1)) $(HARNESS_OBJ) $(COMMON_LIB)
+	$$(call say,LD,$$@)
+	$$Q $(CC) $(LDFLAGS) -o $$@ $$^ $$(CHECK_LIBS)
+endef
+$(foreach lab,$(ALL_LABS),$(eval $(call LAB_RULES,$(lab))))
+
+$(B)/%/server $(B)/%/client:
+	$(call say,LD,$@)
+	$Q $(CC) $(LDFLAGS) -o $@ $^
+
+# Libraries the grader preloads into programs under test (the short-write
+# shim, ...): tests/preload-NAME.c becomes preload-NAME.so.  Never built
+# with the sanitizers, which cannot run under LD_PRELOAD.
+$(CB)/tests/preload-%.so: tests/preload-%.c
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -fPIC -shared -o $@ $< -ldl
+
+PROGRAMS = $(foreach lab,$(SEL_LABS),$(B)/$(lab)/server $(B)/$(lab)/client)
+GRADERS  = $(foreach lab,$(SEL_LABS),$(B)/$(lab)/grade)
+
+# ---- targets ----------------------------------------------------------------
+
+.DEFAULT_GOAL := all
+.PHONY: all help test list check doctor demo handout clean need-check
+
+all: $(PROGRAMS)
+
+# Grade the tree: every lab is built on its own (a lab that does not
+# compile scores 0 and the others are still graded), then graded.
+test: need-check
+	@LABS='$(TREE)' B='$(B)' MAKE='$(MAKE)' PRELOAD_DIR='$(CB)/tests' T='$(T)' \
+	  RESULTS='$(RESULTS)' SAN='$(SAN)' sh tests/grade-all.sh $(SEL_LABS)
+
+list: need-check
+	@LABS='$(TREE)' B='$(B)' MAKE='$(MAKE)' PRELOAD_DIR='$(CB)/tests' \
+	  sh tests/grade-all.sh --list $(SEL_LABS)
+
+# Internal: build one lab's programs and grader (grade-all.sh calls it).
+build-lab: $(PROGRAMS) $(GRADERS) $(PRELOADS)
+
+# The project's self-test: CI's and the README's test command.
+check: need-check
+	@sh tests/self-test.sh
+
+need-check:
+	@sh tools/need-check.sh
+
+doctor:
+	@sh tools/doctor.sh
+
+demo: $(PROGRAMS)
+	@B='$(B)' sh tools/demo.sh $(SEL_LABS)
+
+# labs/ is generated from solutions/: regenerate after editing a solution.
+starter:
+	@sh tools/mkstarter.sh solutions labs
+
+handout:
+	@test -n '$(DEST)' || { echo 'usage: make handout DEST=dir' >&2; exit 2; }
+	@sh tools/handout.sh '$(DEST)'
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '/^## help/,/^## end/p' tools/help.txt 2>/dev/null || cat tools/help.txt

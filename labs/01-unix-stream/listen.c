@@ -1,0 +1,99 @@
+/*
+ * listen.c - lab 01, the server's side of the stream life cycle:
+ * socket() -> bind() -> listen() -> accept().
+ *
+ * Man pages: socket(2), bind(2), listen(2), accept(2), unix(7).
+ */
+#include "unix_stream.h"
+
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* Is a server listening on PATH?  Tries a non-blocking connect: a live
+ * server accepts it (or its backlog is full: EAGAIN, still live); a stale
+ * socket file, whose server died without removing it, refuses it
+ * (ECONNREFUSED).  The live server sees this probe as a client that sends
+ * nothing. */
+static bool socket_is_live(const struct sockaddr_un *addr, socklen_t len)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	bool live;
+
+	if (fd < 0)
+		return true;    /* cannot tell: never remove what may be live */
+	live = connect(fd, (const struct sockaddr *)addr, len) == 0
+	       || errno == EAGAIN;
+	close(fd);
+	return live;
+}
+
+/* bind() failed with EADDRINUSE: something exists at PATH.  Remove it only
+ * if it is a socket file nobody listens on.  Returns 0 when removed. */
+static int remove_stale_socket(const char *path,
+                               const struct sockaddr_un *addr, socklen_t len)
+{
+	struct stat st;
+
+	/* lstat(), not stat(): a symlink is not ours to follow or delete. */
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;  /* gone already: retry bind */
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = ENOTSOCK;   /* a regular file, directory, symlink... */
+		return -1;
+	}
+	if (socket_is_live(addr, len)) {
+		errno = EADDRINUSE;
+		return -1;
+	}
+	return unlink(path);
+}
+
+int unix_listen(const char *path, bool *replaced_stale)
+{
+	struct sockaddr_un addr;
+	socklen_t len;
+
+	*replaced_stale = false;
+	if (unix_addr(path, &addr, &len) < 0)
+		return -1;
+	/* TODO 1: create the socket with socket(2): the domain is
+	 * AF_UNIX, the type SOCK_STREAM (see unix(7)).
+	 * TODO 2: bind(2) it to ADDR (filled in above, LEN bytes
+	 * long).  If bind fails with EADDRINUSE, call
+	 * remove_stale_socket() and, when it returns 0, set
+	 * *replaced_stale and bind once more.
+	 * TODO 3: make it a passive socket with listen(2).
+	 * Return the listening fd; on failure close it and return -1
+	 * with errno as the failing call left it.
+	 * Tests: listener_is_unix_stream, bound_to_full_path,
+	 * stale_socket_is_replaced, live_socket_is_refused,
+	 * regular_file_is_left_alone. */
+	(void)remove_stale_socket;
+	errno = ENOSYS;
+	return -1;
+}
+
+int accept_client(int listen_fd)
+{
+	/* Wait with the stop signals open (common.h): Ctrl-C while idle
+	 * ends the server at once instead of at the next client. */
+	int ready = wait_fd(listen_fd, POLLIN, -1);
+
+	if (ready < 0)
+		return -1;
+	/* TODO 4: accept(2) the next connection on LISTEN_FD and
+	 * return the new, connected fd.  The listening socket stays
+	 * open for the next client.  The client's address is not
+	 * needed: pass NULL, NULL.
+	 * Tests: one_byte_is_received, clients_served_in_a_row. */
+	errno = ENOSYS;
+	return -1;
+}

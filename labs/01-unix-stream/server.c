@@ -1,0 +1,137 @@
+/*
+ * server.c - lab 01: a file drop over a UNIX-domain stream socket.
+ *
+ * Usage: server [-n COUNT] SOCKET_PATH
+ *
+ * Listens on SOCKET_PATH and serves clients one after another: copies
+ * everything a client sends to stdout, then answers "OK <bytes>\n".
+ * Stops after COUNT clients, or on Ctrl-C / SIGTERM, removing its socket
+ * file.  Try it, in two terminals:
+ *
+ *     ./server /tmp/drop.sock > received
+ *     ./client /tmp/drop.sock < some-file      # prints nothing, exits 0
+ */
+#include "unix_stream.h"
+
+#include "common.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define USAGE "[-n COUNT] SOCKET_PATH"
+
+/* Remove the socket file at exit, but only if it is still the one we
+ * created: another server may have replaced it since. */
+static void remove_own_socket(const char *path, const struct stat *ours)
+{
+	struct stat now;
+
+	if (lstat(path, &now) == 0 && now.st_dev == ours->st_dev
+	    && now.st_ino == ours->st_ino)
+		unlink(path);
+}
+
+/* Serve one client on SOCK: its bytes to stdout, then the receipt.
+ * Returns false when the server must stop. */
+static bool serve_client(int sock, unsigned long number)
+{
+	uint64_t bytes;
+
+	switch (receive_file(sock, STDOUT_FILENO, &bytes)) {
+	case DROP_DONE:
+		if (send_receipt(sock, bytes) < 0)
+			log_line("client %lu: no receipt sent: %s", number,
+			         strerror(errno));
+		log_line("client %lu: %llu bytes", number,
+		         (unsigned long long)bytes);
+		return true;
+	case DROP_CLIENT_LOST:
+		log_line("client %lu: connection lost after %llu bytes: %s",
+		         number, (unsigned long long)bytes, strerror(errno));
+		return true;
+	case DROP_STOPPED:
+		log_line("client %lu: stopped after %llu bytes, no receipt",
+		         number, (unsigned long long)bytes);
+		return false;
+	case DROP_OUTPUT_FAILED:
+	default:
+		/* Not the client's fault: the server cannot deliver. */
+		die("writing stdout");
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	unsigned long max_clients = 0, served = 0;  /* 0: no limit */
+	bool replaced;
+	struct stat ours;
+	const char *path;
+	int opt, listen_fd;
+
+	set_progname(argv[0]);
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		if (opt != 'n')
+			die_usage(USAGE, "unknown option");
+		if (parse_number(optarg, 1, ULONG_MAX, &max_clients) < 0)
+			die_usage(USAGE, "-n: not a count of clients: '%s'", optarg);
+	}
+	if (argc - optind != 1)
+		die_usage(USAGE, argc - optind < 1 ? "missing SOCKET_PATH"
+		                                   : "too many operands");
+	path = argv[optind];
+	if (strlen(path) > UNIX_PATH_MAX_LEN)
+		die_usage(USAGE, "SOCKET_PATH longer than %zu bytes",
+		          UNIX_PATH_MAX_LEN);
+
+	/* A client that closes before reading its receipt makes our write
+	 * fail.  By default that raises SIGPIPE, which would kill the server;
+	 * ignored, the write returns EPIPE and we log it instead. */
+	signal(SIGPIPE, SIG_IGN);
+	stop_signals_init();
+
+	listen_fd = unix_listen(path, &replaced);
+	if (listen_fd < 0) {
+		if (errno == ENOTSOCK)
+			die_msg("%s exists and is not a socket: not removing it",
+			        path);
+		if (errno == EADDRINUSE)
+			die("bind unix:%s: another server is listening there",
+			    path);
+		die("listen on unix:%s", path);
+	}
+	if (lstat(path, &ours) < 0)
+		die("%s", path);
+	log_line("listening on unix:%s", path);
+	if (replaced)
+		log_line("replaced stale socket unix:%s", path);
+
+	while (max_clients == 0 || served < max_clients) {
+		int sock = accept_client(listen_fd);
+		bool more;
+
+		if (sock < 0) {
+			if (stop_requested())
+				break;
+			if (errno == ECONNABORTED || errno == EINTR)
+				continue;   /* the client gave up: not our failure */
+			/* EMFILE (too many open files) and the like: a leak or
+			 * a tight limit.  Say so and carry on with the next. */
+			log_line("accept: %s", strerror(errno));
+			continue;
+		}
+		more = serve_client(sock, ++served);
+		close(sock);    /* one fd per client: not closing it leaks */
+		if (!more)
+			break;
+	}
+
+	close(listen_fd);
+	remove_own_socket(path, &ours);
+	return 0;
+}

@@ -1,0 +1,727 @@
+/*
+ * 01-unix-stream.c - the grader of lab 01, the file drop over a UNIX
+ * stream socket (SPEC §4).  The test plays the other side with its own
+ * sockets: a broken client never fails a server test, and vice versa.
+ */
+#define _GNU_SOURCE     /* memmem */
+#include "harness.h"
+#include "unix_stream.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* 107 on Linux: sun_path's size less the terminating NUL. */
+#define LONGEST_PATH (sizeof ((struct sockaddr_un *)0)->sun_path - 1)
+
+/* ---- the test's side ------------------------------------------------------ */
+
+static void make_addr(const char *path, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path, sizeof a->sun_path, "%s", path);
+}
+
+/* Connect to the server under test as a client. */
+static int connect_to(struct proc *srv, const char *path)
+{
+	struct sockaddr_un a;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	make_addr(path, &a);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0)
+		fail(srv, "expected the server to accept connections at %s; "
+		     "connect() said: %s", path, strerror(errno));
+	return fd;
+}
+
+/* A listening socket of the test's own, for testing the client. */
+static int listen_at(const char *path)
+{
+	struct sockaddr_un a;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	make_addr(path, &a);
+	unlink(path);   /* the test's own file, from a previous round */
+	ck_assert_msg(bind(fd, (struct sockaddr *)&a, sizeof a) == 0
+	              && listen(fd, 8) == 0, "test: cannot listen at %s: %s",
+	              path, strerror(errno));
+	return fd;
+}
+
+/* Accept the client under test, within the deadline. */
+static int accept_from(struct proc *cli, int lfd)
+{
+	int ready = wait_io_or_exit(cli, lfd, false, ms(2000));
+
+	if (ready < 0)
+		fail(cli, "expected the client to connect to the test's server; "
+		     "it %s without connecting", describe_status(cli->status));
+	if (ready == 0)
+		fail(cli, "expected the client to connect to the test's server; "
+		     "no connection within %d ms", ms(2000));
+	return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+}
+
+/* Act as a client: send LEN bytes of DATA in pieces of at most CHUNK
+ * bytes (with a short gap every GAP_EVERY pieces, so the server sees
+ * them arrive separately), half-close, and return everything the server
+ * sends back until it closes. */
+static char *drop(struct proc *srv, const char *path, const void *data,
+                  size_t len, size_t chunk, int gap_every, size_t *rlen)
+{
+	int fd = connect_to(srv, path);
+	const char *p = data;
+	bool eof;
+	char *reply;
+	size_t pieces = 0;
+
+	step("connected to unix:%s; sending %zu bytes in pieces of up to %zu",
+	     path, len, chunk);
+	for (size_t off = 0; off < len; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+
+		if (write_fully(fd, p + off, n, ms(3000)) < 0)
+			fail(srv, "expected the server to read what its client "
+			     "sends; it stopped reading after %zu of %zu bytes",
+			     off, len);
+		if (gap_every > 0 && ++pieces % (size_t)gap_every == 0)
+			poll(NULL, 0, 2);   /* let the piece travel alone */
+	}
+	shutdown(fd, SHUT_WR);
+	step("half-closed the connection (shutdown SHUT_WR); waiting for the receipt");
+	reply = read_until_eof(fd, rlen, &eof, ms(3000));
+	close(fd);
+	return reply;
+}
+
+/* The reply must be exactly "OK <len>\n". */
+static void expect_receipt(struct proc *srv, const char *reply, size_t rlen,
+                           size_t len)
+{
+	char want[40];
+	char *got = quote(reply, rlen, 60);
+
+	snprintf(want, sizeof want, "OK %zu\n", len);
+	if (rlen != strlen(want) || memcmp(reply, want, rlen) != 0)
+		fail(srv, "expected the receipt \"OK %zu\\n\" after sending %zu "
+		     "bytes and half-closing; got %s", len, len,
+		     rlen ? got : "nothing (the server closed or never answered)");
+	free(got);
+}
+
+/* The server's stdout must hold exactly DATA. */
+static void expect_output(struct proc *srv, const void *data, size_t len)
+{
+	size_t got_len;
+	char *got = proc_stdout(srv, &got_len);
+
+	if (got_len != len || memcmp(got, data, len) != 0) {
+		size_t i = 0;
+
+		while (i < got_len && i < len && got[i] == ((const char *)data)[i])
+			i++;
+		fail(srv, "expected the server's stdout to hold exactly the %zu "
+		     "bytes the client sent; it holds %zu, and they differ from "
+		     "byte %zu on (data is binary: NUL bytes included)",
+		     len, got_len, i);
+	}
+	free(got);
+}
+
+static struct proc *start_server(const char *path, const struct run_opts *o)
+{
+	struct proc *srv = run("server", o, path, NULL);
+
+	wait_ready(srv);
+	return srv;
+}
+
+/* A path of exactly LEN bytes inside the test's directory. */
+static char *path_of_length(size_t len)
+{
+	char *p = malloc(len + 1);
+	size_t dir = strlen(test_dir());
+
+	ck_assert(dir + 2 < len);
+	memcpy(p, test_dir(), dir);
+	p[dir] = '/';
+	memset(p + dir + 1, 'p', len - dir - 1);
+	p[len] = '\0';
+	return p;
+}
+
+static void expect_socket_at(struct proc *p, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
+		fail(p, "expected a socket file at the full path %s (%zu bytes); "
+		     "%s", path, strlen(path), errno == ENOENT
+		     ? "there is none: was the path cut short? (the address length "
+		       "passed to bind must cover the whole path)"
+		     : "something else is there");
+}
+
+/* ---- white-box: the listening socket ---------------------------------------- */
+
+START_TEST(listener_is_unix_stream)
+{
+	char *path = test_path("listener.sock");
+	bool replaced;
+	int fd, domain = -1, type = -1, acc = -1;
+	socklen_t len = sizeof domain;
+
+	step("called unix_listen(\"%s\")", path);
+	fd = unix_listen(path, &replaced);
+	if (fd < 0)
+		fail(NULL, "expected unix_listen() to return a listening socket; "
+		     "it returned -1 (%s)", strerror(errno));
+	getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len);
+	len = sizeof type;
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
+	len = sizeof acc;
+	getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len);
+	if (domain != AF_UNIX || type != SOCK_STREAM)
+		fail(NULL, "expected an AF_UNIX (%d) SOCK_STREAM (%d) socket; "
+		     "got domain %d, type %d (socket(2) arguments)", AF_UNIX,
+		     SOCK_STREAM, domain, type);
+	if (acc != 1)
+		fail(NULL, "expected the socket to be listening (SO_ACCEPTCONN 1); "
+		     "it is not: was listen(2) called?");
+	close(fd);
+}
+END_TEST
+
+START_TEST(bound_to_full_path)
+{
+	char *path = test_path("a-socket-with-a-longer-name.sock");
+	struct sockaddr_un got;
+	socklen_t len = sizeof got;
+	bool replaced;
+	int fd;
+
+	step("called unix_listen(\"%s\"), a %zu-byte path", path, strlen(path));
+	fd = unix_listen(path, &replaced);
+	if (fd < 0)
+		fail(NULL, "expected unix_listen() to succeed; it returned -1 (%s)",
+		     strerror(errno));
+	memset(&got, 0, sizeof got);
+	getsockname(fd, (struct sockaddr *)&got, &len);
+	if (strncmp(got.sun_path, path, sizeof got.sun_path) != 0)
+		fail(NULL, "expected the socket bound to \"%s\"; getsockname() "
+		     "says \"%.108s\" (the length given to bind(): "
+		     "sizeof(struct sockaddr) cuts the path to 14 bytes)",
+		     path, got.sun_path);
+	expect_socket_at(NULL, path);
+	close(fd);
+}
+END_TEST
+
+/* ---- the server's life cycle ------------------------------------------------ */
+
+START_TEST(stale_socket_is_replaced)
+{
+	char *path = test_path("stale.sock");
+	struct sockaddr_un a;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct proc *srv;
+	size_t rlen;
+	char *reply;
+
+	/* A socket file nobody listens on: what a killed server leaves. */
+	make_addr(path, &a);
+	ck_assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+	close(fd);
+	step("left a stale socket file at %s (bound, then closed)", path);
+	srv = run("server", NULL, path, NULL);
+	if (!wait_stderr_line(srv, "listening on", ms(3000)))
+		fail(srv, "expected the server to remove the stale socket file and "
+		     "listen; %s", running(srv) ? "it never said \"listening on\""
+		     : describe_status(srv->status));
+	reply = drop(srv, path, "stale", 5, 5, 0, &rlen);
+	expect_receipt(srv, reply, rlen, 5);
+}
+END_TEST
+
+START_TEST(live_socket_is_refused)
+{
+	char *path = test_path("live.sock");
+	struct proc *first = start_server(path, NULL), *second;
+	size_t rlen;
+	char *reply;
+
+	second = run("server", NULL, path, NULL);
+	expect_exit(second, 1, ms(3000), "a server is already listening on "
+	            "that path: never steal a live server's name");
+	reply = drop(first, path, "still mine", 10, 10, 0, &rlen);
+	if (rlen == 0)
+		fail(first, "expected the first server to keep its socket while a "
+		     "second one was refused; its clients get nothing now (did the "
+		     "second server unlink the path?)");
+	expect_receipt(first, reply, rlen, 10);
+}
+END_TEST
+
+START_TEST(regular_file_is_left_alone)
+{
+	char *path = test_path("precious.txt");
+	const char text[] = "a user's file, not a socket\n";
+	char *after;
+	size_t len;
+	struct proc *srv;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	ck_assert(write(fd, text, sizeof text - 1) == sizeof text - 1);
+	close(fd);
+	step("wrote a regular file at %s", path);
+	srv = run("server", NULL, path, NULL);
+	expect_exit(srv, 1, ms(3000), "the path holds a regular file, which is "
+	            "not the server's to remove");
+	after = NULL;
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		bool eof;
+
+		after = read_until_eof(fd, &len, &eof, ms(1000));
+		close(fd);
+	}
+	if (after == NULL || len != sizeof text - 1 || memcmp(after, text, len))
+		fail(srv, "expected the regular file at %s to survive unchanged; "
+		     "it was %s", path, after ? "changed" : "removed");
+	if (!wait_stderr_line(srv, "not a socket", 0))
+		fail(srv, "expected the server to say the path \"exists and is not "
+		     "a socket\" (errno ENOTSOCK from remove_stale_socket()); it "
+		     "said something else");
+}
+END_TEST
+
+START_TEST(path_of_107_bytes_works)
+{
+	char *path = path_of_length(LONGEST_PATH);
+	struct proc *srv = start_server(path, NULL);
+	size_t rlen;
+	char *reply;
+
+	expect_socket_at(srv, path);
+	reply = drop(srv, path, "x", 1, 1, 0, &rlen);
+	expect_receipt(srv, reply, rlen, 1);
+}
+END_TEST
+
+START_TEST(path_of_108_bytes_is_a_usage_error)
+{
+	char *path = path_of_length(LONGEST_PATH + 1);
+	struct proc *srv = run("server", NULL, path, NULL), *cli;
+	struct stat st;
+
+	expect_exit(srv, 2, ms(3000), "a 108-byte path does not fit in sun_path "
+	            "with its NUL: a usage error, never a crash or a cut path");
+	path[LONGEST_PATH] = '\0';
+	if (lstat(path, &st) == 0)
+		fail(srv, "expected no socket file; the server created one at the "
+		     "path cut to 107 bytes (strncpy into sun_path?)");
+	path[LONGEST_PATH] = 'p';
+	cli = run("client", NULL, path, NULL);
+	expect_exit(cli, 2, ms(3000), "the client must refuse a 108-byte path too");
+}
+END_TEST
+
+START_TEST(bad_arguments_are_usage_errors)
+{
+	static const char *const cases[][3] = {
+		{ "server", NULL, NULL },
+		{ "server", "-n", "abc" },
+		{ "server", "-x", "s.sock" },
+		{ "server", "-n", "0" },
+		{ "client", NULL, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct proc *p = run(cases[i][0], NULL, cases[i][1], cases[i][2],
+		                     cases[i][1] ? test_path("s.sock") : NULL, NULL);
+		char *err;
+
+		expect_exit(p, 2, ms(3000), "bad arguments: print a usage line");
+		err = proc_stderr(p, NULL);
+		if (strstr(err, "usage") == NULL)
+			fail(p, "expected a usage line on stderr for bad arguments; "
+			     "got none");
+		free(err);
+	}
+}
+END_TEST
+
+/* ---- the server's transfers --------------------------------------------------- */
+
+START_TEST(empty_transfer_gets_ok_0)
+{
+	char *path = test_path("s.sock");
+	struct proc *srv = start_server(path, NULL);
+	size_t rlen;
+	char *reply = drop(srv, path, "", 0, 1, 0, &rlen);
+
+	expect_receipt(srv, reply, rlen, 0);
+	expect_output(srv, "", 0);
+}
+END_TEST
+
+START_TEST(one_byte_is_received)
+{
+	char *path = test_path("s.sock");
+	struct proc *srv = start_server(path, NULL);
+	size_t rlen;
+	char *reply = drop(srv, path, "!", 1, 1, 0, &rlen);
+
+	expect_receipt(srv, reply, rlen, 1);
+	expect_output(srv, "!", 1);
+	if (!wait_stderr_line(srv, "client 1: 1 bytes", ms(1000)))
+		fail(srv, "expected the log line \"client 1: 1 bytes\"");
+}
+END_TEST
+
+START_TEST(binary_megabytes_byte_exact)
+{
+	char *path = test_path("s.sock");
+	size_t len = 3 << 20, rlen;
+	char *data = malloc(len), *reply;
+	struct proc *srv = start_server(path, NULL);
+
+	fill_pattern(data, len, 1);
+	reply = drop(srv, path, data, len, 70001, 4, &rlen);
+	expect_receipt(srv, reply, rlen, len);
+	expect_output(srv, data, len);
+}
+END_TEST
+
+START_TEST(data_in_pieces_is_counted_whole)
+{
+	char *path = test_path("s.sock");
+	const char data[] = "one byte at a time, with pauses";
+	struct proc *srv = start_server(path, NULL);
+	size_t rlen;
+	char *reply = drop(srv, path, data, sizeof data - 1, 1, 1, &rlen);
+
+	expect_receipt(srv, reply, rlen, sizeof data - 1);
+	expect_output(srv, data, sizeof data - 1);
+}
+END_TEST
+
+START_TEST(server_survives_short_writes)
+{
+	char *path = test_path("s.sock");
+	struct run_opts o = { .short_writes = true };
+	size_t len = 300000, rlen;
+	char *data = malloc(len), *reply;
+	struct proc *srv = start_server(path, &o);
+
+	fill_pattern(data, len, 2);
+	reply = drop(srv, path, data, len, 65536, 0, &rlen);
+	expect_receipt(srv, reply, rlen, len);
+	expect_output(srv, data, len);
+}
+END_TEST
+
+START_TEST(clients_served_in_a_row_under_fd_limit)
+{
+	char *path = test_path("s.sock");
+	struct run_opts o = { .max_fds = 12 };
+	struct proc *srv = start_server(path, &o);
+
+	step("the server may open at most 12 files at once; 30 clients follow");
+	for (int i = 1; i <= 30; i++) {
+		char data[32];
+		size_t rlen;
+		int n = snprintf(data, sizeof data, "client number %d\n", i);
+		char *reply = drop(srv, path, data, (size_t)n, 64, 0, &rlen);
+
+		expect_receipt(srv, reply, rlen, (size_t)n);
+		free(reply);
+	}
+	if (!wait_stderr_line(srv, "client 30:", ms(1000)))
+		fail(srv, "expected the log line \"client 30: ... bytes\"");
+}
+END_TEST
+
+START_TEST(vanished_client_is_survived)
+{
+	char *path = test_path("s.sock");
+	struct proc *srv = start_server(path, NULL);
+	char big[200000];
+	size_t rlen;
+	char *reply;
+	int fd;
+
+	/* Sends and closes at once, never reading its receipt: the server's
+	 * write of the receipt fails (EPIPE, or SIGPIPE if not handled). */
+	for (int i = 0; i < 3; i++) {
+		fd = connect_to(srv, path);
+		fill_pattern(big, sizeof big, 3);
+		write_fully(fd, big, i == 0 ? 10 : sizeof big, ms(2000));
+		close(fd);
+		step("client %d sent data and closed without reading its receipt",
+		     i + 1);
+	}
+	reply = drop(srv, path, "after", 5, 5, 0, &rlen);
+	if (rlen == 0 && !running(srv))
+		fail(srv, "expected the server to carry on when a client vanishes "
+		     "before its receipt; it %s (SIGPIPE? see server.c)",
+		     describe_status(srv->status));
+	expect_receipt(srv, reply, rlen, 5);
+}
+END_TEST
+
+START_TEST(sigterm_removes_socket_and_exits_0)
+{
+	char *path = test_path("s.sock");
+	struct proc *srv = start_server(path, NULL);
+	struct stat st;
+	size_t rlen;
+	char *reply = drop(srv, path, "bye", 3, 3, 0, &rlen);
+
+	expect_receipt(srv, reply, rlen, 3);
+	kill(srv->pid, SIGTERM);
+	step("sent SIGTERM to the server");
+	expect_exit(srv, 0, ms(2000), "SIGTERM: clean up and exit 0");
+	if (lstat(path, &st) == 0)
+		fail(srv, "expected the server to remove its socket file %s on "
+		     "SIGTERM; it is still there", path);
+}
+END_TEST
+
+START_TEST(count_option_stops_after_n_clients)
+{
+	char *path = test_path("s.sock");
+	struct proc *srv = run("server", NULL, "-n", "2", path, NULL);
+	struct stat st;
+	size_t rlen;
+	char *reply;
+
+	wait_ready(srv);
+	for (int i = 0; i < 2; i++) {
+		reply = drop(srv, path, "ab", 2, 2, 0, &rlen);
+		expect_receipt(srv, reply, rlen, 2);
+	}
+	expect_exit(srv, 0, ms(2000), "-n 2: exit after the second client");
+	if (lstat(path, &st) == 0)
+		fail(srv, "expected the socket file to be removed at exit");
+}
+END_TEST
+
+START_TEST(sigint_mid_client_keeps_bytes_and_exits_0)
+{
+	char *path = test_path("s.sock");
+	struct proc *srv = start_server(path, NULL);
+	int fd = connect_to(srv, path);
+	struct stat st;
+
+	write_fully(fd, "partial", 7, ms(1000));
+	step("a client sent 7 bytes and keeps its connection open");
+	/* The server has read the bytes once its stdout holds them. */
+	if (!wait_stdout_size(srv, 7, ms(2000)))
+		fail(srv, "expected the server to write the 7 bytes it received to "
+		     "stdout while the client is still connected; they did not "
+		     "appear within %d ms", ms(2000));
+	kill(srv->pid, SIGINT);
+	step("sent SIGINT to the server in the middle of that client");
+	expect_exit(srv, 0, ms(2000), "SIGINT during a client: write out what "
+	            "was read, clean up, exit 0");
+	close(fd);
+	expect_output(srv, "partial", 7);
+	if (lstat(path, &st) == 0)
+		fail(srv, "expected the server to remove its socket file on SIGINT");
+}
+END_TEST
+
+/* ---- the client ---------------------------------------------------------------- */
+
+/* Run the client against the test's own server.  The test server reads
+ * until EOF (the client's half-close) and answers with RECEIPT (NULL:
+ * the true count); returns what it received. */
+static char *client_against_test_server(struct proc **cli_out,
+                                        const struct run_opts *extra,
+                                        const void *data, size_t len,
+                                        const char *receipt, size_t *got)
+{
+	char *path = test_path("t.sock"), *in = test_path("input");
+	int lfd = listen_at(path), fd;
+	struct run_opts o = extra ? *extra : (struct run_opts){ 0 };
+	struct proc *cli;
+	char *received, line[40];
+	bool eof;
+
+	fd = open(in, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert(write(fd, data, len) == (ssize_t)len);
+	close(fd);
+	o.stdin_file = in;
+	cli = *cli_out = run("client", &o, path, NULL);
+	fd = accept_from(cli, lfd);
+	step("the test's server accepted the client; reading until EOF");
+	received = read_until_eof(fd, got, &eof, ms(3000));
+	if (!eof)
+		fail(cli, "expected the client to half-close after sending stdin "
+		     "(%zu bytes); got %zu bytes and no end of file within %d ms "
+		     "(TODO 9: shutdown(SHUT_WR))", len, *got, ms(3000));
+	if (receipt == NULL) {
+		snprintf(line, sizeof line, "OK %zu\n", *got);
+		receipt = line;
+	}
+	step("the test's server sends the receipt %s", quote(receipt, strlen(receipt), 40));
+	write_fully(fd, receipt, strlen(receipt), ms(2000));
+	close(fd);
+	close(lfd);
+	return received;
+}
+
+static void expect_received(struct proc *cli, const char *got, size_t got_len,
+                            const void *data, size_t len)
+{
+	if (got_len != len || memcmp(got, data, len) != 0)
+		fail(cli, "expected the test's server to receive exactly the %zu "
+		     "bytes of stdin; it received %zu%s", len, got_len,
+		     got_len == len ? ", with different bytes" : "");
+}
+
+START_TEST(client_sends_stdin_and_half_closes)
+{
+	size_t len = 200000, got_len;
+	char *data = malloc(len), *got;
+	struct proc *cli;
+
+	fill_pattern(data, len, 4);
+	got = client_against_test_server(&cli, NULL, data, len, NULL, &got_len);
+	expect_received(cli, got, got_len, data, len);
+	expect_exit(cli, 0, ms(2000), "the receipt confirmed every byte");
+}
+END_TEST
+
+START_TEST(client_survives_short_writes)
+{
+	struct run_opts o = { .short_writes = true };
+	size_t len = 300000, got_len;
+	char *data = malloc(len), *got;
+	struct proc *cli;
+
+	fill_pattern(data, len, 5);
+	got = client_against_test_server(&cli, &o, data, len, NULL, &got_len);
+	expect_received(cli, got, got_len, data, len);
+	expect_exit(cli, 0, ms(2000), "every byte arrived and was confirmed");
+}
+END_TEST
+
+START_TEST(client_rejects_wrong_receipt)
+{
+	static const char *const lies[] = { "OK 4\n", "OK 50\n", "NO\n", "" };
+	size_t got_len;
+	struct proc *cli;
+
+	for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
+		client_against_test_server(&cli, NULL, "hello", 5, lies[i], &got_len);
+		expect_exit(cli, 1, ms(2000), *lies[i] ? "the receipt does not "
+		            "confirm the 5 bytes sent" : "the server closed "
+		            "without a receipt");
+	}
+}
+END_TEST
+
+START_TEST(client_accepts_receipt_in_pieces)
+{
+	char *path = test_path("t.sock"), *in = test_path("input");
+	int lfd = listen_at(path), fd;
+	static const char *const pieces[] = { "O", "K", " 1", "2", "\n" };
+	struct run_opts o = { .stdin_file = in };
+	struct proc *cli;
+	size_t got_len;
+	bool eof;
+
+	fd = open(in, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert(write(fd, "twelve bytes", 12) == 12);
+	close(fd);
+	cli = run("client", &o, path, NULL);
+	fd = accept_from(cli, lfd);
+	free(read_until_eof(fd, &got_len, &eof, ms(3000)));
+	step("the test's server sends the receipt \"OK 12\\n\" in 5 pieces");
+	for (size_t i = 0; i < 5; i++) {
+		write_fully(fd, pieces[i], strlen(pieces[i]), ms(1000));
+		poll(NULL, 0, 3);   /* each piece travels alone */
+	}
+	close(fd);
+	expect_exit(cli, 0, ms(2000), "the receipt, read whole, confirms 12 bytes");
+}
+END_TEST
+
+START_TEST(client_without_server_fails)
+{
+	char *path = test_path("nobody.sock");
+	struct proc *cli = run("client", NULL, path, NULL);
+	char *err;
+
+	expect_exit(cli, 1, ms(2000), "no server: connect fails");
+	err = proc_stderr(cli, NULL);
+	if (strstr(err, "No such file") == NULL)
+		fail(cli, "expected the client to report the connect error "
+		     "(\"No such file or directory\"); stderr says otherwise");
+}
+END_TEST
+
+/* ---- the table --------------------------------------------------------------- */
+
+const struct graded_test lab_tests[] = {
+	{ &listener_is_unix_stream, 6, 5, "TODO 1-3 in listen.c (socket, bind, listen)",
+	  "unix_listen() returns a listening AF_UNIX stream socket" },
+	{ &bound_to_full_path, 5, 5, "TODO 2 in listen.c (bind and its address length)",
+	  "the socket is bound to the whole path, longer than 14 bytes" },
+	{ &stale_socket_is_replaced, 6, 5, "TODO 2 in listen.c (remove_stale_socket)",
+	  "a stale socket file at the path is removed and reused" },
+	{ &live_socket_is_refused, 5, 5, "TODO 2 in listen.c (remove_stale_socket)",
+	  "a second server on a live path exits 1, the first keeps serving" },
+	{ &regular_file_is_left_alone, 4, 5, "TODO 2 in listen.c (remove_stale_socket)",
+	  "a regular file at the path is never removed: exit 1" },
+	{ &path_of_107_bytes_works, 4, 5, "TODO 2 in listen.c (bind)",
+	  "a 107-byte path, the longest sun_path holds, works" },
+	{ &path_of_108_bytes_is_a_usage_error, 3, 5, "server.c / client.c (argument checks)",
+	  "a 108-byte path is a usage error (exit 2), not a crash" },
+	{ &bad_arguments_are_usage_errors, 3, 5, "server.c / client.c (argument checks)",
+	  "missing operands, unknown options, bad -n: usage, exit 2" },
+	{ &empty_transfer_gets_ok_0, 4, 5, "TODO 4-6 (accept, copy loop, receipt)",
+	  "a client that sends nothing gets \"OK 0\"" },
+	{ &one_byte_is_received, 4, 5, "TODO 4-6 (accept, copy loop, receipt)",
+	  "one byte is copied to stdout, receipted and logged" },
+	{ &binary_megabytes_byte_exact, 6, 10, "TODO 5 in drop.c (receive_file)",
+	  "3 MB of binary data (NUL, 0xff) in pieces arrives byte for byte" },
+	{ &data_in_pieces_is_counted_whole, 4, 5, "TODO 5 in drop.c (copy until EOF)",
+	  "data sent a byte at a time is received whole before the receipt" },
+	{ &server_survives_short_writes, 5, 10, "TODO 5 in drop.c (write_all, EINTR)",
+	  "short writes and EINTR in the server lose nothing" },
+	{ &clients_served_in_a_row_under_fd_limit, 5, 10, "server.c (close each client)",
+	  "30 clients in a row with 12 fds allowed: no fd leak" },
+	{ &vanished_client_is_survived, 5, 5, "TODO 6 and SIGPIPE in server.c",
+	  "clients that vanish before their receipt do not stop the server" },
+	{ &sigterm_removes_socket_and_exits_0, 4, 5, "server.c (clean up at exit)",
+	  "SIGTERM: the socket file is removed, exit 0" },
+	{ &sigint_mid_client_keeps_bytes_and_exits_0, 4, 5, "TODO 5 (wait_fd) and server.c",
+	  "SIGINT mid-client: the bytes read are written out, exit 0" },
+	{ &count_option_stops_after_n_clients, 3, 5, "server.c (-n COUNT)",
+	  "-n 2 exits 0 after two clients" },
+	{ &client_sends_stdin_and_half_closes, 6, 5, "TODO 7-9 in connect.c and drop.c",
+	  "the client sends stdin byte for byte, then shutdown(SHUT_WR)" },
+	{ &client_survives_short_writes, 5, 10, "TODO 8 in drop.c (write_all)",
+	  "short writes and EINTR in the client lose nothing" },
+	{ &client_rejects_wrong_receipt, 4, 8, "TODO 10 in drop.c (read_receipt)",
+	  "a wrong, garbled or missing receipt: exit 1" },
+	{ &client_accepts_receipt_in_pieces, 3, 5, "TODO 10 in drop.c (read_receipt)",
+	  "a receipt arriving in pieces is read whole" },
+	{ &client_without_server_fails, 2, 5, "TODO 7 in connect.c (connect)",
+	  "no server: exit 1 with the connect error" },
+};
+const size_t lab_ntests = sizeof lab_tests / sizeof lab_tests[0];
+const char lab_title[] = "unix-stream";

@@ -1,0 +1,732 @@
+/*
+ * harness.c - starting programs under test, bounded waits, and failure
+ * messages that say what was expected, what happened and where to look.
+ *
+ * Runs inside the forked child check makes for each test.  Everything a
+ * test starts stays in that child's process group, so check's kill of the
+ * group at a timeout takes it too; grade.c sweeps up anything that escaped
+ * (see GRADER-NOTES.md).
+ */
+#define _GNU_SOURCE     /* pidfd via syscall(), close_range, memmem */
+#include "harness.h"
+#include "grade.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PROCS 64
+#define OUTPUT_CAP (64L << 20)   /* RLIMIT_FSIZE: a flood costs its test */
+
+static struct proc procs[MAX_PROCS];
+static int nprocs;
+static int nsteps;
+
+/* ---- surroundings --------------------------------------------------------- */
+
+const char *test_dir(void)
+{
+	return grade_state.test_dir;
+}
+
+char *test_path(const char *name)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/%s", grade_state.test_dir, name) < 0)
+		abort();
+	return path;
+}
+
+const char *program(const char *name)
+{
+	static char path[4][4096];
+	static int next;
+	char *p = path[next++ % 4];
+
+	snprintf(p, sizeof path[0], "%s/%s", grade_state.bin_dir, name);
+	return p;
+}
+
+int ms(int base_ms)
+{
+	return (int)(base_ms * grade_state.multiplier);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int remaining(long long deadline)
+{
+	long long left = deadline - now_ms();
+
+	return left > 0 ? (int)left : 0;
+}
+
+/* Append one line to a file of the run root, with one write(2), so that
+ * the runner can read it even after the test was killed. */
+static void append_line(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return;
+	if (write(fd, text, strlen(text)) < 0) {
+		/* nothing better to do: the log is a courtesy */
+	}
+	close(fd);
+}
+
+void step(const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+	int n = snprintf(line, sizeof line, "%d. ", ++nsteps);
+
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
+	va_end(ap);
+	strcat(line, "\n");
+	append_line(grade_state.steps_file, line);
+	mark_point();
+}
+
+/* ---- quoting -------------------------------------------------------------- */
+
+char *quote(const void *data, size_t len, size_t max)
+{
+	const unsigned char *p = data;
+	size_t n = len < max ? len : max;
+	char *out = malloc(n * 4 + 32), *o = out;
+
+	*o++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		if (c == '\n')
+			o += sprintf(o, "\\n");
+		else if (c == '\\' || c == '"')
+			o += sprintf(o, "\\%c", c);
+		else if (c >= 32 && c < 127)
+			*o++ = (char)c;
+		else
+			o += sprintf(o, "\\x%02x", c);
+	}
+	*o++ = '"';
+	if (n < len)
+		o += sprintf(o, "... (%zu bytes)", len);
+	*o = '\0';
+	return out;
+}
+
+const char *describe_status(int status)
+{
+	static char text[4][96];
+	static int next;
+	char *t = text[next++ % 4];
+
+	if (WIFEXITED(status))
+		snprintf(t, sizeof text[0], "exited with status %d",
+		         WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(t, sizeof text[0], "was killed by SIG%s%s",
+		         sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?",
+		         WTERMSIG(status) == SIGXFSZ ? " (wrote more than the output limit)"
+		         : WTERMSIG(status) == SIGXCPU ? " (used more than its CPU time limit)" : "");
+	else
+		snprintf(t, sizeof text[0], "changed state (status 0x%x)", status);
+	return t;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+static char *slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t size = 0, cap = 4096;
+	char *buf = malloc(cap + 1);
+
+	if (fd >= 0) {
+		for (;;) {
+			ssize_t n;
+
+			if (size == cap)
+				buf = realloc(buf, (cap *= 2) + 1);
+			n = read(fd, buf + size, cap - size);
+			if (n <= 0)
+				break;
+			size += (size_t)n;
+		}
+		close(fd);
+	}
+	buf[size] = '\0';
+	if (len)
+		*len = size;
+	return buf;
+}
+
+char *proc_stderr(struct proc *p, size_t *len)
+{
+	return slurp(p->err_path, len);
+}
+
+char *proc_stdout(struct proc *p, size_t *len)
+{
+	return slurp(p->out_path, len);
+}
+
+/* The last LINES lines of TEXT, each prefixed, cut to fit BUDGET bytes. */
+static void append_tail(char *out, size_t size, const char *title,
+                        const char *text, int lines)
+{
+	const char *start = text + strlen(text);
+	size_t used = strlen(out);
+	int seen = 0;
+
+	if (*text == '\0') {
+		snprintf(out + used, size - used, "  %s: (nothing)\n", title);
+		return;
+	}
+	if (start > text && start[-1] == '\n')
+		start--;
+	while (start > text && seen < lines) {
+		start--;
+		if (*start == '\n')
+			seen++;
+	}
+	if (*start == '\n')
+		start++;
+	used += snprintf(out + used, size - used, "  %s:\n", title);
+	while (*start && used + 8 < size) {
+		const char *nl = strchr(start, '\n');
+		size_t n = nl ? (size_t)(nl - start) : strlen(start);
+		char *q = quote(start, n, 160);
+
+		/* drop the quotes quote() adds: a log line reads better bare */
+		q[strlen(q) - 1] = '\0';
+		used += snprintf(out + used, size - used, "    | %s\n", q + 1);
+		free(q);
+		start += n + (nl != NULL);
+	}
+}
+
+/* ---- failing -------------------------------------------------------------- */
+
+void fail(struct proc *p, const char *fmt, ...)
+{
+	static char msg[3500];
+	char summary[700];
+	va_list ap;
+	char *steps;
+	size_t used;
+
+	va_start(ap, fmt);
+	vsnprintf(summary, sizeof summary, fmt, ap);
+	va_end(ap);
+
+	snprintf(msg, sizeof msg, "%s\n  look at: %s\n", summary,
+	         grade_state.todo);
+	steps = slurp(grade_state.steps_file, NULL);
+	append_tail(msg, sizeof msg, "steps that led here", steps, 12);
+	free(steps);
+	for (int i = 0; i < nprocs; i++) {
+		struct proc *q = &procs[i];
+		char title[160], *err;
+
+		if (p != NULL && q != p)
+			continue;   /* the program the failure is about */
+		err = proc_stderr(q, NULL);
+		snprintf(title, sizeof title, "last lines %s wrote to stderr",
+		         q->name);
+		append_tail(msg, sizeof msg, title, err, 6);
+		free(err);
+	}
+	used = strlen(msg);
+	if (used > 0 && msg[used - 1] == '\n')
+		msg[used - 1] = '\0';
+	grade_write_detail(msg);
+	/* check's own message: one line (TAP and XML break on newlines) */
+	for (char *c = summary; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	ck_abort_msg("%s", summary);
+	abort();        /* not reached: ck_abort_msg does not return */
+}
+
+void skip(const char *reason)
+{
+	grade_skip(reason);
+}
+
+/* ---- running programs ----------------------------------------------------- */
+
+static void shell_quote(char *out, size_t size, const char *arg)
+{
+	size_t used = strlen(out);
+
+	if (arg[0] != '\0' && strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%") == strlen(arg)) {
+		snprintf(out + used, size - used, " %s", arg);
+		return;
+	}
+	snprintf(out + used, size - used, " '");
+	for (const char *c = arg; *c; c++) {
+		used = strlen(out);
+		if (*c == '\'')
+			snprintf(out + used, size - used, "'\\''");
+		else
+			snprintf(out + used, size - used, "%c", *c);
+	}
+	used = strlen(out);
+	snprintf(out + used, size - used, "'");
+}
+
+/* In the child, between fork and exec: the program starts as the grader
+ * promises (SPEC §5): SIGPIPE at its default, nothing blocked, only fds
+ * 0-2 open, limits on CPU, output size and, if asked, open files. */
+static void exec_child(const char *path, char **argv, const struct run_opts *o,
+                       int in_fd, int out_fd, int err_fd)
+{
+	struct rlimit cpu = { 20, 20 }, fsize = { OUTPUT_CAP, OUTPUT_CAP };
+	sigset_t none;
+	int i;
+
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	setrlimit(RLIMIT_CPU, &cpu);
+	setrlimit(RLIMIT_FSIZE, &fsize);
+	if (o->max_fds > 0) {
+		struct rlimit nofile = { (rlim_t)o->max_fds, (rlim_t)o->max_fds };
+
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+		_exit(127);
+	/* check's result pipe and our own fds must not leak into the program */
+	if (syscall(SYS_close_range, 3U, ~0U, 0) < 0)
+		for (i = 3; i < 1024; i++)
+			close(i);
+	if (o->preload != NULL)
+		setenv("LD_PRELOAD", o->preload, 1);
+	for (i = 0; o->env != NULL && o->env[i] != NULL; i++)
+		putenv((char *)o->env[i]);
+	execv(path, argv);
+	dprintf(2, "grader: cannot run %s: %s\n", path, strerror(errno));
+	_exit(127);
+}
+
+struct proc *run(const char *name, const struct run_opts *opts, ...)
+{
+	static const struct run_opts defaults;
+	const struct run_opts *o = opts ? opts : &defaults;
+	struct run_opts shimmed;
+	char *argv[64];
+	const char *path = program(name);
+	struct proc *p;
+	int argc = 0, in_fd, out_fd, err_fd, pipe_in[2] = { -1, -1 },
+	    pipe_out[2] = { -1, -1 };
+	va_list ap;
+
+	ck_assert_msg(nprocs < MAX_PROCS, "harness: too many programs");
+	p = &procs[nprocs++];
+	memset(p, 0, sizeof *p);
+	p->name = name;
+	p->in = p->out = -1;
+
+	argv[argc++] = (char *)path;
+	va_start(ap, opts);
+	for (char *a; argc < 63 && (a = va_arg(ap, char *)) != NULL;)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	snprintf(p->cmd, sizeof p->cmd, "%s", path);
+	for (int i = 1; i < argc; i++)
+		shell_quote(p->cmd, sizeof p->cmd, argv[i]);
+
+	if (o->short_writes) {
+		shimmed = *o;
+		shimmed.preload = grade_preload("shortwrite");
+		o = &shimmed;
+	}
+
+	if (asprintf(&p->out_path, "%s/%s-%d.out", grade_state.test_dir, name,
+	             nprocs) < 0
+	    || asprintf(&p->err_path, "%s/%s-%d.err", grade_state.test_dir, name,
+	                nprocs) < 0)
+		abort();
+	if (o->stdin_pipe) {
+		ck_assert(pipe2(pipe_in, O_CLOEXEC) == 0);
+		in_fd = pipe_in[0];
+		p->in = pipe_in[1];
+	} else {
+		in_fd = open(o->stdin_file ? o->stdin_file : "/dev/null",
+		             O_RDONLY | O_CLOEXEC);
+	}
+	if (o->stdout_pipe) {
+		ck_assert(pipe2(pipe_out, O_CLOEXEC) == 0);
+		out_fd = pipe_out[1];
+		p->out = pipe_out[0];
+	} else {
+		out_fd = open(p->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		              0600);
+	}
+	err_fd = open(p->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_msg(in_fd >= 0 && out_fd >= 0 && err_fd >= 0,
+	              "harness: cannot set up files: %s", strerror(errno));
+
+	p->pid = fork();
+	ck_assert_msg(p->pid >= 0, "harness: fork: %s", strerror(errno));
+	if (p->pid == 0)
+		exec_child(path, argv, o, in_fd, out_fd, err_fd);
+	close(in_fd);
+	close(out_fd);
+	close(err_fd);
+	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	ck_assert_msg(p->pidfd >= 0, "harness: pidfd_open: %s", strerror(errno));
+	step("%s%s%s%s", p->cmd,
+	     o->stdin_file ? " < " : "", o->stdin_file ? o->stdin_file : "",
+	     o->short_writes ? "   (socket writes cut short by the grader's shim)" : "");
+	return p;
+}
+
+bool wait_exit(struct proc *p, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+
+	if (p->reaped)
+		return true;
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return false;
+	if (waitpid(p->pid, &p->status, 0) == p->pid)
+		p->reaped = true;
+	return p->reaped;
+}
+
+bool running(struct proc *p)
+{
+	return !wait_exit(p, 0);
+}
+
+void kill_proc(struct proc *p)
+{
+	if (p->reaped)
+		return;
+	kill(p->pid, SIGKILL);
+	wait_exit(p, -1);
+}
+
+bool stop(struct proc *p, int timeout_ms)
+{
+	if (p->reaped)
+		return false;
+	kill(p->pid, SIGTERM);
+	if (wait_exit(p, timeout_ms))
+		return true;
+	kill_proc(p);
+	return false;
+}
+
+void expect_exit(struct proc *p, int code, int timeout_ms, const char *why)
+{
+	if (!wait_exit(p, timeout_ms)) {
+		kill_proc(p);
+		fail(p, "expected %s to exit with status %d (%s); it was still "
+		     "running after %d ms, so the grader killed it",
+		     p->name, code, why, timeout_ms);
+	}
+	if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != code)
+		fail(p, "expected %s to exit with status %d (%s); it %s",
+		     p->name, code, why, describe_status(p->status));
+}
+
+/* Does TEXT hold a whole line that starts with PREFIX?  Returns where the
+ * rest of that line starts, or NULL. */
+static const char *find_line(const char *text, const char *prefix,
+                             bool whole_prefix_line)
+{
+	size_t plen = strlen(prefix);
+
+	for (const char *line = text; *line;) {
+		const char *nl = strchr(line, '\n');
+
+		if (nl == NULL)
+			return NULL;    /* a line counts once it is complete */
+		if (whole_prefix_line ? strncmp(line, prefix, plen) == 0
+		                      : memmem(line, (size_t)(nl - line), prefix, plen) != NULL)
+			return line + (whole_prefix_line ? plen : 0);
+		line = nl + 1;
+	}
+	return NULL;
+}
+
+/* What a wait on one of P's files is waiting for. */
+struct file_wait {
+	const char *path;
+	bool (*done)(const char *text, size_t len, const struct file_wait *w);
+	const char *prefix;     /* a line with this, at its start if AT_START */
+	bool at_start;
+	size_t size;            /* or this many bytes */
+	const char *found;      /* out: where the matched line's rest starts */
+};
+
+static bool has_line(const char *text, size_t len, const struct file_wait *w)
+{
+	(void)len;
+	return (((struct file_wait *)w)->found = find_line(text, w->prefix,
+	                                                   w->at_start)) != NULL;
+}
+
+static bool has_size(const char *text, size_t len, const struct file_wait *w)
+{
+	(void)text;
+	return len >= w->size;
+}
+
+/* Wait until W->done() holds for the file's contents, P exits, or the
+ * deadline passes.  inotify tells when the file changes: no polling
+ * loop, no sleeps.  Returns the contents (allocated) if done, else NULL
+ * in *TEXT_OUT's place. */
+static bool wait_file(struct proc *p, struct file_wait *w, int timeout_ms,
+                      char **text_out)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	bool done = false;
+	char *text = NULL;
+	size_t len;
+
+	ck_assert_msg(ino >= 0, "harness: inotify: %s", strerror(errno));
+	inotify_add_watch(ino, w->path, IN_MODIFY);
+	for (;;) {
+		struct pollfd pfd[2] = { { .fd = ino, .events = POLLIN },
+		                         { .fd = p->pidfd, .events = POLLIN } };
+		char events[4096];
+		bool exited;
+
+		free(text);
+		text = slurp(w->path, &len);
+		if ((done = w->done(text, len, w)) || remaining(deadline) == 0)
+			break;
+		exited = p->reaped;
+		if (!exited && poll(pfd, 2, remaining(deadline)) > 0) {
+			while (read(ino, events, sizeof events) > 0)
+				;
+			exited = pfd[1].revents != 0;
+		}
+		if (exited) {
+			wait_exit(p, -1);
+			free(text);
+			text = slurp(w->path, &len);
+			done = w->done(text, len, w);
+			break;
+		}
+	}
+	close(ino);
+	*text_out = text;
+	return done;
+}
+
+static const char *wait_line(struct proc *p, const char *prefix, bool at_start,
+                             int timeout_ms, char **text_out)
+{
+	struct file_wait w = { .path = p->err_path, .done = has_line,
+	                       .prefix = prefix, .at_start = at_start };
+
+	return wait_file(p, &w, timeout_ms, text_out) ? w.found : NULL;
+}
+
+bool wait_stdout_size(struct proc *p, size_t size, int timeout_ms)
+{
+	struct file_wait w = { .path = p->out_path, .done = has_size,
+	                       .size = size };
+	char *text;
+	bool done = wait_file(p, &w, timeout_ms, &text);
+
+	free(text);
+	return done;
+}
+
+const char *wait_ready(struct proc *p)
+{
+	char *text;
+	const char *rest = wait_line(p, "listening on ", true, ms(3000), &text);
+
+	if (rest == NULL) {
+		if (p->reaped)
+			fail(p, "expected %s to print \"listening on ADDRESS\" once "
+			     "ready; it %s first", p->name,
+			     describe_status(p->status));
+		kill_proc(p);
+		fail(p, "expected %s to print the line \"listening on ADDRESS\" "
+		     "once its socket is ready; nothing within %d ms", p->name,
+		     ms(3000));
+	}
+	snprintf(p->ready_addr, sizeof p->ready_addr, "%.*s",
+	         (int)strcspn(rest, "\n"), rest);
+	free(text);
+	step("%s is ready: listening on %s", p->name, p->ready_addr);
+	return p->ready_addr;
+}
+
+bool wait_stderr_line(struct proc *p, const char *text, int timeout_ms)
+{
+	char *all;
+	bool found = wait_line(p, text, false, timeout_ms, &all) != NULL;
+
+	free(all);
+	return found;
+}
+
+/* ---- the test's own sockets ----------------------------------------------- */
+
+int wait_io(int fd, bool want_write, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = want_write ? POLLOUT : POLLIN };
+	long long deadline = now_ms() + timeout_ms;
+	int n;
+
+	do
+		n = poll(&pfd, 1, remaining(deadline));
+	while (n < 0 && errno == EINTR);
+	return n > 0 ? 1 : 0;
+}
+
+int wait_io_or_exit(struct proc *p, int fd, bool want_write, int timeout_ms)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = want_write ? POLLOUT : POLLIN },
+		{ .fd = p->pidfd, .events = POLLIN },
+	};
+	long long deadline = now_ms() + timeout_ms;
+	int n;
+
+	do
+		n = poll(pfd, p->reaped ? 1 : 2, remaining(deadline));
+	while (n < 0 && errno == EINTR);
+	if (n > 0 && pfd[0].revents != 0)
+		return 1;
+	if (n > 0 || p->reaped) {
+		wait_exit(p, -1);
+		return -1;
+	}
+	return 0;
+}
+
+char *read_until_eof(int fd, size_t *len, bool *eof_seen, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	size_t size = 0, cap = 65536;
+	char *buf = malloc(cap + 1);
+
+	*eof_seen = false;
+	while (wait_io(fd, false, remaining(deadline))) {
+		ssize_t n;
+
+		if (size == cap)
+			buf = realloc(buf, (cap *= 2) + 1);
+		n = read(fd, buf + size, cap - size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*eof_seen = n == 0;
+			break;
+		}
+		size += (size_t)n;
+	}
+	buf[size] = '\0';
+	*len = size;
+	return buf;
+}
+
+int write_fully(int fd, const void *buf, size_t len, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n;
+
+		if (!wait_io(fd, true, remaining(deadline)))
+			return -1;
+		n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == ENOTSOCK)
+			n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void fill_pattern(void *buf, size_t len, unsigned seed)
+{
+	unsigned char *p = buf;
+	uint32_t x = seed * 2654435761u + 1;
+
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[i] = (unsigned char)x;
+		if (i % 97 == 0)
+			p[i] = 0;       /* NULs: data is not a string */
+		if (i % 89 == 0)
+			p[i] = 0xff;
+	}
+}
+
+uint16_t free_port(int family, int type)
+{
+	for (int tries = 0; tries < 50; tries++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		uint16_t port;
+		int fd = socket(family, type, 0);
+
+		ck_assert_msg(fd >= 0, "harness: socket: %s", strerror(errno));
+		memset(&ss, 0, sizeof ss);
+		ss.ss_family = (sa_family_t)family;
+		if (family == AF_INET)
+			((struct sockaddr_in *)&ss)->sin_addr.s_addr =
+				htonl(INADDR_LOOPBACK);
+		else
+			((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_loopback;
+		if (bind(fd, (struct sockaddr *)&ss, family == AF_INET
+		         ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) < 0
+		    || getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+		                               : ((struct sockaddr_in6 *)&ss)->sin6_port);
+		if ((port >> 8) != (port & 0xff))
+			return port;
+	}
+	ck_abort_msg("harness: no free port found");
+	return 0;
+}

@@ -1,0 +1,153 @@
+/*
+ * harness.h - what a lab's test suite uses to start programs, play the
+ * other side, and fail with a message that helps.
+ *
+ * A suite (tests/NN-name.c) defines its tests with check's START_TEST,
+ * one table of them (lab_tests[]), and nothing else: grade.c is the main
+ * that runs them, one check TCase per test, each in a forked child.
+ *
+ * Every wait here has a deadline, scaled by CK_TIMEOUT_MULTIPLIER; every
+ * process started is killed and reaped when the test ends, however it
+ * ends; every file lives in the test's private directory, which the
+ * runner removes.
+ */
+#ifndef SOCKLAB_HARNESS_H
+#define SOCKLAB_HARNESS_H
+
+#include <check.h>
+/* check.h defines a deprecated fail() macro; ours below replaces it. */
+#undef fail
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#define NORETURN __attribute__((noreturn))
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- the table each suite defines ---------------------------------------- */
+
+struct graded_test {
+	const TTest **test;   /* &NAME, from START_TEST(NAME): gives the name */
+	int points;
+	double limit;         /* seconds, scaled by CK_TIMEOUT_MULTIPLIER */
+	const char *todo;     /* where a failing student should look */
+	const char *what;     /* one line: the behaviour checked */
+};
+
+extern const struct graded_test lab_tests[];
+extern const size_t lab_ntests;
+extern const char lab_title[];     /* "unix-stream" */
+
+/* ---- the test's surroundings --------------------------------------------- */
+
+/* This test's private temp dir (short: sun_path is only 108 bytes). */
+const char *test_dir(void);
+/* TEST_DIR/NAME, allocated; freed when the test ends. */
+char *test_path(const char *name);
+/* The built program NAME ("server", "client") of the tree under test. */
+const char *program(const char *name);
+/* BASE_MS scaled by CK_TIMEOUT_MULTIPLIER: use for every deadline. */
+int ms(int base_ms);
+
+/* Log a step ("sent 5 bytes to ..."): a failure message lists them,
+ * numbered, as the recipe that led to it.  Also a check mark_point(). */
+void step(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* ---- programs under test --------------------------------------------------- */
+
+struct run_opts {
+	const char *stdin_file;  /* stdin from this file; default /dev/null */
+	bool stdin_pipe;         /* stdin from a pipe: write to proc->in */
+	bool stdout_pipe;        /* stdout into a pipe: read proc->out */
+	bool short_writes;       /* preload the shim: socket writes of 1..N
+	                            bytes and EINTR now and then */
+	int max_fds;             /* RLIMIT_NOFILE, if > 0 */
+	const char *preload;     /* LD_PRELOAD: grade_preload("NAME") gives
+	                            the grader's tests/preload-NAME.c */
+	const char *const *env;  /* extra "NAME=value" strings, NULL-ended */
+};
+
+struct proc {
+	pid_t pid;
+	int pidfd;               /* readable when the process exits */
+	int in, out;             /* pipe ends, or -1 */
+	const char *name;        /* "server", "client" */
+	char *out_path, *err_path;
+	char cmd[512];           /* the command as a person would type it */
+	bool reaped;
+	int status;              /* waitpid() status, once reaped */
+	char ready_addr[256];    /* what followed "listening on " */
+};
+
+/* Start program NAME with the arguments that follow (NULL-terminated),
+ * SIGPIPE at its default, only fds 0-2 open, in the test's process group.
+ * stdout and stderr go to files in the test dir unless piped. */
+struct proc *run(const char *name, const struct run_opts *opts, ...);
+
+/* Wait for the whole line "listening on ADDRESS" on P's stderr; returns
+ * ADDRESS.  Fails the test if P exits or says nothing in time. */
+const char *wait_ready(struct proc *p);
+
+/* Wait up to TIMEOUT_MS for P to exit.  True if it did (and is reaped). */
+bool wait_exit(struct proc *p, int timeout_ms);
+/* Wait for P to exit with CODE; fail the test, saying what happened
+ * instead (still running, killed by a signal, another status), otherwise. */
+void expect_exit(struct proc *p, int code, int timeout_ms, const char *why);
+/* SIGTERM, wait up to TIMEOUT_MS, then SIGKILL.  True if it exited
+ * by itself after SIGTERM. */
+bool stop(struct proc *p, int timeout_ms);
+/* SIGKILL and reap (no-op if already reaped). */
+void kill_proc(struct proc *p);
+/* Is P still running (not exited)? */
+bool running(struct proc *p);
+
+/* What P wrote to stderr / stdout (files only) so far, NUL-terminated,
+ * allocated. *LEN may be NULL. */
+char *proc_stderr(struct proc *p, size_t *len);
+char *proc_stdout(struct proc *p, size_t *len);
+/* Wait until P's stderr has a whole line containing TEXT. */
+bool wait_stderr_line(struct proc *p, const char *text, int timeout_ms);
+/* Wait until P's stdout file holds at least SIZE bytes. */
+bool wait_stdout_size(struct proc *p, size_t size, int timeout_ms);
+
+/* ---- failing well --------------------------------------------------------- */
+
+/* Fail the test: FMT says what was expected and what happened.  The
+ * message adds the TODO to look at, the steps so far, the last lines of
+ * P's stderr (P may be NULL) and of every program started. */
+NORETURN void fail(struct proc *p, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* This machine cannot run the test (e.g. no ::1): SKIP, points leave the
+ * total. */
+NORETURN void skip(const char *reason);
+
+/* Describe a waitpid status: "exited with status 1", "killed by SIGSEGV". */
+const char *describe_status(int status);
+/* Quote DATA for a message: printable ASCII as is, the rest escaped,
+ * cut after MAX bytes.  Allocated. */
+char *quote(const void *data, size_t len, size_t max);
+
+/* Path of the grader's preload library NAME (tests/preload-NAME.c). */
+const char *grade_preload(const char *name);
+
+/* ---- the test's own sockets ------------------------------------------------- */
+
+/* Wait until FD is readable (or POLLOUT with want_write).  1 ready,
+ * 0 timeout. */
+int wait_io(int fd, bool want_write, int timeout_ms);
+/* The same, but stop early when P exits: 1 ready, 0 timeout, -1 P exited
+ * (and is reaped: describe_status(p->status) says how). */
+int wait_io_or_exit(struct proc *p, int fd, bool want_write, int timeout_ms);
+/* Read until EOF, error or deadline; returns allocated data, *LEN its
+ * size, *EOF_SEEN whether the peer closed. */
+char *read_until_eof(int fd, size_t *len, bool *eof_seen, int timeout_ms);
+/* Write all of BUF, each write bounded by the deadline.  0, or -1. */
+int write_fully(int fd, const void *buf, size_t len, int timeout_ms);
+/* Fill BUF with reproducible bytes that include NUL and 0xff. */
+void fill_pattern(void *buf, size_t len, unsigned seed);
+/* A free port whose two bytes differ (so a missing htons shows): bound
+ * with port 0 and closed again.  TYPE: SOCK_STREAM or SOCK_DGRAM. */
+uint16_t free_port(int family, int type);
+
+#endif

@@ -1,0 +1,55 @@
+#!/bin/sh
+# self-test.sh - `make check`, the project's own test: CI's and the
+# README's test command.  Each check prints ok or FAIL (with the end of
+# its log); the last line is "N passed, N failed".
+set -u
+MAKE=${MAKE:-make}
+M="$MAKE --no-print-directory WERROR=1"
+log=$(mktemp)
+trap 'rm -f "$log" "$log.out"' EXIT
+passed=0 failed=0
+
+check() {   # NAME COMMAND...
+	name=$1; shift
+	if "$@" > "$log" 2>&1; then
+		passed=$((passed + 1)); echo "ok    $name"
+	else
+		failed=$((failed + 1)); echo "FAIL  $name"
+		tail -n 40 "$log" | sed 's/^/      /'
+	fi
+}
+
+common_unit_tests() {
+	$M build/common/test_common && build/common/test_common
+}
+
+# Every test must be able to fail: on the starter code, each test that
+# concerns a TODO must fail, and the lab must not reach full marks.
+starter_fails_its_todos() {
+	$M all LABS=labs || return 1
+	$M test LABS=labs NO_COLOR=1 > "$log.out" 2>&1
+	cat "$log.out"
+	for grader in build/labs/*/grade; do
+		"$grader" --todos
+	done | awk -F '\t' -v out="$log.out" '
+		$2 ~ /^TODO/ { todo[$1] = 1 }
+		END {
+			while ((getline line < out) > 0) {
+				split(line, f, /[ \t]+/)
+				if (f[1] == "PASS" && (f[2] in todo)) {
+					print "passes on the starter code: " f[2]; bad = 1
+				}
+				if (line ~ /^lab .*: 100\/100/) { print "full marks on the starter: " line; bad = 1 }
+			}
+			exit bad
+		}'
+}
+
+check "common/ unit tests" common_unit_tests
+check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions labs
+check "solutions build without warnings (-Werror)" $M all LABS=solutions
+check "solutions score full marks" $M test LABS=solutions NO_COLOR=1
+check "starter code builds without warnings and fails its TODOs' tests" starter_fails_its_todos
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
