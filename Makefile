@@ -102,7 +102,13 @@ $(B)/$(1)/grade: $(B)/tests/$(1).o $(call lab_objs,$(1)) $(HARNESS_OBJ) $(COMMON
 endef
 $(foreach lab,$(ALL_LABS),$(eval $(call LAB_RULES,$(lab))))
 
-$(B)/%/server $(B)/%/client:
+# (Two rules: one pattern rule with two targets would mean "one recipe
+# makes both".)
+$(B)/%/server:
+	$(call say,LD,$@)
+	$Q $(CC) $(LDFLAGS) -o $@ $^
+
+$(B)/%/client:
 	$(call say,LD,$@)
 	$Q $(CC) $(LDFLAGS) -o $@ $^
 
@@ -119,7 +125,8 @@ GRADERS  = $(foreach lab,$(SEL_LABS),$(B)/$(lab)/grade)
 # ---- targets ----------------------------------------------------------------
 
 .DEFAULT_GOAL := all
-.PHONY: all help test list check doctor demo handout clean need-check
+.PHONY: all help test list check doctor demo run-demo handout starter clean \
+        need-check build-lab mutants
 
 all: $(PROGRAMS)
 
@@ -143,11 +150,33 @@ check: need-check
 need-check:
 	@sh tools/need-check.sh
 
-doctor:
-	@sh tools/doctor.sh
+PROBE := build/tools/probe
+$(PROBE): tools/probe.c
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
 
-demo: $(PROGRAMS)
-	@B='$(B)' sh tools/demo.sh $(SEL_LABS)
+doctor: $(PROBE)
+	@PROBE='$(PROBE)' sh tools/doctor.sh
+
+# A demo runs each lab's exchange (tools/exchanges) with tools/exchange.c.
+EXCHANGE := build/tools/exchange
+$(EXCHANGE): tools/exchange.c
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
+
+# The demo shows the reference solutions where they exist, unless a tree
+# is named (from inside a lab directory, that lab's own tree).
+DEMO_LABS := $(if $(and $(filter file,$(origin LABS)),$(wildcard solutions/[0-9]*)),solutions,$(LABS))
+
+demo:
+	@$(MAKE) --no-print-directory run-demo LABS='$(DEMO_LABS)'
+
+run-demo: $(PROGRAMS) $(EXCHANGE)
+	@B='$(B)' EXCHANGE='$(EXCHANGE)' sh tools/demo.sh $(SEL_LABS)
+
+# Grader trust: seeded student mistakes (tools/mutants.txt) must cost points.
+mutants: need-check
+	@MAKE='$(MAKE)' LAB='$(LAB)' sh tools/mutants.sh
 
 # labs/ is generated from solutions/: regenerate after editing a solution.
 starter:
@@ -161,4 +190,26 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '/^## help/,/^## end/p' tools/help.txt 2>/dev/null || cat tools/help.txt
+	@echo 'Socket Labs: make [TARGET] [VARIABLE=value ...]'
+	@echo
+	@echo 'Targets:'
+	@echo '  all (default)  build the selected tree: common/ and every lab'"'"'s server and client'
+	@echo '  demo           run each lab'"'"'s client against its server and show the exchange'
+	@echo '  test           grade the selected tree: points per test, score per lab, total'
+	@echo '  list           every test of every lab, its points and what it checks'
+	@echo '  doctor         what this machine has that grading needs (check, ::1, ...)'
+	@echo '  check          the project'"'"'s self-test (CI runs it): solutions full marks,'
+	@echo '                 starter code fails its TODOs'"'"' tests, labs/ in sync, unit tests'
+	@echo '  starter        regenerate labs/ from solutions/ (after editing a solution)'
+	@echo '  handout DEST=d write the student distribution to d (no solutions/)'
+	@echo '  clean          remove build/'
+	@echo
+	@echo 'Variables:'
+	@echo '  LABS=tree      the tree to build or grade: labs (default), solutions, or a path'
+	@echo '  LAB=NN         one lab only (LAB=02)'
+	@echo '  T=NAME         one test only, with LAB= (make list shows the names)'
+	@echo '  RESULTS=file   also write Gradescope results.json to file'
+	@echo '  SANITIZE=1     build with AddressSanitizer and UndefinedBehaviorSanitizer'
+	@echo '  WERROR=1       treat warnings as errors'
+	@echo '  V=1            show the full compiler commands'
+	@echo '  CK_TIMEOUT_MULTIPLIER=3  give every test limit 3x longer (slow machines, SANITIZE)'

@@ -24,6 +24,9 @@ struct grade_state {
 extern struct grade_state grade_state;
 
 void grade_write_detail(const char *text);
+/* End of a test that passed: fail it if a program under test reported
+ * memory errors or undefined behaviour (sanitizers, valgrind). */
+void harness_finish(void);
 NORETURN void grade_skip(const char *reason);
 
 #endif

@@ -219,7 +219,7 @@ static void append_tail(char *out, size_t size, const char *title,
 	while (*start && used + 8 < size) {
 		const char *nl = strchr(start, '\n');
 		size_t n = nl ? (size_t)(nl - start) : strlen(start);
-		char *q = quote(start, n, 160);
+		char *q = quote(start, n, 300);
 
 		/* drop the quotes quote() adds: a log line reads better bare */
 		q[strlen(q) - 1] = '\0';
@@ -277,6 +277,31 @@ void skip(const char *reason)
 	grade_skip(reason);
 }
 
+/* Reports of the sanitizers (SANITIZE=1 builds) in a program's stderr. */
+static const char *const sanitizer_marks[] = {
+	"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: ",
+	NULL,
+};
+
+void harness_finish(void)
+{
+	for (int i = 0; i < nprocs; i++) {
+		char *err = proc_stderr(&procs[i], NULL);
+
+		for (int m = 0; sanitizer_marks[m]; m++) {
+			const char *hit = strstr(err, sanitizer_marks[m]);
+
+			if (hit != NULL) {
+				char *line = quote(hit, strcspn(hit, "\n"), 200);
+
+				fail(&procs[i], "expected no memory errors or undefined "
+				     "behaviour; %s reported: %s", procs[i].name, line);
+			}
+		}
+		free(err);
+	}
+}
+
 /* ---- running programs ----------------------------------------------------- */
 
 static void shell_quote(char *out, size_t size, const char *arg)
@@ -325,8 +350,11 @@ static void exec_child(const char *path, char **argv, const struct run_opts *o,
 	if (syscall(SYS_close_range, 3U, ~0U, 0) < 0)
 		for (i = 3; i < 1024; i++)
 			close(i);
-	if (o->preload != NULL)
+	if (o->preload != NULL) {
 		setenv("LD_PRELOAD", o->preload, 1);
+		/* ASan wants to be first; the shim only wraps a few calls */
+		setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);
+	}
 	for (i = 0; o->env != NULL && o->env[i] != NULL; i++)
 		putenv((char *)o->env[i]);
 	execv(path, argv);
