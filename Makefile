@@ -16,10 +16,12 @@ V        ?=         # 1: show full commands
 DEST     ?=         # make handout: where to write the student distribution
 SUBMISSIONS ?=      # make grade-class: one student tree per subdirectory
 FORMAT   ?= ascii   # make trace: ascii or mermaid
+N        ?= 20      # make stress: how many runs in a row
 
 LABS := $(strip $(LABS))
 LAB := $(strip $(LAB))
 T := $(strip $(T))
+N := $(strip $(N))
 
 CC      ?= cc
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -119,14 +121,16 @@ $(CB)/tests/preload-%.so: tests/preload-%.c
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -fPIC -shared -o $@ $< -ldl
 
-PROGRAMS = $(foreach lab,$(SEL_LABS),$(B)/$(lab)/server $(B)/$(lab)/client)
-GRADERS  = $(foreach lab,$(SEL_LABS),$(B)/$(lab)/grade)
+# Only the labs the tree has (grade-all.sh reports a missing one).
+PRESENT_LABS = $(foreach lab,$(SEL_LABS),$(if $(wildcard $(TREE)/$(lab)),$(lab)))
+PROGRAMS = $(foreach lab,$(PRESENT_LABS),$(B)/$(lab)/server $(B)/$(lab)/client)
+GRADERS  = $(foreach lab,$(PRESENT_LABS),$(B)/$(lab)/grade)
 
 # ---- targets ----------------------------------------------------------------
 
 .DEFAULT_GOAL := all
 .PHONY: all help test list check doctor demo run-demo handout starter clean \
-        need-check build-lab mutants
+        need-check build-lab mutants stress memcheck
 
 all: $(PROGRAMS)
 
@@ -174,7 +178,16 @@ demo:
 run-demo: $(PROGRAMS) $(EXCHANGE)
 	@B='$(B)' EXCHANGE='$(EXCHANGE)' sh tools/demo.sh $(SEL_LABS)
 
-# Grader trust: seeded student mistakes (tools/mutants.txt) must cost points.
+# Grader trust: repeated and concurrent runs must all be full marks...
+stress: need-check
+	@MAKE='$(MAKE)' LAB='$(LAB)' N='$(N)' sh tests/stress.sh
+
+# ...every program the tests start must run clean under valgrind...
+memcheck: need-check
+	@SOCKLAB_VALGRIND=1 CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-10} \
+	  $(MAKE) --no-print-directory test LABS='$(if $(filter file,$(origin LABS)),solutions,$(LABS))'
+
+# ...and seeded student mistakes (tools/mutants.txt) must cost points.
 mutants: need-check
 	@MAKE='$(MAKE)' LAB='$(LAB)' sh tools/mutants.sh
 

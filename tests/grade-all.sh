@@ -28,7 +28,7 @@ for lab in "$@"; do
 		status=1
 		continue
 	fi
-	if ! $MAKE --no-print-directory -s build-lab LAB="$num" > "$work/build.log" 2>&1; then
+	if ! $MAKE --no-print-directory -s -j"$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)" build-lab LAB="$num" > "$work/build.log" 2>&1; then
 		echo "FAIL  lab $num ($title) does not build: 0/100. The compiler said:"
 		grep -v '^make' "$work/build.log" | tail -n 30 | sed 's/^/      /'
 		echo "lab $num ($title): 0/100  (did not build)"

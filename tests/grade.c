@@ -122,10 +122,12 @@ static void remove_tree(const char *path)
 
 /* Kill and reap every process still descending from us: as a child
  * subreaper we inherit whatever a test started and left behind, even
- * what called setsid() to escape check's kill of the process group. */
-static int sweep_leftovers(void)
+ * what called setsid() to escape check's kill of the process group.
+ * Returns how many had escaped: alive, and not in the test's process
+ * group (those are dying from check's kill, not left behind). */
+static int sweep_leftovers(pid_t test_pgid)
 {
-	int swept = 0;
+	int escaped = 0;
 
 	for (int round = 0; round < 5; round++) {
 		DIR *proc = opendir("/proc");
@@ -135,8 +137,8 @@ static int sweep_leftovers(void)
 		if (proc == NULL)
 			break;
 		while ((e = readdir(proc)) != NULL) {
-			char path[300], buf[512], *close_paren;
-			pid_t pid = (pid_t)atoi(e->d_name), ppid;
+			char path[300], buf[512], *close_paren, state;
+			pid_t pid = (pid_t)atoi(e->d_name), ppid, pgid;
 			FILE *f;
 
 			if (pid <= 0)
@@ -145,23 +147,23 @@ static int sweep_leftovers(void)
 			if ((f = fopen(path, "r")) == NULL)
 				continue;
 			if (fgets(buf, sizeof buf, f) && (close_paren = strrchr(buf, ')'))
-			    && sscanf(close_paren + 2, "%*c %d", &ppid) == 1
+			    && sscanf(close_paren + 2, "%c %d %d", &state, &ppid,
+			              &pgid) == 3
 			    && ppid == getpid()) {
 				kill(pid, SIGKILL);
 				found++;
+				if (state != 'Z' && pgid != test_pgid)
+					escaped++;
 			}
 			fclose(f);
 		}
 		closedir(proc);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
 		if (found == 0)
 			break;
-		swept += found;
 		while (waitpid(-1, NULL, 0) > 0)
 			;
 	}
-	return swept;
+	return escaped;
 }
 
 static const struct graded_test *current;
@@ -184,7 +186,19 @@ static void unchecked_setup(void)
 	         "%s/skip%02zu", run_root, i);
 	snprintf(grade_state.done_file, sizeof grade_state.done_file,
 	         "%s/done%02zu", run_root, i);
+	snprintf(grade_state.pgid_file, sizeof grade_state.pgid_file,
+	         "%s/pgid%02zu", run_root, i);
 	mkdir(grade_state.test_dir, 0700);
+}
+
+/* Runs in the test child before the test: note its process group, so
+ * that the runner can tell what escaped it. */
+static void checked_setup(void)
+{
+	char pgid[32];
+
+	snprintf(pgid, sizeof pgid, "%d", (int)getpgrp());
+	write_file(grade_state.pgid_file, pgid);
 }
 
 /* Runs in the test child only when the test body returned normally.
@@ -297,7 +311,8 @@ static void unchecked_teardown(void)
 	TestResult **results = srunner_results(runner), *tr = NULL;
 	const char *name = (*current->test)->name;
 	bool done = access(grade_state.done_file, F_OK) == 0;
-	char *why;
+	char *why, *pgid = read_text(grade_state.pgid_file);
+	int escaped = sweep_leftovers(pgid ? (pid_t)atoi(pgid) : -1);
 
 	for (int i = 0; i < n; i++)
 		if (strcmp(tr_tcname(results[i]), name) == 0)
@@ -311,6 +326,14 @@ static void unchecked_teardown(void)
 		asprintf(&line, "skipped: %s", why);
 		report("SKIP", "\033[33m", 0, 0, line);
 		free(line);
+	} else if (escaped > 0) {
+		failed++;
+		asprintf(&why, "LEFTOVER: %d process%s started by the program under "
+		         "test were still running after the test, outside its "
+		         "process group (setsid? daemon?); the grader killed them.\n"
+		         "  look at: %s", escaped, escaped == 1 ? "" : "es",
+		         grade_state.todo);
+		report("FAIL", "\033[31m", 0, current->points, why);
 	} else if (tr != NULL && tr_rtype(tr) == CK_PASS && done) {
 		passed++;
 		score += current->points;
@@ -321,8 +344,8 @@ static void unchecked_teardown(void)
 		report("FAIL", "\033[31m", 0, current->points, why);
 	}
 	free(why);
+	free(pgid);
 	max_score += current->points;
-	sweep_leftovers();
 	remove_tree(grade_state.test_dir);
 }
 
@@ -466,7 +489,7 @@ int main(int argc, char *argv[])
 		order[norder++] = t;
 		tc = tcase_create((*t->test)->name);
 		tcase_add_unchecked_fixture(tc, setup_next, unchecked_teardown);
-		tcase_add_checked_fixture(tc, NULL, checked_teardown);
+		tcase_add_checked_fixture(tc, checked_setup, checked_teardown);
 		tcase_set_timeout(tc, t->limit);
 		tcase_add_test(tc, *t->test);
 		suite_add_tcase(suite, tc);

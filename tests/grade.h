@@ -19,6 +19,7 @@ struct grade_state {
 	char detail_file[256];     /* its failure message, in full */
 	char skip_file[256];       /* its reason to skip */
 	char done_file[256];       /* exists iff the test body returned */
+	char pgid_file[256];       /* the test child's process group */
 };
 
 extern struct grade_state grade_state;

@@ -12,6 +12,7 @@
 #include "grade.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -30,7 +31,14 @@
 #include <unistd.h>
 
 #define MAX_PROCS 64
-#define OUTPUT_CAP (64L << 20)   /* RLIMIT_FSIZE: a flood costs its test */
+#define OUTPUT_CAP (16L << 20)   /* RLIMIT_FSIZE: a flood costs its test */
+#define MEMORY_CAP (1L << 30)    /* RLIMIT_AS: a runaway allocation too */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#else
+#define SANITIZED 0
+#endif
 
 static struct proc procs[MAX_PROCS];
 static int nprocs;
@@ -283,10 +291,107 @@ static const char *const sanitizer_marks[] = {
 	NULL,
 };
 
+/* Under `make memcheck` (SOCKLAB_VALGRIND=1) every program runs under
+ * valgrind, its report in its own log file. */
+static bool under_valgrind(void)
+{
+	const char *v = getenv("SOCKLAB_VALGRIND");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+/* The valgrind log of P: fail the test if it reports an error. */
+static void check_valgrind_log(struct proc *p)
+{
+	char *path, *log;
+	const char *summary;
+	int errors = 0;
+
+	if (asprintf(&path, "%s.vg", p->err_path) < 0)
+		abort();
+	log = slurp(path, NULL);
+	summary = strstr(log, "ERROR SUMMARY: ");
+	if (summary != NULL)
+		errors = atoi(summary + strlen("ERROR SUMMARY: "));
+	if (errors > 0) {
+		static const char *const kinds[] = { "Invalid ", "uninitialised",
+			"definitely lost", "indirectly lost", "Syscall param",
+			"Mismatched", "overlap", "Conditional jump", NULL };
+		const char *first = NULL;
+		char report[900] = "";
+
+		for (int k = 0; kinds[k]; k++) {
+			const char *hit = strstr(log, kinds[k]);
+
+			if (hit && (first == NULL || hit < first))
+				first = hit;
+		}
+		/* the error and the top of its stack, without valgrind's
+		 * "==PID== " prefixes */
+		for (int lines = 0; first && *first && lines < 6; lines++) {
+			size_t n = strcspn(first, "\n"), used = strlen(report);
+
+			snprintf(report + used, sizeof report - used, "\n    %.*s",
+			         (int)(n < 140 ? n : 140), first);
+			first += n + (first[n] == '\n');
+			if (strstr(first, "== ") && strstr(first, "== ") < first + 20)
+				first = strstr(first, "== ") + 3;
+		}
+		fail(p, "expected valgrind to find no memory errors or leaks in "
+		     "%s; it found %d:%s", p->name, errors, report);
+	}
+	free(log);
+	free(path);
+}
+
+/* Processes that programs under test forked and left behind when they
+ * exited: as orphans they were handed to the runner (a child subreaper,
+ * see grade.c), so they are the runner's children other than us. */
+static int count_orphans(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	int orphans = 0;
+
+	while (proc && (e = readdir(proc)) != NULL) {
+		char path[300], buf[512], *paren, state;
+		int pid = atoi(e->d_name), ppid;
+		FILE *f;
+
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/stat", pid);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(buf, sizeof buf, f) && (paren = strrchr(buf, ')'))
+		    && sscanf(paren + 2, "%c %d", &state, &ppid) == 2
+		    && ppid == getppid() && state != 'Z')
+			orphans++;
+		fclose(f);
+	}
+	if (proc)
+		closedir(proc);
+	return orphans;
+}
+
 void harness_finish(void)
 {
+	int orphans = count_orphans();
+
+	if (orphans > 0)
+		fail(NULL, "LEFTOVER: %d process%s forked by the programs under test "
+		     "outlived them (a child never waited for, or a daemon); "
+		     "the grader kills them", orphans, orphans == 1 ? "" : "es");
 	for (int i = 0; i < nprocs; i++) {
-		char *err = proc_stderr(&procs[i], NULL);
+		char *err;
+
+		if (under_valgrind()) {
+			/* A report is written only at a normal exit: stop the
+			 * program with SIGTERM rather than let check kill it. */
+			stop(&procs[i], ms(5000));
+			check_valgrind_log(&procs[i]);
+		}
+		err = proc_stderr(&procs[i], NULL);
 
 		for (int m = 0; sanitizer_marks[m]; m++) {
 			const char *hit = strstr(err, sanitizer_marks[m]);
@@ -328,9 +433,10 @@ static void shell_quote(char *out, size_t size, const char *arg)
  * promises (SPEC §5): SIGPIPE at its default, nothing blocked, only fds
  * 0-2 open, limits on CPU, output size and, if asked, open files. */
 static void exec_child(const char *path, char **argv, const struct run_opts *o,
-                       int in_fd, int out_fd, int err_fd)
+                       int in_fd, int out_fd, int err_fd, const char *vg_log)
 {
-	struct rlimit cpu = { 20, 20 }, fsize = { OUTPUT_CAP, OUTPUT_CAP };
+	struct rlimit cpu = { 20, 20 }, fsize = { OUTPUT_CAP, OUTPUT_CAP },
+	              nofile = { 256, 256 }, as = { MEMORY_CAP, MEMORY_CAP };
 	sigset_t none;
 	int i;
 
@@ -339,11 +445,14 @@ static void exec_child(const char *path, char **argv, const struct run_opts *o,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setrlimit(RLIMIT_CPU, &cpu);
 	setrlimit(RLIMIT_FSIZE, &fsize);
-	if (o->max_fds > 0) {
-		struct rlimit nofile = { (rlim_t)o->max_fds, (rlim_t)o->max_fds };
-
-		setrlimit(RLIMIT_NOFILE, &nofile);
-	}
+	/* valgrind keeps fds of its own above the limit: no low limit under
+	 * it (its --track-fds reports leaked fds instead) */
+	if (o->max_fds > 0 && vg_log == NULL)
+		nofile.rlim_cur = nofile.rlim_max = (rlim_t)o->max_fds;
+	setrlimit(RLIMIT_NOFILE, &nofile);
+	/* ASan's shadow memory and valgrind need far more address space */
+	if (!SANITIZED && vg_log == NULL)
+		setrlimit(RLIMIT_AS, &as);
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		_exit(127);
 	/* check's result pipe and our own fds must not leak into the program */
@@ -357,6 +466,25 @@ static void exec_child(const char *path, char **argv, const struct run_opts *o,
 	}
 	for (i = 0; o->env != NULL && o->env[i] != NULL; i++)
 		putenv((char *)o->env[i]);
+	if (vg_log != NULL) {
+		char *vg[80], *log;
+		int n = 0;
+
+		if (asprintf(&log, "--log-file=%s", vg_log) < 0)
+			_exit(127);
+		vg[n++] = "valgrind";
+		vg[n++] = "--leak-check=full";
+		vg[n++] = "--errors-for-leak-kinds=definite,indirect";
+		vg[n++] = "--track-fds=yes";
+		vg[n++] = "--error-exitcode=99";
+		vg[n++] = log;
+		for (int a = 0; argv[a] && n < 79; a++)
+			vg[n++] = argv[a];
+		vg[n] = NULL;
+		execvp("valgrind", vg);
+		dprintf(2, "grader: cannot run valgrind: %s\n", strerror(errno));
+		_exit(127);
+	}
 	execv(path, argv);
 	dprintf(2, "grader: cannot run %s: %s\n", path, strerror(errno));
 	_exit(127);
@@ -370,6 +498,7 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 	char *argv[64];
 	const char *path = program(name);
 	struct proc *p;
+	char *vg_log = NULL;
 	int argc = 0, in_fd, out_fd, err_fd, pipe_in[2] = { -1, -1 },
 	    pipe_out[2] = { -1, -1 };
 	va_list ap;
@@ -422,10 +551,13 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 	ck_assert_msg(in_fd >= 0 && out_fd >= 0 && err_fd >= 0,
 	              "harness: cannot set up files: %s", strerror(errno));
 
+	if (under_valgrind() && asprintf(&vg_log, "%s.vg", p->err_path) < 0)
+		abort();
 	p->pid = fork();
 	ck_assert_msg(p->pid >= 0, "harness: fork: %s", strerror(errno));
 	if (p->pid == 0)
-		exec_child(path, argv, o, in_fd, out_fd, err_fd);
+		exec_child(path, argv, o, in_fd, out_fd, err_fd, vg_log);
+	free(vg_log);
 	close(in_fd);
 	close(out_fd);
 	close(err_fd);

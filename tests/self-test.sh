@@ -50,6 +50,7 @@ check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions
 check "solutions build without warnings (-Werror)" $M all LABS=solutions
 check "solutions score full marks" $M test LABS=solutions NO_COLOR=1
 check "starter code builds without warnings and fails its TODOs' tests" starter_fails_its_todos
+check "hostile trees are contained: they fail, nothing is left behind" sh tests/hostile.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -22,7 +22,7 @@ while IFS= read -r line; do
 	name=${dir#solutions/}
 	total=$((total + 1))
 	rm -rf "$work/tree"; mkdir -p "$work/tree"
-	cp -R "$dir" "$work/tree/$name"
+	cp -Rp "$dir" "$work/tree/$name"
 	sed "$script" "$dir/$file" > "$work/tree/$name/$file"
 	if cmp -s "$dir/$file" "$work/tree/$name/$file"; then
 		printf 'STALE     %s %s: the edit no longer applies (%s)\n' "$lab" "$what" "$script"
