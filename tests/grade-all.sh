@@ -1,6 +1,7 @@
 #!/bin/sh
-# grade-all.sh - build each lab of a tree on its own and run its grader;
-# then the totals.  Called by `make test` and `make list`, which set:
+# grade-all.sh - build each lab of a tree on its own, run the labs'
+# graders side by side, print each lab's results in order, then the
+# totals.  Called by `make test` and `make list`, which set:
 #   LABS (the tree, absolute), B (its build dir), MAKE, PRELOAD_DIR,
 #   T (one test, optional), RESULTS (Gradescope results.json, optional).
 # A lab that does not build scores 0 with the compiler's messages, and the
@@ -15,42 +16,62 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/grade-all.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT INT TERM
-tally=$work/tally
-: > "$tally"
-status=0
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
+# A lab that scores 0 without running: one line for the tally and, with
+# RESULTS, one Gradescope test carrying the reason.
+zero() {    # NUM TITLE REASON_FILE
+	echo "$1 $2 0 100 0 1 0 0" > "$work/$1.tally"
+	if [ -n "${RESULTS:-}" ]; then
+		msg=$(tail -n 30 "$3" | sed 's/\\/\\\\/g; s/"/\\"/g; s/	/ /g' | awk '{printf "%s\\n", $0}')
+		printf '{"name": "lab %s builds", "score": 0, "max_score": 100, "status": "failed", "visibility": "visible", "output": "%s"}\n' \
+			"$1" "$msg" > "$work/$1.json"
+	fi
+}
+
+# 1. Build, one lab at a time (each with all cores).
 for lab in "$@"; do
-	num=${lab%%-*}
-	title=${lab#*-}
+	num=${lab%%-*} title=${lab#*-}
 	if [ ! -d "$LABS/$lab" ]; then
-		echo "FAIL  $lab is missing from $LABS"
-		echo "$num $title 0 100 0 1 0 0" >> "$tally"
-		status=1
-		continue
+		echo "FAIL  $lab is missing from $LABS" > "$work/$num.out"
+		zero "$num" "$title" "$work/$num.out"
+	elif ! $MAKE --no-print-directory -s -j"$jobs" build-lab LAB="$num" > "$work/$num.build" 2>&1; then
+		{
+			echo "FAIL  lab $num ($title) does not build: 0/100. The compiler said:"
+			grep -v '^make' "$work/$num.build" | tail -n 30 | sed 's/^/      /'
+			echo "lab $num ($title): 0/100  (did not build)"
+		} > "$work/$num.out"
+		zero "$num" "$title" "$work/$num.build"
+	elif [ $list = yes ]; then
+		"$B/$lab/grade" --list
 	fi
-	if ! $MAKE --no-print-directory -s -j"$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)" build-lab LAB="$num" > "$work/build.log" 2>&1; then
-		echo "FAIL  lab $num ($title) does not build: 0/100. The compiler said:"
-		grep -v '^make' "$work/build.log" | tail -n 30 | sed 's/^/      /'
-		echo "lab $num ($title): 0/100  (did not build)"
-		echo "$num $title 0 100 0 1 0 0" >> "$tally"
-		if [ -n "${RESULTS:-}" ]; then
-			msg=$(tail -n 30 "$work/build.log" | sed 's/\\/\\\\/g; s/"/\\"/g' | awk '{printf "%s\\n", $0}')
-			printf '{"name": "lab %s builds", "score": 0, "max_score": 100, "status": "failed", "output": "%s"}\n' "$num" "$msg" >> "$work/json"
-		fi
-		status=1
-		continue
-	fi
-	grade="$B/$lab/grade"
-	if [ $list = yes ]; then
-		"$grade" --list
-		continue
-	fi
-	"$grade" --preload "$PRELOAD_DIR" --tally "$tally" \
-		${T:+--only "$T"} ${RESULTS:+--json "$work/json"} || status=$?
-	[ $status -eq 2 ] && exit 2      # an unknown test name: already said
 done
 [ $list = yes ] && exit 0
 
+# 2. Grade: the labs' graders run side by side (their tests are mostly
+# waiting on sockets); each lab's lines are shown once it is done.
+for lab in "$@"; do
+	num=${lab%%-*}
+	[ -f "$work/$num.out" ] && continue
+	"$B/$lab/grade" --preload "$PRELOAD_DIR" --tally "$work/$num.tally" \
+		${T:+--only "$T"} ${RESULTS:+--json "$work/$num.json"} \
+		> "$work/$num.out" 2>&1 &
+	echo $! > "$work/$num.pid"
+done
+status=0
+for lab in "$@"; do
+	num=${lab%%-*}
+	if [ -f "$work/$num.pid" ]; then
+		wait "$(cat "$work/$num.pid")"
+		rc=$?
+		if [ $rc -eq 2 ]; then   # an unknown test name, a bad option
+			cat "$work/$num.out" >&2; exit 2
+		fi
+	fi
+	cat "$work/$num.out"
+done
+
+cat "$work"/*.tally > "$work/tally" 2>/dev/null
 awk '{ s += $3; m += $4; p += $5; f += $6; k += $7; kp += $8 }
      END {
 	printf "score: %d/%d", s, m
@@ -58,12 +79,13 @@ awk '{ s += $3; m += $4; p += $5; f += $6; k += $7; kp += $8 }
 	printf "\n%d passed, %d failed", p, f
 	if (k) printf ", %d skipped", k
 	printf "\n"
-     }' "$tally"
+	exit !(f == 0 && s == m)
+     }' "$work/tally" || status=1
 
 if [ -n "${RESULTS:-}" ]; then
 	{
-		awk '{ s += $3 } END { printf "{\"score\": %d, \"output\": \"Socket Labs grader\", \"visibility\": \"visible\", \"stdout_visibility\": \"visible\", \"tests\": [\n", s }' "$tally"
-		[ -f "$work/json" ] && sed '$!s/$/,/' "$work/json"
+		awk '{ s += $3 } END { printf "{\"score\": %d, \"output\": \"Socket Labs grader\", \"visibility\": \"visible\", \"stdout_visibility\": \"visible\", \"tests\": [\n", s }' "$work/tally"
+		cat "$work"/*.json 2>/dev/null | sed '$!s/$/,/'
 		echo ']}'
 	} > "$RESULTS"
 fi
