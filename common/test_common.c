@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE     /* timer_create, pipe2 */
 #include "common.h"
+#include "inet.h"
 
 #include <check.h>
 #include <errno.h>
@@ -322,6 +323,88 @@ START_TEST(die_usage_prints_usage_and_exits_2)
 }
 END_TEST
 
+/* ---- inet.h (labs 02 and 03) ---------------------------------------------- */
+
+START_TEST(ipv4_address_is_network_order_and_strict)
+{
+	static const char *const bad[] = { "999.1.2.3", "1.2.3", "localhost",
+	                                   "", " 127.0.0.1", "::1" };
+	struct sockaddr_in a;
+
+	memset(&a, 0xa5, sizeof a);
+	ck_assert_int_eq(ipv4_address("10.1.2.3", 4660, &a), 0);
+	ck_assert_int_eq(a.sin_family, AF_INET);
+	ck_assert_uint_eq(a.sin_port, htons(4660));
+	ck_assert_uint_eq(a.sin_addr.s_addr, htonl(0x0a010203));
+	for (size_t i = 0; i < sizeof a.sin_zero; i++)
+		ck_assert_int_eq(a.sin_zero[i], 0);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		errno = 0;
+		ck_assert_int_eq(ipv4_address(bad[i], 1, &a), -1);
+		ck_assert_int_eq(errno, EINVAL);
+	}
+}
+END_TEST
+
+START_TEST(resolve_ipv4_finds_loopback_and_reports_failure)
+{
+	struct sockaddr_in a;
+	int rc;
+
+	ck_assert_int_eq(resolve_ipv4("127.0.0.1", 50002, &a), 0);
+	ck_assert_int_eq(a.sin_family, AF_INET);
+	ck_assert_uint_eq(a.sin_port, htons(50002));
+	ck_assert_uint_eq(a.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	ck_assert_int_eq(resolve_ipv4("localhost", 7, &a), 0);
+	ck_assert_int_eq(a.sin_family, AF_INET);
+	ck_assert_uint_eq(ntohl(a.sin_addr.s_addr) >> 24, 127);
+	/* An IPv6 literal has no IPv4 address: a resolver error, with its
+	 * message (no DNS query, so no network needed). */
+	rc = resolve_ipv4("::1", 7, &a);
+	ck_assert_int_ne(rc, 0);
+	ck_assert_ptr_nonnull(resolve_error(rc));
+	ck_assert_int_gt(strlen(resolve_error(rc)), 0);
+}
+END_TEST
+
+START_TEST(same_endpoint_needs_address_and_port)
+{
+	struct sockaddr_in a, b;
+
+	ck_assert_int_eq(ipv4_address("127.0.0.1", 4000, &a), 0);
+	b = a;
+	ck_assert(same_endpoint(&a, &b));
+	b.sin_port = htons(4001);
+	ck_assert(!same_endpoint(&a, &b));
+	ck_assert_int_eq(ipv4_address("127.0.0.2", 4000, &b), 0);
+	ck_assert(!same_endpoint(&a, &b));
+}
+END_TEST
+
+START_TEST(parse_ms_and_deadlines)
+{
+	int v = -1;
+	int64_t d;
+
+	ck_assert_int_eq(parse_ms("1", &v), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(parse_ms("3600000", &v), 0);
+	ck_assert_int_eq(parse_ms("0", &v), -1);
+	ck_assert_int_eq(parse_ms("3600001", &v), -1);
+	ck_assert_int_eq(parse_ms("10ms", &v), -1);
+	ck_assert_int_eq(parse_ms("-5", &v), -1);
+	d = deadline_after(200);
+	v = ms_left(d);
+	ck_assert(v > 150 && v <= 200);
+	ck_assert_int_eq(ms_left(deadline_after(0)), 0);
+	/* rounded up: 0.5 ms left is 1 ms for poll(), not a spin */
+	ck_assert_int_eq(ms_left(deadline_after(0) + 500), 1);
+}
+END_TEST
+
+/* in main():
+*/
+
 int main(void)
 {
 	Suite *s = suite_create("common");
@@ -341,6 +424,10 @@ int main(void)
 	tcase_add_test(tc, wait_fd_reports_ready_and_timeout);
 	tcase_add_test(tc, die_says_what_failed_and_exits_1);
 	tcase_add_test(tc, die_usage_prints_usage_and_exits_2);
+	tcase_add_test(tc, ipv4_address_is_network_order_and_strict);
+	tcase_add_test(tc, resolve_ipv4_finds_loopback_and_reports_failure);
+	tcase_add_test(tc, same_endpoint_needs_address_and_port);
+	tcase_add_test(tc, parse_ms_and_deadlines);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_FORK);

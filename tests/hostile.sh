@@ -32,7 +32,11 @@ while IFS= read -r line; do
 	[ -n "$dir" ] || continue
 	name=${dir#solutions/}
 	cases=$((cases + 1))
+	# -p: only the edited file is rebuilt; the one the previous case
+	# edited is made newer than its object again.
 	rm -rf "$tree"; mkdir -p "$tree"; cp -Rp "$dir" "$tree/$name"
+	[ -n "${prev:-}" ] && touch "$tree/$prev"
+	prev=$name/$file
 	sed "$script" "$dir/$file" > "$tree/$name/$file"
 	if cmp -s "$dir/$file" "$tree/$name/$file"; then
 		echo "STALE  $lab $what: the edit no longer applies"; bad=$((bad + 1)); continue

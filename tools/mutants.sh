@@ -22,7 +22,11 @@ while IFS= read -r line; do
 	name=${dir#solutions/}
 	total=$((total + 1))
 	rm -rf "$work/tree"; mkdir -p "$work/tree"
+	# -p keeps timestamps, so only the mutated file is rebuilt; the file
+	# the previous mutant changed is made newer than its object again.
 	cp -Rp "$dir" "$work/tree/$name"
+	[ -n "${prev:-}" ] && touch "$work/tree/$prev"
+	prev=$name/$file
 	sed "$script" "$dir/$file" > "$work/tree/$name/$file"
 	if cmp -s "$dir/$file" "$work/tree/$name/$file"; then
 		printf 'STALE     %s %s: the edit no longer applies (%s)\n' "$lab" "$what" "$script"

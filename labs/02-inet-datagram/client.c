@@ -1,0 +1,88 @@
+/*
+ * client.c - lab 02: send messages to the UDP uppercase echo server.
+ *
+ * Usage: client [-t MS] [-r RETRIES] HOST PORT MSG...
+ *
+ * Sends each MSG as one datagram to HOST:PORT and prints each answer on
+ * its own line.  Waits MS milliseconds (default 1000) for an answer and
+ * sends again, up to RETRIES times (default 2); exits 1 when a message
+ * gets no answer at all.  Everything after PORT is a message, even if it
+ * starts with '-'.
+ *
+ *     ./client localhost 50002 hello -world    # HELLO, then -WORLD
+ */
+#include "inet_dgram.h"
+
+#include "common.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#define USAGE "[-t MS] [-r RETRIES] HOST PORT MSG..."
+
+int main(int argc, char *argv[])
+{
+	static char reply[UDP_MAX_PAYLOAD];
+	int timeout_ms = 1000, retries = 2;
+	struct sockaddr_in server;
+	char where[ADDR_STRLEN];
+	unsigned long n;
+	uint16_t port;
+	int opt, fd, rc;
+
+	set_progname(argv[0]);
+	/* "+": stop at the first operand, so a MSG like "-x" after PORT is
+	 * a message, not an unknown option (GNU getopt would look on). */
+	while ((opt = getopt(argc, argv, "+t:r:")) != -1) {
+		switch (opt) {
+		case 't':
+			if (parse_ms(optarg, &timeout_ms) < 0)
+				die_usage(USAGE, "-t: not a time in ms (1-%d): '%s'",
+				          MAX_TIMEOUT_MS, optarg);
+			break;
+		case 'r':
+			if (parse_number(optarg, 0, 100, &n) < 0)
+				die_usage(USAGE, "-r: not a count of retries "
+				          "(0-100): '%s'", optarg);
+			retries = (int)n;
+			break;
+		default:
+			die_usage(USAGE, "unknown option");
+		}
+	}
+	if (argc - optind < 3)
+		die_usage(USAGE, "missing %s", argc - optind == 0 ? "HOST"
+		          : argc - optind == 1 ? "PORT" : "MSG");
+	if (parse_port(argv[optind + 1], false, &port) < 0)
+		die_usage(USAGE, "PORT: not a port (1-65535): '%s'",
+		          argv[optind + 1]);
+
+	/* A name, like "localhost", needs the resolver; it is a runtime
+	 * failure, not a usage error, when it does not resolve. */
+	rc = resolve_ipv4(argv[optind], port, &server);
+	if (rc != 0)
+		die_msg("%s: %s", argv[optind], resolve_error(rc));
+	format_addr((struct sockaddr *)&server, sizeof server, where);
+
+	fd = client_socket();
+	if (fd < 0)
+		die("socket");
+	for (int i = optind + 2; i < argc; i++) {
+		size_t len = strlen(argv[i]);
+		ssize_t got = request_reply(fd, &server, argv[i], len, reply,
+		                            timeout_ms, retries);
+
+		if (got < 0 && errno == ETIMEDOUT)
+			die_msg("no reply from %s to '%s' after %d tries of %d ms",
+			        where, argv[i], retries + 1, timeout_ms);
+		if (got < 0)
+			die("sending to %s", where);
+		/* The answer is data, not a string: it goes out whole. */
+		if (write_all(STDOUT_FILENO, reply, (size_t)got) < 0
+		    || write_all(STDOUT_FILENO, "\n", 1) < 0)
+			die("writing stdout");
+	}
+	close(fd);
+	return 0;
+}

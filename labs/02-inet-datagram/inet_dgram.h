@@ -1,0 +1,68 @@
+/*
+ * inet_dgram.h - lab 02: an uppercase echo over UDP/IPv4.
+ *
+ * The socket work of the lab, in small functions that server.c and
+ * client.c call and that the grader can call and inspect directly.
+ */
+#ifndef INET_DGRAM_H
+#define INET_DGRAM_H
+
+#include "inet.h"       /* UDP_MAX_PAYLOAD, deadlines, resolve_ipv4() */
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* bind.c: the server's socket. */
+
+/* Fill *ADDR with the IPv4 address TEXT ("127.0.0.1") and PORT, both in
+ * network byte order.  Returns 0, or -1 with errno EINVAL when TEXT is
+ * not a dotted IPv4 address. */
+int server_address(const char *text, uint16_t port, struct sockaddr_in *addr);
+
+/* An AF_INET datagram socket bound to *ADDR.  On return *ADDR holds the
+ * address actually bound: with port 0, the port the kernel chose.
+ * Returns the fd, or -1 with errno from socket(2), bind(2) or
+ * getsockname(2) (EADDRINUSE: another socket has that port). */
+int udp_bind(struct sockaddr_in *addr);
+
+/* echo.c: the server's exchange. */
+
+/* Wait for the next datagram on FD and receive it whole into BUF (CAP
+ * bytes).  Returns its size (0 for an empty datagram) and its sender in
+ * *FROM, or -1 with errno: EINTR when a stop signal arrived first (see
+ * stop_signals_init() in common.h). */
+ssize_t receive_request(int fd, void *buf, size_t cap, struct sockaddr_in *from);
+
+/* Send LEN bytes of BUF as one datagram to *TO.  0, or -1 with errno. */
+int send_reply(int fd, const void *buf, size_t len, const struct sockaddr_in *to);
+
+/* request.c: the client. */
+
+/* An AF_INET datagram socket for talking to any server, or -1. */
+int client_socket(void);
+
+/* Send LEN bytes of MSG as one datagram to *SERVER.  0, or -1. */
+int send_request(int fd, const void *msg, size_t len,
+                 const struct sockaddr_in *server);
+
+/* Wait until DEADLINE (see deadline_after()) for the answer to MSG (LEN
+ * bytes): a datagram from *SERVER equal to MSG with its ASCII letters
+ * uppercased, received into REPLY (UDP_MAX_PAYLOAD bytes).  Datagrams
+ * from anyone else, and from the server but not that answer (a late
+ * answer to an earlier request), are logged and skipped.  Returns the
+ * answer's size (LEN); -1 with errno ETIMEDOUT when the deadline passed
+ * first, or another errno on failure. */
+ssize_t await_reply(int fd, const struct sockaddr_in *server,
+                    const void *msg, size_t len, void *reply,
+                    int64_t deadline);
+
+/* The whole request: send MSG, wait up to TIMEOUT_MS for its answer,
+ * and send it again, up to RETRIES more times, when none comes.  Returns
+ * the answer's size, in REPLY (UDP_MAX_PAYLOAD bytes); -1 with errno
+ * ETIMEDOUT when every try went unanswered, or another errno. */
+ssize_t request_reply(int fd, const struct sockaddr_in *server,
+                      const void *msg, size_t len, void *reply,
+                      int timeout_ms, int retries);
+
+#endif

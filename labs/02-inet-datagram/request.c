@@ -1,0 +1,126 @@
+/*
+ * request.c - lab 02, the client: send a request, wait for its answer
+ * with a deadline, send it again when none comes.
+ *
+ * UDP promises nothing: a request or its answer may be lost, and then
+ * nothing at all happens - no error, no end of file.  A client that
+ * simply blocks in recvfrom() waits for ever.  So it waits with a
+ * deadline and retransmits.  And its socket, not connected to anyone,
+ * accepts datagrams from anybody: each one must be checked to come from
+ * the server, and to be the answer to this request, not a late copy of
+ * the answer to an earlier one.
+ *
+ * Man pages: socket(2), sendto(2), recvfrom(2), poll(2), udp(7).
+ */
+#include "inet_dgram.h"
+
+#include "common.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int client_socket(void)
+{
+	/* TODO 6: create the client's socket: AF_INET, SOCK_DGRAM,
+	 * as in TODO 2, but do not bind it.  The kernel gives it a
+	 * free port at the first sendto(); a fixed port would make
+	 * two clients on one host clash.  Return the fd, or -1.
+	 * Tests: client_prints_replies_in_order,
+	 * two_clients_at_once_do_not_clash. */
+	errno = ENOSYS;
+	return -1;
+}
+
+int send_request(int fd, const void *msg, size_t len,
+                 const struct sockaddr_in *server)
+{
+	/* TODO 7: send LEN bytes of MSG to *SERVER with sendto(2), as
+	 * the server does in TODO 5.  Return 0, or -1 with errno.
+	 * Tests: client_prints_replies_in_order. */
+	(void)fd;
+	(void)msg;
+	(void)len;
+	(void)server;
+	errno = ENOSYS;
+	return -1;
+}
+
+/* Is the datagram REPLY (N bytes) the answer to MSG (LEN bytes), that is
+ * MSG with its ASCII letters uppercased? */
+static bool answers(const unsigned char *reply, size_t n,
+                    const unsigned char *msg, size_t len)
+{
+	if (n != len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = msg[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (unsigned char)(c - 'a' + 'A');
+		if (reply[i] != c)
+			return false;
+	}
+	return true;
+}
+
+ssize_t await_reply(int fd, const struct sockaddr_in *server,
+                    const void *msg, size_t len, void *reply,
+                    int64_t deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char where[ADDR_STRLEN];
+
+	/* TODO 8: wait for the answer, never past DEADLINE.  Loop:
+	 * - poll(2) PFD with the timeout ms_left(deadline) (inet.h):
+	 *   0 ready means the time is up: errno = ETIMEDOUT, return -1.
+	 *   (A bare recvfrom() would block for ever on a lost
+	 *   datagram.)  poll() failing with EINTR: poll again.
+	 * - recvfrom(2) one datagram into REPLY (UDP_MAX_PAYLOAD
+	 *   bytes), with its sender's address (length initialised!).
+	 * - from anyone but *SERVER (same_endpoint(): address AND
+	 *   port): log_line() "ignored N bytes from ADDRESS" and loop;
+	 * - from the server but not the answer to MSG (answers()):
+	 *   a late answer to an earlier request: log it and loop;
+	 * - otherwise return its size.
+	 * Tests: client_ignores_stranger,
+	 * client_ignores_late_answer, client_timeout_is_honoured. */
+	(void)server;
+	(void)msg;
+	(void)len;
+	(void)reply;
+	(void)deadline;
+	(void)pfd;
+	(void)where;
+	(void)answers;
+	errno = ENOSYS;
+	return -1;
+}
+
+ssize_t request_reply(int fd, const struct sockaddr_in *server,
+                      const void *msg, size_t len, void *reply,
+                      int timeout_ms, int retries)
+{
+	char where[ADDR_STRLEN];
+
+	format_addr((const struct sockaddr *)server, sizeof *server, where);
+	/* TODO 9: send MSG (send_request()) and wait TIMEOUT_MS for
+	 * its answer (await_reply() with deadline_after(timeout_ms)).
+	 * When it fails with ETIMEDOUT, send again, at most RETRIES
+	 * more times, logging each retransmission on stderr with
+	 * log_line(); any other failure: return -1 at once.  Return
+	 * the answer's size; -1 with errno ETIMEDOUT when no try was
+	 * answered.
+	 * Tests: client_retransmits_lost_request,
+	 * client_gives_up_after_retries. */
+	(void)fd;
+	(void)msg;
+	(void)len;
+	(void)reply;
+	(void)timeout_ms;
+	(void)retries;
+	errno = ENOSYS;
+	return -1;
+}

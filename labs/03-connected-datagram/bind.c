@@ -1,0 +1,96 @@
+/*
+ * bind.c - lab 03, the server's socket, bound to a port that outlives
+ * every session.
+ *
+ * The trap: on Linux, a datagram socket that got its port automatically
+ * (bind() to port 0) loses that port when connect(AF_UNSPEC) dissolves
+ * an association: the kernel unbinds any UDP socket whose port the user
+ * did not choose (udp_disconnect() in net/ipv4/udp.c).  The port the
+ * server announced would then refuse the next peer.  So with -p 0 the
+ * server finds a free port first, with a scratch socket, and binds to it
+ * by number.
+ *
+ * Man pages: socket(2), bind(2), getsockname(2), udp(7).
+ */
+#include "connected_dgram.h"
+
+#include "common.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* How often to look for another free port when some other program takes
+ * the one we found between the scratch socket's close() and our bind(). */
+#define BIND_TRIES 10
+
+/* An AF_INET datagram socket bound to *ADDR, or -1 with errno. */
+static int bind_socket(const struct sockaddr_in *addr)
+{
+	/* TODO 1: create an AF_INET datagram socket (socket(2)) and
+	 * bind(2) it to *ADDR, as in lab 02.  Return the fd; on a
+	 * failure close it and return -1 with errno as the failing
+	 * call left it (EADDRINUSE: the port is taken).
+	 * Tests: server_socket_is_udp_on_loopback,
+	 * ready_line_has_real_port, port_in_use_exits_1. */
+	(void)addr;
+	errno = ENOSYS;
+	return -1;
+}
+
+/* Find a port that is free on ADDR's address right now, and put it, in
+ * network byte order, in *PORT.  Returns 0, or -1 with errno. */
+static int find_free_port(const struct sockaddr_in *addr, in_port_t *port)
+{
+	struct sockaddr_in probe = *addr;
+	socklen_t len = sizeof probe;
+	int fd, err = 0;
+
+	/* TODO 8: with -p 0, as things stand, bind() picks the port
+	 * and dissolve() then gives it back: the second session is
+	 * refused.  Find a free port yourself: a scratch AF_INET
+	 * datagram socket bound to PROBE with port 0 (the kernel
+	 * picks one), getsockname(2) into PROBE (LEN bytes) to learn
+	 * it, close(2) the scratch socket, and put probe.sin_port in
+	 * *PORT: the real socket then binds that port by number.
+	 * Return 0, or -1 with errno.
+	 * Tests: connect_and_dissolve_set_the_peer,
+	 * announced_port_survives_sessions. */
+	(void)probe;
+	(void)len;
+	(void)fd;
+	(void)err;
+	*port = 0;
+	return 0;
+}
+
+int session_bind(struct sockaddr_in *addr)
+{
+	bool any_port = addr->sin_port == 0;
+	socklen_t len = sizeof *addr;
+	int fd = -1;
+
+	for (int try = 0; fd < 0 && try < BIND_TRIES; try++) {
+		if (any_port && find_free_port(addr, &addr->sin_port) < 0)
+			return -1;
+		fd = bind_socket(addr);
+		/* EADDRINUSE on a port we found free: another program took
+		 * it meanwhile, so find another.  A port the user chose, or
+		 * any other failure, is final. */
+		if (fd < 0 && (!any_port || errno != EADDRINUSE))
+			return -1;
+	}
+	if (fd < 0)
+		return -1;
+
+	/* The ready line announces what the kernel says is bound, not
+	 * what we meant to bind. */
+	if (getsockname(fd, (struct sockaddr *)addr, &len) < 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}

@@ -1,0 +1,207 @@
+/*
+ * request.c - lab 02, the client: send a request, wait for its answer
+ * with a deadline, send it again when none comes.
+ *
+ * UDP promises nothing: a request or its answer may be lost, and then
+ * nothing at all happens - no error, no end of file.  A client that
+ * simply blocks in recvfrom() waits for ever.  So it waits with a
+ * deadline and retransmits.  And its socket, not connected to anyone,
+ * accepts datagrams from anybody: each one must be checked to come from
+ * the server, and to be the answer to this request, not a late copy of
+ * the answer to an earlier one.
+ *
+ * Man pages: socket(2), sendto(2), recvfrom(2), poll(2), udp(7).
+ */
+#include "inet_dgram.h"
+
+#include "common.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int client_socket(void)
+{
+	// STARTER: /* TODO 6: create the client's socket: AF_INET, SOCK_DGRAM,
+	// STARTER:  * as in TODO 2, but do not bind it.  The kernel gives it a
+	// STARTER:  * free port at the first sendto(); a fixed port would make
+	// STARTER:  * two clients on one host clash.  Return the fd, or -1.
+	// STARTER:  * Tests: client_prints_replies_in_order,
+	// STARTER:  * two_clients_at_once_do_not_clash. */
+	// STARTER: errno = ENOSYS;
+	// STARTER: return -1;
+	// BEGIN SOLUTION
+	/* No bind(): the first sendto() binds the socket to a free
+	 * ("ephemeral") port, and the server answers to whatever port that
+	 * is.  Binding a fixed port would stop two clients running at once. */
+	return socket(AF_INET, SOCK_DGRAM, 0);
+	// END SOLUTION
+}
+
+int send_request(int fd, const void *msg, size_t len,
+                 const struct sockaddr_in *server)
+{
+	// STARTER: /* TODO 7: send LEN bytes of MSG to *SERVER with sendto(2), as
+	// STARTER:  * the server does in TODO 5.  Return 0, or -1 with errno.
+	// STARTER:  * Tests: client_prints_replies_in_order. */
+	// STARTER: (void)fd;
+	// STARTER: (void)msg;
+	// STARTER: (void)len;
+	// STARTER: (void)server;
+	// STARTER: errno = ENOSYS;
+	// STARTER: return -1;
+	// BEGIN SOLUTION
+	/* One sendto(), one datagram: the server gets MSG whole, in one
+	 * recvfrom(), or not at all. */
+	return sendto(fd, msg, len, 0, (const struct sockaddr *)server,
+	              sizeof *server) < 0 ? -1 : 0;
+	// END SOLUTION
+}
+
+/* Is the datagram REPLY (N bytes) the answer to MSG (LEN bytes), that is
+ * MSG with its ASCII letters uppercased? */
+static bool answers(const unsigned char *reply, size_t n,
+                    const unsigned char *msg, size_t len)
+{
+	if (n != len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = msg[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (unsigned char)(c - 'a' + 'A');
+		if (reply[i] != c)
+			return false;
+	}
+	return true;
+}
+
+ssize_t await_reply(int fd, const struct sockaddr_in *server,
+                    const void *msg, size_t len, void *reply,
+                    int64_t deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char where[ADDR_STRLEN];
+
+	// STARTER: /* TODO 8: wait for the answer, never past DEADLINE.  Loop:
+	// STARTER:  * - poll(2) PFD with the timeout ms_left(deadline) (inet.h):
+	// STARTER:  *   0 ready means the time is up: errno = ETIMEDOUT, return -1.
+	// STARTER:  *   (A bare recvfrom() would block for ever on a lost
+	// STARTER:  *   datagram.)  poll() failing with EINTR: poll again.
+	// STARTER:  * - recvfrom(2) one datagram into REPLY (UDP_MAX_PAYLOAD
+	// STARTER:  *   bytes), with its sender's address (length initialised!).
+	// STARTER:  * - from anyone but *SERVER (same_endpoint(): address AND
+	// STARTER:  *   port): log_line() "ignored N bytes from ADDRESS" and loop;
+	// STARTER:  * - from the server but not the answer to MSG (answers()):
+	// STARTER:  *   a late answer to an earlier request: log it and loop;
+	// STARTER:  * - otherwise return its size.
+	// STARTER:  * Tests: client_ignores_stranger,
+	// STARTER:  * client_ignores_late_answer, client_timeout_is_honoured. */
+	// STARTER: (void)server;
+	// STARTER: (void)msg;
+	// STARTER: (void)len;
+	// STARTER: (void)reply;
+	// STARTER: (void)deadline;
+	// STARTER: (void)pfd;
+	// STARTER: (void)where;
+	// STARTER: (void)answers;
+	// STARTER: errno = ENOSYS;
+	// STARTER: return -1;
+	// BEGIN SOLUTION
+	for (;;) {
+		struct sockaddr_in from;
+		socklen_t from_len = sizeof from;
+		ssize_t n;
+		/* poll() with a timeout is the deadline: recvfrom() alone
+		 * would block for ever when the request or its answer was
+		 * lost.  The timeout is what is left, not MS again: a stream
+		 * of strangers' datagrams must not keep us waiting for ever. */
+		int ready = poll(&pfd, 1, ms_left(deadline));
+
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0)
+			return -1;
+		if (ready == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+
+		/* Our socket is not connected: it receives datagrams from
+		 * anyone who knows its port.  recvfrom() says who sent this
+		 * one.  MSG_DONTWAIT: never block past the deadline, even if
+		 * the datagram poll() saw is gone (see echo.c). */
+		n = recvfrom(fd, reply, UDP_MAX_PAYLOAD, MSG_DONTWAIT,
+		             (struct sockaddr *)&from, &from_len);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0)
+			return -1;
+
+		/* Address AND port: another program on the server's host
+		 * (another port) is not the server. */
+		if (!same_endpoint(&from, server)) {
+			log_line("ignored %zd bytes from %s: not the server", n,
+			         format_addr((struct sockaddr *)&from, from_len,
+			                     where));
+			continue;
+		}
+		/* From the server, but not this answer: the late answer to a
+		 * request we retransmitted.  Taking it would print the
+		 * previous answer again and lose this one. */
+		if (!answers(reply, (size_t)n, msg, len)) {
+			log_line("ignored %zd bytes from %s: not the answer to "
+			         "this request", n,
+			         format_addr((struct sockaddr *)&from, from_len,
+			                     where));
+			continue;
+		}
+		return n;
+	}
+	// END SOLUTION
+}
+
+ssize_t request_reply(int fd, const struct sockaddr_in *server,
+                      const void *msg, size_t len, void *reply,
+                      int timeout_ms, int retries)
+{
+	char where[ADDR_STRLEN];
+
+	format_addr((const struct sockaddr *)server, sizeof *server, where);
+	// STARTER: /* TODO 9: send MSG (send_request()) and wait TIMEOUT_MS for
+	// STARTER:  * its answer (await_reply() with deadline_after(timeout_ms)).
+	// STARTER:  * When it fails with ETIMEDOUT, send again, at most RETRIES
+	// STARTER:  * more times, logging each retransmission on stderr with
+	// STARTER:  * log_line(); any other failure: return -1 at once.  Return
+	// STARTER:  * the answer's size; -1 with errno ETIMEDOUT when no try was
+	// STARTER:  * answered.
+	// STARTER:  * Tests: client_retransmits_lost_request,
+	// STARTER:  * client_gives_up_after_retries. */
+	// STARTER: (void)fd;
+	// STARTER: (void)msg;
+	// STARTER: (void)len;
+	// STARTER: (void)reply;
+	// STARTER: (void)timeout_ms;
+	// STARTER: (void)retries;
+	// STARTER: errno = ENOSYS;
+	// STARTER: return -1;
+	// BEGIN SOLUTION
+	for (int try = 0; try <= retries; try++) {
+		ssize_t n;
+
+		if (try > 0)
+			log_line("no reply from %s within %d ms: sending again "
+			         "(retry %d of %d)", where, timeout_ms, try, retries);
+		if (send_request(fd, msg, len, server) < 0)
+			return -1;
+		n = await_reply(fd, server, msg, len, reply,
+		                deadline_after(timeout_ms));
+		if (n >= 0 || errno != ETIMEDOUT)
+			return n;
+	}
+	errno = ETIMEDOUT;
+	return -1;
+	// END SOLUTION
+}

@@ -1,0 +1,750 @@
+/*
+ * 02-inet-datagram.c - the grader of lab 02, the uppercase echo over
+ * UDP/IPv4 (SPEC §4).  The test plays the other side with its own UDP
+ * sockets (udp.h): clients, strangers, a second host (127.0.0.2), and a
+ * server that drops, duplicates and delays answers on purpose.
+ */
+#define _GNU_SOURCE     /* SO_DOMAIN */
+#include "harness.h"
+#include "udp.h"
+#include "inet_dgram.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PAYLOAD 65507       /* the UDP/IPv4 maximum: 65535 - 20 - 8 */
+
+/* ---- the test's side ------------------------------------------------------ */
+
+static struct proc *start_server(const char *port, struct sockaddr_in *addr)
+{
+	struct proc *srv = run("server", NULL, "-p", port, NULL);
+
+	wait_ready(srv);
+	*addr = ready_address(srv);
+	return srv;
+}
+
+static void upper(char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] >= 'a' && buf[i] <= 'z')
+			buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Zero a stretch of stack below the caller: a variable the code under
+ * test forgets to initialise then reads 0 every time, not by chance. */
+static __attribute__((noinline)) void scrub_stack(void)
+{
+	volatile char junk[16384];
+
+	for (size_t i = 0; i < sizeof junk; i++)
+		junk[i] = 0;
+}
+
+/* ---- white-box: addresses and the server's socket ---------------------------- */
+
+START_TEST(server_address_is_network_order)
+{
+	static const char *const bad[] = { "999.1.2.3", "localhost", "1.2.3",
+	                                   "", "127.0.0.1 " };
+	struct sockaddr_in a;
+	const unsigned char *zero;
+
+	memset(&a, 0xa5, sizeof a);
+	step("called server_address(\"10.1.2.3\", 4660, &addr)");
+	if (server_address("10.1.2.3", 4660, &a) != 0)
+		fail(NULL, "expected server_address() to accept \"10.1.2.3\"; it "
+		     "returned -1 (%s)", strerror(errno));
+	if (a.sin_family != AF_INET)
+		fail(NULL, "expected sin_family AF_INET (%d); got %d", AF_INET,
+		     a.sin_family);
+	if (a.sin_port != htons(4660))
+		fail(NULL, "expected sin_port to hold 4660 in network byte order "
+		     "(htons(4660) = %u); it holds %u%s", htons(4660), a.sin_port,
+		     a.sin_port == 4660 ? ": htons() is missing" : "");
+	if (a.sin_addr.s_addr != htonl(0x0a010203))
+		fail(NULL, "expected sin_addr 10.1.2.3 (from inet_pton); got %s",
+		     inet_ntoa(a.sin_addr));
+	zero = a.sin_zero;
+	for (size_t i = 0; i < sizeof a.sin_zero; i++)
+		if (zero[i] != 0)
+			fail(NULL, "expected sin_zero to be all zero bytes; byte %zu is "
+			     "0x%02x: zero the whole structure first (memset)", i,
+			     zero[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		step("called server_address(\"%s\", 50002, &addr)", bad[i]);
+		if (server_address(bad[i], 50002, &a) == 0)
+			fail(NULL, "expected server_address() to refuse \"%s\" (-1, "
+			     "errno EINVAL): it is not a dotted IPv4 address; it "
+			     "returned 0 (inet_pton() returns 0, not -1, for bad "
+			     "text)", bad[i]);
+	}
+}
+END_TEST
+
+START_TEST(server_socket_is_udp_on_loopback)
+{
+	uint16_t port = free_port(AF_INET, SOCK_DGRAM);
+	struct sockaddr_in a, got;
+	socklen_t len = sizeof got;
+	int fd, domain = -1, type = -1;
+	socklen_t olen = sizeof domain;
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	step("called udp_bind() with 127.0.0.1:%u", port);
+	fd = udp_bind(&a);
+	if (fd < 0)
+		fail(NULL, "expected udp_bind() to return a bound socket; it "
+		     "returned -1 (%s)", strerror(errno));
+	getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &olen);
+	olen = sizeof type;
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &olen);
+	if (domain != AF_INET || type != SOCK_DGRAM)
+		fail(NULL, "expected an AF_INET (%d) SOCK_DGRAM (%d) socket; got "
+		     "domain %d, type %d (the arguments of socket(2))", AF_INET,
+		     SOCK_DGRAM, domain, type);
+	memset(&got, 0, sizeof got);
+	getsockname(fd, (struct sockaddr *)&got, &len);
+	if (got.sin_addr.s_addr != htonl(INADDR_LOOPBACK) || ntohs(got.sin_port) != port)
+		fail(NULL, "expected the socket bound to 127.0.0.1:%u; getsockname() "
+		     "says %s (was bind(2) called, and did it succeed?)", port,
+		     udp_name(&got));
+	if (!udp_same(&a, &got))
+		fail(NULL, "expected udp_bind() to leave the bound address in "
+		     "*addr (127.0.0.1:%u); it holds %s", port, udp_name(&a));
+	close(fd);
+}
+END_TEST
+
+START_TEST(receive_request_reports_sender)
+{
+	static char buf[MAX_PAYLOAD];
+	int fd = udp_open("127.0.0.1"), peer = udp_open("127.0.0.2");
+	struct sockaddr_in me = udp_local(fd), them = udp_local(peer), from;
+	ssize_t n;
+
+	udp_send(peer, "abc", 3, &me);
+	step("sent \"abc\" from %s to the test's socket %s; calling "
+	     "receive_request() on it", udp_name(&them), udp_name(&me));
+	memset(&from, 0xa5, sizeof from);
+	scrub_stack();
+	n = receive_request(fd, buf, sizeof buf, &from);
+	if (n != 3 || memcmp(buf, "abc", 3) != 0)
+		fail(NULL, "expected receive_request() to return the 3 bytes "
+		     "\"abc\"; it returned %zd%s%s", n, n < 0 ? " - " : "",
+		     n < 0 ? strerror(errno) : "");
+	if (!udp_same(&from, &them))
+		fail(NULL, "expected the sender's address %s in *from; got %s (the "
+		     "address length passed to recvfrom() must be set to "
+		     "sizeof *from before the call)", udp_name(&them),
+		     udp_name(&from));
+	close(fd);
+	close(peer);
+}
+END_TEST
+
+/* ---- the server, black-box ------------------------------------------------------ */
+
+START_TEST(ready_line_has_real_port)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server("0", &srv_addr);
+	int fd = udp_open("127.0.0.1");
+
+	if (srv_addr.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
+		fail(srv, "expected the server to bind 127.0.0.1 by default (never "
+		     "every interface unless told); it says \"listening on %s\"",
+		     srv->ready_addr);
+	if (srv_addr.sin_port == 0)
+		fail(srv, "expected the ready line to give the port the kernel "
+		     "chose for -p 0; it says port 0 (getsockname() after bind())");
+	expect_echo(srv, fd, &srv_addr, "ping", "PING",
+	            "the ready line must announce the port the server really has");
+}
+END_TEST
+
+START_TEST(port_is_in_network_order)
+{
+	uint16_t port = free_port(AF_INET, SOCK_DGRAM);
+	char text[8], want[32];
+	struct sockaddr_in srv_addr;
+	struct proc *srv;
+	int fd = udp_open("127.0.0.1");
+
+	snprintf(text, sizeof text, "%u", port);
+	snprintf(want, sizeof want, "127.0.0.1:%u", port);
+	srv = start_server(text, &srv_addr);
+	if (strcmp(srv->ready_addr, want) != 0)
+		fail(srv, "expected \"listening on %s\" for -p %u; got \"listening "
+		     "on %s\"", want, port, srv->ready_addr);
+	expect_echo(srv, fd, &srv_addr, "byte order", "BYTE ORDER",
+	            "is the port converted with htons()?");
+}
+END_TEST
+
+START_TEST(echo_is_exact_uppercase)
+{
+	static const char msg[] = "Hello, World! az AZ 09 @[`{ \0\xff\xe9\x7f\x80 tail";
+	size_t len = sizeof msg - 1;
+	char want[sizeof msg], line[64];
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server("0", &srv_addr);
+	int fd = udp_open("127.0.0.1");
+	struct sockaddr_in me = udp_local(fd);
+
+	memcpy(want, msg, len);
+	upper(want, len);
+	udp_send(fd, msg, len, &srv_addr);
+	step("sent %zu bytes (letters, digits, NUL, bytes over 127) from %s",
+	     len, udp_name(&me));
+	expect_datagram(srv, fd, &srv_addr, want, len, ms(1000),
+	                "only a-z change; every other byte, NUL and bytes over "
+	                "127 included, goes back as it came");
+	snprintf(line, sizeof line, "from %s: %zu bytes", udp_name(&me), len);
+	expect_log(srv, line, ms(1000), "one line per datagram, with its sender");
+}
+END_TEST
+
+START_TEST(empty_datagram_is_answered)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server("0", &srv_addr);
+	int fd = udp_open("127.0.0.1");
+
+	udp_send(fd, "", 0, &srv_addr);
+	step("sent an empty datagram (0 bytes)");
+	expect_datagram(srv, fd, &srv_addr, "", 0, ms(1000),
+	                "a 0-byte datagram is a datagram, not an end of file: "
+	                "answer it with 0 bytes");
+	if (!running(srv))
+		fail(srv, "expected the server to keep running after an empty "
+		     "datagram; it %s", describe_status(srv->status));
+	expect_echo(srv, fd, &srv_addr, "after", "AFTER",
+	            "an empty datagram must not stop the server");
+}
+END_TEST
+
+START_TEST(largest_datagram_is_answered_whole)
+{
+	static char msg[MAX_PAYLOAD], want[MAX_PAYLOAD];
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server("0", &srv_addr);
+	int fd = udp_open("127.0.0.1");
+
+	fill_pattern(msg, sizeof msg, 7);
+	memcpy(want, msg, sizeof msg);
+	upper(want, sizeof want);
+	udp_send(fd, msg, sizeof msg, &srv_addr);
+	step("sent one datagram of %d bytes, the UDP/IPv4 maximum", MAX_PAYLOAD);
+	expect_datagram(srv, fd, &srv_addr, want, sizeof want, ms(2000),
+	                "the receive buffer must hold 65507 bytes: a smaller "
+	                "one cuts the datagram, silently");
+}
+END_TEST
+
+START_TEST(datagram_boundaries_are_kept)
+{
+	static const size_t sizes[] = { 1, 300, 7 };
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server("0", &srv_addr);
+	int fd = udp_open("127.0.0.1");
+	char msg[3][300];
+
+	for (int i = 0; i < 3; i++) {
+		memset(msg[i], 'a' + i, sizes[i]);
+		udp_send(fd, msg[i], sizes[i], &srv_addr);
+	}
+	step("sent 3 datagrams at once: 1 byte 'a', 300 bytes 'b', 7 bytes 'c'");
+	for (int i = 0; i < 3; i++) {
+		upper(msg[i], sizes[i]);
+		expect_datagram(srv, fd, &srv_addr, msg[i], sizes[i], ms(1000),
+		                "one datagram in, one reply out, each the size of "
+		                "its request");
+	}
+}
+END_TEST
+
+START_TEST(each_reply_goes_to_its_sender)
+{
+	static const char *const who[] = { "alpha1", "bravo1", "charlie1",
+	                                   "alpha2", "bravo2" };
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server("0", &srv_addr);
+	int fd[3] = { udp_open("127.0.0.1"), udp_open("127.0.0.2"),
+	              udp_open("127.0.0.1") };
+	const int sender[] = { 0, 1, 2, 0, 1 };
+	char want[16];
+
+	for (int i = 0; i < 5; i++)
+		udp_send(fd[sender[i]], who[i], strlen(who[i]), &srv_addr);
+	step("sent alpha1, bravo1, charlie1, alpha2, bravo2 from three sockets "
+	     "(127.0.0.1, 127.0.0.2, 127.0.0.1) before reading any reply");
+	for (int i = 0; i < 5; i++) {
+		snprintf(want, sizeof want, "%s", who[i]);
+		upper(want, strlen(want));
+		expect_datagram(srv, fd[sender[i]], &srv_addr, want, strlen(want),
+		                ms(1000), "each reply goes to the address recvfrom() "
+		                "gave with its request, not a fixed or the first one");
+	}
+	for (int i = 0; i < 3; i++)
+		if (udp_pending(fd[i]))
+			fail(srv, "expected each socket to get only its own replies; "
+			     "one got an extra datagram (replies sent to the wrong "
+			     "sender?)");
+}
+END_TEST
+
+START_TEST(bad_input_and_vanished_clients_are_survived)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server("0", &srv_addr);
+	char junk[2000];
+	int fd;
+
+	for (int i = 0; i < 5; i++) {
+		int gone = udp_open("127.0.0.1");
+
+		udp_send(gone, "gone", 4, &srv_addr);
+		close(gone);
+	}
+	step("5 clients sent a datagram and closed at once: their replies "
+	     "find no socket (ICMP port unreachable)");
+	fd = udp_open("127.0.0.2");
+	fill_pattern(junk, sizeof junk, 9);
+	udp_send(fd, junk, sizeof junk, &srv_addr);
+	udp_send(fd, "\0", 1, &srv_addr);
+	step("sent 2000 bytes of binary junk and a single NUL byte");
+	upper(junk, sizeof junk);
+	expect_datagram(srv, fd, &srv_addr, junk, sizeof junk, ms(1000), NULL);
+	expect_datagram(srv, fd, &srv_addr, "\0", 1, ms(1000), NULL);
+	expect_echo(srv, fd, &srv_addr, "still here", "STILL HERE",
+	            "no client's datagram, nor its vanishing, may stop the "
+	            "server");
+}
+END_TEST
+
+START_TEST(port_in_use_exits_1)
+{
+	int blocker = udp_open("127.0.0.1");
+	struct sockaddr_in taken = udp_local(blocker);
+	char port[8];
+	struct proc *srv;
+	char *err;
+
+	snprintf(port, sizeof port, "%u", ntohs(taken.sin_port));
+	step("the test holds UDP port %s on 127.0.0.1", port);
+	srv = run("server", NULL, "-p", port, NULL);
+	expect_exit(srv, 1, ms(2000), "the port is taken: a runtime failure");
+	err = proc_stderr(srv, NULL);
+	if (strstr(err, "in use") == NULL)
+		fail(srv, "expected the bind error on stderr (\"Address already in "
+		     "use\", from strerror); stderr says otherwise");
+	if (strstr(err, "listening on") != NULL)
+		fail(srv, "expected no \"listening on\" line: the server never got "
+		     "its port");
+	close(blocker);
+}
+END_TEST
+
+START_TEST(bad_arguments_exit_2)
+{
+	static const char *const cases[][6] = {
+		{ "server", "-a", "999.1.2.3" },
+		{ "server", "-a", "localhost" },
+		{ "server", "-p", "abc" },
+		{ "server", "-p", "65536" },
+		{ "server", "-p", "-1" },
+		{ "server", "-x" },
+		{ "server", "extra" },
+		{ "client" },
+		{ "client", "127.0.0.1" },
+		{ "client", "127.0.0.1", "50002" },
+		{ "client", "127.0.0.1", "0", "msg" },
+		{ "client", "127.0.0.1", "5x", "msg" },
+		{ "client", "-t", "soon", "127.0.0.1", "50002", "msg" },
+		{ "client", "-r", "-1", "127.0.0.1", "50002", "msg" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *const *c = cases[i];
+		struct proc *p = run(c[0], NULL, c[1], c[2], c[3], c[4], c[5], NULL);
+		char *err;
+
+		expect_exit(p, 2, ms(2000), "bad arguments: a usage error");
+		err = proc_stderr(p, NULL);
+		if (strstr(err, "usage") == NULL)
+			fail(p, "expected a usage line on stderr for bad arguments; "
+			     "got none");
+		free(err);
+	}
+}
+END_TEST
+
+START_TEST(sigterm_exits_0)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server("0", &srv_addr), *idle;
+	int fd = udp_open("127.0.0.1");
+
+	expect_echo(srv, fd, &srv_addr, "last", "LAST", NULL);
+	kill(srv->pid, SIGTERM);
+	step("sent SIGTERM to the server (idle in recvfrom)");
+	expect_exit(srv, 0, ms(1000), "SIGTERM: close the socket and exit 0");
+	idle = start_server("0", &srv_addr);
+	kill(idle->pid, SIGINT);
+	step("sent SIGINT to a second server just after its ready line");
+	expect_exit(idle, 0, ms(1000), "SIGINT: exit 0 at once, not at the next "
+	            "datagram (stop_signals_init() and wait_fd())");
+}
+END_TEST
+
+/* ---- the client: the test plays the server -------------------------------------- */
+
+/* The test's server socket and the client started against it. */
+struct fake_server {
+	int fd;
+	struct sockaddr_in addr;
+	char port[8];
+};
+
+static struct fake_server fake_server(void)
+{
+	struct fake_server s;
+
+	s.fd = udp_open("127.0.0.1");
+	s.addr = udp_local(s.fd);
+	snprintf(s.port, sizeof s.port, "%u", ntohs(s.addr.sin_port));
+	step("the test's server listens on %s", udp_name(&s.addr));
+	return s;
+}
+
+/* Wait for the client's next request: its size, and its sender in *FROM.
+ * Fails when none comes within TIMEOUT_MS or the client exits first. */
+static size_t next_request(struct proc *cli, struct fake_server *s, char *buf,
+                           size_t cap, struct sockaddr_in *from,
+                           int timeout_ms, const char *what)
+{
+	int ready = wait_io_or_exit(cli, s->fd, false, timeout_ms);
+	ssize_t n;
+
+	if (ready < 0) {
+		/* It may have sent before exiting. */
+		if (!udp_pending(s->fd))
+			fail(cli, "expected %s from the client; it %s first", what,
+			     describe_status(cli->status));
+	} else if (ready == 0) {
+		fail(cli, "expected %s from the client; nothing within %d ms",
+		     what, timeout_ms);
+	}
+	n = udp_recv(s->fd, buf, cap, from, 0);
+	ck_assert(n >= 0);
+	return (size_t)n;
+}
+
+static void answer(struct fake_server *s, const struct sockaddr_in *to,
+                   const char *reply, size_t len)
+{
+	udp_send(s->fd, reply, len, to);
+	step("the test's server answered %s to %s", quote(reply, len, 40),
+	     udp_name(to));
+}
+
+static void expect_stdout(struct proc *cli, const char *want)
+{
+	char *got = proc_stdout(cli, NULL);
+
+	if (strcmp(got, want) != 0)
+		fail(cli, "expected the client's stdout to be %s; it is %s",
+		     quote(want, strlen(want), 200), quote(got, strlen(got), 200));
+	free(got);
+}
+
+START_TEST(client_prints_replies_in_order)
+{
+	static const char *const msgs[] = { "one", "Two words", "-dash", "" };
+	struct fake_server s = fake_server();
+	struct proc *cli = run("client", NULL, "127.0.0.1", s.port, msgs[0],
+	                       msgs[1], msgs[2], msgs[3], NULL);
+	char buf[MAX_PAYLOAD], reply[32];
+
+	for (int i = 0; i < 4; i++) {
+		struct sockaddr_in from;
+		size_t n = next_request(cli, &s, buf, sizeof buf, &from, ms(2000),
+		                        "the next message as one datagram");
+		size_t len = strlen(msgs[i]);
+
+		if (n != len || memcmp(buf, msgs[i], len) != 0)
+			fail(cli, "expected the datagram %s (MSG %d, its bytes and no "
+			     "more: no NUL, no newline); got %s", quote(msgs[i], len, 40),
+			     i + 1, quote(buf, n, 60));
+		snprintf(reply, sizeof reply, "%s", msgs[i]);
+		upper(reply, len);
+		answer(&s, &from, reply, len);
+	}
+	expect_exit(cli, 0, ms(2000), "every message was answered");
+	expect_stdout(cli, "ONE\nTWO WORDS\n-DASH\n\n");
+}
+END_TEST
+
+START_TEST(client_ignores_stranger)
+{
+	struct fake_server s = fake_server();
+	/* Another port on the server's address, and the server's port on
+	 * another address: the check must compare both. */
+	int other_port = udp_open("127.0.0.1");
+	int other_host = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in twin = udp_addr("127.0.0.2", ntohs(s.addr.sin_port));
+	struct proc *cli = run("client", NULL, "-t", "150", "-r", "5", "127.0.0.1",
+	                       s.port, "hello", "world", NULL);
+	struct sockaddr_in from;
+	char buf[MAX_PAYLOAD];
+	size_t n;
+
+	ck_assert(bind(other_host, (struct sockaddr *)&twin, sizeof twin) == 0);
+	n = next_request(cli, &s, buf, sizeof buf, &from, ms(2000), "\"hello\"");
+	udp_send(other_port, "HELLO", 5, &from);
+	udp_send(other_host, "HELLO", 5, &from);
+	step("strangers at %s and %s sent the right answer \"HELLO\" to the "
+	     "client before the server; the server stays silent",
+	     udp_name((struct sockaddr_in[]){ udp_local(other_port) }),
+	     udp_name(&twin));
+	n = next_request(cli, &s, buf, sizeof buf, &from, ms(2000),
+	                 "\"hello\" again (the strangers' answers do not count, "
+	                 "so after -t 150 ms the client must send it again)");
+	if (n == 5 && memcmp(buf, "world", 5) == 0)
+		fail(cli, "expected the client to ignore datagrams that do not come "
+		     "from the server's address AND port; it took a stranger's "
+		     "\"HELLO\" and went on to \"world\"");
+	while (n == 5 && memcmp(buf, "hello", 5) == 0) {
+		answer(&s, &from, "HELLO", 5);
+		n = next_request(cli, &s, buf, sizeof buf, &from, ms(2000),
+		                 "\"world\"");
+	}
+	if (n != 5 || memcmp(buf, "world", 5) != 0)
+		fail(cli, "expected \"world\"; got %s", quote(buf, n, 40));
+	answer(&s, &from, "WORLD", 5);
+	expect_exit(cli, 0, ms(2000), "both messages were answered by the server");
+	expect_stdout(cli, "HELLO\nWORLD\n");
+}
+END_TEST
+
+START_TEST(client_ignores_late_answer)
+{
+	struct fake_server s = fake_server();
+	struct proc *cli = run("client", NULL, "127.0.0.1", s.port, "one", "two",
+	                       NULL);
+	struct sockaddr_in from;
+	char buf[MAX_PAYLOAD];
+	size_t n;
+
+	next_request(cli, &s, buf, sizeof buf, &from, ms(2000), "\"one\"");
+	answer(&s, &from, "ONE", 3);
+	answer(&s, &from, "ONE", 3);
+	step("(the second \"ONE\" is a late duplicate, as when a retransmitted "
+	     "request gets answered twice)");
+	do
+		n = next_request(cli, &s, buf, sizeof buf, &from, ms(2000),
+		                 "\"two\"");
+	while (n == 3 && memcmp(buf, "one", 3) == 0);
+	answer(&s, &from, "TWO", 3);
+	expect_exit(cli, 0, ms(2000), "both messages were answered");
+	expect_stdout(cli, "ONE\nTWO\n");
+}
+END_TEST
+
+START_TEST(client_retransmits_lost_request)
+{
+	struct fake_server s = fake_server();
+	struct proc *cli = run("client", NULL, "-t", "200", "-r", "2", "127.0.0.1",
+	                       s.port, "again", NULL);
+	struct sockaddr_in from;
+	char buf[MAX_PAYLOAD];
+	size_t n;
+
+	n = next_request(cli, &s, buf, sizeof buf, &from, ms(2000), "\"again\"");
+	step("the test's server drops that request, as the network may");
+	n = next_request(cli, &s, buf, sizeof buf, &from, ms(2000),
+	                 "\"again\" a second time, after -t 200 ms without a "
+	                 "reply");
+	if (n != 5 || memcmp(buf, "again", 5) != 0)
+		fail(cli, "expected the same request again; got %s", quote(buf, n, 40));
+	answer(&s, &from, "AGAIN", 5);
+	expect_exit(cli, 0, ms(2000), "the retransmitted request was answered");
+	expect_stdout(cli, "AGAIN\n");
+}
+END_TEST
+
+START_TEST(client_gives_up_after_retries)
+{
+	struct fake_server s = fake_server();
+	struct proc *cli = run("client", NULL, "-t", "100", "-r", "2", "127.0.0.1",
+	                       s.port, "anyone?", NULL);
+	char buf[MAX_PAYLOAD], *err;
+	int tries = 0;
+
+	while (wait_io_or_exit(cli, s.fd, false, ms(3000)) > 0) {
+		udp_recv(s.fd, buf, sizeof buf, NULL, 0);
+		tries++;
+	}
+	while (udp_pending(s.fd)) {
+		udp_recv(s.fd, buf, sizeof buf, NULL, 0);
+		tries++;
+	}
+	step("the test's server received %d tries and answered none", tries);
+	expect_exit(cli, 1, ms(1000), "no reply after the last try");
+	if (tries != 3)
+		fail(cli, "expected 3 tries (the first and -r 2 retries); the "
+		     "client sent %d", tries);
+	err = proc_stderr(cli, NULL);
+	if (*err == '\0')
+		fail(cli, "expected the client to say on stderr that no reply came");
+	free(err);
+}
+END_TEST
+
+START_TEST(client_timeout_is_honoured)
+{
+	struct fake_server s = fake_server();
+	struct proc *cli = run("client", NULL, "-t", "100", "-r", "1", "127.0.0.1",
+	                       s.port, "slow", NULL);
+	char buf[MAX_PAYLOAD];
+	struct sockaddr_in from;
+	long long first, took;
+
+	next_request(cli, &s, buf, sizeof buf, &from, ms(2000), "\"slow\"");
+	first = now_ms();
+	step("the test's server answers nothing; -t 100 -r 1 should give up "
+	     "about 200 ms later");
+	/* Not scaled: only waits are measured, and the default 1000 ms
+	 * would take 2000. */
+	if (!wait_exit(cli, 1200 + ms(300))) {
+		kill_proc(cli);
+		fail(cli, "expected the client to give up about 200 ms after its "
+		     "first try (-t 100, -r 1); it was still waiting %d ms later "
+		     "(a recvfrom() with no timeout, or an alarm() that glibc's "
+		     "restarted recvfrom() never notices?)", 1200 + ms(300));
+	}
+	took = now_ms() - first;
+	if (!WIFEXITED(cli->status) || WEXITSTATUS(cli->status) != 1)
+		fail(cli, "expected exit status 1 after the last try; it %s",
+		     describe_status(cli->status));
+	if (took < 150)
+		fail(cli, "expected the client to wait -t 100 ms per try (2 tries); "
+		     "it gave up after %lld ms", took);
+}
+END_TEST
+
+START_TEST(client_resolves_localhost)
+{
+	struct fake_server s = fake_server();
+	struct proc *cli = run("client", NULL, "localhost", s.port, "by name",
+	                       NULL);
+	struct sockaddr_in from;
+	char buf[MAX_PAYLOAD];
+
+	next_request(cli, &s, buf, sizeof buf, &from, ms(2000),
+	             "\"by name\" (HOST localhost is 127.0.0.1: resolve_ipv4())");
+	answer(&s, &from, "BY NAME", 7);
+	expect_exit(cli, 0, ms(2000), "the answer came");
+	expect_stdout(cli, "BY NAME\n");
+}
+END_TEST
+
+START_TEST(two_clients_at_once_do_not_clash)
+{
+	struct fake_server s = fake_server();
+	struct proc *a = run("client", NULL, "127.0.0.1", s.port, "first", NULL);
+	struct proc *b = run("client", NULL, "127.0.0.1", s.port, "second", NULL);
+	struct sockaddr_in from[2];
+	char buf[2][MAX_PAYLOAD];
+	size_t n[2];
+
+	n[0] = next_request(a, &s, buf[0], sizeof buf[0], &from[0], ms(2000),
+	                    "a request from one of two clients run at once");
+	n[1] = next_request(b, &s, buf[1], sizeof buf[1], &from[1], ms(2000),
+	                    "a request from the other client (a client that binds "
+	                    "a fixed port fails when another has it)");
+	if (udp_same(&from[0], &from[1]))
+		fail(NULL, "expected two clients to send from two ports; both used "
+		     "%s", udp_name(&from[0]));
+	for (int i = 0; i < 2; i++) {
+		upper(buf[i], n[i]);
+		answer(&s, &from[i], buf[i], n[i]);
+	}
+	expect_exit(a, 0, ms(2000), "its answer came");
+	expect_exit(b, 0, ms(2000), "its answer came");
+	expect_stdout(a, "FIRST\n");
+	expect_stdout(b, "SECOND\n");
+}
+END_TEST
+
+/* ---- the table --------------------------------------------------------------- */
+
+const struct graded_test lab_tests[] = {
+	{ &server_address_is_network_order, 5, 3, "TODO 1 in bind.c (server_address)",
+	  "server_address() fills a sockaddr_in in network order, refuses bad text" },
+	{ &server_socket_is_udp_on_loopback, 5, 3, "TODO 2 in bind.c (socket, bind)",
+	  "udp_bind() returns an AF_INET SOCK_DGRAM socket bound to the address" },
+	{ &receive_request_reports_sender, 4, 3, "TODO 4 in echo.c (recvfrom)",
+	  "receive_request() returns the datagram and its sender's address" },
+	{ &ready_line_has_real_port, 5, 3, "TODO 3 in bind.c (getsockname)",
+	  "-p 0: the ready line gives 127.0.0.1 and the real port, which answers" },
+	{ &port_is_in_network_order, 4, 3, "TODO 1 in bind.c (htons)",
+	  "-p PORT: the server listens on PORT itself" },
+	{ &echo_is_exact_uppercase, 7, 3, "TODO 4-5 in echo.c (recvfrom, sendto)",
+	  "the reply is the request with a-z uppercased, NUL and 0xff unchanged; logged" },
+	{ &empty_datagram_is_answered, 5, 3, "TODO 4 in echo.c (0 is a datagram)",
+	  "a zero-length datagram gets a zero-length reply; the server carries on" },
+	{ &largest_datagram_is_answered_whole, 5, 3, "TODO 4 in echo.c (buffer size)",
+	  "a 65507-byte datagram is answered whole" },
+	{ &datagram_boundaries_are_kept, 5, 3, "TODO 4-5 in echo.c",
+	  "three datagrams sent at once get three replies of their sizes" },
+	{ &each_reply_goes_to_its_sender, 6, 3, "TODO 5 in echo.c (sendto the sender)",
+	  "interleaved clients on two hosts each get their own replies" },
+	{ &bad_input_and_vanished_clients_are_survived, 4, 3, "server.c (echo_one)",
+	  "binary junk and clients that vanish never stop the server" },
+	{ &port_in_use_exits_1, 3, 3, "TODO 2 in bind.c (bind's error)",
+	  "a port in use: exit 1 with the bind error" },
+	{ &bad_arguments_exit_2, 4, 5, "server.c / client.c (argument checks)",
+	  "bad address, port, option or missing operand: usage, exit 2" },
+	{ &sigterm_exits_0, 4, 3, "server.c (stop_signals_init, wait_fd)",
+	  "SIGTERM and SIGINT: exit 0 at once" },
+	{ &client_prints_replies_in_order, 7, 4, "TODO 6-8 in request.c",
+	  "each MSG is one datagram; each reply printed on its own line, in order" },
+	{ &client_ignores_stranger, 6, 4, "TODO 8 in request.c (check the sender)",
+	  "answers from another port or another host are ignored" },
+	{ &client_ignores_late_answer, 5, 4, "TODO 8 in request.c (answers())",
+	  "a duplicate answer to an earlier message is not taken for the next" },
+	{ &client_retransmits_lost_request, 5, 4, "TODO 9 in request.c (retransmit)",
+	  "a dropped request is sent again after -t ms" },
+	{ &client_gives_up_after_retries, 4, 4, "TODO 9 in request.c (retries)",
+	  "no answer: 1 + RETRIES tries, then exit 1 with a message" },
+	{ &client_timeout_is_honoured, 3, 4, "TODO 8 in request.c (poll with a deadline)",
+	  "-t 100 -r 1 gives up after about 200 ms" },
+	{ &client_resolves_localhost, 2, 4, "client.c (resolve_ipv4)",
+	  "HOST localhost works" },
+	{ &two_clients_at_once_do_not_clash, 2, 4, "TODO 6 in request.c (no bind)",
+	  "two clients run at once, each on its own port" },
+};
+const size_t lab_ntests = sizeof lab_tests / sizeof lab_tests[0];
+const char lab_title[] = "inet-datagram";

@@ -1,0 +1,941 @@
+/*
+ * 03-connected-datagram.c - the grader of lab 03, the UDP session server
+ * on a connected datagram socket and its connected client (SPEC §4).
+ *
+ * Black-box tests play peers, strangers (a second host: 127.0.0.2) and
+ * the server with the test's own UDP sockets (udp.h).  Some mistakes do
+ * not show on the wire on Linux - a reply sent with sendto() and an
+ * address on a connected socket, BYE answered before the association is
+ * dissolved - so white-box tests call the lab's functions in this
+ * process and watch their connect() and sendto() calls (see "the
+ * recorder" below).
+ */
+#define _DEFAULT_SOURCE /* SO_DOMAIN, syscall(); not _GNU_SOURCE, whose
+                           transparent-union socket prototypes would not
+                           match the recorder's connect() and sendto() */
+#include "harness.h"
+#include "udp.h"
+#include "connected_dgram.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PAYLOAD 65507
+
+/* ---- the recorder ------------------------------------------------------------ */
+/*
+ * The grader is linked with the lab's object files, so the connect() and
+ * sendto() defined here are the ones the lab's functions call (the
+ * programs, linked without them, are untouched).  Both pass straight to
+ * the kernel; while a white-box test records, calls on the socket under
+ * test are noted first.  When the server dissolves its association, the
+ * recorder also looks at what the old peer has received by then: the
+ * answer to BYE must not be there yet.
+ */
+
+#define MAX_EVENTS 32
+
+struct event {
+	enum { EV_CONNECT, EV_DISSOLVE, EV_SENDTO } kind;
+	bool connected;         /* sendto: the socket had a peer */
+	bool addressed;         /* sendto: with a destination address */
+	bool bye_arrived;       /* dissolve: the peer already had "BYE" */
+	char data[16];          /* sendto: the first bytes */
+	size_t len;
+};
+
+static struct {
+	int fd;                 /* the socket under test; -1: off */
+	int peer_fd;            /* the old peer's socket, to look into */
+	int n;
+	struct event ev[MAX_EVENTS];
+	char peer_got[8][16];   /* what the peer had received at dissolve */
+	int npeer_got;
+} rec = { .fd = -1, .peer_fd = -1 };
+
+static struct event *note(int kind)
+{
+	struct event *e = &rec.ev[rec.n < MAX_EVENTS ? rec.n++ : MAX_EVENTS - 1];
+
+	memset(e, 0, sizeof *e);
+	e->kind = kind;
+	return e;
+}
+
+/* Move what the peer has received so far into rec.peer_got. */
+static bool drain_peer_finds_bye(void)
+{
+	bool bye = false;
+	char buf[MAX_PAYLOAD];
+	ssize_t n;
+
+	while (rec.peer_fd >= 0
+	       && (n = recv(rec.peer_fd, buf, sizeof buf, MSG_DONTWAIT)) >= 0) {
+		if (n == 3 && memcmp(buf, "BYE", 3) == 0)
+			bye = true;
+		if (rec.npeer_got < 8)
+			snprintf(rec.peer_got[rec.npeer_got++], 16, "%.*s",
+			         (int)(n < 15 ? n : 15), buf);
+	}
+	return bye;
+}
+
+int connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	if (fd == rec.fd && rec.fd >= 0) {
+		if (sa != NULL && sa->sa_family == AF_UNSPEC)
+			note(EV_DISSOLVE)->bye_arrived = drain_peer_finds_bye();
+		else
+			note(EV_CONNECT);
+	}
+	return (int)syscall(SYS_connect, fd, sa, len);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+               const struct sockaddr *to, socklen_t tolen)
+{
+	if (fd == rec.fd && rec.fd >= 0) {
+		struct sockaddr_in peer;
+		socklen_t plen = sizeof peer;
+		struct event *e = note(EV_SENDTO);
+
+		e->connected = getpeername(fd, (struct sockaddr *)&peer, &plen) == 0;
+		e->addressed = to != NULL;
+		e->len = len;
+		memcpy(e->data, buf, len < sizeof e->data ? len : sizeof e->data);
+	}
+	return syscall(SYS_sendto, fd, buf, len, flags, to, tolen);
+}
+
+/* ---- the test's side ------------------------------------------------------ */
+
+/* Start the server on a free port given by number (-p 0 has tests of
+ * its own: ready_line_has_real_port, announced_port_survives_sessions),
+ * with idle time IDLE (NULL: the default). */
+static struct proc *start_server(struct sockaddr_in *addr, const char *idle)
+{
+	char port[8];
+	struct proc *srv;
+
+	snprintf(port, sizeof port, "%u", free_port(AF_INET, SOCK_DGRAM));
+	srv = idle ? run("server", NULL, "-p", port, "-i", idle, NULL)
+	           : run("server", NULL, "-p", port, NULL);
+	wait_ready(srv);
+	*addr = ready_address(srv);
+	return srv;
+}
+
+/* Start the server with -p 0. */
+static struct proc *start_server_any_port(struct sockaddr_in *addr)
+{
+	struct proc *srv = run("server", NULL, "-p", "0", NULL);
+
+	wait_ready(srv);
+	*addr = ready_address(srv);
+	return srv;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The log line "session with PEER TEXT", e.g. "started". */
+static void expect_session_log(struct proc *srv, int peer_fd, const char *text,
+                               const char *why)
+{
+	struct sockaddr_in peer = udp_local(peer_fd);
+	char line[96];
+
+	snprintf(line, sizeof line, "session with %s %s", udp_name(&peer), text);
+	expect_log(srv, line, ms(1000), why);
+}
+
+/* End PEER's session with BYE and expect "BYE" back. */
+static void bye(struct proc *srv, int peer, const struct sockaddr_in *srv_addr)
+{
+	expect_echo(srv, peer, srv_addr, "BYE", "BYE",
+	            "BYE is answered with BYE, sent to the peer with sendto() "
+	            "once the association is dissolved");
+}
+
+/* Send stderr, where serve_session() logs, to a file of the test's dir. */
+static char *log_to_file(void)
+{
+	char *path = test_path("session.log");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	ck_assert(fd >= 0 && dup2(fd, 2) == 2);
+	close(fd);
+	return path;
+}
+
+/* ---- white-box: the server's socket and its association ------------------------- */
+
+START_TEST(server_socket_is_udp_on_loopback)
+{
+	uint16_t port = free_port(AF_INET, SOCK_DGRAM);
+	struct sockaddr_in a = udp_addr("127.0.0.1", port), got;
+	socklen_t len = sizeof got;
+	int fd, domain = -1, type = -1;
+	socklen_t olen = sizeof domain;
+
+	step("called session_bind() with 127.0.0.1:%u", port);
+	fd = session_bind(&a);
+	if (fd < 0)
+		fail(NULL, "expected session_bind() to return a bound socket; it "
+		     "returned -1 (%s)", strerror(errno));
+	getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &olen);
+	olen = sizeof type;
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &olen);
+	if (domain != AF_INET || type != SOCK_DGRAM)
+		fail(NULL, "expected an AF_INET (%d) SOCK_DGRAM (%d) socket; got "
+		     "domain %d, type %d", AF_INET, SOCK_DGRAM, domain, type);
+	memset(&got, 0, sizeof got);
+	getsockname(fd, (struct sockaddr *)&got, &len);
+	if (!udp_same(&got, &(struct sockaddr_in){ .sin_family = AF_INET,
+	               .sin_port = htons(port),
+	               .sin_addr.s_addr = htonl(INADDR_LOOPBACK) }))
+		fail(NULL, "expected the socket bound to 127.0.0.1:%u; getsockname() "
+		     "says %s", port, udp_name(&got));
+	close(fd);
+}
+END_TEST
+
+START_TEST(connect_and_dissolve_set_the_peer)
+{
+	struct sockaddr_in a = udp_addr("127.0.0.1", 0), bound, peer_addr, got;
+	socklen_t len = sizeof got;
+	int fd, peer = udp_open("127.0.0.2");
+
+	step("called session_bind() with 127.0.0.1:0 (any free port)");
+	fd = session_bind(&a);
+	if (fd < 0)
+		fail(NULL, "expected session_bind() to return a bound socket; it "
+		     "returned -1 (%s)", strerror(errno));
+	bound = udp_local(fd);
+	peer_addr = udp_local(peer);
+	step("called connect_peer() with %s", udp_name(&peer_addr));
+	if (connect_peer(fd, &peer_addr) < 0)
+		fail(NULL, "expected connect_peer() to succeed; -1 (%s)",
+		     strerror(errno));
+	memset(&got, 0, sizeof got);
+	if (getpeername(fd, (struct sockaddr *)&got, &len) < 0
+	    || !udp_same(&got, &peer_addr))
+		fail(NULL, "expected the socket connected to %s (getpeername()); "
+		     "%s", udp_name(&peer_addr), errno == ENOTCONN ? "it has no "
+		     "peer: was connect(2) called?" : "it has another");
+	step("called dissolve()");
+	if (dissolve(fd) < 0)
+		fail(NULL, "expected dissolve() to succeed; -1 (%s)",
+		     strerror(errno));
+	len = sizeof got;
+	if (getpeername(fd, (struct sockaddr *)&got, &len) == 0)
+		fail(NULL, "expected the association gone after dissolve() "
+		     "(connect(2) to an AF_UNSPEC address); the socket is still "
+		     "connected to %s", udp_name(&got));
+	got = udp_local(fd);
+	if (got.sin_port != bound.sin_port)
+		fail(NULL, "expected the socket to keep its port %u after "
+		     "dissolve(); it now has %u: Linux gives back a port that "
+		     "bind() chose by itself (port 0) - find a free port and bind "
+		     "it by number", ntohs(bound.sin_port), ntohs(got.sin_port));
+	close(fd);
+	close(peer);
+}
+END_TEST
+
+/* Run serve_session() in this process on a session_bind() socket: the
+ * peer opened with "hi" and has already sent "more" and "BYE".  The
+ * recorder watches the server's socket; *PEER is the peer's socket. */
+static int recorded_session(int *peer, struct sockaddr_in *srv_addr,
+                            char **log_path)
+{
+	struct sockaddr_in a = udp_addr("127.0.0.1",
+	                                free_port(AF_INET, SOCK_DGRAM)), peer_addr;
+	int fd = session_bind(&a);
+	static char first[MAX_PAYLOAD] = "hi";
+	bool more;
+
+	if (fd < 0)
+		fail(NULL, "expected session_bind() to return a socket; -1 (%s)",
+		     strerror(errno));
+	*srv_addr = udp_local(fd);
+	*peer = udp_open("127.0.0.1");
+	peer_addr = udp_local(*peer);
+	udp_send(*peer, "more", 4, srv_addr);
+	udp_send(*peer, "BYE", 3, srv_addr);
+	*log_path = log_to_file();
+	step("peer %s sent \"more\" and \"BYE\"; called serve_session() with "
+	     "its first datagram \"hi\", watching connect() and sendto()",
+	     udp_name(&peer_addr));
+	rec.fd = fd;
+	rec.peer_fd = *peer;
+	more = serve_session(fd, &peer_addr, first, 2, ms(500));
+	rec.fd = -1;
+	if (!more)
+		fail(NULL, "expected serve_session() to return true (no stop "
+		     "signal came)");
+	return fd;
+}
+
+START_TEST(session_replies_without_address)
+{
+	struct sockaddr_in srv_addr;
+	int peer, connects = 0, fd;
+	char *log;
+
+	fd = recorded_session(&peer, &srv_addr, &log);
+	for (int i = 0; i < rec.n; i++) {
+		struct event *e = &rec.ev[i];
+
+		if (e->kind == EV_CONNECT)
+			connects++;
+		if (e->kind == EV_SENDTO && e->connected && e->addressed)
+			fail(NULL, "expected replies on the connected socket without an "
+			     "address (send() or write()); %s went out with sendto() "
+			     "and an address", quote(e->data, e->len, 16));
+		if (e->kind == EV_SENDTO && !e->connected && connects == 0)
+			fail(NULL, "expected the server to connect() to its peer before "
+			     "answering; it answered %s with sendto() on an "
+			     "unconnected socket (TODO 3: connect_peer)",
+			     quote(e->data, e->len, 16));
+	}
+	if (connects != 1)
+		fail(NULL, "expected one connect() to the peer for the session; "
+		     "saw %d", connects);
+	/* What the peer has not yet looked at is still queued. */
+	for (int i = 0; i < 2; i++) {
+		const char *want = i == 0 ? "HI" : "MORE";
+		bool seen = rec.npeer_got > i && strcmp(rec.peer_got[i], want) == 0;
+
+		if (!seen)
+			expect_datagram(NULL, peer, &srv_addr, want, strlen(want), 0,
+			                "the session's replies go to the peer");
+	}
+	close(fd);
+	close(peer);
+}
+END_TEST
+
+START_TEST(bye_is_answered_after_dissolving)
+{
+	struct sockaddr_in srv_addr;
+	int peer, fd, dissolves = 0, byes = 0;
+	char *log;
+
+	fd = recorded_session(&peer, &srv_addr, &log);
+	for (int i = 0; i < rec.n; i++) {
+		struct event *e = &rec.ev[i];
+
+		if (e->kind == EV_DISSOLVE) {
+			dissolves++;
+			if (e->bye_arrived)
+				fail(NULL, "expected the association dissolved before BYE is "
+				     "answered; the peer already had its \"BYE\" when "
+				     "connect(AF_UNSPEC) came: a next peer sending at that "
+				     "moment is dropped by the kernel");
+		}
+		if (e->kind == EV_SENDTO && e->len == 3
+		    && memcmp(e->data, "BYE", 3) == 0) {
+			byes++;
+			if (e->connected || !e->addressed)
+				fail(NULL, "expected BYE answered with sendto() and the old "
+				     "peer's address on the dissolved socket (TODO 7)");
+		}
+	}
+	if (dissolves == 0)
+		fail(NULL, "expected the session to end with connect(2) to an "
+		     "AF_UNSPEC address (dissolve(), TODO 6); it never came");
+	if (byes == 0)
+		fail(NULL, "expected BYE answered with sendto() to the old peer "
+		     "after dissolve() (send_bye(), TODO 7); it never went out that "
+		     "way");
+	close(fd);
+	close(peer);
+}
+END_TEST
+
+/* ---- the server, black-box ------------------------------------------------------ */
+
+START_TEST(ready_line_has_real_port)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server_any_port(&srv_addr);
+	int peer = udp_open("127.0.0.1");
+
+	if (srv_addr.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
+		fail(srv, "expected the server on 127.0.0.1 by default; it says "
+		     "\"listening on %s\"", srv->ready_addr);
+	if (srv_addr.sin_port == 0)
+		fail(srv, "expected the ready line to give the real port for -p 0; "
+		     "it says port 0");
+	expect_echo(srv, peer, &srv_addr, "ping", "PING",
+	            "the announced port must answer");
+}
+END_TEST
+
+START_TEST(first_datagram_is_answered)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, NULL);
+	int peer = udp_open("127.0.0.1");
+
+	expect_echo(srv, peer, &srv_addr, "hello", "HELLO",
+	            "the datagram that opens a session is answered too, after "
+	            "connect()");
+	expect_session_log(srv, peer, "started", "a session starts with its "
+	                   "first datagram");
+}
+END_TEST
+
+START_TEST(session_serves_only_its_peer)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, NULL);
+	int peer = udp_open("127.0.0.1"), stranger = udp_open("127.0.0.2");
+	struct sockaddr_in them = udp_local(stranger);
+
+	expect_echo(srv, peer, &srv_addr, "open", "OPEN", NULL);
+	udp_send(stranger, "intruder", 8, &srv_addr);
+	udp_send(stranger, "BYE", 3, &srv_addr);
+	step("a stranger at %s sent \"intruder\" and \"BYE\" mid-session",
+	     udp_name(&them));
+	expect_echo(srv, peer, &srv_addr, "more", "MORE",
+	            "the session goes on: a stranger's BYE is not the peer's");
+	bye(srv, peer, &srv_addr);
+	expect_session_log(srv, peer, "ended: 3 datagrams", "open, more and "
+	                   "BYE: the stranger's datagrams are not the session's");
+	if (udp_pending(stranger))
+		fail(srv, "expected no reply to a stranger during a session (the "
+		     "connected socket never even receives its datagrams); the "
+		     "stranger got one");
+}
+END_TEST
+
+START_TEST(bye_is_answered_and_ends_session)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, NULL);
+	int peer = udp_open("127.0.0.1");
+
+	expect_echo(srv, peer, &srv_addr, "a", "A", NULL);
+	expect_echo(srv, peer, &srv_addr, "b", "B", NULL);
+	bye(srv, peer, &srv_addr);
+	expect_session_log(srv, peer, "ended: 3 datagrams",
+	                   "N counts every datagram from the peer, BYE included");
+}
+END_TEST
+
+START_TEST(first_datagram_bye_opens_and_closes)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, NULL);
+	int peer = udp_open("127.0.0.1"), next = udp_open("127.0.0.2");
+
+	bye(srv, peer, &srv_addr);
+	expect_session_log(srv, peer, "ended: 1 datagrams",
+	                   "a first datagram BYE opens and closes a session");
+	expect_echo(srv, next, &srv_addr, "next", "NEXT", "the server is free "
+	            "again");
+}
+END_TEST
+
+START_TEST(next_peer_is_served_after_bye)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, NULL);
+	int first = udp_open("127.0.0.1"), second = udp_open("127.0.0.2");
+
+	expect_echo(srv, first, &srv_addr, "one", "ONE", NULL);
+	bye(srv, first, &srv_addr);
+	expect_echo(srv, second, &srv_addr, "two", "TWO",
+	            "after a session the association must be dissolved "
+	            "(connect(2) to AF_UNSPEC), or only the old peer gets through");
+	expect_session_log(srv, second, "started", "a second session");
+	bye(srv, second, &srv_addr);
+}
+END_TEST
+
+START_TEST(next_peer_sending_at_once_is_served)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, NULL);
+	int s[2] = { udp_open("127.0.0.1"), udp_open("127.0.0.2") };
+	char buf[16];
+
+	expect_echo(srv, s[0], &srv_addr, "start", "START", NULL);
+	step("20 rounds: the peer sends BYE and, the moment its BYE comes back, "
+	     "the other socket sends \"go\"");
+	for (int i = 0; i < 20; i++) {
+		int peer = s[i % 2], next = s[(i + 1) % 2];
+
+		udp_send(peer, "BYE", 3, &srv_addr);
+		if (udp_recv(peer, buf, sizeof buf, NULL, ms(1000)) != 3
+		    || memcmp(buf, "BYE", 3) != 0)
+			fail(srv, "round %d: expected \"BYE\" back for BYE", i + 1);
+		udp_send(next, "go", 2, &srv_addr);
+		expect_datagram(srv, next, &srv_addr, "GO", 2, ms(1000),
+		                "answer BYE only after dissolving, with sendto(): "
+		                "still connected, the server's kernel drops a next "
+		                "peer that is quick");
+	}
+}
+END_TEST
+
+START_TEST(announced_port_survives_sessions)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server_any_port(&srv_addr);
+
+	for (int i = 1; i <= 3; i++) {
+		int peer = udp_open(i == 2 ? "127.0.0.2" : "127.0.0.1");
+		char msg[16], want[16];
+
+		snprintf(msg, sizeof msg, "session %d", i);
+		snprintf(want, sizeof want, "SESSION %d", i);
+		static const char hint[] = "-p 0: the announced port must outlive "
+			"each session, but Linux gives back a port that bind() chose "
+			"by itself at connect(AF_UNSPEC): find a free port and bind "
+			"it by number (TODO 8)";
+
+		expect_echo(srv, peer, &srv_addr, msg, want, hint);
+		expect_echo(srv, peer, &srv_addr, "BYE", "BYE", hint);
+		close(peer);
+	}
+}
+END_TEST
+
+START_TEST(idle_peer_is_dropped)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, "150");
+	int peer = udp_open("127.0.0.1"), next = udp_open("127.0.0.2");
+
+	expect_echo(srv, peer, &srv_addr, "then silence", "THEN SILENCE", NULL);
+	step("the peer says nothing more; the server runs with -i 150");
+	expect_session_log(srv, peer, "ended: 1 datagrams",
+	                   "a peer silent for IDLE_MS ends its session");
+	if (!running(srv))
+		fail(srv, "expected the server to keep running after an idle "
+		     "session; it %s (alarm() without a handler?)",
+		     describe_status(srv->status));
+	expect_echo(srv, next, &srv_addr, "next", "NEXT", "after an idle session "
+	            "the next peer is served");
+}
+END_TEST
+
+START_TEST(queued_stranger_is_discarded)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, NULL);
+	int peer = udp_open("127.0.0.1"), stranger = udp_open("127.0.0.2");
+	struct sockaddr_in them = udp_local(stranger);
+	char *err;
+
+	freeze(srv);
+	udp_send(peer, "peer", 4, &srv_addr);
+	udp_send(stranger, "stranger", 8, &srv_addr);
+	step("while the server was stopped, the peer sent \"peer\", then a "
+	     "stranger at %s sent \"stranger\": both wait in the socket's queue",
+	     udp_name(&them));
+	thaw(srv);
+	expect_datagram(srv, peer, &srv_addr, "PEER", 4, ms(1000), NULL);
+	expect_echo(srv, peer, &srv_addr, "BYE", "BYE",
+	            "connect() does not purge what strangers queued before it: "
+	            "check each datagram's sender (recvfrom) and discard theirs");
+	expect_session_log(srv, peer, "ended: 2 datagrams",
+	                   "the stranger's datagram is not counted");
+	if (udp_pending(stranger))
+		fail(srv, "expected no reply to the stranger's queued datagram; it "
+		     "got one");
+	err = proc_stderr(srv, NULL);
+	if (strstr(err, udp_name(&them)) == NULL)
+		fail(srv, "expected the discarded datagram logged with its sender "
+		     "%s; the log does not mention it", udp_name(&them));
+	free(err);
+}
+END_TEST
+
+START_TEST(zero_length_datagram_in_session)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, NULL);
+	int peer = udp_open("127.0.0.1");
+
+	expect_echo(srv, peer, &srv_addr, "a", "A", NULL);
+	expect_echo(srv, peer, &srv_addr, "", "",
+	            "a zero-length datagram is answered with a zero-length one");
+	expect_echo(srv, peer, &srv_addr, "z", "Z", "the session goes on");
+	bye(srv, peer, &srv_addr);
+	expect_session_log(srv, peer, "ended: 4 datagrams", "the empty one counts");
+}
+END_TEST
+
+START_TEST(closed_peer_port_ends_session)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(&srv_addr, "60000");
+	int peer = udp_open("127.0.0.1"), next = udp_open("127.0.0.2");
+	struct sockaddr_in gone = udp_local(peer);
+	char line[96];
+
+	freeze(srv);
+	udp_send(peer, "gone", 4, &srv_addr);
+	close(peer);
+	step("while the server was stopped, a peer at %s sent \"gone\" and "
+	     "closed its socket", udp_name(&gone));
+	thaw(srv);
+	snprintf(line, sizeof line, "session with %s ended: 1 datagrams",
+	         udp_name(&gone));
+	expect_log(srv, line, ms(1000), "the answer hits a closed port; the "
+	           "connected socket then reports ECONNREFUSED, which ends the "
+	           "session at once (-i is 60000 here)");
+	expect_echo(srv, next, &srv_addr, "next", "NEXT", "the server is free "
+	            "for the next peer");
+}
+END_TEST
+
+START_TEST(port_in_use_exits_1)
+{
+	int blocker = udp_open("127.0.0.1");
+	struct sockaddr_in taken = udp_local(blocker);
+	char port[8];
+	struct proc *srv;
+	char *err;
+
+	snprintf(port, sizeof port, "%u", ntohs(taken.sin_port));
+	step("the test holds UDP port %s on 127.0.0.1", port);
+	srv = run("server", NULL, "-p", port, NULL);
+	expect_exit(srv, 1, ms(2000), "the port is taken: a runtime failure");
+	err = proc_stderr(srv, NULL);
+	if (strstr(err, "in use") == NULL)
+		fail(srv, "expected the bind error on stderr (\"Address already in "
+		     "use\"); stderr says otherwise");
+	free(err);
+	close(blocker);
+}
+END_TEST
+
+START_TEST(bad_arguments_exit_2)
+{
+	static const char *const cases[][5] = {
+		{ "server", "-a", "nowhere" },
+		{ "server", "-p", "70000" },
+		{ "server", "-i", "0" },
+		{ "server", "-i", "soon" },
+		{ "server", "-x" },
+		{ "server", "extra" },
+		{ "client" },
+		{ "client", "127.0.0.1" },
+		{ "client", "127.0.0.1", "0" },
+		{ "client", "-t", "x", "127.0.0.1", "50003" },
+		{ "client", "127.0.0.1", "50003", "extra" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *const *c = cases[i];
+		struct proc *p = run(c[0], NULL, c[1], c[2], c[3], c[4], NULL);
+		char *err;
+
+		expect_exit(p, 2, ms(2000), "bad arguments: a usage error");
+		err = proc_stderr(p, NULL);
+		if (strstr(err, "usage") == NULL)
+			fail(p, "expected a usage line on stderr; got none");
+		free(err);
+	}
+}
+END_TEST
+
+START_TEST(sigterm_exits_0)
+{
+	struct sockaddr_in srv_addr;
+	struct proc *idle = start_server(&srv_addr, NULL), *busy;
+	int peer = udp_open("127.0.0.1");
+
+	kill(idle->pid, SIGTERM);
+	step("sent SIGTERM to an idle server");
+	expect_exit(idle, 0, ms(1000), "SIGTERM: exit 0 at once");
+	busy = start_server(&srv_addr, NULL);
+	expect_echo(busy, peer, &srv_addr, "busy", "BUSY", NULL);
+	kill(busy->pid, SIGINT);
+	step("sent SIGINT to a server in the middle of a session");
+	expect_exit(busy, 0, ms(1000), "SIGINT mid-session: exit 0 at once");
+}
+END_TEST
+
+/* ---- the client: the test plays the server -------------------------------------- */
+
+struct fake_server {
+	int fd;
+	struct sockaddr_in addr;
+	char port[8];
+};
+
+static struct fake_server fake_server(void)
+{
+	struct fake_server s;
+
+	s.fd = udp_open("127.0.0.1");
+	s.addr = udp_local(s.fd);
+	snprintf(s.port, sizeof s.port, "%u", ntohs(s.addr.sin_port));
+	step("the test's server listens on %s", udp_name(&s.addr));
+	return s;
+}
+
+static char *input_file(const char *text)
+{
+	char *path = test_path("input");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	ck_assert(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* Expect the client's next datagram to be WANT; answer it with REPLY
+ * (NULL: none).  *FROM: where it came from; the first call sets it, the
+ * others check that the client keeps its one socket. */
+static void serve(struct proc *cli, struct fake_server *s, const char *want,
+                  const char *reply, struct sockaddr_in *from, bool first)
+{
+	char buf[MAX_PAYLOAD];
+	struct sockaddr_in got_from;
+	int ready = wait_io_or_exit(cli, s->fd, false, ms(2000));
+	ssize_t n;
+
+	if (ready <= 0 && !udp_pending(s->fd))
+		fail(cli, "expected the datagram %s from the client; %s",
+		     quote(want, strlen(want), 40), ready < 0
+		     ? describe_status(cli->status) : "nothing came");
+	n = udp_recv(s->fd, buf, sizeof buf, &got_from, 0);
+	if (n != (ssize_t)strlen(want) || memcmp(buf, want, (size_t)n) != 0)
+		fail(cli, "expected the datagram %s (the line without its newline, "
+		     "or BYE at the end); got %s", quote(want, strlen(want), 40),
+		     quote(buf, n < 0 ? 0 : (size_t)n, 60));
+	if (!first && !udp_same(&got_from, from))
+		fail(cli, "expected every datagram from the client's one connected "
+		     "socket %s; this one came from %s", udp_name(from),
+		     udp_name(&got_from));
+	*from = got_from;
+	step("the test's server got %s from %s", quote(want, strlen(want), 40),
+	     udp_name(from));
+	if (reply != NULL) {
+		udp_send(s->fd, reply, strlen(reply), from);
+		step("the test's server answered %s", quote(reply, strlen(reply), 40));
+	}
+}
+
+static void expect_stdout(struct proc *cli, const char *want)
+{
+	char *got = proc_stdout(cli, NULL);
+
+	if (strcmp(got, want) != 0)
+		fail(cli, "expected the client's stdout to be %s; it is %s",
+		     quote(want, strlen(want), 200), quote(got, strlen(got), 200));
+	free(got);
+}
+
+START_TEST(client_sends_lines_and_bye)
+{
+	struct fake_server s = fake_server();
+	struct run_opts o = { .stdin_file = input_file("hello\n\nWorld 2\nlast") };
+	struct proc *cli = run("client", &o, "127.0.0.1", s.port, NULL);
+	struct sockaddr_in from;
+
+	serve(cli, &s, "hello", "HELLO", &from, true);
+	serve(cli, &s, "", "", &from, false);
+	serve(cli, &s, "World 2", "WORLD 2", &from, false);
+	serve(cli, &s, "last", "LAST", &from, false);
+	serve(cli, &s, "BYE", "BYE", &from, false);
+	expect_exit(cli, 0, ms(2000), "every line answered and BYE returned");
+	expect_stdout(cli, "HELLO\n\nWORLD 2\nLAST\n");
+}
+END_TEST
+
+START_TEST(client_writes_without_address)
+{
+	int server = udp_open("127.0.0.1");
+	struct sockaddr_in srv_addr = udp_local(server), peer, me;
+	socklen_t len = sizeof peer;
+	static char reply[MAX_PAYLOAD];
+	ssize_t n;
+	int fd;
+
+	step("called connect_server() with %s", udp_name(&srv_addr));
+	fd = connect_server(&srv_addr);
+	if (fd < 0)
+		fail(NULL, "expected connect_server() to return a socket; -1 (%s)",
+		     strerror(errno));
+	if (getpeername(fd, (struct sockaddr *)&peer, &len) < 0
+	    || !udp_same(&peer, &srv_addr))
+		fail(NULL, "expected the client's socket connected to the server "
+		     "%s (getpeername()); it is not", udp_name(&srv_addr));
+	me = udp_local(fd);
+	udp_send(server, "HEY", 3, &me);
+	step("the test's server queued its answer \"HEY\"; called exchange(fd, "
+	     "\"hey\"), watching sendto()");
+	rec.fd = fd;
+	n = exchange(fd, "hey", 3, reply, ms(1000));
+	rec.fd = -1;
+	for (int i = 0; i < rec.n; i++)
+		if (rec.ev[i].kind == EV_SENDTO && rec.ev[i].addressed)
+			fail(NULL, "expected write() or send() on the connected socket; "
+			     "exchange() used sendto() with an address (the kernel "
+			     "already knows the peer)");
+	if (n != 3 || memcmp(reply, "HEY", 3) != 0)
+		fail(NULL, "expected exchange() to return the 3-byte reply \"HEY\"; "
+		     "it returned %zd%s%s", n, n < 0 ? " - " : "",
+		     n < 0 ? strerror(errno) : "");
+	expect_datagram(NULL, server, &me, "hey", 3, ms(1000), NULL);
+	close(fd);
+	close(server);
+}
+END_TEST
+
+START_TEST(client_never_sees_strangers)
+{
+	struct fake_server s = fake_server();
+	struct run_opts o = { .stdin_file = input_file("one\ntwo\n") };
+	struct proc *cli = run("client", &o, "127.0.0.1", s.port, NULL);
+	int other_port = udp_open("127.0.0.1");
+	int other_host = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in twin = udp_addr("127.0.0.2", ntohs(s.addr.sin_port));
+	struct sockaddr_in from;
+
+	ck_assert(bind(other_host, (struct sockaddr *)&twin, sizeof twin) == 0);
+	serve(cli, &s, "one", NULL, &from, true);
+	udp_send(other_port, "STRANGER", 8, &from);
+	udp_send(other_host, "STRANGER", 8, &from);
+	step("strangers at %s and %s sent \"STRANGER\" to the client before the "
+	     "server answered", udp_name((struct sockaddr_in[]){ udp_local(other_port) }),
+	     udp_name(&twin));
+	udp_send(s.fd, "ONE", 3, &from);
+	step("the test's server answered \"ONE\"");
+	serve(cli, &s, "two", "TWO", &from, false);
+	serve(cli, &s, "BYE", "BYE", &from, false);
+	expect_exit(cli, 0, ms(2000), "the server answered everything");
+	expect_stdout(cli, "ONE\nTWO\n");
+}
+END_TEST
+
+START_TEST(client_without_server_is_refused_promptly)
+{
+	uint16_t port = free_port(AF_INET, SOCK_DGRAM);
+	struct run_opts o = { .stdin_file = input_file("anyone?\n") };
+	char port_text[8], timeout[16];
+	struct proc *cli;
+	long long start;
+	char *err;
+
+	snprintf(port_text, sizeof port_text, "%u", port);
+	snprintf(timeout, sizeof timeout, "%d", ms(5000));
+	cli = run("client", &o, "-t", timeout, "127.0.0.1", port_text, NULL);
+	step("nobody listens on UDP port %s", port_text);
+	start = now_ms();
+	if (!wait_exit(cli, ms(1000))) {
+		kill_proc(cli);
+		fail(cli, "expected the client to report \"Connection refused\" at "
+		     "once (the ICMP error reaches a connected socket in "
+		     "microseconds); it was still waiting after %d ms of its -t %s "
+		     "(an unconnected socket never hears of it; and the error comes "
+		     "back on the read(), not the write())", ms(1000), timeout);
+	}
+	step("the client exited after %lld ms", now_ms() - start);
+	expect_exit(cli, 1, 0, "nobody listens: a runtime failure");
+	err = proc_stderr(cli, NULL);
+	if (strstr(err, "Connection refused") == NULL)
+		fail(cli, "expected \"Connection refused\" (strerror(ECONNREFUSED)) "
+		     "on stderr; it says otherwise");
+	free(err);
+}
+END_TEST
+
+START_TEST(client_gives_up_without_reply)
+{
+	struct fake_server s = fake_server();
+	struct run_opts o = { .stdin_file = input_file("hello\n") };
+	struct proc *cli = run("client", &o, "-t", "200", "127.0.0.1", s.port,
+	                       NULL);
+	struct sockaddr_in from;
+	char *err, want[64];
+
+	serve(cli, &s, "hello", NULL, &from, true);
+	step("the test's server does not answer");
+	expect_exit(cli, 1, ms(2000), "no reply within -t 200 ms");
+	err = proc_stderr(cli, NULL);
+	snprintf(want, sizeof want, "no reply from %s within 200 ms",
+	         udp_name(&s.addr));
+	if (strstr(err, want) == NULL)
+		fail(cli, "expected \"%s\" on stderr; it says otherwise", want);
+	free(err);
+}
+END_TEST
+
+/* ---- the table --------------------------------------------------------------- */
+
+const struct graded_test lab_tests[] = {
+	{ &server_socket_is_udp_on_loopback, 4, 3, "TODO 1 in bind.c (socket, bind)",
+	  "session_bind() returns an AF_INET SOCK_DGRAM socket bound to the address" },
+	{ &connect_and_dissolve_set_the_peer, 5, 3, "TODO 3, 6 and 8 (connect_peer, dissolve, find_free_port)",
+	  "connect_peer() sets the peer, dissolve() removes it, the port stays" },
+	{ &session_replies_without_address, 5, 3, "TODO 3-4 in session.c (connect, send)",
+	  "the server connects, then replies without an address (recorded)" },
+	{ &bye_is_answered_after_dissolving, 4, 3, "TODO 6-7 in session.c (dissolve, send_bye)",
+	  "connect(AF_UNSPEC) comes before BYE, which goes out with sendto()" },
+	{ &ready_line_has_real_port, 4, 3, "TODO 1 in bind.c and server.c",
+	  "-p 0: the ready line gives 127.0.0.1 and the real port, which answers" },
+	{ &first_datagram_is_answered, 5, 3, "TODO 2-4 in session.c",
+	  "the first datagram opens a session, is answered and logged" },
+	{ &session_serves_only_its_peer, 6, 3, "TODO 3 in session.c (connect_peer)",
+	  "a stranger mid-session (127.0.0.2), its BYE included, gets nothing" },
+	{ &bye_is_answered_and_ends_session, 5, 3, "TODO 5-7 in session.c",
+	  "BYE gets BYE; the end is logged with the datagram count" },
+	{ &first_datagram_bye_opens_and_closes, 3, 3, "TODO 6-7 in session.c",
+	  "a first datagram BYE opens and closes a session" },
+	{ &next_peer_is_served_after_bye, 5, 3, "TODO 6 in session.c (dissolve)",
+	  "after one peer's BYE, a peer on another host is served" },
+	{ &next_peer_sending_at_once_is_served, 4, 4, "TODO 7 in session.c (send_bye)",
+	  "a next peer that sends the moment it sees BYE is served, 20 times" },
+	{ &announced_port_survives_sessions, 5, 3, "TODO 8 in bind.c (find_free_port)",
+	  "-p 0: the announced port serves a second and third session" },
+	{ &idle_peer_is_dropped, 5, 3, "TODO 5 in session.c (deadline)",
+	  "-i 150: a silent peer's session ends; the next peer is served" },
+	{ &queued_stranger_is_discarded, 5, 3, "TODO 5 in session.c (check the sender)",
+	  "a stranger's datagram queued before connect() is discarded, not counted" },
+	{ &zero_length_datagram_in_session, 4, 3, "TODO 4-5 in session.c",
+	  "a zero-length datagram in a session gets a zero-length reply" },
+	{ &closed_peer_port_ends_session, 4, 3, "TODO 5 in session.c (ECONNREFUSED)",
+	  "the peer's port closes: ECONNREFUSED ends the session at once" },
+	{ &port_in_use_exits_1, 2, 3, "TODO 1 in bind.c (bind's error)",
+	  "a port in use: exit 1 with the bind error" },
+	{ &bad_arguments_exit_2, 3, 5, "server.c / client.c (argument checks)",
+	  "bad address, port, idle time, option or operands: usage, exit 2" },
+	{ &sigterm_exits_0, 3, 3, "server.c and TODO 5 (wait_fd)",
+	  "SIGTERM idle and SIGINT mid-session: exit 0 at once" },
+	{ &client_sends_lines_and_bye, 5, 4, "TODO 9-10 in talk.c",
+	  "each line one datagram from one socket, each reply one line, BYE at EOF" },
+	{ &client_writes_without_address, 2, 3, "TODO 9-10 in talk.c (connect, write)",
+	  "the client's socket is connected and writes without an address" },
+	{ &client_never_sees_strangers, 4, 4, "TODO 9 in talk.c (connect)",
+	  "datagrams from other ports and hosts never reach the client" },
+	{ &client_without_server_is_refused_promptly, 5, 4, "TODO 10 in talk.c (ECONNREFUSED)",
+	  "no server: \"Connection refused\", exit 1, long before -t" },
+	{ &client_gives_up_without_reply, 3, 4, "TODO 10 in talk.c (poll timeout)",
+	  "no reply within -t: exit 1, \"no reply from ADDRESS within MS ms\"" },
+};
+const size_t lab_ntests = sizeof lab_tests / sizeof lab_tests[0];
+const char lab_title[] = "connected-datagram";

@@ -1,0 +1,226 @@
+/*
+ * udp.c - the test's own UDP/IPv4 sockets (see udp.h).
+ */
+#include "udp.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int udp_open(const char *ip)
+{
+	struct sockaddr_in a = udp_addr(ip, 0);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_msg(fd >= 0, "test: socket: %s", strerror(errno));
+	ck_assert_msg(bind(fd, (struct sockaddr *)&a, sizeof a) == 0,
+	              "test: cannot bind a UDP socket to %s: %s", ip,
+	              strerror(errno));
+	return fd;
+}
+
+struct sockaddr_in udp_addr(const char *ip, uint16_t port)
+{
+	struct sockaddr_in a;
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	ck_assert_msg(inet_pton(AF_INET, ip, &a.sin_addr) == 1,
+	              "test: bad address %s", ip);
+	return a;
+}
+
+struct sockaddr_in udp_local(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+
+	ck_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+	return a;
+}
+
+const char *udp_name(const struct sockaddr_in *a)
+{
+	static char text[6][INET_ADDRSTRLEN + 8];
+	static int next;
+	char *t = text[next++ % 6], ip[INET_ADDRSTRLEN];
+
+	if (a->sin_family != AF_INET) {
+		snprintf(t, sizeof text[0], "(family %d)", a->sin_family);
+		return t;
+	}
+	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof ip);
+	snprintf(t, sizeof text[0], "%s:%u", ip, ntohs(a->sin_port));
+	return t;
+}
+
+bool udp_same(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_family == b->sin_family && a->sin_port == b->sin_port
+	       && a->sin_addr.s_addr == b->sin_addr.s_addr;
+}
+
+struct sockaddr_in ready_address(struct proc *srv)
+{
+	char ip[64];
+	unsigned port;
+	char extra;
+	struct sockaddr_in a;
+	const char *colon = strrchr(srv->ready_addr, ':');
+
+	if (colon == NULL || (size_t)(colon - srv->ready_addr) >= sizeof ip
+	    || sscanf(colon + 1, "%u%c", &port, &extra) != 1 || port > 65535)
+		fail(srv, "expected the ready line \"listening on IP:PORT\" (like "
+		     "\"listening on 127.0.0.1:50002\"); got \"listening on %s\"",
+		     srv->ready_addr);
+	memcpy(ip, srv->ready_addr, (size_t)(colon - srv->ready_addr));
+	ip[colon - srv->ready_addr] = '\0';
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1)
+		fail(srv, "expected an IPv4 address in the ready line; got "
+		     "\"listening on %s\"", srv->ready_addr);
+	return a;
+}
+
+void udp_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
+{
+	ssize_t n = sendto(fd, buf, len, 0, (const struct sockaddr *)to,
+	                   sizeof *to);
+
+	ck_assert_msg(n == (ssize_t)len, "test: sendto %s: %s", udp_name(to),
+	              n < 0 ? strerror(errno) : "short");
+}
+
+ssize_t udp_recv(int fd, void *buf, size_t cap, struct sockaddr_in *from,
+                 int timeout_ms)
+{
+	struct sockaddr_in ignored;
+	socklen_t len = sizeof ignored;
+
+	if (from == NULL)
+		from = &ignored;
+	for (;;) {
+		ssize_t n;
+
+		if (!wait_io(fd, false, timeout_ms))
+			return -1;
+		n = recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)from,
+		             &len);
+		if (n >= 0)
+			return n;
+		/* ECONNREFUSED and the like belong to the test's own earlier
+		 * sends; EAGAIN: gone after all.  Wait on (rarely: no loop). */
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED)
+			ck_abort_msg("test: recvfrom: %s", strerror(errno));
+	}
+}
+
+bool udp_pending(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) > 0;
+}
+
+void expect_datagram(struct proc *p, int fd, const struct sockaddr_in *from,
+                     const void *want, size_t want_len, int timeout_ms,
+                     const char *hint)
+{
+	static char buf[70000];
+	struct sockaddr_in got_from;
+	ssize_t n = udp_recv(fd, buf, sizeof buf, &got_from, timeout_ms);
+	char *w = quote(want, want_len, 60);
+	struct sockaddr_in me = udp_local(fd);
+
+	if (n < 0)
+		fail(p, "expected the datagram %s (%zu bytes) from %s at the "
+		     "test's socket %s; got nothing within %d ms%s%s", w, want_len,
+		     udp_name(from), udp_name(&me), timeout_ms,
+		     hint ? " - " : "", hint ? hint : "");
+	if (!udp_same(&got_from, from))
+		fail(p, "expected the datagram %s from %s; got %s from %s%s%s", w,
+		     udp_name(from), quote(buf, (size_t)n, 60), udp_name(&got_from),
+		     hint ? " - " : "", hint ? hint : "");
+	if ((size_t)n != want_len || memcmp(buf, want, want_len) != 0) {
+		size_t i = 0;
+
+		while (i < (size_t)n && i < want_len
+		       && buf[i] == ((const char *)want)[i])
+			i++;
+		fail(p, "expected the datagram %s (%zu bytes) from %s; got %s "
+		     "(%zd bytes), different from byte %zu on%s%s", w, want_len,
+		     udp_name(from), quote(buf, (size_t)n, 60), n, i,
+		     hint ? " - " : "", hint ? hint : "");
+	}
+	free(w);
+}
+
+void expect_echo(struct proc *srv, int fd, const struct sockaddr_in *srv_addr,
+                 const char *msg, const char *want, const char *hint)
+{
+	struct sockaddr_in me = udp_local(fd);
+
+	udp_send(fd, msg, strlen(msg), srv_addr);
+	step("sent %s from %s to %s", quote(msg, strlen(msg), 40),
+	     udp_name(&me), udp_name(srv_addr));
+	expect_datagram(srv, fd, srv_addr, want, strlen(want), ms(1000), hint);
+}
+
+/* The state letter of /proc/PID/stat: R, S, T (stopped), Z... */
+static char proc_state(pid_t pid)
+{
+	char path[64], text[512], *close_paren;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	text[n] = '\0';
+	close_paren = strrchr(text, ')');      /* the name may hold spaces */
+	return close_paren && close_paren[1] == ' ' ? close_paren[2] : '?';
+}
+
+void freeze(struct proc *p)
+{
+	int waited = 0;
+
+	kill(p->pid, SIGSTOP);
+	/* SIGSTOP takes effect asynchronously: poll the state, bounded. */
+	while (proc_state(p->pid) != 'T') {
+		if (waited >= ms(2000) || !running(p))
+			fail(p, "test: could not stop %s with SIGSTOP", p->name);
+		poll(NULL, 0, 1);
+		waited++;
+	}
+	step("stopped %s with SIGSTOP", p->name);
+}
+
+void thaw(struct proc *p)
+{
+	kill(p->pid, SIGCONT);
+	step("continued %s with SIGCONT", p->name);
+}
+
+void expect_log(struct proc *p, const char *text, int timeout_ms,
+                const char *why)
+{
+	if (!wait_stderr_line(p, text, timeout_ms))
+		fail(p, "expected %s to log a line with \"%s\" (%s); none within "
+		     "%d ms", p->name, text, why, timeout_ms);
+}
