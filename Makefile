@@ -130,7 +130,9 @@ GRADERS  = $(foreach lab,$(PRESENT_LABS),$(B)/$(lab)/grade)
 
 .DEFAULT_GOAL := all
 .PHONY: all help test list check doctor demo run-demo handout starter clean \
-        need-check build-lab mutants stress memcheck
+        need-check build-lab mutants stress memcheck \
+        grade-class grade-class-prep print-build-dir gradescope-zip gradescope-test \
+        classroom-steps scale-test bench
 
 all: $(PROGRAMS)
 
@@ -213,6 +215,11 @@ help:
 	@echo '  doctor         what this machine has that grading needs (check, ::1, ...)'
 	@echo '  check          the project'"'"'s self-test (CI runs it): solutions full marks,'
 	@echo '                 starter code fails its TODOs'"'"' tests, labs/ in sync, unit tests'
+	@echo '  trace LAB=NN   run the lab'"'"'s exchange with both programs traced and draw it'
+	@echo '                 (FORMAT=mermaid, NORMALISE=1, RECORD=file; see LAB_GUIDE.md)'
+	@echo '  stress         grade the solutions N times in a row and twice at once'
+	@echo '  mutants        seed student mistakes into copies of the solutions, grade each'
+	@echo '  memcheck       grade with every program under valgrind'
 	@echo '  starter        regenerate labs/ from solutions/ (after editing a solution)'
 	@echo '  handout DEST=d write the student distribution to d (no solutions/)'
 	@echo '  clean          remove build/'
@@ -226,3 +233,81 @@ help:
 	@echo '  WERROR=1       treat warnings as errors'
 	@echo '  V=1            show the full compiler commands'
 	@echo '  CK_TIMEOUT_MULTIPLIER=3  give every test limit 3x longer (slow machines, SANITIZE)'
+
+# ---- the socket trace (SPEC §7) ----
+# tools/trace/: the recorder (an LD_PRELOAD library, record.c), the drawer
+# (draw.c), their self-test (test_record.c), and the interposing layer the
+# grader's short-write shim shares (interpose.h).  Built under build/trace.
+#   make trace LAB=NN [LABS=tree] [FORMAT=mermaid] [NORMALISE=1] [RECORD=file]
+#   make trace-selftest   the recorder's and drawer's tests (make check)
+#   make trace-mutants    the self-test must fail on recorders with bugs
+#   make trace-overhead   what recording costs a 1 GiB lab 01 transfer
+#   make trace-guide      rewrite LAB_GUIDE.md's diagrams; trace-guide-check
+#                         says if one is stale (for make check)
+TRACE_B    := build/trace
+TRACE_LIB  := $(TRACE_B)/socktrace.so
+TRACE_DRAW := $(TRACE_B)/draw
+TRACE_TEST := $(TRACE_B)/test_record
+TRACE_CC    = $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -g -O2
+NORMALISE  ?=
+RECORD     ?=
+
+$(TRACE_LIB): tools/trace/record.c tools/trace/interpose.h
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(TRACE_CC) -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl -pthread
+
+$(TRACE_DRAW): tools/trace/draw.c
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(TRACE_CC) -o $@ $<
+
+# Fortified on purpose: the recorder must catch __read_chk and friends.
+$(TRACE_TEST): tools/trace/test_record.c
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(TRACE_CC) -D_FORTIFY_SOURCE=2 $(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS)
+
+# The grader's shim includes the shared layer: rebuild it when that changes.
+$(CB)/tests/preload-shortwrite.so: tools/trace/interpose.h
+
+# Like the demo: the reference solutions where they exist, unless a tree
+# is named (from inside a lab directory, that lab's own tree).
+TRACE_LABS := $(if $(and $(filter file,$(origin LABS)),$(wildcard solutions/[0-9]*)),solutions,$(LABS))
+
+trace:
+	@if [ -n '$(SAN)' ]; then \
+	  echo 'make trace: SANITIZE=1 builds cannot be traced: the sanitizers'"'"' runtime must' >&2; \
+	  echo '  come first in a process and does not combine with the recorder'"'"'s LD_PRELOAD.' >&2; \
+	  echo '  Run make trace without SANITIZE=1.' >&2; exit 2; fi
+	@$(MAKE) --no-print-directory run-trace LABS='$(TRACE_LABS)'
+
+run-trace: $(PROGRAMS) $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
+	@B='$(B)' EXCHANGE='$(EXCHANGE)' TRACE_LIB='$(TRACE_LIB)' DRAW='$(TRACE_DRAW)' \
+	  FORMAT='$(strip $(FORMAT))' NORMALISE='$(strip $(NORMALISE))' SAN='$(SAN)' \
+	  LAB='$(LAB)' RECORD='$(RECORD)' sh tools/trace/trace.sh $(SEL_LABS)
+
+trace-selftest: $(TRACE_LIB) $(TRACE_DRAW) $(TRACE_TEST) $(CB)/tests/preload-shortwrite.so
+	@SOCKTRACE_LIB='$(TRACE_LIB)' DRAW_BIN='$(TRACE_DRAW)' \
+	  SHORTWRITE_LIB='$(CB)/tests/preload-shortwrite.so' $(TRACE_TEST)
+
+trace-mutants: $(TRACE_TEST) $(TRACE_DRAW)
+	@CC='$(CC)' TRACE_B='$(TRACE_B)' TRACE_TEST='$(TRACE_TEST)' \
+	  DRAW_BIN='$(TRACE_DRAW)' sh tools/trace/mutants.sh
+
+# What recording costs lab 01's large transfer (SIZE bytes, ROUNDS runs).
+trace-overhead: $(TRACE_LIB)
+	@$(MAKE) --no-print-directory LABS=solutions LAB=01 all
+	@B='build/solutions' TRACE_LIB='$(TRACE_LIB)' SIZE='$(SIZE)' ROUNDS='$(ROUNDS)' \
+	  sh tools/trace/overhead.sh
+
+# The guide's diagrams of the reference exchanges (LAB_GUIDE.md's blocks
+# "<!-- trace NN: ... -->"): trace-guide rewrites them, trace-guide-check
+# fails when one is stale (for make check).
+TRACE_GUIDE_ENV = B='build/solutions' EXCHANGE='$(EXCHANGE)' \
+  TRACE_LIB='$(TRACE_LIB)' DRAW='$(TRACE_DRAW)'
+trace-guide trace-guide-check: $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
+	@$(MAKE) --no-print-directory LABS=solutions LAB= all
+	@$(TRACE_GUIDE_ENV) sh tools/trace/guide.sh \
+	  $(if $(filter trace-guide,$@),update,check) LAB_GUIDE.md
+
+.PHONY: trace run-trace trace-selftest trace-mutants trace-overhead \
+        trace-guide trace-guide-check
+

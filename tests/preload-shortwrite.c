@@ -11,23 +11,25 @@
  * Environment:
  *   SOCKLAB_SHORT_MAX  largest count one write may take (default 1000)
  *   SOCKLAB_EINTR_EVERY  every Nth call fails with EINTR (default 7; 0: never)
+ *
+ * The interposing machinery (finding the next definition of a symbol,
+ * the _FORTIFY_SOURCE entry points __read_chk/__recv_chk that a
+ * fortified build calls instead of read/recv) is shared with the socket
+ * recorder: tools/trace/interpose.h.  Built by the Makefile's
+ * preload-%.so rule from this one file (the header is found relative to
+ * it); the trace's `make trace-selftest` builds and checks it too.
  */
-#include <dlfcn.h>
-#include <errno.h>
+#include "../tools/trace/interpose.h"
+
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/types.h>
 #include <unistd.h>
 
 static size_t short_max = 1000;
 static unsigned eintr_every = 7;
-static unsigned calls;
+/* Separate counts for reads and writes: a program that writes far more
+ * often than it reads (short writes!) still sees its reads interrupted. */
+static unsigned reads, writes;
 static unsigned seed = 12345;
-
-static ssize_t (*real_write)(int, const void *, size_t);
-static ssize_t (*real_read)(int, void *, size_t);
-static ssize_t (*real_send)(int, const void *, size_t, int);
-static ssize_t (*real_recv)(int, void *, size_t, int);
 
 __attribute__((constructor)) static void init(void)
 {
@@ -38,16 +40,13 @@ __attribute__((constructor)) static void init(void)
 		short_max = (size_t)atol(max);
 	if (every)
 		eintr_every = (unsigned)atoi(every);
-	real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
-	real_read = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
-	real_send = (ssize_t (*)(int, const void *, size_t, int))dlsym(RTLD_NEXT, "send");
-	real_recv = (ssize_t (*)(int, void *, size_t, int))dlsym(RTLD_NEXT, "recv");
 }
 
-/* Should this call fail with EINTR instead of running? */
-static int interrupt(int fd)
+/* Should this call fail with EINTR instead of running?  COUNT: the
+ * calls of its kind so far. */
+static int interrupt(int fd, unsigned *count)
 {
-	if (fd == 2 || eintr_every == 0 || ++calls % eintr_every != 0)
+	if (fd == 2 || eintr_every == 0 || ++*count % eintr_every != 0)
 		return 0;
 	errno = EINTR;
 	return 1;
@@ -67,28 +66,32 @@ static size_t cut(int fd, size_t len)
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
-	if (interrupt(fd))
+	if (interrupt(fd, &writes))
 		return -1;
-	return real_write(fd, buf, cut(fd, len));
+	return IP_NEXT(write)(fd, buf, cut(fd, len));
 }
 
 ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
-	if (interrupt(fd))
+	if (interrupt(fd, &writes))
 		return -1;
-	return real_send(fd, buf, cut(fd, len), flags);
+	return IP_NEXT(send)(fd, buf, cut(fd, len), flags);
 }
 
 ssize_t read(int fd, void *buf, size_t len)
 {
-	if (interrupt(fd))
+	if (interrupt(fd, &reads))
 		return -1;
-	return real_read(fd, buf, len);
+	return IP_NEXT(read)(fd, buf, len);
 }
 
 ssize_t recv(int fd, void *buf, size_t len, int flags)
 {
-	if (interrupt(fd))
+	if (interrupt(fd, &reads))
 		return -1;
-	return real_recv(fd, buf, len, flags);
+	return IP_NEXT(recv)(fd, buf, len, flags);
 }
+
+/* A fortified read()/recv() arrives as __read_chk()/__recv_chk(): route
+ * them through the two above.  recvfrom and poll are not this shim's. */
+IP_FORTIFY_WRAPPERS(read, recv, recvfrom, poll, ppoll)

@@ -51,6 +51,8 @@ check "solutions build without warnings (-Werror)" $M all LABS=solutions
 check "solutions score full marks" $M test LABS=solutions NO_COLOR=1
 check "starter code builds without warnings and fails its TODOs' tests" starter_fails_its_todos
 check "hostile trees are contained: they fail, nothing is left behind" sh tests/hostile.sh
+check "the socket trace: recorder and drawer tests" $M trace-selftest
+check "LAB_GUIDE.md's trace diagrams are current" $M trace-guide-check
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,1480 @@
+/*
+ * test_record.c - the recorder's own tests (check), run by
+ * `make trace-selftest`.
+ *
+ * The binary is its own probe: `test_record --probe NAME` runs one
+ * scenario of socket calls, printing what it observes (fds, results,
+ * errno values) on stdout.  Each test starts probes with the recorder
+ * preloaded (SOCKTRACE=a file in the test's temp dir), and often once more
+ * without it, then reads the record file and checks it: the right records,
+ * exactly one per call (begin and end for a blocking one), each field
+ * decoded as record.c's header says, errno and the program's own output
+ * unchanged, nothing recorded for pipes and files, whole lines only when
+ * processes record at once, runs summarised without losing a byte or
+ * hiding a wait.
+ *
+ * The drawer's tests draw what probes recorded: the arrows of a small
+ * exchange, the same drawing on two runs when normalised, where a killed
+ * process stopped, well-formed Mermaid, and no crash on garbage.
+ *
+ * Environment: SOCKTRACE_LIB the recorder to test (default
+ * build/trace/socktrace.so), DRAW_BIN the drawer (build/trace/draw),
+ * SHORTWRITE_LIB the grader's shim (its test is skipped when unset).  `make trace-mutants` runs this suite against
+ * recorders with seeded bugs: it must fail on each.
+ */
+#define _GNU_SOURCE
+#include <check.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *self_exe;
+static const char *lib;
+
+/* ============================================================== probes == */
+
+/* Print a result and errno (by number: names are the recorder's job). */
+static void say(const char *what, long rc)
+{
+	int e = errno;
+
+	printf("%s = %ld errno=%d\n", what, rc, rc < 0 ? e : 0);
+	fflush(stdout);
+	errno = e;
+}
+
+static struct sockaddr_in loopback4(uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+static size_t runtime_len(size_t n)
+{
+	/* A length the compiler cannot see, so that a fortified build calls
+	 * __read_chk/__recv_chk: the recorder must catch those too. */
+	volatile size_t v = n;
+
+	return v;
+}
+
+/* socketpair, write/read, send/recv with flags and binary data, shutdown,
+ * end of file, close. */
+static int probe_stream(void)
+{
+	char b[16];
+	int sv[2];
+
+	say("socketpair", socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	say("fd0", sv[0]);
+	say("fd1", sv[1]);
+	say("write", write(sv[0], "hi\n", 3));
+	say("read", read(sv[1], b, runtime_len(sizeof b)));
+	say("send", send(sv[1], "a\tb\0\xff", 5, MSG_NOSIGNAL));
+	say("recv-peek", recv(sv[0], b, runtime_len(sizeof b), MSG_PEEK));
+	say("recv", recv(sv[0], b, runtime_len(sizeof b), 0));
+	say("shutdown", shutdown(sv[0], SHUT_WR));
+	say("read-eof", read(sv[1], b, runtime_len(sizeof b)));
+	say("close", close(sv[0]));
+	say("close", close(sv[1]));
+	return 0;
+}
+
+/* UDP over IPv4: bind, getsockname, sendto, recvfrom, connect, sendmsg,
+ * recvmsg, dissolve with AF_UNSPEC, setsockopt, poll. */
+static int probe_udp(void)
+{
+	struct sockaddr_in a = loopback4(0), from;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	socklen_t len = sizeof a, flen = sizeof from;
+	struct iovec iov[2] = { { "ab", 2 }, { "cd", 2 } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
+	char buf[64];
+	struct iovec riov = { buf, sizeof buf };
+	struct msghdr rm = { .msg_iov = &riov, .msg_iovlen = 1 };
+	struct pollfd p;
+	int s = socket(AF_INET, SOCK_DGRAM, 0), c, one = 1;
+
+	say("socket", s);
+	say("setsockopt", setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one));
+	say("bind", bind(s, (struct sockaddr *)&a, sizeof a));
+	say("getsockname", getsockname(s, (struct sockaddr *)&a, &len));
+	c = socket(AF_INET, SOCK_DGRAM, 0);
+	say("socket", c);
+	say("sendto", sendto(c, "ping", 4, 0, (struct sockaddr *)&a, sizeof a));
+	say("recvfrom", recvfrom(s, buf, runtime_len(sizeof buf), 0,
+	                         (struct sockaddr *)&from, &flen));
+	say("connect", connect(c, (struct sockaddr *)&a, sizeof a));
+	m.msg_name = NULL;
+	say("sendmsg", sendmsg(c, &m, 0));
+	say("recvmsg", recvmsg(s, &rm, 0));
+	p.fd = s;
+	p.events = POLLIN;
+	say("poll", poll(&p, 1, 0));
+	say("connect-unspec", connect(c, &unspec, sizeof unspec));
+	say("close", close(c));
+	say("close", close(s));
+	return 0;
+}
+
+/* TCP over IPv4: listen, connect, accept, accept4, getpeername. */
+static int probe_tcp(void)
+{
+	struct sockaddr_in a = loopback4(0), peer;
+	socklen_t len = sizeof a, plen = sizeof peer;
+	int l = socket(AF_INET, SOCK_STREAM, 0), c, c2, s, s2;
+
+	say("bind", bind(l, (struct sockaddr *)&a, sizeof a));
+	say("getsockname", getsockname(l, (struct sockaddr *)&a, &len));
+	say("listen", listen(l, 5));
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	say("connect", connect(c, (struct sockaddr *)&a, sizeof a));
+	s = accept(l, (struct sockaddr *)&peer, &plen);
+	say("accept", s);
+	c2 = socket(AF_INET, SOCK_STREAM, 0);
+	say("connect", connect(c2, (struct sockaddr *)&a, sizeof a));
+	s2 = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	say("accept4", s2);
+	plen = sizeof peer;
+	say("getpeername", getpeername(c, (struct sockaddr *)&peer, &plen));
+	close(c2);
+	close(s2);
+	close(c);
+	close(s);
+	close(l);
+	return 0;
+}
+
+/* AF_UNIX stream with a path: bind, listen, connect, accept (peerpid). */
+static int probe_unix(const char *dir)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c, s;
+
+	snprintf(a.sun_path, sizeof a.sun_path, "%s/u.sock", dir);
+	say("bind", bind(l, (struct sockaddr *)&a, sizeof a));
+	say("listen", listen(l, 5));
+	c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	say("connect", connect(c, (struct sockaddr *)&a, sizeof a));
+	s = accept(l, NULL, NULL);
+	say("accept", s);
+	close(c);
+	close(s);
+	close(l);
+	unlink(a.sun_path);
+	return 0;
+}
+
+/* Failures: each errno must reach the program, and be named. */
+static int probe_errors(const char *dir)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_in in = loopback4(0);
+	socklen_t len = sizeof in;
+	char b[8];
+	int s, t, p[2];
+
+	snprintf(a.sun_path, sizeof a.sun_path, "%s/none.sock", dir);
+	errno = 4242;
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	say("errno-after-success", errno);
+	say("connect-enoent", connect(s, (struct sockaddr *)&a, sizeof a));
+	/* a port nobody listens on: bind one, note it, close it */
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(t, (struct sockaddr *)&in, sizeof in) < 0
+	    || getsockname(t, (struct sockaddr *)&in, &len) < 0)
+		return 1;
+	close(t);
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	say("connect-refused", connect(t, (struct sockaddr *)&in, sizeof in));
+	say("errno-kept", errno);
+	if (pipe(p) == 0) {
+		say("recv-enotsock", recv(p[0], b, sizeof b, MSG_DONTWAIT));
+		close(p[0]);
+		close(p[1]);
+	}
+	say("send-ebadf", send(99, "x", 1, 0));
+	say("socket-eafnosupport", socket(12345, SOCK_STREAM, 0));
+	errno = 4343;
+	say("close", close(s));
+	say("errno-after-close", errno);
+	close(t);
+	return 0;
+}
+
+/* getaddrinfo and freeaddrinfo, without the network. */
+static int probe_gai(void)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+	                          .ai_socktype = SOCK_STREAM,
+	                          .ai_flags = AI_NUMERICHOST }, *res;
+
+	say("gai", getaddrinfo("127.0.0.1", "50004", &hints, &res));
+	freeaddrinfo(res);
+	say("gai-bad", getaddrinfo("not an address", "1", &hints, &res));
+	hints.ai_family = AF_INET6;
+	say("gai6", getaddrinfo("::1", "7", &hints, &res));
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* Pipes, files, poll on a pipe: none of it is recorded.  A socket closed
+ * by fclose() whose number a pipe then takes is not one either. */
+static int probe_nonsocket(void)
+{
+	char b[8];
+	int p[2], f, s;
+	struct pollfd pf;
+	FILE *fp;
+
+	if (pipe(p) < 0)
+		return 1;
+	say("write-pipe", write(p[1], "abc", 3));
+	pf.fd = p[0];
+	pf.events = POLLIN;
+	say("poll-pipe", poll(&pf, 1, 0));
+	say("read-pipe", read(p[0], b, runtime_len(sizeof b)));
+	close(p[0]);
+	close(p[1]);
+	f = open("/dev/null", O_RDWR);
+	say("write-file", write(f, "x", 1));
+	say("read-file", read(f, b, runtime_len(sizeof b)));
+	close(f);
+	/* a socket the program reads once, closed by fclose() */
+	s = socket(AF_UNIX, SOCK_DGRAM, 0);
+	say("recv-dontwait", recv(s, b, sizeof b, MSG_DONTWAIT));
+	fp = fdopen(s, "r");
+	fclose(fp);
+	if (pipe(p) < 0)
+		return 1;
+	say("pipe-takes-the-number", p[0] == s || p[1] == s);
+	say("write-pipe", write(p[1], "abc", 3));
+	say("read-pipe", read(p[0], b, runtime_len(sizeof b)));
+	close(p[0]);
+	close(p[1]);
+	return 0;
+}
+
+/* What a small program writes to its own stdout and stderr around socket
+ * calls, a failure message included. */
+static int probe_output(void)
+{
+	int sv[2];
+	char b[4];
+
+	printf("hello on stdout\n");
+	fprintf(stderr, "hello on stderr\n");
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	printf("fds %d %d\n", sv[0], sv[1]);
+	if (write(sv[0], "x", 1) != 1 || read(sv[1], b, 1) != 1)
+		return 1;
+	errno = 0;
+	if (connect(sv[0], NULL, 0) < 0)
+		perror("connect");
+	fflush(stdout);
+	if (write(1, "raw stdout\n", 11) != 11 || write(2, "raw stderr\n", 11) != 11)
+		return 1;
+	close(sv[0]);
+	close(sv[1]);
+	return 3;
+}
+
+/* A bulk stream transfer between two processes: CHUNKS writes of SIZE
+ * bytes, read in SIZE pieces (POLL: with a poll before each read). */
+static int probe_bulk(int chunks, size_t size, bool use_poll)
+{
+	char *buf = calloc(1, size);
+	int sv[2];
+	pid_t pid;
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	pid = fork();
+	if (pid == 0) {
+		unsigned long long total = 0;
+		ssize_t n;
+
+		close(sv[0]);
+		for (;;) {
+			if (use_poll) {
+				struct pollfd p = { .fd = sv[1], .events = POLLIN };
+
+				poll(&p, 1, -1);
+			}
+			n = read(sv[1], buf, size);
+			if (n <= 0)
+				break;
+			total += (unsigned long long)n;
+		}
+		printf("child read %llu\n", total);
+		free(buf);
+		exit(0);
+	}
+	close(sv[1]);
+	for (int i = 0; i < chunks; i++) {
+		size_t done = 0;
+
+		while (done < size) {
+			ssize_t n = write(sv[0], buf + done, size - done);
+
+			if (n < 0)
+				return 1;
+			done += (size_t)n;
+		}
+	}
+	shutdown(sv[0], SHUT_WR);
+	waitpid(pid, NULL, 0);
+	close(sv[0]);
+	free(buf);
+	return 0;
+}
+
+/* A run of reads (or polls and reads), then a wait: the wait must be
+ * recorded while it lasts.  The child starts reading only once all 20
+ * chunks are there (so that its reads form a run), then waits for more;
+ * the parent watches the record file (within a deadline) for a `begin`
+ * of the child's without its `end`, and only then lets it finish. */
+static int probe_blocked(const char *trace, bool use_poll)
+{
+	char buf[1000] = { 0 };
+	struct timespec deadline;
+	int sv[2], go[2], seen = 0;
+	pid_t pid;
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	if (pipe(go) < 0)
+		return 1;
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		if (read(go[0], buf, 1) != 1)     /* a pipe: not recorded */
+			_exit(1);
+		for (;;) {
+			if (use_poll) {
+				struct pollfd p = { .fd = sv[1], .events = POLLIN };
+
+				poll(&p, 1, -1);
+			}
+			if (read(sv[1], buf, sizeof buf) <= 0)
+				break;
+		}
+		exit(0);
+	}
+	close(sv[1]);
+	for (int i = 0; i < 20; i++)
+		if (write(sv[0], buf, sizeof buf) != (ssize_t)sizeof buf)
+			return 1;
+	if (write(go[1], "g", 1) != 1)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += 5;
+	while (!seen) {
+		char line[2048];
+		FILE *f = fopen(trace, "r");
+		struct timespec t;
+		int open_calls = 0;
+
+		while (f && fgets(line, sizeof line, f)) {
+			long rpid;
+			char ev[16], call[16];
+
+			if (sscanf(line, "%*s\t%ld\t%*s\t%15s\t%15s", &rpid, ev, call) == 3
+			    && rpid == pid
+			    && strcmp(call, use_poll ? "poll" : "read") == 0)
+				open_calls += !strcmp(ev, "begin") - !strcmp(ev, "end");
+		}
+		if (f)
+			fclose(f);
+		seen = open_calls > 0;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec > deadline.tv_sec)
+			break;
+		if (!seen) {
+			struct timespec ms = { 0, 5000000 };
+
+			nanosleep(&ms, NULL);   /* polling a file: no event to wait for */
+		}
+	}
+	printf("wait recorded while waiting: %s\n", seen ? "yes" : "no");
+	shutdown(sv[0], SHUT_WR);
+	waitpid(pid, NULL, 0);
+	return seen ? 0 : 1;
+}
+
+/* One of the crowd: datagrams (never summarised), a record each. */
+static int probe_crowd_member(int rounds)
+{
+	static const char payload[] =
+		"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	int sv[2];
+	char b[256];
+
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	for (int r = 0; r < rounds; r++) {
+		send(sv[0], payload, sizeof payload - 1, 0);
+		recv(sv[1], b, sizeof b, 0);
+	}
+	return 0;
+}
+
+/* N processes recording at once, each with the record file opened by
+ * itself (they are programs of their own: exec, not just fork). */
+static int probe_crowd(int procs)
+{
+	for (int i = 0; i < procs; i++) {
+		if (fork() == 0) {
+			execl(self_exe, self_exe, "--probe", "crowd-member", ".",
+			      (char *)NULL);
+			_exit(127);
+		}
+	}
+	for (int i = 0; i < procs; i++)
+		wait(NULL);
+	return 0;
+}
+
+/* fork: the child's records carry its own pid; exit statuses. */
+static int probe_fork(void)
+{
+	pid_t pid;
+	int st;
+
+	close(socket(AF_UNIX, SOCK_DGRAM, 0));
+	pid = fork();
+	if (pid == 0) {
+		close(socket(AF_INET, SOCK_DGRAM, 0));
+		exit(3);
+	}
+	waitpid(pid, &st, 0);
+	printf("child %d\n", (int)pid);
+	return 7;
+}
+
+/* The shim: short writes and EINTR, fortified reads included. */
+static int probe_shim(void)
+{
+	char big[100] = { 0 }, b[100];
+	int p[2], weintr = 0, reintr = 0, shortest = 1000;
+
+	if (pipe(p) < 0)
+		return 1;
+	for (int i = 0; i < 30; i++) {
+		ssize_t n = write(p[1], big, sizeof big);
+
+		if (n < 0 && errno == EINTR)
+			weintr++;
+		else if (n >= 0 && n < shortest)
+			shortest = (int)n;
+		while (n > 0) {
+			ssize_t r = read(p[0], b, runtime_len((size_t)n));
+
+			if (r < 0 && errno == EINTR) {
+				reintr++;
+				continue;
+			}
+			n -= r;
+		}
+	}
+	printf("longest write <= %d, eintr %d %d\n", shortest, weintr, reintr);
+	return 0;
+}
+
+/* A small exchange, server (this process) and client (its child): the
+ * client connects, sends "hello", half-closes, reads the receipt. */
+static int probe_exchange(const char *dir)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char buf[64];
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), s;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(a.sun_path, sizeof a.sun_path, "%s/x.sock", dir);
+	if (bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 5) < 0)
+		return 1;
+	pid = fork();
+	if (pid == 0) {
+		int c = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		close(l);
+		if (connect(c, (struct sockaddr *)&a, sizeof a) < 0
+		    || write(c, "hello", 5) != 5)
+			_exit(1);
+		shutdown(c, SHUT_WR);
+		while (read(c, buf, sizeof buf) > 0)
+			;
+		close(c);
+		exit(0);
+	}
+	s = accept(l, NULL, NULL);
+	while ((n = read(s, buf, sizeof buf)) > 0)
+		;
+	if (write(s, "OK 5\n", 5) != 5)
+		return 1;
+	close(s);
+	close(l);
+	waitpid(pid, NULL, 0);
+	unlink(a.sun_path);
+	return 0;
+}
+
+/* A child waits in read() for data that never comes, and is killed. */
+static int probe_hang(const char *trace)
+{
+	struct timespec deadline, t;
+	int sv[2];
+	pid_t pid;
+	char c;
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	pid = fork();
+	if (pid == 0) {
+		while (read(sv[1], &c, 1) > 0)
+			;       /* the second read waits forever */
+		_exit(0);
+	}
+	if (write(sv[0], "x", 1) != 1)
+		return 1;
+	/* once its second read is recorded as started, kill it */
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += 5;
+	for (;;) {
+		char line[2048];
+		FILE *f = fopen(trace, "r");
+		int begins = 0;
+
+		while (f && fgets(line, sizeof line, f)) {
+			long rpid;
+			char ev[16], call[16];
+
+			if (sscanf(line, "%*s\t%ld\t%*s\t%15s\t%15s", &rpid, ev,
+			           call) == 3 && rpid == pid && !strcmp(ev, "begin")
+			    && !strcmp(call, "read"))
+				begins++;
+		}
+		if (f)
+			fclose(f);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (begins >= 2 || t.tv_sec > deadline.tv_sec)
+			break;
+		{
+			struct timespec ms = { 0, 5000000 };
+
+			nanosleep(&ms, NULL);
+		}
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return 0;
+}
+
+static int probe(int argc, char **argv)
+{
+	const char *name = argv[2];
+	const char *arg = argc > 3 ? argv[3] : ".";
+
+	if (!strcmp(name, "stream"))      return probe_stream();
+	if (!strcmp(name, "udp"))         return probe_udp();
+	if (!strcmp(name, "tcp"))         return probe_tcp();
+	if (!strcmp(name, "unix"))        return probe_unix(arg);
+	if (!strcmp(name, "errors"))      return probe_errors(arg);
+	if (!strcmp(name, "gai"))         return probe_gai();
+	if (!strcmp(name, "nonsocket"))   return probe_nonsocket();
+	if (!strcmp(name, "output"))      return probe_output();
+	if (!strcmp(name, "bulk"))        return probe_bulk(400, 4096, false);
+	if (!strcmp(name, "bulk-poll"))   return probe_bulk(400, 4096, true);
+	if (!strcmp(name, "blocked"))     return probe_blocked(arg, false);
+	if (!strcmp(name, "blocked-poll")) return probe_blocked(arg, true);
+	if (!strcmp(name, "crowd"))       return probe_crowd(4);
+	if (!strcmp(name, "crowd-member")) return probe_crowd_member(1500);
+	if (!strcmp(name, "fork"))        return probe_fork();
+	if (!strcmp(name, "shim"))        return probe_shim();
+	if (!strcmp(name, "exchange"))    return probe_exchange(arg);
+	if (!strcmp(name, "hang"))        return probe_hang(arg);
+	fprintf(stderr, "no probe %s\n", name);
+	return 99;
+}
+
+/* ============================================================ the tests == */
+
+struct record {
+	char *f[10];     /* TIME PID PROG EVENT CALL FD ARGS ADDR RESULT INFO */
+};
+enum { TIME, PID, PROG, EVENT, CALL, FD, ARGS, ADDR, RESULT, INFO };
+
+struct trace {
+	struct record *r;
+	size_t n;
+	char *text;
+};
+
+struct probe_run {
+	int status;      /* waitpid status */
+	pid_t pid;
+	char *out, *err;
+	size_t outlen, errlen;
+	struct trace tr;
+};
+
+static char tmpdir[64];
+
+/* What a test allocates, freed when it ends (remove_tmpdir). */
+static void *owned[256];
+static size_t nowned;
+
+static void *own(void *p)
+{
+	if (nowned < sizeof owned / sizeof owned[0])
+		owned[nowned++] = p;
+	return p;
+}
+
+static void make_tmpdir(void)
+{
+	strcpy(tmpdir, "/tmp/trtest.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void remove_tmpdir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	while (nowned > 0)
+		free(owned[--nowned]);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, k;
+
+	if (f == NULL) {
+		*len = 0;
+		return own(strdup(""));
+	}
+	do {
+		if (n + 65536 + 1 > cap) {
+			cap = (n + 65536 + 1) * 2;
+			buf = realloc(buf, cap);
+		}
+		k = fread(buf + n, 1, cap - n - 1, f);
+		n += k;
+	} while (k > 0);
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return own(buf);
+}
+
+/* Parse a record file; every line must have exactly 10 fields, a time,
+ * a pid and a known event. */
+static struct trace parse(char *text)
+{
+	struct trace t = { NULL, 0, text };
+	size_t cap = 0;
+	char *line = text, *nl;
+
+	for (; *line; line = nl + 1) {
+		struct record rec;
+		char *p = line;
+		int k = 0;
+
+		nl = strchr(line, '\n');
+		ck_assert_msg(nl != NULL, "record file ends in a partial line: %.80s",
+		              line);
+		*nl = '\0';
+		rec.f[k++] = p;
+		for (; *p; p++)
+			if (*p == '\t') {
+				*p = '\0';
+				ck_assert_msg(k < 10, "more than 10 fields in a line");
+				rec.f[k++] = p + 1;
+			}
+		ck_assert_msg(k == 10, "line with %d fields, not 10: %.120s", k, line);
+		ck_assert_msg(strspn(rec.f[TIME], "0123456789.") == strlen(rec.f[TIME])
+		              && strchr(rec.f[TIME], '.'), "bad TIME '%s'", rec.f[TIME]);
+		ck_assert_msg(atoi(rec.f[PID]) > 0, "bad PID '%s'", rec.f[PID]);
+		ck_assert_msg(!strcmp(rec.f[EVENT], "call") || !strcmp(rec.f[EVENT], "begin")
+		              || !strcmp(rec.f[EVENT], "end") || !strcmp(rec.f[EVENT], "run")
+		              || !strcmp(rec.f[EVENT], "exec") || !strcmp(rec.f[EVENT], "exit")
+		              || !strcmp(rec.f[EVENT], "fork"),
+		              "bad EVENT '%s'", rec.f[EVENT]);
+		for (int i = 0; i < 10; i++)
+			ck_assert_msg(rec.f[i][0] != '\0', "empty field %d (should be -)", i);
+		if (t.n == cap) {
+			cap = cap ? cap * 2 : 64;
+			t.r = realloc(t.r, cap * sizeof *t.r);
+		}
+		t.r[t.n++] = rec;
+	}
+	own(t.r);
+	return t;
+}
+
+/* Run `self --probe NAME ARG`, traced or not, and collect everything. */
+static struct probe_run run_probe(const char *name, const char *arg,
+                                  bool traced, const char *preload)
+{
+	struct probe_run pr;
+	char trace[128], out[128], err[128];
+	pid_t pid;
+
+	snprintf(trace, sizeof trace, "%s/trace", tmpdir);
+	snprintf(out, sizeof out, "%s/%s.%s.out", tmpdir, name, traced ? "t" : "u");
+	snprintf(err, sizeof err, "%s/%s.%s.err", tmpdir, name, traced ? "t" : "u");
+	unlink(trace);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(o, 1);
+		dup2(e, 2);
+		/* only 0-2 open, as a program normally starts (check's own
+		 * result channel would take fd 3) */
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+		unsetenv("SOCKTRACE");
+		unsetenv("LD_PRELOAD");
+		if (traced) {
+			setenv("SOCKTRACE", trace, 1);
+			setenv("LD_PRELOAD", preload ? preload : lib, 1);
+		} else if (preload) {
+			setenv("LD_PRELOAD", preload, 1);
+		}
+		execl(self_exe, self_exe, "--probe", name,
+		      arg ? arg : tmpdir, (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &pr.status, 0), pid);
+	pr.pid = pid;
+	pr.out = slurp(out, &pr.outlen);
+	pr.err = slurp(err, &pr.errlen);
+	{
+		size_t len;
+
+		pr.tr = parse(slurp(trace, &len));
+	}
+	return pr;
+}
+
+/* The records of PID, exec and exit left out unless KEEP_PROCESS. */
+static size_t of_pid(const struct trace *t, pid_t pid, struct record *out,
+                     size_t max, bool keep_process)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct record *r = &t->r[i];
+
+		if (atoi(r->f[PID]) != pid)
+			continue;
+		if (!keep_process && (!strcmp(r->f[EVENT], "exec")
+		                      || !strcmp(r->f[EVENT], "exit")
+		                      || !strcmp(r->f[EVENT], "fork")))
+			continue;
+		if (k < max)
+			out[k] = *r;
+		k++;
+	}
+	return k;
+}
+
+/* One expected record: "-" in a field means "-"; NULL means any;
+ * INFO is matched as a substring. */
+struct want {
+	const char *event, *call, *fd, *args, *addr, *result, *info;
+};
+
+static void expect(const struct record *got, size_t ngot,
+                   const struct want *want, size_t nwant)
+{
+	for (size_t i = 0; i < nwant && i < ngot; i++) {
+		const struct want *w = &want[i];
+		const struct record *g = &got[i];
+		const char *exp[] = { w->event, w->call, w->fd, w->args, w->addr,
+		                      w->result };
+		const int idx[] = { EVENT, CALL, FD, ARGS, ADDR, RESULT };
+
+		for (int k = 0; k < 6; k++)
+			ck_assert_msg(exp[k] == NULL || !strcmp(exp[k], g->f[idx[k]]),
+			              "record %zu (%s %s): field %d is '%s', expected '%s'",
+			              i + 1, g->f[EVENT], g->f[CALL], idx[k] + 1,
+			              g->f[idx[k]], exp[k]);
+		ck_assert_msg(w->info == NULL || strstr(g->f[INFO], w->info),
+		              "record %zu (%s %s): INFO '%s' lacks '%s'", i + 1,
+		              g->f[EVENT], g->f[CALL], g->f[INFO], w->info);
+	}
+	if (ngot != nwant) {
+		char list[2048] = "";
+
+		for (size_t i = 0; i < ngot; i++) {
+			size_t l = strlen(list);
+
+			snprintf(list + l, sizeof list - l, "%s%s %s", i ? ", " : "",
+			         got[i].f[EVENT], got[i].f[CALL]);
+		}
+		ck_abort_msg("%zu records, expected %zu: %s", ngot, nwant, list);
+	}
+}
+
+static bool exited(int status, int code)
+{
+	return WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
+
+/* Run a probe traced, check its records against WANT. */
+static struct probe_run check_probe(const char *name, const struct want *want,
+                                    size_t nwant)
+{
+	struct probe_run pr = run_probe(name, NULL, true, NULL);
+	struct record got[64];
+	size_t n;
+
+	ck_assert_msg(exited(pr.status, 0), "probe %s failed: %s", name, pr.err);
+	n = of_pid(&pr.tr, pr.pid, got, 64, false);
+	expect(got, n < 64 ? n : 64, want, nwant);
+	ck_assert_uint_eq(n, nwant);
+	return pr;
+}
+
+#define W(...) { __VA_ARGS__ }
+
+START_TEST(stream_calls_decoded)
+{
+	static const struct want w[] = {
+		W("call", "socketpair", "3", "AF_UNIX, SOCK_STREAM, 0", "-", "0", "fds=3,4"),
+		W("call", "write", "3", "len=3", "-", "3", "data=\"hi\\n\""),
+		W("begin", "read", "4", "len=16", "-", "?", NULL),
+		W("end", "read", "4", "len=16", "-", "3", "data=\"hi\\n\""),
+		W("call", "send", "4", "len=5, MSG_NOSIGNAL", "-", "5",
+		  "data=\"a\\tb\\0\\xff\""),
+		W("begin", "recv", "3", "len=16, MSG_PEEK", "-", "?", NULL),
+		W("end", "recv", "3", "len=16, MSG_PEEK", "-", "5", "data=\"a\\tb"),
+		W("begin", "recv", "3", "len=16, 0", "-", "?", NULL),
+		W("end", "recv", "3", "len=16, 0", "-", "5", NULL),
+		W("call", "shutdown", "3", "SHUT_WR", "-", "0", NULL),
+		W("begin", "read", "4", NULL, "-", "?", NULL),
+		W("end", "read", "4", "len=16", "-", "0", "-"),
+		W("call", "close", "3", "-", "-", "0", "-"),
+		W("call", "close", "4", "-", "-", "0", "-"),
+	};
+
+	make_tmpdir();
+	check_probe("stream", w, sizeof w / sizeof w[0]);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(udp_calls_decoded)
+{
+	struct want w[] = {
+		W("call", "socket", "3", "AF_INET, SOCK_DGRAM, 0", "-", "3", "-"),
+		W("call", "setsockopt", "3", "SOL_SOCKET, SO_REUSEADDR, 1", "-", "0", NULL),
+		W("call", "bind", "3", "len=16", "127.0.0.1:0", "0", "local=127.0.0.1:"),
+		W("call", "getsockname", "3", "addrlen=16", NULL, "0", NULL),
+		W("call", "socket", "4", "AF_INET, SOCK_DGRAM, 0", "-", "4", NULL),
+		W("call", "sendto", "4", "len=4, 0", NULL, "4", "data=\"ping\" local=0.0.0.0:"),
+		W("begin", "recvfrom", "3", "len=64, 0", "-", "?", NULL),
+		W("end", "recvfrom", "3", "len=64, 0", NULL, "4", "data=\"ping\" local=127.0.0.1:"),
+		W("begin", "connect", "4", "len=16", NULL, "?", NULL),
+		W("end", "connect", "4", "len=16", NULL, "0", "peer=127.0.0.1:"),
+		W("call", "sendmsg", "4", "iovlen=2, len=4, 0", "-", "4", "data=\"abcd\""),
+		W("begin", "recvmsg", "3", "iovlen=1, len=64, 0", "-", "?", NULL),
+		W("end", "recvmsg", "3", "iovlen=1, len=64, 0", NULL, "4", "data=\"abcd\""),
+		W("begin", "poll", "3", "[3:POLLIN], 1, 0", "-", "?", "fds=3:POLLIN"),
+		W("end", "poll", "3", "[3:POLLIN], 1, 0", "-", "0", "-"),
+		W("begin", "connect", "4", "len=16", "AF_UNSPEC", "?", NULL),
+		W("end", "connect", "4", "len=16", "AF_UNSPEC", "0", NULL),
+		W("call", "close", "4", "-", "-", "0", "-"),
+		W("call", "close", "3", "-", "-", "0", "-"),
+	};
+	struct probe_run pr;
+	struct record got[32];
+	char port[32], addr[64];
+
+	make_tmpdir();
+	pr = check_probe("udp", w, sizeof w / sizeof w[0]);
+	of_pid(&pr.tr, pr.pid, got, 32, false);
+	/* The port bind() chose, as getsockname() returned it, is where
+	 * sendto went and connect pointed; recvfrom names the sender as
+	 * the sender's own record does. */
+	ck_assert(sscanf(got[2].f[INFO], "local=127.0.0.1:%31s", port) == 1);
+	snprintf(addr, sizeof addr, "127.0.0.1:%s", port);
+	ck_assert_str_eq(got[3].f[ADDR], addr);
+	ck_assert_str_eq(got[5].f[ADDR], addr);
+	ck_assert_str_eq(got[8].f[ADDR], addr);
+	ck_assert_msg(strstr(got[5].f[INFO], "local=0.0.0.0:")
+	              && strstr(got[5].f[INFO], strchr(got[7].f[ADDR], ':')),
+	              "sendto's local %s vs recvfrom's source %s", got[5].f[INFO],
+	              got[7].f[ADDR]);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(tcp_calls_decoded)
+{
+	static const struct want w[] = {
+		W("call", "socket", "3", "AF_INET, SOCK_STREAM, 0", "-", "3", NULL),
+		W("call", "bind", "3", "len=16", "127.0.0.1:0", "0", NULL),
+		W("call", "getsockname", "3", NULL, NULL, "0", NULL),
+		W("call", "listen", "3", "5", "-", "0", "local=127.0.0.1:"),
+		W("call", "socket", "4", NULL, "-", "4", NULL),
+		W("begin", "connect", "4", NULL, NULL, "?", NULL),
+		W("end", "connect", "4", NULL, NULL, "0", "local=127.0.0.1:"),
+		W("begin", "accept", "3", "addrlen=16", "-", "?", NULL),
+		W("end", "accept", "3", "addrlen=16", NULL, "5", "peer=127.0.0.1:"),
+		W("call", "socket", "6", NULL, "-", "6", NULL),
+		W("begin", "connect", "6", NULL, NULL, "?", NULL),
+		W("end", "connect", "6", NULL, NULL, "0", NULL),
+		W("begin", "accept4", "3", "NULL, SOCK_CLOEXEC", "-", "?", NULL),
+		W("end", "accept4", "3", "NULL, SOCK_CLOEXEC", "-", "7", "local=127.0.0.1:"),
+		W("call", "getpeername", "4", "addrlen=16", NULL, "0", NULL),
+		W("call", "close", "6", NULL, NULL, NULL, NULL),
+		W("call", "close", "7", NULL, NULL, NULL, NULL),
+		W("call", "close", "4", NULL, NULL, NULL, NULL),
+		W("call", "close", "5", NULL, NULL, NULL, NULL),
+		W("call", "close", "3", NULL, NULL, NULL, NULL),
+	};
+	struct probe_run pr;
+	struct record got[32];
+	char peer[80];
+
+	make_tmpdir();
+	pr = check_probe("tcp", w, sizeof w / sizeof w[0]);
+	of_pid(&pr.tr, pr.pid, got, 32, false);
+	/* accept's ADDR is the client's address, as connect saw its own */
+	snprintf(peer, sizeof peer, "local=%s ", got[8].f[ADDR]);
+	ck_assert_msg(strstr(got[6].f[INFO], peer), "accept says %s, connect %s",
+	              got[8].f[ADDR], got[6].f[INFO]);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(unix_paths_and_peer_pids)
+{
+	struct want w[] = {
+		W("call", "socket", "3", "AF_UNIX, SOCK_STREAM, 0", "-", "3", NULL),
+		W("call", "bind", "3", "len=110", NULL, "0", NULL),
+		W("call", "listen", "3", "5", "-", "0", NULL),
+		W("call", "socket", "4", "AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0", "-", "4", NULL),
+		W("begin", "connect", "4", NULL, NULL, "?", NULL),
+		W("end", "connect", "4", NULL, NULL, "0", "local=unix:(unnamed) peer=unix:/"),
+		W("begin", "accept", "3", "NULL", "-", "?", NULL),
+		W("end", "accept", "3", "NULL", "-", "5", "peer=unix:(unnamed)"),
+		W("call", "close", "4", NULL, NULL, NULL, NULL),
+		W("call", "close", "5", NULL, NULL, NULL, NULL),
+		W("call", "close", "3", NULL, NULL, NULL, NULL),
+	};
+	struct probe_run pr;
+	struct record got[16];
+	char path[128], pid[32];
+
+	make_tmpdir();
+	pr = check_probe("unix", w, sizeof w / sizeof w[0]);
+	of_pid(&pr.tr, pr.pid, got, 16, false);
+	snprintf(path, sizeof path, "unix:%s/u.sock", tmpdir);
+	ck_assert_str_eq(got[1].f[ADDR], path);
+	ck_assert_str_eq(got[4].f[ADDR], path);
+	snprintf(pid, sizeof pid, "peerpid=%d", (int)pr.pid);
+	ck_assert_msg(strstr(got[5].f[INFO], pid), "%s", got[5].f[INFO]);
+	ck_assert_msg(strstr(got[7].f[INFO], pid), "%s", got[7].f[INFO]);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(errno_names_and_values_preserved)
+{
+	static const struct want w[] = {
+		W("call", "socket", "3", NULL, "-", "3", NULL),
+		W("begin", "connect", "3", NULL, NULL, "?", NULL),
+		W("end", "connect", "3", NULL, NULL, "-1 ENOENT", NULL),
+		W("call", "socket", "4", NULL, "-", "4", NULL),
+		W("call", "bind", "4", NULL, NULL, "0", NULL),
+		W("call", "getsockname", "4", NULL, NULL, "0", NULL),
+		W("call", "close", "4", NULL, NULL, "0", NULL),
+		W("call", "socket", "4", NULL, "-", "4", NULL),
+		W("begin", "connect", "4", NULL, NULL, "?", NULL),
+		W("end", "connect", "4", NULL, NULL, "-1 ECONNREFUSED", NULL),
+		W("begin", "recv", NULL, "len=8, MSG_DONTWAIT", NULL, "?", NULL),
+		W("end", "recv", NULL, "len=8, MSG_DONTWAIT", NULL, "-1 ENOTSOCK", NULL),
+		W("call", "send", "99", "len=1, 0", NULL, "-1 EBADF", NULL),
+		W("call", "socket", "-", "12345, SOCK_STREAM, 0", "-", "-1 EAFNOSUPPORT", NULL),
+		W("call", "close", "3", NULL, NULL, "0", NULL),
+		W("call", "close", "4", NULL, NULL, "0", NULL),
+	};
+	struct probe_run t, u;
+
+	make_tmpdir();
+	t = check_probe("errors", w, sizeof w / sizeof w[0]);
+	u = run_probe("errors", NULL, false, NULL);
+	/* the probe prints every result and errno: the same with and without */
+	ck_assert_msg(strcmp(t.out, u.out) == 0,
+	              "errno differs traced:\n%s\nuntraced:\n%s", t.out, u.out);
+	ck_assert_msg(strstr(t.out, "errno-after-success = 4242"), "%s", t.out);
+	ck_assert_msg(strstr(t.out, "errno-after-close = 4343"), "%s", t.out);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(getaddrinfo_and_freeaddrinfo)
+{
+	static const struct want w[] = {
+		W("call", "getaddrinfo", "-",
+		  "\"127.0.0.1\", \"50004\", {AF_UNSPEC, SOCK_STREAM, 0, AI_NUMERICHOST}",
+		  "127.0.0.1:50004", "0", "list=1 addrs=127.0.0.1:50004"),
+		W("call", "freeaddrinfo", "-", "list", "-", "-", "list=1"),
+		W("call", "getaddrinfo", "-", NULL, "-", "EAI_NONAME", "-"),
+		W("call", "getaddrinfo", "-",
+		  "\"::1\", \"7\", {AF_INET6, SOCK_STREAM, 0, AI_NUMERICHOST}",
+		  "[::1]:7", "0", "list=2 addrs=[::1]:7"),
+		W("call", "freeaddrinfo", "-", "list", "-", "-", "list=2"),
+	};
+
+	make_tmpdir();
+	check_probe("gai", w, sizeof w / sizeof w[0]);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(non_socket_io_not_recorded)
+{
+	static const struct want w[] = {
+		W("call", "socket", "3", "AF_UNIX, SOCK_DGRAM, 0", "-", "3", NULL),
+		W("begin", "recv", "3", NULL, NULL, "?", NULL),
+		W("end", "recv", "3", NULL, NULL, "-1 EAGAIN", NULL),
+	};
+	struct probe_run pr;
+
+	make_tmpdir();
+	pr = check_probe("nonsocket", w, sizeof w / sizeof w[0]);
+	ck_assert_msg(strstr(pr.out, "pipe-takes-the-number = 1"),
+	              "the pipe did not reuse the fclose()d socket's number:\n%s",
+	              pr.out);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(output_byte_identical)
+{
+	static const char *const probes[] = { "output", "stream", "udp", "errors",
+	                                      "nonsocket", "gai" };
+
+	make_tmpdir();
+	for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+		struct probe_run t = run_probe(probes[i], NULL, true, NULL);
+		struct probe_run u = run_probe(probes[i], NULL, false, NULL);
+
+		ck_assert_msg(t.tr.n > 0, "%s: nothing recorded", probes[i]);
+		ck_assert_msg(t.status == u.status, "%s: exit status differs",
+		              probes[i]);
+		/* udp prints no ports; the rest print nothing run-dependent */
+		ck_assert_msg(t.outlen == u.outlen && !memcmp(t.out, u.out, t.outlen),
+		              "%s: stdout differs:\n%s---\n%s", probes[i], t.out, u.out);
+		ck_assert_msg(t.errlen == u.errlen && !memcmp(t.err, u.err, t.errlen),
+		              "%s: stderr differs:\n%s---\n%s", probes[i], t.err, u.err);
+	}
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(process_start_fork_and_exit)
+{
+	struct probe_run pr;
+	struct record got[16];
+	char parent[32];
+	pid_t child;
+	size_t n;
+
+	make_tmpdir();
+	pr = run_probe("fork", NULL, true, NULL);
+	ck_assert(exited(pr.status, 7));
+	ck_assert(sscanf(pr.out, "child %d", &child) == 1);
+	n = of_pid(&pr.tr, pr.pid, got, 16, true);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(got[0].f[EVENT], "exec");
+	ck_assert_msg(strstr(got[0].f[ARGS], "--probe fork"), "%s", got[0].f[ARGS]);
+	ck_assert_str_eq(got[0].f[PROG], "test_record");
+	ck_assert_str_eq(got[1].f[CALL], "socket");
+	ck_assert_str_eq(got[2].f[CALL], "close");
+	ck_assert_str_eq(got[3].f[EVENT], "exit");
+	ck_assert_str_eq(got[3].f[RESULT], "7");
+	n = of_pid(&pr.tr, child, got, 16, true);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(got[0].f[EVENT], "fork");
+	snprintf(parent, sizeof parent, "parent=%d", (int)pr.pid);
+	ck_assert_str_eq(got[0].f[INFO], parent);
+	ck_assert_str_eq(got[1].f[ARGS], "AF_INET, SOCK_DGRAM, 0");
+	ck_assert_str_eq(got[3].f[EVENT], "exit");
+	ck_assert_str_eq(got[3].f[RESULT], "3");
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(concurrent_processes_never_mix_lines)
+{
+	struct probe_run pr;
+	size_t per[8] = { 0 }, procs = 0;
+	pid_t pids[8];
+
+	make_tmpdir();
+	pr = run_probe("crowd", NULL, true, NULL);   /* parse() checks each line */
+	ck_assert(exited(pr.status, 0));
+	for (size_t i = 0; i < pr.tr.n; i++) {
+		pid_t p = atoi(pr.tr.r[i].f[PID]);
+		size_t k;
+
+		if (p == pr.pid)
+			continue;
+		for (k = 0; k < procs && pids[k] != p; k++)
+			;
+		if (k == procs) {
+			ck_assert_uint_lt(procs, 8);
+			pids[procs++] = p;
+		}
+		per[k]++;
+	}
+	ck_assert_uint_eq(procs, 4);
+	/* fork, exec, socketpair, 1500 x (send, recv begin, recv end), exit */
+	for (size_t k = 0; k < procs; k++)
+		ck_assert_uint_eq(per[k], 3 + 1500 * 3 + 1);
+	remove_tmpdir();
+}
+END_TEST
+
+/* Sum the bytes PID's records say moved with CALL (full and run). */
+static unsigned long long moved(const struct trace *t, pid_t pid,
+                                const char *call, size_t *records)
+{
+	unsigned long long sum = 0;
+
+	*records = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct record *r = &t->r[i];
+
+		if (atoi(r->f[PID]) != pid || strcmp(r->f[CALL], call) != 0)
+			continue;
+		(*records)++;
+		if (!strcmp(r->f[EVENT], "run") || !strcmp(r->f[EVENT], "end")
+		    || !strcmp(r->f[EVENT], "call"))
+			sum += strtoull(r->f[RESULT], NULL, 10);
+	}
+	return sum;
+}
+
+/* MAX_READS: records the reader may use.  A reader that outruns its
+ * writer waits before most reads, and a wait is always recorded (begin
+ * and end), so without polls it may take up to two per read. */
+static void check_bulk(const char *name, size_t max_reads)
+{
+	struct probe_run pr;
+	unsigned long long w, r;
+	size_t wrec, rrec;
+	pid_t child = -1;
+
+	make_tmpdir();
+	pr = run_probe(name, NULL, true, NULL);
+	ck_assert(exited(pr.status, 0));
+	ck_assert_str_eq(pr.out, "child read 1638400\n");
+	for (size_t i = 0; i < pr.tr.n; i++)
+		if (atoi(pr.tr.r[i].f[PID]) != pr.pid)
+			child = atoi(pr.tr.r[i].f[PID]);
+	w = moved(&pr.tr, pr.pid, "write", &wrec);
+	r = moved(&pr.tr, child, "read", &rrec);
+	ck_assert_uint_eq(w, 1638400);
+	ck_assert_uint_eq(r, 1638400);
+	/* 400 writes, 400+ reads: summarised into far fewer records */
+	ck_assert_msg(wrec < 100 && rrec < max_reads,
+	              "%zu write records, %zu read records", wrec, rrec);
+	remove_tmpdir();
+}
+
+START_TEST(bulk_transfer_summarised_byte_exact)
+{
+	check_bulk("bulk", 2 * 400 + 10);
+}
+END_TEST
+
+START_TEST(bulk_transfer_with_polls_summarised)
+{
+	check_bulk("bulk-poll", 100);
+}
+END_TEST
+
+START_TEST(wait_inside_a_run_is_recorded_while_waiting)
+{
+	struct probe_run pr;
+	char trace[128];
+
+	make_tmpdir();
+	snprintf(trace, sizeof trace, "%s/trace", tmpdir);
+	pr = run_probe("blocked", trace, true, NULL);
+	ck_assert_msg(exited(pr.status, 0), "%s", pr.out);
+	pr = run_probe("blocked-poll", trace, true, NULL);
+	ck_assert_msg(exited(pr.status, 0), "with poll: %s", pr.out);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(shortwrite_shim_on_the_shared_layer)
+{
+	const char *shim = getenv("SHORTWRITE_LIB");
+	struct probe_run pr;
+	int longest, weintr, reintr;
+
+	if (shim == NULL || *shim == '\0')
+		return;     /* not asked for */
+	make_tmpdir();
+	setenv("SOCKLAB_SHORT_MAX", "10", 1);
+	setenv("SOCKLAB_EINTR_EVERY", "4", 1);
+	pr = run_probe("shim", NULL, false, shim);
+	ck_assert(exited(pr.status, 0));
+	ck_assert(sscanf(pr.out, "longest write <= %d, eintr %d %d", &longest,
+	                 &weintr, &reintr) == 3);
+	ck_assert_int_le(longest, 10);
+	/* one call in 4 is interrupted: writes, and reads, which this
+	 * fortified build makes as __read_chk() */
+	ck_assert_msg(weintr > 0 && reintr > 0, "writes interrupted %d times, "
+	              "reads %d times", weintr, reintr);
+	unsetenv("SOCKLAB_SHORT_MAX");
+	unsetenv("SOCKLAB_EINTR_EVERY");
+	remove_tmpdir();
+}
+END_TEST
+
+/* ---- the drawer ---------------------------------------------------------- */
+
+static const char *draw_bin;
+
+/* Run the drawer with ARGS (a shell word list) on the trace; its output. */
+static char *draw(const char *args)
+{
+	char cmd[1024], out[128];
+	size_t len;
+	int rc;
+
+	snprintf(out, sizeof out, "%s/drawing", tmpdir);
+	snprintf(cmd, sizeof cmd, "'%s' %s '%s/trace' > '%s' 2>&1", draw_bin, args,
+	         tmpdir, out);
+	rc = system(cmd);
+	ck_assert_msg(rc == 0, "%s: status %d", cmd, rc);
+	return slurp(out, &len);
+}
+
+START_TEST(draw_exchange_with_arrows)
+{
+	struct probe_run pr;
+	char *d, *first, args[128];
+
+	make_tmpdir();
+	pr = run_probe("exchange", NULL, true, NULL);
+	ck_assert_msg(exited(pr.status, 0), "%s", pr.err);
+	snprintf(args, sizeof args, "-a -n -w 100 -r '%s=/tmp'", tmpdir);
+	d = draw(args);
+	/* the server (it listens) on the left, time going down */
+	ck_assert_msg(strstr(d, "* socket(AF_UNIX, SOCK_STREAM, 0) = 3\n"), "%s", d);
+	ck_assert_msg(strstr(d, "* listen(3, 5) = 0"), "%s", d);
+	ck_assert_msg(strstr(d, "bind(3, unix:/tmp/x.sock) = 0"), "%s", d);
+	/* connect reaches accept, data and end of file go right to left,
+	 * the receipt left to right */
+	ck_assert_msg(strstr(d, "<===") && strstr(d, " connect "), "%s", d);
+	ck_assert_msg(strstr(d, "5 bytes \"hello\"") && strstr(d, "<---"), "%s", d);
+	ck_assert_msg(strstr(d, " end of file "), "%s", d);
+	ck_assert_msg(strstr(d, "5 bytes \"OK 5\\n\"") && strstr(d, "--->"), "%s", d);
+	/* the server waits in accept and read while the client works */
+	ck_assert_msg(strstr(d, "> accept(3) ...") && strstr(d, "< accept = 4"), "%s", d);
+	ck_assert_msg(strstr(d, "> read(4, 64) ..."), "%s", d);
+	ck_assert_msg(strstr(d, " = 5 \"hello\""), "%s", d);
+	ck_assert_msg(strstr(d, " = 0 (end of file)"), "%s", d);
+	/* the order is causal: hello is written, then its arrow, then read */
+	first = strstr(d, "write(4, \"hello\", 5) = 5");
+	ck_assert_msg(first && first < strstr(d, "5 bytes \"hello\"")
+	              && strstr(d, "5 bytes \"hello\"") < strstr(d, " = 5 \"hello\""),
+	              "%s", d);
+	/* normalised: a second run draws exactly the same */
+	{
+		char *again;
+
+		pr = run_probe("exchange", NULL, true, NULL);
+		again = draw(args);
+		ck_assert_msg(strcmp(d, again) == 0, "two runs, two drawings:\n%s\n---\n%s",
+		              d, again);
+	}
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(draw_partial_run_says_where_it_stopped)
+{
+	struct probe_run pr;
+	char trace[128], *d;
+
+	make_tmpdir();
+	snprintf(trace, sizeof trace, "%s/trace", tmpdir);
+	pr = run_probe("hang", trace, true, NULL);
+	ck_assert(exited(pr.status, 0));
+	d = draw("-a -w 100");
+	ck_assert_msg(strstr(d, "never returned from read(4, 1)"), "%s", d);
+	ck_assert_msg(strstr(d, "> read(4, 1) ..."), "%s", d);
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(draw_mermaid_well_formed)
+{
+	struct probe_run pr;
+	char *d, *line, *save;
+	int active[8] = { 0 }, notes = 0, arrows = 0;
+
+	make_tmpdir();
+	pr = run_probe("exchange", NULL, true, NULL);
+	ck_assert(exited(pr.status, 0));
+	d = draw("-f mermaid -n");
+	ck_assert_msg(strncmp(d, "sequenceDiagram\n", 16) == 0, "%s", d);
+	for (line = strtok_r(d, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int p, q;
+		char style[8];
+
+		if (!strcmp(line, "sequenceDiagram"))
+			continue;
+		ck_assert_msg(!strncmp(line, "    ", 4), "not indented: %s", line);
+		ck_assert_msg(!strchr(line, ';') && !strchr(line + 4, '#')
+		              ? true : strstr(line, "#59;") || strstr(line, "#35;"),
+		              "unescaped ; or #: %s", line);
+		if (sscanf(line, "    activate P%d", &p) == 1) {
+			ck_assert_int_eq(active[p]++, 0);
+		} else if (sscanf(line, "    deactivate P%d", &p) == 1) {
+			ck_assert_int_eq(active[p]--, 1);
+		} else if (!strncmp(line, "    Note ", 9)) {
+			notes++;
+		} else if (sscanf(line, "    P%d%7[-)>x]P%d: ", &p, style, &q) == 3) {
+			ck_assert_msg(!strcmp(style, "->>") || !strcmp(style, "-)")
+			              || !strcmp(style, "--)"), "arrow %s", line);
+			arrows++;
+		} else {
+			ck_assert_msg(!strncmp(line, "    participant P", 17),
+			              "not Mermaid: %s", line);
+		}
+	}
+	ck_assert_int_ge(notes, 10);
+	ck_assert_int_eq(arrows, 5);   /* connect, hello, EOF, OK, EOF */
+	remove_tmpdir();
+}
+END_TEST
+
+START_TEST(draw_survives_garbage)
+{
+	FILE *f;
+	char *d;
+
+	make_tmpdir();
+	{
+		char path[128];
+
+		snprintf(path, sizeof path, "%s/trace", tmpdir);
+		f = fopen(path, "w");
+	}
+	fputs("not a record\n1.0\t12\tx\tcall\tsocket\t3\tAF_UNIX, SOCK_STREAM, 0"
+	      "\t-\t3\t-\n\t\t\t\n1.5\t12\tx\tend\tread\t3\tlen=4\t-\t4\t"
+	      "data=\"ab\n2.0\t12\tx\tbogus\t-\t-\t-\t-\t-\t-\n2.5\t12\tx\tcall"
+	      "\tclose\t3\t-\t-\t0\t-\n3.0\t12\tx\tcall\tcl", f);
+	fclose(f);
+	d = draw("-a");
+	ck_assert_msg(strstr(d, "socket(AF_UNIX, SOCK_STREAM, 0) = 3"), "%s", d);
+	ck_assert_msg(strstr(d, "close(3) = 0"), "%s", d);
+	ck_assert_msg(strstr(d, "malformed lines skipped"), "%s", d);
+	remove_tmpdir();
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	static char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	struct { const TTest *t; } tests[] = {
+		{ stream_calls_decoded }, { udp_calls_decoded },
+		{ tcp_calls_decoded }, { unix_paths_and_peer_pids },
+		{ errno_names_and_values_preserved },
+		{ getaddrinfo_and_freeaddrinfo }, { non_socket_io_not_recorded },
+		{ output_byte_identical }, { process_start_fork_and_exit },
+		{ concurrent_processes_never_mix_lines },
+		{ bulk_transfer_summarised_byte_exact },
+		{ bulk_transfer_with_polls_summarised },
+		{ wait_inside_a_run_is_recorded_while_waiting },
+		{ shortwrite_shim_on_the_shared_layer },
+		{ draw_exchange_with_arrows }, { draw_partial_run_says_where_it_stopped },
+		{ draw_mermaid_well_formed }, { draw_survives_garbage },
+	};
+	Suite *s = suite_create("socktrace");
+	SRunner *sr;
+	int run, failed;
+
+	if (n < 0)
+		return 2;
+	exe[n] = '\0';
+	self_exe = exe;
+	if (argc >= 3 && strcmp(argv[1], "--probe") == 0)
+		return probe(argc, argv);
+	lib = getenv("SOCKTRACE_LIB");
+	if (lib == NULL || *lib == '\0')
+		lib = "build/trace/socktrace.so";
+	if (access(lib, R_OK) != 0) {
+		fprintf(stderr, "test_record: no recorder at %s\n", lib);
+		return 2;
+	}
+	if (lib[0] != '/') {
+		static char abs[4096];
+
+		if (realpath(lib, abs))
+			lib = abs;
+	}
+	draw_bin = getenv("DRAW_BIN");
+	if (draw_bin == NULL || *draw_bin == '\0')
+		draw_bin = "build/trace/draw";
+	if (draw_bin[0] != '/') {
+		static char abs[4096];
+
+		if (realpath(draw_bin, abs))
+			draw_bin = abs;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+		TCase *tc = tcase_create(tests[i].t->name);
+
+		tcase_add_test(tc, tests[i].t);
+		tcase_set_timeout(tc, 20);
+		suite_add_tcase(s, tc);
+	}
+	sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	run = srunner_ntests_run(sr);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	printf("%d passed, %d failed\n", run - failed, failed);
+	return failed ? 1 : 0;
+}
