@@ -1,0 +1,192 @@
+/*
+ * relay.c - lab 04, the client's side of the exchange: send the lines of
+ * stdin, print the answers, half-close at the end.
+ *
+ * The client sends and receives at the same time, watching stdin and the
+ * socket with one poll(2).  The obvious alternative, sending everything
+ * and then reading the answers, deadlocks on a large input: the server
+ * stops reading once its answers fill the buffers we are not emptying,
+ * and then our sends block too.  With a terminal as stdin it also lets
+ * each answer appear as soon as its line is typed.
+ *
+ * At the end of stdin, shutdown(SHUT_WR) tells the server "no more
+ * lines" while the answers still on their way can arrive: close() would
+ * throw them away.  The server's close, read as end of file, says the
+ * last answer is in.
+ *
+ * Man pages: poll(2), shutdown(2), send(2), read(2).
+ */
+#include "ipv6_lines.h"
+
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define RELAY_BUFSIZE 65536
+
+/* The number of '\n' in BUF. */
+static unsigned long count_lines(const char *buf, size_t len)
+{
+	unsigned long n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += buf[i] == '\n';
+	return n;
+}
+
+/* The state of one exchange. */
+struct relay {
+	int sock, in_fd, out_fd;
+	char pending[RELAY_BUFSIZE];    /* read from IN_FD, not yet sent */
+	size_t off, len;                /* unsent: pending[off .. off+len) */
+	char last;                      /* the last byte read from IN_FD */
+	bool in_done;                   /* IN_FD at its end, SOCK half-closed */
+	unsigned long sent, answered;
+};
+
+/* The socket is readable: copy the answers to OUT_FD.  1 at the server's
+ * end of file, 0 to go on, -1 on an error. */
+static int take_answers(struct relay *r)
+{
+	char buf[RELAY_BUFSIZE];
+	ssize_t n = read_retry(r->sock, buf, sizeof buf);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+	if (n == 0)
+		return 1;
+	r->answered += count_lines(buf, (size_t)n);
+	return write_all(r->out_fd, buf, (size_t)n) < 0 ? -1 : 0;
+}
+
+/* The socket has room: send what is pending.  0, or -1 on an error. */
+static int send_pending(struct relay *r)
+{
+	/* Non-blocking: send() takes what fits, maybe less than asked. */
+	ssize_t n = send(r->sock, r->pending + r->off, r->len, MSG_NOSIGNAL);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR
+		       ? 0 : -1;
+	r->off += (size_t)n;
+	r->len -= (size_t)n;
+	return 0;
+}
+
+/* IN_FD is readable (and nothing is pending): read more to send; at its
+ * end, half-close the socket.  0, or -1 on an error. */
+static int read_input(struct relay *r)
+{
+	ssize_t n = read_retry(r->in_fd, r->pending, sizeof r->pending);
+
+	if (n < 0)
+		return -1;
+	if (n > 0) {
+		r->sent += count_lines(r->pending, (size_t)n);
+		r->last = r->pending[n - 1];
+		r->off = 0;
+		r->len = (size_t)n;
+		return 0;
+	}
+
+	/* End of input; everything read has been sent.  A last line
+	 * without '\n' still counts: the server answers it at our EOF. */
+	r->in_done = true;
+	if (r->last != '\n')
+		r->sent++;
+	// STARTER: /* TODO 13: half-close the socket with shutdown(2), SHUT_WR:
+	// STARTER:  * the server reads end of file, answers a last line without
+	// STARTER:  * '\n', and closes; the socket stays open for reading the
+	// STARTER:  * answers still coming.  close(2) would discard them, and
+	// STARTER:  * doing nothing leaves both sides waiting for ever.
+	// STARTER:  * Tests: client_half_closes_and_prints_every_reply. */
+	// STARTER: return 0;
+	// BEGIN SOLUTION
+	/* shutdown(SHUT_WR) sends a FIN: the server's read() returns 0 once
+	 * it has read every line.  The socket stays open in the other
+	 * direction for the answers still coming. */
+	return shutdown(r->sock, SHUT_WR);
+	// END SOLUTION
+}
+
+int exchange_lines(int sock, int in_fd, int out_fd,
+                   unsigned long *sent, unsigned long *answered)
+{
+	struct relay r = { .sock = sock, .in_fd = in_fd, .out_fd = out_fd,
+	                   .last = '\n' };
+	int flags;
+
+	*sent = *answered = 0;
+
+	/* Non-blocking, so a send() never waits: we have answers to read
+	 * meanwhile.  poll() says when the socket has room again. */
+	flags = fcntl(sock, F_GETFL);
+	if (flags < 0 || fcntl(sock, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -1;
+
+	// STARTER: /* TODO 12: relay both ways at once until the server closes.
+	// STARTER:  * Loop: poll(2) two pollfds: SOCK for POLLIN always, and for
+	// STARTER:  * POLLOUT too while r.len > 0 (something to send); IN_FD for
+	// STARTER:  * POLLIN while r.len == 0 and !r.in_done (fd -1 otherwise:
+	// STARTER:  * poll skips it).  Retry poll on EINTR.  Then, by revents:
+	// STARTER:  * SOCK readable (POLLIN, POLLHUP or POLLERR): take_answers();
+	// STARTER:  * 1 means the server closed: done if r.in_done, else the
+	// STARTER:  * server quit early (errno = EPIPE, -1).  SOCK writable:
+	// STARTER:  * send_pending().  IN_FD readable (or POLLHUP): read_input(),
+	// STARTER:  * which half-closes at the end (TODO 13).  Any -1: return -1.
+	// STARTER:  * At the end, set *SENT and *ANSWERED from r and return 0.
+	// STARTER:  * Tests: client_half_closes_and_prints_every_reply,
+	// STARTER:  * client_handles_large_input, client_survives_short_writes. */
+	// STARTER: (void)r;
+	// STARTER: (void)take_answers;
+	// STARTER: (void)send_pending;
+	// STARTER: (void)read_input;
+	// STARTER: errno = ENOSYS;
+	// STARTER: return -1;
+	// BEGIN SOLUTION
+	for (;;) {
+		struct pollfd fds[2] = {
+			{ .fd = sock, .events = POLLIN },
+			{ .fd = -1, .events = POLLIN },   /* -1: not watched */
+		};
+
+		if (r.len > 0)
+			fds[0].events |= POLLOUT;
+		else if (!r.in_done)
+			fds[1].fd = in_fd;      /* read more once all is sent */
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			int end = take_answers(&r);
+
+			if (end < 0)
+				return -1;
+			if (end == 1) {
+				if (!r.in_done) {
+					errno = EPIPE;  /* closed on our lines */
+					return -1;
+				}
+				break;
+			}
+		}
+		if ((fds[0].revents & POLLOUT) && send_pending(&r) < 0)
+			return -1;
+		if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR))
+		    && read_input(&r) < 0)
+			return -1;
+	}
+	*sent = r.sent;
+	*answered = r.answered;
+	return 0;
+	// END SOLUTION
+}
