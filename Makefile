@@ -220,6 +220,8 @@ help:
 	@echo '  stress         grade the solutions N times in a row and twice at once'
 	@echo '  mutants        seed student mistakes into copies of the solutions, grade each'
 	@echo '  memcheck       grade with every program under valgrind'
+	@echo '  bench          the performance table: lab 01 throughput, round trips, the grader'
+	@echo '                 (BENCH_BYTES=, BENCH_RUNS=, BENCH_CSV=file; not with SANITIZE=1)'
 	@echo '  starter        regenerate labs/ from solutions/ (after editing a solution)'
 	@echo '  handout DEST=d write the student distribution to d (no solutions/)'
 	@echo '  clean          remove build/'
@@ -311,3 +313,58 @@ trace-guide trace-guide-check: $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 .PHONY: trace run-trace trace-selftest trace-mutants trace-overhead \
         trace-guide trace-guide-check
 
+# ---- benchmarks (issue 8) ----
+# make bench: the performance table (tools/bench/bench.sh draws it; the
+# measuring programs are tools/bench/*.c).  It measures solutions/ (or the
+# tree given with LABS=); LAB=NN measures one lab.  Not part of make check:
+# it takes a minute or two and its figures depend on the machine.
+#   BENCH_BYTES=n  bytes per lab 01 transfer (default 1 GiB; K, M, G allowed)
+#   BENCH_RUNS=n   runs per figure, each figure their median (default 5)
+#   BENCH_CSV=file also write the figures as CSV rows
+BENCH_BYTES ?= 1073741824
+BENCH_RUNS  ?= 5
+BENCH_CSV   ?=
+BENCH       := build/bench/bench
+BENCH_LABS  := $(if $(and $(filter file,$(origin LABS)),$(wildcard solutions/[0-9]*)),solutions,$(LABS))
+# Lab 01's buffer size (DROP_BUFSIZE) and the sizes it is compared with:
+# each other size is lab 01 rebuilt under build/bench/TREE/lab01-SIZE/.
+BENCH_LAB01 := $(TREE)/01-unix-stream
+BENCH_VB    := build/bench/$(TREE_NAME)
+# (Read only for run-bench: no sed on every other make.)
+BENCH_REF   := $(if $(and $(filter run-bench,$(MAKECMDGOALS)),$(wildcard $(BENCH_LAB01)/unix_stream.h)),$(shell sed -n 's/^.define DROP_BUFSIZE[ 	]*\([0-9][0-9]*\).*/\1/p' $(BENCH_LAB01)/unix_stream.h))
+BENCH_SIZES := 100 4096 65536 262144 1048576 4194304
+BENCH_VARIANTS := $(if $(and $(BENCH_REF),$(filter 01-unix-stream,$(PRESENT_LABS))),$(foreach s,$(filter-out $(BENCH_REF),$(BENCH_SIZES)),$(BENCH_VB)/lab01-$(s)/stamp))
+
+ifneq ($(and $(filter bench run-bench,$(MAKECMDGOALS)),$(SAN)),)
+$(error make bench: not with SANITIZE=1, the sanitizers would be what is measured)
+endif
+
+$(BENCH): $(wildcard tools/bench/*.c tools/bench/*.h)
+	$(call say,CC,$@)
+	$Q mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
+	  -o $@ $(filter %.c,$^)
+
+# A copy of the tree's lab 01 with DROP_BUFSIZE set to SIZE, built with the
+# flags of the tree's own build.
+$(BENCH_VB)/lab01-%/stamp: $(wildcard $(BENCH_LAB01)/*.c $(BENCH_LAB01)/*.h common/*.h) $(COMMON_LIB)
+	$(call say,CC,$(@D))
+	$Q rm -rf $(@D) && mkdir -p $(@D) && cp $(BENCH_LAB01)/*.c $(@D)/ \
+	  && sed 's/^\(.define DROP_BUFSIZE\)[ 	].*/\1 $*/' $(BENCH_LAB01)/unix_stream.h > $(@D)/unix_stream.h \
+	  && grep -q '^.define DROP_BUFSIZE $*$$' $(@D)/unix_stream.h \
+	  && for p in server client; do \
+	       $(CC) $(CFLAGS) -Icommon -I$(@D) -o $(@D)/$$p $(@D)/$$p.c \
+	         $$(ls $(@D)/*.c | grep -v -e '/server\.c$$' -e '/client\.c$$') $(COMMON_LIB) || exit 1; \
+	     done && touch $@
+
+bench:
+	@$(MAKE) --no-print-directory run-bench LABS='$(BENCH_LABS)'
+
+# Internal: the bench of the tree LABS names.
+run-bench: $(BENCH) $(PROGRAMS) $(BENCH_VARIANTS)
+	@BENCH='$(BENCH)' BYTES='$(BENCH_BYTES)' RUNS='$(BENCH_RUNS)' CSV='$(BENCH_CSV)' \
+	  SIZES='$(BENCH_SIZES) $(BENCH_REF)' REF='$(BENCH_REF)' SOL='$(B)' \
+	  VARIANTS='$(BENCH_VB)/lab01-' LAB='$(PRESENT_LABS)' TREE='$(TREE)' \
+	  GRADE='$(if $(LAB),,$(if $(filter $(CURDIR)/solutions,$(TREE)),solutions $(wildcard labs),$(TREE)))' \
+	  MAKE='$(MAKE)' CC='$(CC)' sh tools/bench/bench.sh
+
+.PHONY: run-bench

@@ -1,0 +1,480 @@
+/*
+ * rtt.c - `bench rtt`: round trips per second and latency, one request in
+ * flight, against the real lab servers and against raw sockets.
+ *
+ * Usage: bench rtt [-n COUNT] [-w WARMUP] [-r RUNS] KIND [SERVER]
+ *
+ *   lab02 SERVER   lab 02's server (-p 0): sendto/recvfrom on UDP/IPv4
+ *   lab03 SERVER   lab 03's server (-p 0): a connected UDP socket,
+ *                  write/read, one session ended with BYE
+ *   lab04 SERVER   lab 04's server (-p 0): TCP over ::1, one line per
+ *                  round trip (falls back to `-a ::` and 127.0.0.1 when
+ *                  ::1 is unusable, and says so)
+ *   unix           raw AF_UNIX stream: socketpair(2) and an echo process
+ *   udp4           raw UDP over 127.0.0.1 and an echo process
+ *   tcp6           raw TCP over ::1 (127.0.0.1 when ::1 is unusable)
+ *
+ * Every round trip sends "hello, sockets #NNNNNNNN\n" (25 bytes) and waits
+ * for it uppercased, checking every byte; the sequence number tells a late
+ * datagram from the answer.  The server is started once per KIND and
+ * waited for through its "listening on ADDRESS" line; WARMUP round trips
+ * (not counted), then RUNS runs of COUNT.  Each run gives its round trips
+ * per second (COUNT / the sum of its round-trip times), its median and its
+ * 99th percentile; the figures are the medians over the runs.  For the raw
+ * kinds, also the cost of one write+read within one process (no process
+ * woken): the protocol's own share of a round trip.
+ */
+#include "bench.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MSG_LEN 25
+
+struct link {
+	int fd;
+	bool stream;                    /* a byte stream: read until whole */
+	bool connected;                 /* write/read, not sendto/recvfrom */
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	unsigned long lost;             /* datagrams never answered */
+};
+
+static void upper(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] >= 'a' && p[i] <= 'z')
+			p[i] = (char)(p[i] - 'a' + 'A');
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* One round trip; its time in microseconds, or -1 for a lost datagram. */
+static double round_trip(struct link *l, unsigned long seq)
+{
+	char msg[MSG_LEN + 1], want[MSG_LEN], got[65536];
+	double t0, t1;
+	size_t have = 0;
+
+	snprintf(msg, sizeof msg, "hello, sockets #%08lu\n", seq % 100000000);
+	memcpy(want, msg, MSG_LEN);
+	upper(want, MSG_LEN);
+
+	t0 = now_s();
+	if (l->stream || l->connected) {
+		if (write_all(l->fd, msg, MSG_LEN) < 0)
+			fail("write: %s", strerror(errno));
+	} else if (sendto(l->fd, msg, MSG_LEN, 0, (struct sockaddr *)&l->peer,
+	                  l->peer_len) != MSG_LEN) {
+		fail("sendto: %s", strerror(errno));
+	}
+	for (;;) {
+		ssize_t n = l->stream ? read(l->fd, got + have, MSG_LEN - have)
+		                      : recv(l->fd, got, sizeof got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (l->stream)
+				fail("no reply within 1 s");
+			l->lost++;      /* SO_RCVTIMEO passed: the reply is lost */
+			return -1;
+		}
+		if (n < 0)
+			fail("waiting for the reply: %s", strerror(errno));
+		if (n == 0 && l->stream)
+			fail("the server closed the connection");
+		if (l->stream) {
+			have += (size_t)n;
+			if (have < MSG_LEN)
+				continue;       /* a stream may deliver it in pieces */
+		} else if (n != MSG_LEN || memcmp(got, want, 16) != 0) {
+			fail("unexpected reply of %zd bytes: '%.*s'", n,
+			     (int)(n > 40 ? 40 : n), got);
+		} else if (memcmp(got, want, MSG_LEN) != 0) {
+			continue;       /* a late answer to an earlier one */
+		}
+		break;
+	}
+	t1 = now_s();
+	if (memcmp(got, want, MSG_LEN) != 0)
+		fail("wrong reply: '%.*s', expected '%.*s'", MSG_LEN - 1, got,
+		     MSG_LEN - 1, want);
+	return (t1 - t0) * 1e6;
+}
+
+/* The port of an ADDRESS: "127.0.0.1:50002", "[::1]:50004". */
+static unsigned short port_of(const char *address)
+{
+	const char *colon = strrchr(address, ':');
+	long port = colon ? strtol(colon + 1, NULL, 10) : 0;
+
+	if (port <= 0 || port > 65535)
+		fail("no port in the ready line's address '%s'", address);
+	return (unsigned short)port;
+}
+
+static void peer_addr(struct link *l, int family, unsigned short port)
+{
+	memset(&l->peer, 0, sizeof l->peer);
+	if (family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&l->peer;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(port);
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		l->peer_len = sizeof *a;
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&l->peer;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(port);
+		a->sin6_addr = in6addr_loopback;
+		l->peer_len = sizeof *a;
+	}
+}
+
+/* A socket to the peer in L: TCP connected, UDP connected when asked. */
+static void open_link(struct link *l, int family, int type)
+{
+	struct timeval tv = { .tv_sec = 1 };
+
+	l->fd = socket(family, type | SOCK_CLOEXEC, 0);
+	if (l->fd < 0)
+		fail("socket: %s", strerror(errno));
+	if ((type == SOCK_STREAM || l->connected)
+	    && connect(l->fd, (struct sockaddr *)&l->peer, l->peer_len) < 0)
+		fail("connect: %s", strerror(errno));
+	/* A reply that never comes costs one second, not a hang. */
+	setsockopt(l->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+/* The raw echo: a process that answers every read or datagram uppercased. */
+static pid_t start_echo(int fd, bool stream)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		fail("fork: %s", strerror(errno));
+	if (pid > 0)
+		return pid;
+	signal(SIGTERM, SIG_DFL);
+	if (stream) {
+		int c = fd;
+		char buf[65536];
+		ssize_t n;
+
+		if (listen(fd, 1) == 0)         /* TCP: the one client */
+			c = accept(fd, NULL, NULL);
+		while ((n = read(c, buf, sizeof buf)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				_exit(1);
+			upper(buf, (size_t)n);
+			if (write_all(c, buf, (size_t)n) < 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t len = sizeof from;
+		char buf[65536];
+		ssize_t n = recvfrom(fd, buf, sizeof buf, 0,
+		                     (struct sockaddr *)&from, &len);
+
+		if (n < 0)
+			continue;
+		upper(buf, (size_t)n);
+		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, len);
+	}
+}
+
+/* A socket bound to the loopback address of FAMILY, port 0; -1 when the
+ * family's loopback is unusable. */
+static int bound_loopback(int family, int type, struct link *l)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	peer_addr(l, family, 0);
+	if (bind(fd, (struct sockaddr *)&l->peer, l->peer_len) < 0
+	    || getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+		close(fd);
+		return -1;
+	}
+	peer_addr(l, family, ntohs(family == AF_INET
+	                           ? ((struct sockaddr_in *)&ss)->sin_port
+	                           : ((struct sockaddr_in6 *)&ss)->sin6_port));
+	return fd;
+}
+
+/* The same domain without a second process: one write(2) and one read(2)
+ * of the message between two connected sockets of this process.  No
+ * process waits, none is woken: what is left is the cost of the two
+ * calls through the protocol.  Microseconds per write+read, the median
+ * of RUNS runs of COUNT. */
+static double one_process(int family, int type, unsigned long count, int runs)
+{
+	int a, b, l = -1;
+	struct link peer = { .fd = -1 };
+	char buf[64], msg[MSG_LEN + 1] = "hello, sockets #00000000\n";
+	double us[99];
+
+	if (family == AF_UNIX) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0)
+			return -1;
+		a = sv[0];
+		b = sv[1];
+	} else {
+		/* B bound to loopback; A connected to it (and accepted). */
+		l = bound_loopback(family, type, &peer);
+		if (l < 0)
+			return -1;
+		if (type == SOCK_STREAM && listen(l, 1) < 0)
+			fail("listen: %s", strerror(errno));
+		a = socket(family, type | SOCK_CLOEXEC, 0);
+		if (a < 0 || connect(a, (struct sockaddr *)&peer.peer, peer.peer_len) < 0)
+			fail("connect: %s", strerror(errno));
+		b = type == SOCK_STREAM ? accept(l, NULL, NULL) : l;
+		if (b < 0)
+			fail("accept: %s", strerror(errno));
+	}
+	for (int r = 0; r < runs; r++) {
+		double t0 = now_s();
+
+		for (unsigned long i = 0; i < count; i++)
+			if (write(a, msg, MSG_LEN) != MSG_LEN
+			    || read(b, buf, sizeof buf) != MSG_LEN)
+				fail("one-process write+read: %s", strerror(errno));
+		us[r] = (now_s() - t0) / (double)count * 1e6;
+	}
+	close(a);
+	if (b != l)
+		close(b);
+	if (l >= 0)
+		close(l);
+	return median(us, (size_t)runs);
+}
+
+int cmd_rtt(int argc, char *argv[])
+{
+	unsigned long count = 10000, warmup = 1000, seq = 0;
+	int runs = 5, opt;
+	const char *kind, *server = NULL, *item = NULL;
+	struct link l = { .fd = -1 };
+	struct child srv = { .pid = -1, .err_fd = -1 };
+	pid_t echo = -1;
+	char note[256] = "";
+	double *lat, rate[99], med[99], p99[99];
+
+	while ((opt = getopt(argc, argv, "n:w:r:")) != -1) {
+		switch (opt) {
+		case 'n': count = (unsigned long)parse_size(optarg, "-n"); break;
+		case 'w': warmup = (unsigned long)parse_size(optarg, "-w"); break;
+		case 'r': runs = (int)parse_size(optarg, "-r"); break;
+		default: fail("rtt: bad option");
+		}
+	}
+	if (optind >= argc || count < 1 || runs < 1 || runs > 99)
+		fail("usage: bench rtt [-n COUNT] [-w WARMUP] [-r RUNS] KIND [SERVER]");
+	kind = argv[optind];
+	if (strncmp(kind, "lab", 3) == 0) {
+		if (optind + 1 >= argc)
+			fail("rtt %s: which server?", kind);
+		server = argv[optind + 1];
+	}
+
+	if (strcmp(kind, "lab02") == 0 || strcmp(kind, "lab03") == 0) {
+		char *args[] = { (char *)server, "-p", "0", NULL };
+
+		item = kind[4] == '2' ? "lab 02 UDP/IPv4 sendto/recvfrom"
+		                      : "lab 03 connected UDP/IPv4 write/read";
+		child_start(&srv, args, -1, -1, CHILD_CAPTURE);
+		if (child_wait_ready(&srv, 10000) < 0)
+			goto no_server;
+		peer_addr(&l, AF_INET, port_of(srv.ready));
+		l.connected = kind[4] == '3';
+		open_link(&l, AF_INET, SOCK_DGRAM);
+	} else if (strcmp(kind, "lab04") == 0) {
+		char *args[] = { (char *)server, "-p", "0", NULL };
+		char *dual[] = { (char *)server, "-a", "::", "-p", "0", NULL };
+
+		item = "lab 04 TCP/IPv6 lines";
+		child_start(&srv, args, -1, -1, CHILD_CAPTURE);
+		if (child_wait_ready(&srv, 10000) == 0) {
+			peer_addr(&l, AF_INET6, port_of(srv.ready));
+		} else {
+			/* ::1 unusable: the dual-stack server, reached over IPv4. */
+			kill(srv.pid, SIGTERM);
+			child_reap(&srv);
+			child_start(&srv, dual, -1, -1, CHILD_CAPTURE);
+			if (child_wait_ready(&srv, 10000) < 0)
+				goto no_server;
+			item = "lab 04 TCP (dual stack; 127.0.0.1)";
+			snprintf(note, sizeof note, "::1 unusable here: lab 04 measured "
+			         "on its dual-stack server (-a ::) through 127.0.0.1");
+			peer_addr(&l, AF_INET, port_of(srv.ready));
+		}
+		l.stream = true;
+		open_link(&l, l.peer.ss_family, SOCK_STREAM);
+	} else if (strcmp(kind, "unix") == 0) {
+		int sv[2];
+
+		item = "raw AF_UNIX stream";
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			fail("socketpair: %s", strerror(errno));
+		echo = start_echo(sv[1], true);
+		close(sv[1]);
+		l.fd = sv[0];
+		l.stream = true;
+	} else if (strcmp(kind, "udp4") == 0) {
+		int s = bound_loopback(AF_INET, SOCK_DGRAM, &l);
+
+		item = "raw UDP/IPv4";
+		if (s < 0)
+			fail("no UDP socket on 127.0.0.1: %s", strerror(errno));
+		echo = start_echo(s, false);
+		close(s);
+		open_link(&l, AF_INET, SOCK_DGRAM);
+	} else if (strcmp(kind, "tcp6") == 0) {
+		int s = bound_loopback(AF_INET6, SOCK_STREAM, &l);
+
+		item = "raw TCP/IPv6";
+		if (s < 0) {
+			s = bound_loopback(AF_INET, SOCK_STREAM, &l);
+			if (s < 0)
+				fail("no TCP socket on 127.0.0.1: %s", strerror(errno));
+			item = "raw TCP/IPv4 (::1 unusable)";
+			snprintf(note, sizeof note, "::1 unusable here: the raw TCP "
+			         "round trip measured over 127.0.0.1");
+		}
+		/* listen() before connect(); the echo process accepts. */
+		if (listen(s, 1) < 0)
+			fail("listen: %s", strerror(errno));
+		echo = start_echo(s, true);
+		open_link(&l, l.peer.ss_family, SOCK_STREAM);
+		close(s);
+		l.stream = true;
+	} else {
+		fail("rtt: unknown kind '%s'", kind);
+	}
+
+	lat = malloc(count * sizeof *lat);
+	if (lat == NULL)
+		fail("out of memory");
+	for (unsigned long i = 0; i < warmup; i++) {
+		/* A server that does not answer (starter code) ends it here. */
+		if (round_trip(&l, seq++) < 0 && l.lost >= 3)
+			fail("%s: 3 datagrams got no reply within 1 s", item);
+		if (i % 256 == 255)
+			child_drain(&srv);
+	}
+	for (int r = 0; r < runs; r++) {
+		unsigned long n = 0;
+		double sum = 0;
+
+		for (unsigned long i = 0; i < count; i++) {
+			double t = round_trip(&l, seq++);
+
+			if (t >= 0) {
+				lat[n++] = t;
+				sum += t;
+			} else if (l.lost > 10) {
+				fail("%s: more than 10 datagrams got no reply", item);
+			}
+			/* The lab 02 server logs every datagram: empty the
+			 * pipe between round trips, never inside one. */
+			if (i % 256 == 255)
+				child_drain(&srv);
+		}
+		if (n == 0)
+			fail("%s: every datagram was lost", item);
+		rate[r] = (double)n / (sum / 1e6);
+		med[r] = median(lat, n);
+		p99[r] = percentile(lat, n, 99);
+	}
+
+	row("rtt", item, "round trips/s", median(rate, (size_t)runs), 0, "", runs);
+	row("rtt", item, "median", median(med, (size_t)runs), 1, "us", runs);
+	row("rtt", item, "p99", median(p99, (size_t)runs), 1, "us", runs);
+	if (strncmp(kind, "lab", 3) != 0) {
+		/* The raw kinds: the same domain within one process. */
+		int fam = strcmp(kind, "unix") == 0 ? AF_UNIX
+		          : strcmp(kind, "udp4") == 0 ? AF_INET
+		          : l.peer.ss_family;
+		double us = one_process(fam, strcmp(kind, "udp4") == 0
+		                             ? SOCK_DGRAM : SOCK_STREAM,
+		                        count, runs);
+
+		if (us >= 0)
+			row("rtt", item, "1 process write+read", us, 1, "us", runs);
+	}
+	if (l.lost > 0) {
+		char text[128];
+
+		snprintf(text, sizeof text, "%lu of %lu datagrams lost (1 s timeout each)",
+		         l.lost, warmup + (unsigned long)runs * count);
+		row_text("note", item, "lost", text);
+	}
+	if (note[0])
+		row_text("note", item, "fallback", note);
+
+	/* The end: BYE for lab 03, EOF for the streams, SIGTERM for servers. */
+	if (strcmp(kind, "lab03") == 0) {
+		char buf[16];
+
+		if (write(l.fd, "BYE", 3) != 3 || recv(l.fd, buf, sizeof buf, 0) != 3
+		    || memcmp(buf, "BYE", 3) != 0)
+			fprintf(stderr, "bench: lab 03 did not answer BYE\n");
+	}
+	close(l.fd);
+	if (echo > 0) {
+		kill(echo, SIGTERM);
+		waitpid(echo, NULL, 0);
+	}
+	if (srv.pid > 0) {
+		child_drain(&srv);
+		kill(srv.pid, SIGTERM);
+		child_reap(&srv);
+		if (!child_ok(&srv))
+			child_explain(&srv, server);
+	}
+	free(lat);
+	return 0;
+
+no_server:
+	kill(srv.pid, SIGTERM);
+	child_reap(&srv);
+	child_explain(&srv, server);
+	fail("%s: no \"listening on\" line", server);
+}
