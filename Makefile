@@ -178,7 +178,8 @@ demo:
 	@$(MAKE) --no-print-directory run-demo LABS='$(DEMO_LABS)'
 
 run-demo: $(PROGRAMS) $(EXCHANGE)
-	@B='$(B)' EXCHANGE='$(EXCHANGE)' sh tools/demo.sh $(SEL_LABS)
+	@B='$(B)' EXCHANGE='$(EXCHANGE)' $(if $(SAN),,TRACE_LIB='$(TRACE_LIB)' DRAW='$(TRACE_DRAW)') \
+	  sh tools/demo.sh $(SEL_LABS)
 
 # Grader trust: repeated and concurrent runs must all be full marks...
 stress: need-check
@@ -269,6 +270,10 @@ $(TRACE_TEST): tools/trace/test_record.c
 
 # The grader's shim includes the shared layer: rebuild it when that changes.
 $(CB)/tests/preload-shortwrite.so: tools/trace/interpose.h
+# The grader's copy of the recorder (tests/preload-trace.c includes it).
+$(CB)/tests/preload-trace.so: tools/trace/record.c tools/trace/interpose.h
+# make demo draws what crossed the sockets where the recorder can run.
+run-demo: $(if $(SAN),,$(TRACE_LIB) $(TRACE_DRAW))
 
 # Like the demo: the reference solutions where they exist, unless a tree
 # is named (from inside a lab directory, that lab's own tree).

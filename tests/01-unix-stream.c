@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE     /* memmem */
 #include "harness.h"
+#include "trace.h"
 #include "unix_stream.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* 107 on Linux: sun_path's size less the terminating NUL. */
@@ -660,6 +662,94 @@ START_TEST(client_accepts_receipt_in_pieces)
 }
 END_TEST
 
+/* How the client ended its sending: only the recorder can tell the order
+ * of its calls.  The test's server plays fair (it reads to end of file,
+ * then answers), so a client that waits for the receipt before
+ * half-closing is stopped after a while and its record shows where. */
+START_TEST(client_half_closes_before_reading_receipt)
+{
+	char *path = test_path("t.sock"), *in = test_path("input");
+	int lfd = listen_at(path), fd, conn, sock, sd, rd, cl;
+	struct run_opts o = { .stdin_file = in, .trace = true };
+	size_t len = 100000, got;
+	char *data = malloc(len), receipt[40];
+	struct proc *cli;
+	struct trace *t;
+	bool eof;
+
+	fill_pattern(data, len, 6);
+	fd = open(in, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert(write(fd, data, len) == (ssize_t)len);
+	close(fd);
+	cli = run("client", &o, path, NULL);
+	fd = accept_from(cli, lfd);
+	free(read_until_eof(fd, &got, &eof, ms(2000)));
+	if (eof) {
+		snprintf(receipt, sizeof receipt, "OK %zu\n", got);
+		step("the test's server got %zu bytes and end of file; it sends "
+		     "the receipt %s", got, quote(receipt, strlen(receipt), 40));
+		write_fully(fd, receipt, strlen(receipt), ms(1000));
+		wait_exit(cli, ms(2000));
+	} else {
+		step("no end of file from the client within %d ms: the test stops "
+		     "it and reads its record", ms(2000));
+		stop(cli, ms(1000));    /* before the test's end closes: the
+		                           record shows where the client waits */
+	}
+	close(fd);
+	t = trace_of(cli);
+
+	conn = trace_find(t, 0, "connect", -1);
+	while (conn >= 0 && !trace_ok(t, conn))
+		conn = trace_find(t, conn + 1, "connect", -1);
+	if (conn < 0)
+		fail(cli, "expected the client to connect(2) to unix:%s; the "
+		     "recorder saw no connect() succeed\n%s", path,
+		     trace_excerpt(t, -1, 10));
+	sock = t->calls[conn].fd;
+	sd = trace_find(t, conn, "shutdown", sock);
+	rd = trace_find(t, conn, "read recv recvfrom recvmsg", sock);
+	cl = trace_find(t, conn, "close", sock);
+	if (sd < 0 && rd >= 0)
+		fail(cli, "expected shutdown(%d, SHUT_WR) once stdin is sent, before "
+		     "reading the receipt; the client began to read its socket "
+		     "without it: %s. The server answers only after end of file, "
+		     "so both wait for ever\n%s", sock, trace_text(t, rd),
+		     trace_excerpt(t, rd, 10));
+	if (sd < 0)
+		fail(cli, "expected shutdown(%d, SHUT_WR) once stdin is sent; the "
+		     "client never called shutdown() on its socket%s%s\n%s", sock,
+		     cl >= 0 ? ", it called " : "", cl >= 0 ? trace_text(t, cl) : "",
+		     trace_excerpt(t, cl, 10));
+	if (strcmp(t->calls[sd].args, "SHUT_WR") != 0)
+		fail(cli, "expected shutdown(%d, SHUT_WR), which ends the sending "
+		     "half only; got %s, which also ends the receiving half, where "
+		     "the receipt has yet to arrive\n%s", sock, trace_text(t, sd),
+		     trace_excerpt(t, sd, 10));
+	if (!trace_ok(t, sd))
+		fail(cli, "expected shutdown(%d, SHUT_WR) to succeed; got %s\n%s",
+		     sock, trace_text(t, sd), trace_excerpt(t, sd, 10));
+	if (rd >= 0 && rd < sd)
+		fail(cli, "expected shutdown(%d, SHUT_WR) before the first read of "
+		     "the receipt; the client read its socket first (%s), and "
+		     "half-closed only after that. The server sends the receipt "
+		     "only after end of file: half-close, then read\n%s", sock,
+		     trace_text(t, rd), trace_excerpt(t, sd, 10));
+	/* A client that got its receipt (exit 0) did read it, after the
+	 * half-close it needed, even if the recorder saw no read (stdio's
+	 * reads are libc's own, not interposed). */
+	if (rd < 0 && !(cli->reaped && WIFEXITED(cli->status)
+	                && WEXITSTATUS(cli->status) == 0))
+		fail(cli, "expected the client to read the receipt from its socket "
+		     "after shutdown(SHUT_WR); it never read from it%s\n%s",
+		     cl >= 0 && cl < sd ? " (it had closed it)" : "",
+		     trace_excerpt(t, sd, 10));
+	step("the client connected, sent, then called %s before reading its "
+	     "socket", trace_text(t, sd));
+	close(lfd);
+}
+END_TEST
+
 START_TEST(client_without_server_fails)
 {
 	char *path = test_path("nobody.sock");
@@ -677,7 +767,7 @@ END_TEST
 /* ---- the table --------------------------------------------------------------- */
 
 const struct graded_test lab_tests[] = {
-	{ &listener_is_unix_stream, 6, 5, "TODO 1-3 in listen.c (socket, bind, listen)",
+	{ &listener_is_unix_stream, 5, 5, "TODO 1-3 in listen.c (socket, bind, listen)",
 	  "unix_listen() returns a listening AF_UNIX stream socket" },
 	{ &bound_to_full_path, 5, 5, "TODO 2 in listen.c (bind and its address length)",
 	  "the socket is bound to the whole path, longer than 14 bytes" },
@@ -713,14 +803,16 @@ const struct graded_test lab_tests[] = {
 	  "SIGINT mid-client: the bytes read are written out, exit 0" },
 	{ &count_option_stops_after_n_clients, 3, 5, "server.c (-n COUNT)",
 	  "-n 2 exits 0 after two clients" },
-	{ &client_sends_stdin_and_half_closes, 6, 5, "TODO 7-9 in connect.c and drop.c",
+	{ &client_sends_stdin_and_half_closes, 4, 5, "TODO 7-9 in connect.c and drop.c",
 	  "the client sends stdin byte for byte, then shutdown(SHUT_WR)" },
-	{ &client_survives_short_writes, 5, 10, "TODO 8 in drop.c (write_all)",
+	{ &client_survives_short_writes, 4, 10, "TODO 8 in drop.c (write_all)",
 	  "short writes and EINTR in the client lose nothing" },
 	{ &client_rejects_wrong_receipt, 4, 8, "TODO 10 in drop.c (read_receipt)",
 	  "a wrong, garbled or missing receipt: exit 1" },
 	{ &client_accepts_receipt_in_pieces, 3, 5, "TODO 10 in drop.c (read_receipt)",
 	  "a receipt arriving in pieces is read whole" },
+	{ &client_half_closes_before_reading_receipt, 4, 8, "TODO 9 in drop.c (shutdown), then TODO 10 (read_receipt)",
+	  "the client calls shutdown(SHUT_WR) before it reads the receipt (recorded)" },
 	{ &client_without_server_fails, 2, 5, "TODO 7 in connect.c (connect)",
 	  "no server: exit 1 with the connect error" },
 };

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE     /* SO_DOMAIN */
 #include "harness.h"
+#include "trace.h"
 #include "udp.h"
 #include "inet_dgram.h"
 
@@ -311,6 +312,105 @@ START_TEST(each_reply_goes_to_its_sender)
 			fail(srv, "expected each socket to get only its own replies; "
 			     "one got an extra datagram (replies sent to the wrong "
 			     "sender?)");
+}
+END_TEST
+
+/* The server, recorded while three sockets on two hosts send at once:
+ * each datagram's reply must go out with sendto() to the very address
+ * recvfrom() returned with it.  The replies arriving where they should
+ * does not prove that: a server that connect()s to each sender and
+ * send()s gets them there too, and meanwhile its socket drops every
+ * other client's datagram. */
+START_TEST(replies_go_to_the_address_recvfrom_returned)
+{
+	static const char *const msg[] = { "one", "two", "three", "four",
+	                                   "five", "six" };
+	struct run_opts o = { .trace = true };
+	struct proc *srv = run("server", &o, "-p", "0", NULL);
+	int fd[3] = { udp_open("127.0.0.1"), udp_open("127.0.0.2"),
+	              udp_open("127.0.0.1") };
+	const char *from[64];
+	int nfrom = 0, head = 0, last_connect = -1, answered = 0;
+	long long deadline;
+	struct sockaddr_in srv_addr;
+	struct trace *t;
+	char want[8];
+
+	wait_ready(srv);
+	srv_addr = ready_address(srv);
+	for (int i = 0; i < 6; i++)
+		udp_send(fd[i % 3], msg[i], strlen(msg[i]), &srv_addr);
+	step("sent one, two, ... six from three sockets in turn (127.0.0.1, "
+	     "127.0.0.2, 127.0.0.1) before reading any reply");
+	/* The replies are counted, not checked one by one: the record says
+	 * best what went wrong (each_reply_goes_to_its_sender checks them). */
+	deadline = now_ms() + ms(1500);
+	for (int i = 0; i < 6; i++) {
+		long long left = deadline - now_ms();
+		struct sockaddr_in who;
+		char got[16];
+		ssize_t n = udp_recv(fd[i % 3], got, sizeof got, &who,
+		                     left > 0 ? (int)left : 0);
+
+		snprintf(want, sizeof want, "%s", msg[i]);
+		upper(want, strlen(want));
+		if (n == (ssize_t)strlen(want) && memcmp(got, want, (size_t)n) == 0
+		    && udp_same(&who, &srv_addr))
+			answered++;
+	}
+	t = trace_of(srv);
+	step("stopped the server; read its record: %d calls", t->n);
+
+	/* Each datagram received, in order, then answered: the k-th reply
+	 * answers the k-th datagram. */
+	for (int i = 0; i < t->n; i++) {
+		const char *addr = t->calls[i].addr;
+
+		if (trace_is(t, i, "connect") && trace_ok(t, i))
+			last_connect = i;
+		if (trace_is(t, i, "recvfrom recvmsg recv read") && trace_ok(t, i)
+		    && nfrom < 64) {
+			char *peer = trace_info(t, i, "peer");
+
+			if (strcmp(addr, "-") == 0 && peer != NULL)
+				addr = peer;        /* a connected socket's */
+			if (strcmp(addr, "-") == 0)
+				fail(srv, "expected each datagram received with its sender's "
+				     "address (recvfrom()); %s reports none\n%s",
+				     trace_text(t, i), trace_excerpt(t, i, 10));
+			from[nfrom++] = addr;
+			continue;
+		}
+		if (!trace_is(t, i, "sendto sendmsg send write"))
+			continue;
+		if (head == nfrom)
+			fail(srv, "expected one reply per datagram, after it; %s "
+			     "answers no datagram received before it\n%s",
+			     trace_text(t, i), trace_excerpt(t, i, 10));
+		if (strcmp(addr, "-") == 0)
+			fail(srv, "expected the reply to the datagram from %s sent with "
+			     "sendto() to that address; it went out as %s, which names "
+			     "no address%s%s\n%s", from[head], trace_text(t, i),
+			     last_connect >= 0 ? ", on a socket connected by " : "",
+			     last_connect >= 0 ? trace_text(t, last_connect) : "",
+			     trace_excerpt(t, i, 10));
+		if (strcmp(addr, from[head]) != 0)
+			fail(srv, "expected the reply to the datagram from %s sent to "
+			     "that address, the one recvfrom() returned; %s sent it to "
+			     "%s\n%s", from[head], t->calls[i].call, addr,
+			     trace_excerpt(t, i, 10));
+		head++;
+	}
+	if (nfrom < 6)
+		fail(srv, "expected 6 datagrams received by the server; its record "
+		     "shows %d\n%s", nfrom, trace_excerpt(t, -1, 14));
+	if (head < nfrom)
+		fail(srv, "expected a reply to every datagram; the one from %s got "
+		     "none\n%s", from[head], trace_excerpt(t, t->n - 1, 14));
+	if (answered < 6)
+		fail(srv, "expected the 6 replies at their senders' sockets; %d "
+		     "arrived there, though the record shows each sent to its "
+		     "sender\n%s", answered, trace_excerpt(t, t->n - 1, 14));
 }
 END_TEST
 
@@ -711,16 +811,18 @@ const struct graded_test lab_tests[] = {
 	  "-p 0: the ready line gives 127.0.0.1 and the real port, which answers" },
 	{ &port_is_in_network_order, 4, 3, "TODO 1 in bind.c (htons)",
 	  "-p PORT: the server listens on PORT itself" },
-	{ &echo_is_exact_uppercase, 7, 3, "TODO 4-5 in echo.c (recvfrom, sendto)",
+	{ &echo_is_exact_uppercase, 6, 3, "TODO 4-5 in echo.c (recvfrom, sendto)",
 	  "the reply is the request with a-z uppercased, NUL and 0xff unchanged; logged" },
 	{ &empty_datagram_is_answered, 5, 3, "TODO 4 in echo.c (0 is a datagram)",
 	  "a zero-length datagram gets a zero-length reply; the server carries on" },
 	{ &largest_datagram_is_answered_whole, 5, 3, "TODO 4 in echo.c (buffer size)",
 	  "a 65507-byte datagram is answered whole" },
-	{ &datagram_boundaries_are_kept, 5, 3, "TODO 4-5 in echo.c",
+	{ &datagram_boundaries_are_kept, 4, 3, "TODO 4-5 in echo.c",
 	  "three datagrams sent at once get three replies of their sizes" },
-	{ &each_reply_goes_to_its_sender, 6, 3, "TODO 5 in echo.c (sendto the sender)",
+	{ &each_reply_goes_to_its_sender, 5, 3, "TODO 5 in echo.c (sendto the sender)",
 	  "interleaved clients on two hosts each get their own replies" },
+	{ &replies_go_to_the_address_recvfrom_returned, 4, 3, "TODO 4-5 in echo.c (recvfrom's address, sendto)",
+	  "each reply is sent with sendto() to the address recvfrom() returned (recorded)" },
 	{ &bad_input_and_vanished_clients_are_survived, 4, 3, "server.c (echo_one)",
 	  "binary junk and clients that vanish never stop the server" },
 	{ &port_in_use_exits_1, 3, 3, "TODO 2 in bind.c (bind's error)",
@@ -729,7 +831,7 @@ const struct graded_test lab_tests[] = {
 	  "bad address, port, option or missing operand: usage, exit 2" },
 	{ &sigterm_exits_0, 4, 3, "server.c (stop_signals_init, wait_fd)",
 	  "SIGTERM and SIGINT: exit 0 at once" },
-	{ &client_prints_replies_in_order, 7, 4, "TODO 6-8 in request.c",
+	{ &client_prints_replies_in_order, 6, 4, "TODO 6-8 in request.c",
 	  "each MSG is one datagram; each reply printed on its own line, in order" },
 	{ &client_ignores_stranger, 6, 4, "TODO 8 in request.c (check the sender)",
 	  "answers from another port or another host are ignored" },

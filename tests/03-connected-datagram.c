@@ -6,14 +6,12 @@
  * the server with the test's own UDP sockets (udp.h).  Some mistakes do
  * not show on the wire on Linux - a reply sent with sendto() and an
  * address on a connected socket, BYE answered before the association is
- * dissolved - so white-box tests call the lab's functions in this
- * process and watch their connect() and sendto() calls (see "the
- * recorder" below).
+ * dissolved - so three tests run the programs with the socket recorder
+ * and read their calls (trace.h): "as the recorder saw them" below.
  */
-#define _DEFAULT_SOURCE /* SO_DOMAIN, syscall(); not _GNU_SOURCE, whose
-                           transparent-union socket prototypes would not
-                           match the recorder's connect() and sendto() */
+#define _DEFAULT_SOURCE /* SO_DOMAIN */
 #include "harness.h"
+#include "trace.h"
 #include "udp.h"
 #include "connected_dgram.h"
 
@@ -26,96 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAX_PAYLOAD 65507
-
-/* ---- the recorder ------------------------------------------------------------ */
-/*
- * The grader is linked with the lab's object files, so the connect() and
- * sendto() defined here are the ones the lab's functions call (the
- * programs, linked without them, are untouched).  Both pass straight to
- * the kernel; while a white-box test records, calls on the socket under
- * test are noted first.  When the server dissolves its association, the
- * recorder also looks at what the old peer has received by then: the
- * answer to BYE must not be there yet.
- */
-
-#define MAX_EVENTS 32
-
-struct event {
-	enum { EV_CONNECT, EV_DISSOLVE, EV_SENDTO } kind;
-	bool connected;         /* sendto: the socket had a peer */
-	bool addressed;         /* sendto: with a destination address */
-	bool bye_arrived;       /* dissolve: the peer already had "BYE" */
-	char data[16];          /* sendto: the first bytes */
-	size_t len;
-};
-
-static struct {
-	int fd;                 /* the socket under test; -1: off */
-	int peer_fd;            /* the old peer's socket, to look into */
-	int n;
-	struct event ev[MAX_EVENTS];
-	char peer_got[8][16];   /* what the peer had received at dissolve */
-	int npeer_got;
-} rec = { .fd = -1, .peer_fd = -1 };
-
-static struct event *note(int kind)
-{
-	struct event *e = &rec.ev[rec.n < MAX_EVENTS ? rec.n++ : MAX_EVENTS - 1];
-
-	memset(e, 0, sizeof *e);
-	e->kind = kind;
-	return e;
-}
-
-/* Move what the peer has received so far into rec.peer_got. */
-static bool drain_peer_finds_bye(void)
-{
-	bool bye = false;
-	char buf[MAX_PAYLOAD];
-	ssize_t n;
-
-	while (rec.peer_fd >= 0
-	       && (n = recv(rec.peer_fd, buf, sizeof buf, MSG_DONTWAIT)) >= 0) {
-		if (n == 3 && memcmp(buf, "BYE", 3) == 0)
-			bye = true;
-		if (rec.npeer_got < 8)
-			snprintf(rec.peer_got[rec.npeer_got++], 16, "%.*s",
-			         (int)(n < 15 ? n : 15), buf);
-	}
-	return bye;
-}
-
-int connect(int fd, const struct sockaddr *sa, socklen_t len)
-{
-	if (fd == rec.fd && rec.fd >= 0) {
-		if (sa != NULL && sa->sa_family == AF_UNSPEC)
-			note(EV_DISSOLVE)->bye_arrived = drain_peer_finds_bye();
-		else
-			note(EV_CONNECT);
-	}
-	return (int)syscall(SYS_connect, fd, sa, len);
-}
-
-ssize_t sendto(int fd, const void *buf, size_t len, int flags,
-               const struct sockaddr *to, socklen_t tolen)
-{
-	if (fd == rec.fd && rec.fd >= 0) {
-		struct sockaddr_in peer;
-		socklen_t plen = sizeof peer;
-		struct event *e = note(EV_SENDTO);
-
-		e->connected = getpeername(fd, (struct sockaddr *)&peer, &plen) == 0;
-		e->addressed = to != NULL;
-		e->len = len;
-		memcpy(e->data, buf, len < sizeof e->data ? len : sizeof e->data);
-	}
-	return syscall(SYS_sendto, fd, buf, len, flags, to, tolen);
-}
 
 /* ---- the test's side ------------------------------------------------------ */
 
@@ -170,17 +82,6 @@ static void bye(struct proc *srv, int peer, const struct sockaddr_in *srv_addr)
 	expect_echo(srv, peer, srv_addr, "BYE", "BYE",
 	            "BYE is answered with BYE, sent to the peer with sendto() "
 	            "once the association is dissolved");
-}
-
-/* Send stderr, where serve_session() logs, to a file of the test's dir. */
-static char *log_to_file(void)
-{
-	char *path = test_path("session.log");
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	ck_assert(fd >= 0 && dup2(fd, 2) == 2);
-	close(fd);
-	return path;
 }
 
 /* ---- white-box: the server's socket and its association ------------------------- */
@@ -253,117 +154,6 @@ START_TEST(connect_and_dissolve_set_the_peer)
 		     "dissolve(); it now has %u: Linux gives back a port that "
 		     "bind() chose by itself (port 0) - find a free port and bind "
 		     "it by number", ntohs(bound.sin_port), ntohs(got.sin_port));
-	close(fd);
-	close(peer);
-}
-END_TEST
-
-/* Run serve_session() in this process on a session_bind() socket: the
- * peer opened with "hi" and has already sent "more" and "BYE".  The
- * recorder watches the server's socket; *PEER is the peer's socket. */
-static int recorded_session(int *peer, struct sockaddr_in *srv_addr,
-                            char **log_path)
-{
-	struct sockaddr_in a = udp_addr("127.0.0.1",
-	                                free_port(AF_INET, SOCK_DGRAM)), peer_addr;
-	int fd = session_bind(&a);
-	static char first[MAX_PAYLOAD] = "hi";
-	bool more;
-
-	if (fd < 0)
-		fail(NULL, "expected session_bind() to return a socket; -1 (%s)",
-		     strerror(errno));
-	*srv_addr = udp_local(fd);
-	*peer = udp_open("127.0.0.1");
-	peer_addr = udp_local(*peer);
-	udp_send(*peer, "more", 4, srv_addr);
-	udp_send(*peer, "BYE", 3, srv_addr);
-	*log_path = log_to_file();
-	step("peer %s sent \"more\" and \"BYE\"; called serve_session() with "
-	     "its first datagram \"hi\", watching connect() and sendto()",
-	     udp_name(&peer_addr));
-	rec.fd = fd;
-	rec.peer_fd = *peer;
-	more = serve_session(fd, &peer_addr, first, 2, ms(500));
-	rec.fd = -1;
-	if (!more)
-		fail(NULL, "expected serve_session() to return true (no stop "
-		     "signal came)");
-	return fd;
-}
-
-START_TEST(session_replies_without_address)
-{
-	struct sockaddr_in srv_addr;
-	int peer, connects = 0, fd;
-	char *log;
-
-	fd = recorded_session(&peer, &srv_addr, &log);
-	for (int i = 0; i < rec.n; i++) {
-		struct event *e = &rec.ev[i];
-
-		if (e->kind == EV_CONNECT)
-			connects++;
-		if (e->kind == EV_SENDTO && e->connected && e->addressed)
-			fail(NULL, "expected replies on the connected socket without an "
-			     "address (send() or write()); %s went out with sendto() "
-			     "and an address", quote(e->data, e->len, 16));
-		if (e->kind == EV_SENDTO && !e->connected && connects == 0)
-			fail(NULL, "expected the server to connect() to its peer before "
-			     "answering; it answered %s with sendto() on an "
-			     "unconnected socket (TODO 3: connect_peer)",
-			     quote(e->data, e->len, 16));
-	}
-	if (connects != 1)
-		fail(NULL, "expected one connect() to the peer for the session; "
-		     "saw %d", connects);
-	/* What the peer has not yet looked at is still queued. */
-	for (int i = 0; i < 2; i++) {
-		const char *want = i == 0 ? "HI" : "MORE";
-		bool seen = rec.npeer_got > i && strcmp(rec.peer_got[i], want) == 0;
-
-		if (!seen)
-			expect_datagram(NULL, peer, &srv_addr, want, strlen(want), 0,
-			                "the session's replies go to the peer");
-	}
-	close(fd);
-	close(peer);
-}
-END_TEST
-
-START_TEST(bye_is_answered_after_dissolving)
-{
-	struct sockaddr_in srv_addr;
-	int peer, fd, dissolves = 0, byes = 0;
-	char *log;
-
-	fd = recorded_session(&peer, &srv_addr, &log);
-	for (int i = 0; i < rec.n; i++) {
-		struct event *e = &rec.ev[i];
-
-		if (e->kind == EV_DISSOLVE) {
-			dissolves++;
-			if (e->bye_arrived)
-				fail(NULL, "expected the association dissolved before BYE is "
-				     "answered; the peer already had its \"BYE\" when "
-				     "connect(AF_UNSPEC) came: a next peer sending at that "
-				     "moment is dropped by the kernel");
-		}
-		if (e->kind == EV_SENDTO && e->len == 3
-		    && memcmp(e->data, "BYE", 3) == 0) {
-			byes++;
-			if (e->connected || !e->addressed)
-				fail(NULL, "expected BYE answered with sendto() and the old "
-				     "peer's address on the dissolved socket (TODO 7)");
-		}
-	}
-	if (dissolves == 0)
-		fail(NULL, "expected the session to end with connect(2) to an "
-		     "AF_UNSPEC address (dissolve(), TODO 6); it never came");
-	if (byes == 0)
-		fail(NULL, "expected BYE answered with sendto() to the old peer "
-		     "after dissolve() (send_bye(), TODO 7); it never went out that "
-		     "way");
 	close(fd);
 	close(peer);
 }
@@ -766,46 +556,6 @@ START_TEST(client_sends_lines_and_bye)
 }
 END_TEST
 
-START_TEST(client_writes_without_address)
-{
-	int server = udp_open("127.0.0.1");
-	struct sockaddr_in srv_addr = udp_local(server), peer, me;
-	socklen_t len = sizeof peer;
-	static char reply[MAX_PAYLOAD];
-	ssize_t n;
-	int fd;
-
-	step("called connect_server() with %s", udp_name(&srv_addr));
-	fd = connect_server(&srv_addr);
-	if (fd < 0)
-		fail(NULL, "expected connect_server() to return a socket; -1 (%s)",
-		     strerror(errno));
-	if (getpeername(fd, (struct sockaddr *)&peer, &len) < 0
-	    || !udp_same(&peer, &srv_addr))
-		fail(NULL, "expected the client's socket connected to the server "
-		     "%s (getpeername()); it is not", udp_name(&srv_addr));
-	me = udp_local(fd);
-	udp_send(server, "HEY", 3, &me);
-	step("the test's server queued its answer \"HEY\"; called exchange(fd, "
-	     "\"hey\"), watching sendto()");
-	rec.fd = fd;
-	n = exchange(fd, "hey", 3, reply, ms(1000));
-	rec.fd = -1;
-	for (int i = 0; i < rec.n; i++)
-		if (rec.ev[i].kind == EV_SENDTO && rec.ev[i].addressed)
-			fail(NULL, "expected write() or send() on the connected socket; "
-			     "exchange() used sendto() with an address (the kernel "
-			     "already knows the peer)");
-	if (n != 3 || memcmp(reply, "HEY", 3) != 0)
-		fail(NULL, "expected exchange() to return the 3-byte reply \"HEY\"; "
-		     "it returned %zd%s%s", n, n < 0 ? " - " : "",
-		     n < 0 ? strerror(errno) : "");
-	expect_datagram(NULL, server, &me, "hey", 3, ms(1000), NULL);
-	close(fd);
-	close(server);
-}
-END_TEST
-
 START_TEST(client_never_sees_strangers)
 {
 	struct fake_server s = fake_server();
@@ -885,6 +635,234 @@ START_TEST(client_gives_up_without_reply)
 }
 END_TEST
 
+/* ---- the server and the client, as the recorder saw them ------------------- */
+/*
+ * What the wire does not show on Linux: a reply sent with sendto() and an
+ * address on a connected socket arrives all the same, and a BYE answered
+ * before the association is dissolved costs only a next peer quick enough
+ * to send in between.  The recorder (trace.h) shows the calls themselves,
+ * in the order the program made them.
+ */
+
+/* Run the server with its calls recorded through SESSIONS sessions (a
+ * peer on 127.0.0.1, then one on 127.0.0.2), each "hello", "again",
+ * "BYE", every datagram sent once the last reply is in; then stop it and
+ * return its record.  The replies that came are counted in *ANSWERED,
+ * not checked one by one: the record says better what went wrong. */
+static struct trace *recorded_sessions(int sessions, struct proc **srv_out,
+                                       int *answered)
+{
+	static const char *const msg[] = { "hello", "again", "BYE" };
+	static const char *const want[] = { "HELLO", "AGAIN", "BYE" };
+	struct run_opts o = { .trace = true };
+	struct sockaddr_in srv_addr;
+	long long deadline;
+	struct proc *srv;
+	char port[8];
+
+	snprintf(port, sizeof port, "%u", free_port(AF_INET, SOCK_DGRAM));
+	srv = *srv_out = run("server", &o, "-p", port, NULL);
+	wait_ready(srv);
+	srv_addr = ready_address(srv);
+	*answered = 0;
+	deadline = now_ms() + ms(1500);
+	for (int s = 0; s < sessions; s++) {
+		int peer = udp_open(s == 0 ? "127.0.0.1" : "127.0.0.2");
+		struct sockaddr_in me = udp_local(peer);
+
+		step("peer %s sends \"hello\", \"again\", \"BYE\", each once the "
+		     "last is answered", udp_name(&me));
+		for (int i = 0; i < 3; i++) {
+			long long left = deadline - now_ms();
+			struct sockaddr_in who;
+			char got[16];
+			ssize_t n;
+
+			udp_send(peer, msg[i], strlen(msg[i]), &srv_addr);
+			n = udp_recv(peer, got, sizeof got, &who,
+			             left > 0 ? (int)left : 0);
+			if (n == (ssize_t)strlen(want[i])
+			    && memcmp(got, want[i], (size_t)n) == 0
+			    && udp_same(&who, &srv_addr))
+				(*answered)++;
+		}
+		close(peer);
+	}
+	return trace_of(srv);
+}
+
+/* Walk the server's record.  The replies' rules (BYE_RULES false): a
+ * connect() to the sender of each session's first datagram, and every
+ * reply but BYE's without an address on the connected socket.  BYE's
+ * rules (true): connect() to AF_UNSPEC before BYE is answered, BYE then
+ * sent with sendto() to the old peer, for each session. */
+static void check_sessions(struct proc *srv, const struct trace *t,
+                           int sessions, bool bye_rules)
+{
+	const char *src = NULL, *peer = NULL, *connected = NULL;
+	int connects = 0, dissolves = 0, byes = 0;
+	bool bye_in = false;
+
+	for (int i = 0; i < t->n; i++) {
+		const char *addr = t->calls[i].addr;
+		char *data = trace_info(t, i, "data");
+
+		if (trace_is(t, i, "recvfrom recvmsg recv read") && trace_ok(t, i)) {
+			char *from = trace_info(t, i, "peer");
+
+			src = strcmp(addr, "-") != 0 ? addr : from ? from : "-";
+			if (peer && strcmp(src, peer) == 0 && data
+			    && strcmp(data, "BYE") == 0)
+				bye_in = true;
+		} else if (trace_is(t, i, "connect") && trace_ok(t, i)
+		           && strcmp(addr, "AF_UNSPEC") == 0) {
+			dissolves++;
+			connected = NULL;
+		} else if (trace_is(t, i, "connect") && trace_ok(t, i)) {
+			connects++;
+			if (!bye_rules && src == NULL)
+				fail(srv, "expected connect() only once a first datagram "
+				     "has come, to its sender; %s came before any\n%s",
+				     trace_text(t, i), trace_excerpt(t, i, 12));
+			if (!bye_rules && strcmp(addr, src) != 0)
+				fail(srv, "expected connect() to %s, the sender of the "
+				     "datagram just received; got %s\n%s", src,
+				     trace_text(t, i), trace_excerpt(t, i, 12));
+			connected = peer = addr;
+		} else if (trace_is(t, i, "sendto sendmsg send write")) {
+			if (bye_in && data && strcmp(data, "BYE") == 0) {
+				byes++;
+				if (bye_rules && connected)
+					fail(srv, "expected the association dissolved "
+					     "(connect() to an AF_UNSPEC address) before BYE "
+					     "is answered; %s went out with the socket still "
+					     "connected to %s: a next peer sending at that moment "
+					     "is dropped by the kernel\n%s", trace_text(t, i),
+					     connected, trace_excerpt(t, i, 12));
+				if (bye_rules && strcmp(addr, peer) != 0)
+					fail(srv, "expected BYE answered with sendto() and the "
+					     "old peer's address %s on the dissolved socket; got "
+					     "%s\n%s", peer, trace_text(t, i),
+					     trace_excerpt(t, i, 12));
+				bye_in = false;
+				peer = NULL;
+			} else if (!bye_rules && !connected) {
+				fail(srv, "expected each reply sent on the socket connected "
+				     "to its peer (connect() after the session's first "
+				     "datagram); %s went out on an unconnected socket\n%s",
+				     trace_text(t, i), trace_excerpt(t, i, 12));
+			} else if (!bye_rules && strcmp(addr, "-") != 0) {
+				fail(srv, "expected replies on the connected socket without "
+				     "an address (send() or write()): the kernel knows the "
+				     "peer; %s names it again\n%s", trace_text(t, i),
+				     trace_excerpt(t, i, 12));
+			}
+		}
+		free(data);
+	}
+	if (!bye_rules && connects < sessions)
+		fail(srv, "expected a connect() to each session's peer after its "
+		     "first datagram: %d session%s, %d connect()\n%s", sessions,
+		     sessions == 1 ? "" : "s", connects, trace_excerpt(t, -1, 14));
+	if (bye_rules && dissolves < sessions)
+		fail(srv, "expected each session to end with connect() to an "
+		     "AF_UNSPEC address (dissolve()): %d sessions, %d such "
+		     "calls\n%s", sessions, dissolves, trace_excerpt(t, t->n - 1, 14));
+	if (bye_rules && byes < sessions)
+		fail(srv, "expected each peer's BYE answered with BYE: %d sessions, "
+		     "%d answered\n%s", sessions, byes, trace_excerpt(t, t->n - 1, 14));
+}
+
+START_TEST(server_connects_then_replies_without_address)
+{
+	struct proc *srv;
+	int answered;
+	struct trace *t = recorded_sessions(1, &srv, &answered);
+
+	check_sessions(srv, t, 1, false);
+	if (answered < 3)
+		fail(srv, "expected the 3 replies HELLO, AGAIN, BYE at the peer; %d "
+		     "came\n%s", answered, trace_excerpt(t, t->n - 1, 14));
+}
+END_TEST
+
+START_TEST(bye_is_answered_after_dissolving)
+{
+	struct proc *srv;
+	int answered;
+	struct trace *t = recorded_sessions(2, &srv, &answered);
+
+	check_sessions(srv, t, 2, true);
+	if (answered < 6)
+		fail(srv, "expected 6 replies to two peers (HELLO, AGAIN, BYE "
+		     "each); %d came\n%s", answered, trace_excerpt(t, t->n - 1, 14));
+}
+END_TEST
+
+/* The client against the test's server, recorded: connect() to the
+ * server before the first datagram, then no address on any. */
+START_TEST(client_writes_without_address)
+{
+	static const char *const want[] = { "one", "two", "BYE" };
+	struct fake_server s = fake_server();
+	struct run_opts o = { .stdin_file = input_file("one\ntwo\n"),
+	                      .trace = true };
+	struct proc *cli = run("client", &o, "127.0.0.1", s.port, NULL);
+	char *server = strdup(udp_name(&s.addr));
+	int got = 0, conn, first, sock;
+	struct trace *t;
+
+	for (int i = 0; i < 3; i++) {
+		struct sockaddr_in from;
+		char buf[64];
+		ssize_t n;
+
+		if (wait_io_or_exit(cli, s.fd, false, ms(1000)) <= 0
+		    && !udp_pending(s.fd))
+			break;
+		n = udp_recv(s.fd, buf, sizeof buf, &from, 0);
+		if (n < 0)
+			break;
+		if (n == (ssize_t)strlen(want[i])
+		    && memcmp(buf, want[i], (size_t)n) == 0)
+			got++;
+		for (ssize_t k = 0; k < n; k++)
+			if (buf[k] >= 'a' && buf[k] <= 'z')
+				buf[k] = (char)(buf[k] - 'a' + 'A');
+		udp_send(s.fd, buf, (size_t)n, &from);
+	}
+	step("the test's server answered %d datagrams of the 3 expected (one, "
+	     "two, BYE)", got);
+	wait_exit(cli, ms(1000));
+	t = trace_of(cli);
+
+	for (conn = trace_find(t, 0, "connect", -1); conn >= 0;
+	     conn = trace_find(t, conn + 1, "connect", -1))
+		if (trace_ok(t, conn) && strcmp(t->calls[conn].addr, server) == 0)
+			break;
+	first = trace_find(t, 0, "sendto sendmsg send write", -1);
+	if (conn < 0)
+		fail(cli, "expected the client's socket connect()ed to the server "
+		     "%s; the recorder saw no such connect()\n%s", server,
+		     trace_excerpt(t, first, 12));
+	if (first >= 0 && first < conn)
+		fail(cli, "expected connect() to the server before the first "
+		     "datagram; %s came first\n%s", trace_text(t, first),
+		     trace_excerpt(t, first, 12));
+	sock = t->calls[conn].fd;
+	for (int i = trace_find(t, conn, "sendto sendmsg send write", sock);
+	     i >= 0; i = trace_find(t, i + 1, "sendto sendmsg send write", sock))
+		if (strcmp(t->calls[i].addr, "-") != 0)
+			fail(cli, "expected write() or send() on the connected socket: "
+			     "the kernel knows the peer; %s names the address "
+			     "again\n%s", trace_text(t, i), trace_excerpt(t, i, 12));
+	if (got < 3)
+		fail(cli, "expected the datagrams \"one\", \"two\", \"BYE\" from the "
+		     "client; %d of them came\n%s", got, trace_excerpt(t, -1, 14));
+	expect_exit(cli, 0, ms(1000), "every line answered and BYE returned");
+}
+END_TEST
+
 /* ---- the table --------------------------------------------------------------- */
 
 const struct graded_test lab_tests[] = {
@@ -892,10 +870,10 @@ const struct graded_test lab_tests[] = {
 	  "session_bind() returns an AF_INET SOCK_DGRAM socket bound to the address" },
 	{ &connect_and_dissolve_set_the_peer, 5, 3, "TODO 3, 6 and 8 (connect_peer, dissolve, find_free_port)",
 	  "connect_peer() sets the peer, dissolve() removes it, the port stays" },
-	{ &session_replies_without_address, 5, 3, "TODO 3-4 in session.c (connect, send)",
-	  "the server connects, then replies without an address (recorded)" },
+	{ &server_connects_then_replies_without_address, 5, 3, "TODO 3-4 in session.c (connect_peer, session_send)",
+	  "the server connects to the first datagram's sender, then replies without an address (recorded)" },
 	{ &bye_is_answered_after_dissolving, 4, 3, "TODO 6-7 in session.c (dissolve, send_bye)",
-	  "connect(AF_UNSPEC) comes before BYE, which goes out with sendto()" },
+	  "connect(AF_UNSPEC) comes before BYE, which goes to the old peer with sendto() (recorded)" },
 	{ &ready_line_has_real_port, 4, 3, "TODO 1 in bind.c and server.c",
 	  "-p 0: the ready line gives 127.0.0.1 and the real port, which answers" },
 	{ &first_datagram_is_answered, 5, 3, "TODO 2-4 in session.c",
@@ -929,7 +907,7 @@ const struct graded_test lab_tests[] = {
 	{ &client_sends_lines_and_bye, 5, 4, "TODO 9-10 in talk.c",
 	  "each line one datagram from one socket, each reply one line, BYE at EOF" },
 	{ &client_writes_without_address, 2, 3, "TODO 9-10 in talk.c (connect, write)",
-	  "the client's socket is connected and writes without an address" },
+	  "the client connects before its first datagram and writes without an address (recorded)" },
 	{ &client_never_sees_strangers, 4, 4, "TODO 9 in talk.c (connect)",
 	  "datagrams from other ports and hosts never reach the client" },
 	{ &client_without_server_is_refused_promptly, 5, 4, "TODO 10 in talk.c (ECONNREFUSED)",

@@ -241,8 +241,8 @@ static void append_tail(char *out, size_t size, const char *title,
 
 void fail(struct proc *p, const char *fmt, ...)
 {
-	static char msg[3500];
-	char summary[700];
+	static char msg[5000];
+	char summary[2000];     /* room for a trace excerpt (trace.h) */
 	va_list ap;
 	char *steps;
 	size_t used;
@@ -433,7 +433,8 @@ static void shell_quote(char *out, size_t size, const char *arg)
  * promises (SPEC §5): SIGPIPE at its default, nothing blocked, only fds
  * 0-2 open, limits on CPU, output size and, if asked, open files. */
 static void exec_child(const char *path, char **argv, const struct run_opts *o,
-                       int in_fd, int out_fd, int err_fd, const char *vg_log)
+                       int in_fd, int out_fd, int err_fd, const char *vg_log,
+                       const char *trace_path)
 {
 	struct rlimit cpu = { 20, 20 }, fsize = { OUTPUT_CAP, OUTPUT_CAP },
 	              nofile = { 256, 256 }, as = { MEMORY_CAP, MEMORY_CAP };
@@ -464,6 +465,11 @@ static void exec_child(const char *path, char **argv, const struct run_opts *o,
 		/* ASan wants to be first; the shim only wraps a few calls */
 		setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);
 	}
+	/* the recorder writes where SOCKTRACE says, and only if it is set */
+	if (trace_path != NULL)
+		setenv("SOCKTRACE", trace_path, 1);
+	else
+		unsetenv("SOCKTRACE");
 	for (i = 0; o->env != NULL && o->env[i] != NULL; i++)
 		putenv((char *)o->env[i]);
 	if (vg_log != NULL) {
@@ -494,7 +500,7 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 {
 	static const struct run_opts defaults;
 	const struct run_opts *o = opts ? opts : &defaults;
-	struct run_opts shimmed;
+	struct run_opts shimmed, traced;
 	char *argv[64];
 	const char *path = program(name);
 	struct proc *p;
@@ -524,6 +530,28 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 		shimmed = *o;
 		shimmed.preload = grade_preload("shortwrite");
 		o = &shimmed;
+	}
+	if (o->trace) {
+		/* The recorder comes first in LD_PRELOAD, before any other
+		 * library (the shim): it sees the calls the program makes.  In
+		 * a SANITIZE=1 build it loads after ASan's runtime, like the
+		 * shim (exec_child() sets verify_asan_link_order=0); should it
+		 * record nothing there, trace_of() SKIPs the test.  (The other
+		 * preload is copied first: grade_preload() reuses its buffer.) */
+		char *other = o->preload ? strdup(o->preload) : NULL, *preload;
+		const char *lib = grade_preload("trace");
+
+		ck_assert_msg(access(lib, R_OK) == 0, "harness: the socket "
+		              "recorder %s is missing (make build-lab builds it)", lib);
+		if (asprintf(&preload, "%s%s%s", lib, other ? ":" : "",
+		             other ? other : "") < 0
+		    || asprintf(&p->trace_path, "%s/%s-%d.rec",
+		                grade_state.test_dir, name, nprocs) < 0)
+			abort();
+		free(other);
+		traced = *o;
+		traced.preload = preload;
+		o = &traced;
 	}
 
 	if (asprintf(&p->out_path, "%s/%s-%d.out", grade_state.test_dir, name,
@@ -556,16 +584,18 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 	p->pid = fork();
 	ck_assert_msg(p->pid >= 0, "harness: fork: %s", strerror(errno));
 	if (p->pid == 0)
-		exec_child(path, argv, o, in_fd, out_fd, err_fd, vg_log);
+		exec_child(path, argv, o, in_fd, out_fd, err_fd, vg_log,
+		           p->trace_path);
 	free(vg_log);
 	close(in_fd);
 	close(out_fd);
 	close(err_fd);
 	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	ck_assert_msg(p->pidfd >= 0, "harness: pidfd_open: %s", strerror(errno));
-	step("%s%s%s%s", p->cmd,
+	step("%s%s%s%s%s", p->cmd,
 	     o->stdin_file ? " < " : "", o->stdin_file ? o->stdin_file : "",
-	     o->short_writes ? "   (socket writes cut short by the grader's shim)" : "");
+	     o->short_writes ? "   (socket writes cut short by the grader's shim)" : "",
+	     o->trace ? "   (its socket calls recorded, as by make trace)" : "");
 	return p;
 }
 
