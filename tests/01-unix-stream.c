@@ -351,14 +351,8 @@ START_TEST(bad_arguments_are_usage_errors)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct proc *p = run(cases[i][0], NULL, cases[i][1], cases[i][2],
 		                     cases[i][1] ? test_path("s.sock") : NULL, NULL);
-		char *err;
 
-		expect_exit(p, 2, ms(3000), "bad arguments: print a usage line");
-		err = proc_stderr(p, NULL);
-		if (strstr(err, "usage") == NULL)
-			fail(p, "expected a usage line on stderr for bad arguments; "
-			     "got none");
-		free(err);
+		expect_usage_error(p);
 	}
 }
 END_TEST

@@ -439,13 +439,8 @@ START_TEST(bad_arguments_exit_2)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const char *const *c = cases[i];
 		struct proc *p = run(c[0], NULL, c[1], c[2], c[3], c[4], NULL);
-		char *err;
 
-		expect_exit(p, 2, ms(2000), "bad arguments: a usage error");
-		err = proc_stderr(p, NULL);
-		if (strstr(err, "usage") == NULL)
-			fail(p, "expected a usage line on stderr; got none");
-		free(err);
+		expect_usage_error(p);
 	}
 }
 END_TEST

@@ -1233,14 +1233,8 @@ START_TEST(server_bad_arguments_exit_2)
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct proc *p = run("server", NULL, cases[i][0], cases[i][1], NULL);
-		char *err;
 
-		expect_exit(p, 2, ms(2000), "bad arguments: a usage line, exit 2");
-		err = proc_stderr(p, NULL);
-		if (strstr(err, "usage") == NULL)
-			fail(p, "expected a usage line on stderr for bad arguments; "
-			     "got none");
-		free(err);
+		expect_usage_error(p);
 	}
 }
 END_TEST
@@ -1688,14 +1682,8 @@ START_TEST(client_bad_arguments_exit_2)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct proc *p = run("client", NULL, cases[i][0], cases[i][1],
 		                     cases[i][2], NULL);
-		char *err;
 
-		expect_exit(p, 2, ms(2000), "bad arguments: a usage line, exit 2");
-		err = proc_stderr(p, NULL);
-		if (strstr(err, "usage") == NULL)
-			fail(p, "expected a usage line on stderr for bad arguments; "
-			     "got none");
-		free(err);
+		expect_usage_error(p);
 	}
 }
 END_TEST

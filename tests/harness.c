@@ -227,12 +227,17 @@ static void append_tail(char *out, size_t size, const char *title,
 	while (*start && used + 8 < size) {
 		const char *nl = strchr(start, '\n');
 		size_t n = nl ? (size_t)(nl - start) : strlen(start);
-		char *q = quote(start, n, 300);
+		/* a log line as it is, but no control bytes, and not too long */
+		used += snprintf(out + used, size - used, "    | ");
+		for (size_t i = 0; i < n && i < 300 && used + 8 < size; i++) {
+			unsigned char c = (unsigned char)start[i];
 
-		/* drop the quotes quote() adds: a log line reads better bare */
-		q[strlen(q) - 1] = '\0';
-		used += snprintf(out + used, size - used, "    | %s\n", q + 1);
-		free(q);
+			used += (size_t)(c >= 32 && c < 127
+			        ? snprintf(out + used, size - used, "%c", c)
+			        : snprintf(out + used, size - used, "\\x%02x", c));
+		}
+		used += snprintf(out + used, size - used, "%s\n",
+		                 n > 300 ? "..." : "");
 		start += n + (nl != NULL);
 	}
 }
@@ -649,6 +654,18 @@ void expect_exit(struct proc *p, int code, int timeout_ms, const char *why)
 		     p->name, code, why, describe_status(p->status));
 }
 
+void expect_usage_error(struct proc *p)
+{
+	char *err;
+
+	expect_exit(p, 2, ms(2000), "bad arguments: a usage error");
+	err = proc_stderr(p, NULL);
+	if (strstr(err, "usage") == NULL)
+		fail(p, "expected a usage line on stderr for bad arguments; got "
+		     "none");
+	free(err);
+}
+
 /* Does TEXT hold a whole line that starts with PREFIX?  Returns where the
  * rest of that line starts, or NULL. */
 static const char *find_line(const char *text, const char *prefix,
@@ -903,8 +920,9 @@ uint16_t free_port(int family, int type)
 		if (family == AF_INET)
 			((struct sockaddr_in *)&ss)->sin_addr.s_addr =
 				htonl(INADDR_LOOPBACK);
-		else
-			((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_loopback;
+		else    /* ::1, or :: on machines where ::1 is unusable */
+			((struct sockaddr_in6 *)&ss)->sin6_addr =
+				tries % 2 ? in6addr_any : in6addr_loopback;
 		if (bind(fd, (struct sockaddr *)&ss, family == AF_INET
 		         ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) < 0
 		    || getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {

@@ -99,6 +99,8 @@ bool wait_exit(struct proc *p, int timeout_ms);
 /* Wait for P to exit with CODE; fail the test, saying what happened
  * instead (still running, killed by a signal, another status), otherwise. */
 void expect_exit(struct proc *p, int code, int timeout_ms, const char *why);
+/* Bad arguments: P must exit 2 with a usage line on stderr. */
+void expect_usage_error(struct proc *p);
 /* SIGTERM, wait up to TIMEOUT_MS, then SIGKILL.  True if it exited
  * by itself after SIGTERM. */
 bool stop(struct proc *p, int timeout_ms);
