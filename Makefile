@@ -187,6 +187,7 @@ stress: need-check
 
 # ...every program the tests start must run clean under valgrind...
 memcheck: need-check
+	@command -v valgrind >/dev/null || { echo 'make memcheck needs valgrind: sudo apt-get install -y valgrind' >&2; exit 1; }
 	@SOCKLAB_VALGRIND=1 CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-10} \
 	  $(MAKE) --no-print-directory test LABS='$(if $(filter file,$(origin LABS)),solutions,$(LABS))'
 
