@@ -35,7 +35,7 @@ while IFS= read -r line; do
 	# -p: only the edited file is rebuilt; the one the previous case
 	# edited is made newer than its object again.
 	rm -rf "$tree"; mkdir -p "$tree"; cp -Rp "$dir" "$tree/$name"
-	[ -n "${prev:-}" ] && touch "$tree/$prev"
+	[ -f "$tree/${prev:-none}" ] && touch "$tree/$prev"
 	prev=$name/$file
 	sed "$script" "$dir/$file" > "$tree/$name/$file"
 	if cmp -s "$dir/$file" "$tree/$name/$file"; then

@@ -25,7 +25,7 @@ while IFS= read -r line; do
 	# -p keeps timestamps, so only the mutated file is rebuilt; the file
 	# the previous mutant changed is made newer than its object again.
 	cp -Rp "$dir" "$work/tree/$name"
-	[ -n "${prev:-}" ] && touch "$work/tree/$prev"
+	[ -f "$work/tree/${prev:-none}" ] && touch "$work/tree/$prev"
 	prev=$name/$file
 	sed "$script" "$dir/$file" > "$work/tree/$name/$file"
 	if cmp -s "$dir/$file" "$work/tree/$name/$file"; then
