@@ -319,6 +319,55 @@ trace-guide trace-guide-check: $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 .PHONY: trace run-trace trace-selftest trace-mutants trace-overhead \
         trace-guide trace-guide-check
 
+# ---- instructor tooling (issue 7) ----
+# Grade a class, feed Gradescope and GitHub Classroom (LAB_GUIDE.md, "For
+# instructors").  The handout (make handout) carries the Classroom workflow.
+#   make grade-class SUBMISSIONS=dir [OUT=gradebook.csv] [JOBS=n] [LIMIT=s]
+#   make gradescope-zip [LAB=NN] [ZIP=file]   the Gradescope autograder
+#   make gradescope-test    run that autograder on a simulated /autograder
+#   make classroom-steps    run every Classroom step's command on solutions/
+#   make scale-test         100 synthetic submissions through grade-class
+OUT        ?= gradebook.csv
+ZIP        ?= $(if $(LAB),socklabs-lab$(LAB)-autograder.zip,socklabs-autograder.zip)
+RUN_LIMITED   := build/tools/run-limited
+RESULTS_CHECK := build/tools/results-check
+MKZIP         := build/tools/mkzip
+
+$(RUN_LIMITED): tools/run-limited.c
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
+
+$(RESULTS_CHECK): tools/gradescope/results-check.c
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $< -lm
+
+$(MKZIP): tools/gradescope/mkzip.c
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
+
+# Internal: what every grading job shares, built once before they start.
+grade-class-prep: need-check $(COMMON_LIB) $(HARNESS_OBJ) $(PRELOADS) $(RUN_LIMITED)
+
+# Internal: the build directory of LABS (grade-class removes it after).
+print-build-dir:
+	@echo '$(B)'
+
+grade-class: need-check $(RUN_LIMITED)
+	@MAKE='$(MAKE)' SUBMISSIONS='$(SUBMISSIONS)' OUT='$(OUT)' SANITIZE='$(SANITIZE)' \
+	  sh tools/grade-class.sh
+
+gradescope-zip: need-check $(MKZIP)
+	@MAKE='$(MAKE)' LAB='$(LAB)' ZIP='$(ZIP)' MKZIP='$(MKZIP)' sh tools/gradescope/make-zip.sh
+
+gradescope-test: need-check $(MKZIP) $(RESULTS_CHECK)
+	@MAKE='$(MAKE)' sh tools/gradescope/test.sh
+
+classroom-steps: need-check
+	@MAKE='$(MAKE)' sh tools/classroom/run-steps.sh
+
+scale-test: need-check $(RUN_LIMITED)
+	@MAKE='$(MAKE)' sh tools/scale-test.sh
+
 # ---- benchmarks (issue 8) ----
 # make bench: the performance table (tools/bench/bench.sh draws it; the
 # measuring programs are tools/bench/*.c).  It measures solutions/ (or the

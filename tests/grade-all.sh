@@ -20,12 +20,14 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 # A lab that scores 0 without running: one line for the tally and, with
 # RESULTS, one Gradescope test carrying the reason.
-zero() {    # NUM TITLE REASON_FILE
+# A JSON string is valid UTF-8 without raw control characters.
+zero() {    # NUM TITLE REASON_FILE [WHAT]
 	echo "$1 $2 0 100 0 1 0 0" > "$work/$1.tally"
 	if [ -n "${RESULTS:-}" ]; then
-		msg=$(tail -n 30 "$3" | sed 's/\\/\\\\/g; s/"/\\"/g; s/	/ /g' | awk '{printf "%s\\n", $0}')
-		printf '{"name": "lab %s builds", "score": 0, "max_score": 100, "status": "failed", "visibility": "visible", "output": "%s"}\n' \
-			"$1" "$msg" > "$work/$1.json"
+		msg=$(sed '/^make/d' "$3" | tail -n 30 | { iconv -c -f UTF-8 -t UTF-8 2>/dev/null || cat; } |
+			tr -d '\000-\010\013-\037' | sed 's/\\/\\\\/g; s/"/\\"/g; s/	/ /g' | awk '{printf "%s\\n", $0}')
+		printf '{"name": "lab %s %s", "number": "%s.00", "score": 0, "max_score": 100, "status": "failed", "tags": ["lab%s"], "visibility": "visible", "output": "%s"}\n' \
+			"$1" "${4:-builds}" "$1" "$1" "$msg" > "$work/$1.json"
 	fi
 }
 
@@ -34,11 +36,11 @@ for lab in "$@"; do
 	num=${lab%%-*} title=${lab#*-}
 	if [ ! -d "$LABS/$lab" ]; then
 		echo "FAIL  $lab is missing from $LABS" > "$work/$num.out"
-		zero "$num" "$title" "$work/$num.out"
+		zero "$num" "$title" "$work/$num.out" "is missing"
 	elif ! $MAKE --no-print-directory -s -j"$jobs" build-lab LAB="$num" > "$work/$num.build" 2>&1; then
 		{
 			echo "FAIL  lab $num ($title) does not build: 0/100. The compiler said:"
-			grep -v '^make' "$work/$num.build" | tail -n 30 | sed 's/^/      /'
+			sed '/^make/d' "$work/$num.build" | tail -n 30 | sed 's/^/      /'
 			echo "lab $num ($title): 0/100  (did not build)"
 		} > "$work/$num.out"
 		zero "$num" "$title" "$work/$num.build"
@@ -67,6 +69,11 @@ for lab in "$@"; do
 		if [ $rc -eq 2 ]; then   # an unknown test name, a bad option
 			cat "$work/$num.out" >&2; exit 2
 		fi
+		# Fail closed: a grader that stopped before its tally scores 0.
+		if [ ! -s "$work/$num.tally" ]; then
+			echo "FAIL  lab $num: its grader stopped before the end (status $rc): 0/100" >> "$work/$num.out"
+			zero "$num" "${lab#*-}" "$work/$num.out" "grader stopped"
+		fi
 	fi
 	cat "$work/$num.out"
 done
@@ -84,7 +91,11 @@ awk '{ s += $3; m += $4; p += $5; f += $6; k += $7; kp += $8 }
 
 if [ -n "${RESULTS:-}" ]; then
 	{
-		awk '{ s += $3 } END { printf "{\"score\": %d, \"output\": \"Socket Labs grader\", \"visibility\": \"visible\", \"stdout_visibility\": \"visible\", \"tests\": [\n", s }' "$work/tally"
+		# A skipped test's points leave its lab's total (SPEC 5): the
+		# score is scaled so that the tests that ran carry the lab's points.
+		awk '{ s += $4 > 0 ? $3 * ($4 + $8) / $4 : 0
+		       o = o sprintf("lab %s (%s): %d/%d%s\\n", $1, $2, $3, $4, $7 ? " (" $7 " skipped)" : "") }
+		     END { printf "{\"score\": %.2f, \"output\": \"%s\", \"visibility\": \"visible\", \"stdout_visibility\": \"visible\", \"tests\": [\n", s, o }' "$work/tally"
 		cat "$work"/*.json 2>/dev/null | sed '$!s/$/,/'
 		echo ']}'
 	} > "$RESULTS"

@@ -6,7 +6,7 @@ set -u
 MAKE=${MAKE:-make}
 M="$MAKE --no-print-directory WERROR=1"
 log=$(mktemp)
-trap 'rm -f "$log" "$log.out"' EXIT
+trap 'rm -f "$log" "$log.out" "$log.json"' EXIT
 passed=0 failed=0
 
 check() {   # NAME COMMAND...
@@ -48,11 +48,22 @@ starter_fails_its_todos() {
 check "common/ unit tests" common_unit_tests
 check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions labs
 check "solutions build without warnings (-Werror)" $M all LABS=solutions
-check "solutions score full marks" $M test LABS=solutions NO_COLOR=1
+check "solutions score full marks" $M test LABS=solutions NO_COLOR=1 RESULTS="$log.json"
 check "starter code builds without warnings and fails its TODOs' tests" starter_fails_its_todos
 check "hostile trees are contained: they fail, nothing is left behind" sh tests/hostile.sh
 check "the socket trace: recorder and drawer tests" $M trace-selftest
 check "LAB_GUIDE.md's trace diagrams are current" $M trace-guide-check
+# Instructor tooling (issue 7): the handout, Gradescope, GitHub Classroom.
+instructor_tooling() {   # NAME: one of the three below
+	case $1 in
+	handout) $M build/tools/run-limited && sh tools/handout.sh --check ;;
+	gradescope) sh tools/gradescope/selftest.sh "$log.json" ;;
+	classroom) sh tools/classroom/workflow.sh --self-test "$log.json" ;;
+	esac
+}
+check "student handout: builds and grades in its own directory, no solutions" instructor_tooling handout
+check "results.json of the solutions: Gradescope's format, full marks, every test once" instructor_tooling gradescope
+check "classroom.yml: every test once with its points; its steps pass on the solutions" instructor_tooling classroom
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

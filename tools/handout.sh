@@ -1,22 +1,140 @@
 #!/bin/sh
 # handout.sh DEST - write the student distribution to DEST: everything but
-# solutions/, build products and instructor-only tooling.  In DEST, `make`
-# builds the starter code and `make test` grades it.
+# solutions/, build products and instructor-only tooling, with a student
+# README, the guide without its instructor section, and the GitHub
+# Classroom workflow (.github/workflows/classroom.yml, generated from the
+# graders' tables by tools/classroom/workflow.sh).  In DEST, `make` builds
+# the starter code and `make test` grades it.
+#
+# handout.sh --check: write a handout to a temp dir and verify it: no
+# solutions (no solutions/, no file of a solution that differs from its
+# starter, no solution markers), the workflow present and current, `make`
+# builds there and `make test` grades there (a low score, a non-zero
+# status, and a deadline).  `make check` runs it.
 set -eu
-dest=$1
-if [ -e "$dest" ] && [ -n "$(ls -A "$dest" 2>/dev/null)" ]; then
-	echo "handout: $dest exists and is not empty; choose a new directory" >&2
-	exit 2
+MAKE=${MAKE:-make}
+unset MAKEFLAGS MFLAGS MAKELEVEL    # a make of our own: no LAB= or T= from whoever called us
+
+# What students do not get: instructor tooling and what needs solutions/
+# (the starter generator, seeded bugs, stress runs, hostile trees: their
+# sed scripts quote solution code), this tooling, and the project's own
+# self-test (replaced by the small one below).  Nothing at the top but the
+# Makefile, the guide and .gitignore (not INSTRUCTORS.md, HACKING.md).
+EXCLUDE='tools/mkstarter.sh tools/mutants.sh tools/mutants.txt
+	tools/handout.sh tools/handout-README.md tools/grade-class.sh
+	tools/run-limited.c tools/scale-test.sh tools/gradescope tools/classroom
+	tests/self-test.sh tests/stress.sh tests/hostile.sh tests/hostile.txt'
+
+write_handout() {   # DEST
+	dest=$1
+	if [ -e "$dest" ] && [ -n "$(ls -A "$dest" 2>/dev/null)" ]; then
+		echo "handout: $dest exists and is not empty; choose a new directory" >&2
+		exit 2
+	fi
+	mkdir -p "$dest"
+	for f in Makefile .gitignore common labs tests tools; do
+		[ -e "$f" ] && cp -R "$f" "$dest/$f"
+	done
+	for f in $EXCLUDE; do
+		rm -rf "${dest:?}/$f"
+	done
+	cp tools/handout-README.md "$dest/README.md"
+	# The guide, without its instructor section (and its entry in the
+	# contents).
+	awk '/^## For instructors/ { skip = 1; next }
+	     /^## / { skip = 0 }
+	     /\(#for-instructors\)/ { next }
+	     !skip' LAB_GUIDE.md > "$dest/LAB_GUIDE.md"
+	# `make check` in the handout: can this machine build and grade?
+	cat > "$dest/tests/self-test.sh" <<'EOF'
+#!/bin/sh
+# self-test.sh - `make check` in the student handout: can this machine
+# build and grade the labs?  (The check library is installed first when it
+# can be.)  To grade your work: make test.
+set -u
+MAKE=${MAKE:-make}
+status=0
+if $MAKE --no-print-directory -s build/common/test_common > /dev/null && build/common/test_common > /dev/null 2>&1; then
+	echo "ok    common/ builds and passes its unit tests"
+else
+	echo "FAIL  common/: run make build/common/test_common"; status=1
 fi
-mkdir -p "$dest"
-# What students get.  tools/: the demo, doctor and check installer; not
-# the starter generator (it needs solutions/) nor the instructor tooling.
-for f in Makefile LAB_GUIDE.md common labs tests \
-	tools/need-check.sh tools/doctor.sh tools/probe.c tools/demo.sh \
-	tools/exchange.c tools/exchanges tools/trace; do
-	[ -e "$f" ] || continue
-	mkdir -p "$dest/$(dirname "$f")"
-	cp -R "$f" "$dest/$f"
+if $MAKE --no-print-directory -s all > /dev/null 2>&1; then
+	echo "ok    every lab builds"
+else
+	echo "FAIL  a lab does not build: run make to see the compiler's messages"; status=1
+fi
+echo "now grade your work: make test (one lab: make test LAB=NN)"
+exit $status
+EOF
+	mkdir -p "$dest/.github/workflows"
+	sh tools/classroom/workflow.sh > "$dest/.github/workflows/classroom.yml"
+}
+
+if [ "${1:-}" != --check ]; then
+	[ $# -eq 1 ] || { echo "usage: handout.sh DEST" >&2; exit 2; }
+	write_handout "$1"
+	echo "wrote the student handout to $1: cd $1 && make && make test"
+	exit 0
+fi
+
+# ---- --check ---------------------------------------------------------------
+work=$(mktemp -d "${TMPDIR:-/tmp}/handout.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM HUP PIPE
+h=$work/h
+write_handout "$h" > "$work/write.log" 2>&1 || { cat "$work/write.log"; exit 1; }
+bad=0
+no() { echo "handout: $*"; bad=1; }
+
+[ -e "$h/solutions" ] && no "has solutions/"
+[ -e "$h/INSTRUCTORS.md" ] && no "has INSTRUCTORS.md"
+grep -rl -e 'BEGIN SOLUTION' -e 'END SOLUTION' "$h" > "$work/markers" 2>/dev/null &&
+	no "has solution markers in: $(tr '\n' ' ' < "$work/markers")"
+# Every file of a solution that differs from its starter is a leak, wherever
+# it is and whatever its name.
+(cd solutions && find . -type f) | while IFS= read -r f; do
+	cmp -s "solutions/$f" "labs/$f" || cksum < "solutions/$f"
+done | sort -u > "$work/solution-sums"
+(cd "$h" && find . -type f -exec cksum {} +) > "$work/handout-sums"
+awk 'NR == FNR { leak[$1 " " $2] = 1; next }
+     ($1 " " $2) in leak { print "handout: a solution file: " $3; bad = 1 }
+     END { exit bad }' "$work/solution-sums" "$work/handout-sums" || bad=1
+for f in $EXCLUDE; do
+	[ "$f" != tests/self-test.sh ] && [ -e "$h/$f" ] && no "has instructor tooling $f"
 done
-cp tools/handout-README.md "$dest/README.md"
-echo "wrote the student handout to $dest: cd $dest && make && make test"
+[ -s "$h/.github/workflows/classroom.yml" ] || no "has no .github/workflows/classroom.yml"
+[ -s "$h/README.md" ] || no "has no README.md"
+grep -q '^## For instructors' "$h/LAB_GUIDE.md" && no "LAB_GUIDE.md has the instructor section"
+
+# It builds and grades from its own directory, in bounded time: make
+# (with the machine's cores), then the first lab's tests on the starter
+# code (every lab's starter code is graded by make check already).
+if [ -x build/tools/run-limited ]; then
+	limit="build/tools/run-limited -t 120 --"
+else
+	limit=
+fi
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+if ! $limit $MAKE -C "$h" --no-print-directory -s -j"$jobs" LAB= T= > "$work/build.log" 2>&1; then
+	no "make does not build the starter code:"; tail -n 20 "$work/build.log"
+elif grep -v '^  [A-Z][A-Z]* ' "$work/build.log" > "$work/noise"; then
+	# Nothing but the progress lines: no warning, no error of a make rule
+	# that needs something the handout does not have.
+	no "make in the handout prints more than its progress lines:"; head -n 10 "$work/noise"
+fi
+first=$(ls "$h/tests" | sed -n 's/^\([0-9][0-9]\)-.*\.c$/\1/p' | head -n 1)
+set +e
+$limit $MAKE -C "$h" --no-print-directory test LAB="$first" T= NO_COLOR=1 > "$work/test.log" 2>&1
+rc=$?
+set -e
+last=$(grep -v '^make' "$work/test.log" | tail -n 1)
+score=$(grep '^score: ' "$work/test.log" || true)
+case $rc in
+0) no "make test LAB=$first gives full marks on the starter code" ;;
+124) no "make test LAB=$first did not finish within 120 s" ;;
+esac
+echo "$last" | grep -q '^[0-9]* passed, [0-9]* failed' || { no "make test LAB=$first: no summary line:"; tail -n 20 "$work/test.log"; }
+[ -n "$score" ] || no "make test LAB=$first: no score line"
+[ $bad -eq 0 ] && echo "handout: builds; make test LAB=$first: $score, $last (exit $rc)"
+exit $bad

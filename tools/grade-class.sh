@@ -1,0 +1,275 @@
+#!/bin/sh
+# grade-class.sh - grade a whole class: `make grade-class SUBMISSIONS=dir`.
+#
+# Each subdirectory of SUBMISSIONS is one student, named after it: either
+# their labs/ tree (NN-name/ directories), or a whole unpacked handout
+# (labs/ inside; also one directory level deeper, as an archive unpacks).
+# Only the labs are taken from a submission: the tests, common/ and the
+# Makefile are always the course's own.
+#
+# A student is graded by `make test LABS=tree` (every lab built and graded
+# side by side), run through build/tools/run-limited: a wall-clock LIMIT,
+# output capped, no file over 64 MB, and every process it started killed
+# when it ends.  Should that run be cut short by LIMIT (or flood), each lab
+# is graded again on its own (`make test LABS=tree LAB=NN`, LIMIT each), so
+# that what hangs costs its own lab only.  Each student has a temp dir of
+# its own (TMPDIR) and its own build directory (the Makefile gives each
+# tree build/<name>-<hash>/, removed once graded unless KEEP_BUILD=1).
+# JOBS students are graded at a time (default: the machine's cores).  A lab
+# that does not compile, hangs, crashes or floods scores 0 on what it
+# broke, with the reason; nothing a student does stops the batch or holds
+# it up beyond its time limits (at most 2 x LIMIT for a student whose
+# grading hangs).
+#
+# Writes OUT (CSV: student, one column per lab, total, notes) and a report
+# per student, REPORTS/<student>.txt, with every failure message.
+#
+# Environment (make grade-class passes them): SUBMISSIONS, OUT
+# (gradebook.csv), REPORTS (OUT without .csv, plus -reports), JOBS, LIMIT
+# (seconds per grading run, 300), KEEP_BUILD, MAKE, SANITIZE,
+# CK_TIMEOUT_MULTIPLIER.
+set -u
+MAKE=${MAKE:-make}
+subs=${SUBMISSIONS:-}
+out=${OUT:-gradebook.csv}
+reports=${REPORTS:-${out%.csv}-reports}
+jobs=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
+limit=${LIMIT:-300}
+RL=build/tools/run-limited
+
+if [ -z "$subs" ] || [ ! -d "$subs" ]; then
+	echo "usage: make grade-class SUBMISSIONS=dir [OUT=gradebook.csv] [JOBS=n] [LIMIT=seconds]" >&2
+	echo "  dir holds one subdirectory per student: their labs/ tree or an unpacked handout" >&2
+	exit 2
+fi
+case $jobs in ''|*[!0-9]*|0) echo "grade-class: JOBS=$jobs is not a count" >&2; exit 2 ;; esac
+case $limit in ''|*[!0-9]*|0) echo "grade-class: LIMIT=$limit is not a number of seconds" >&2; exit 2 ;; esac
+
+# The grading of a student is a make of its own: not part of whatever make
+# started us (no jobserver, no stray variables), SANITIZE aside.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+san=${SANITIZE:+SANITIZE=$SANITIZE}
+
+# What every job shares is built once, before the jobs start (two jobs
+# building build/common/ at once would clobber each other).
+$MAKE --no-print-directory -s grade-class-prep $san > /dev/null || {
+	echo "grade-class: cannot build the grader's common parts: run make grade-class-prep" >&2
+	exit 1
+}
+
+subs=$(cd "$subs" && pwd -P)
+labs=$(ls tests/ | sed -n 's/^\([0-9][0-9]-.*\)\.c$/\1/p')
+work=$(mktemp -d "${TMPDIR:-/tmp}/gc.XXXXXX") || exit 1
+mkdir -p "$work/claim" "$work/done" "$work/links" "$reports" || exit 1
+# The grader keeps its temp files under TMPDIR only when that path is
+# short (sun_path holds 107 bytes); past 40 bytes it uses /tmp.
+[ ${#work} -gt 34 ] && echo "grade-class: warning: TMPDIR is long ($work): the graders will use /tmp" >&2
+cleanup() {
+	# Our own jobs are gone by now (run-limited kills what they start);
+	# only files remain, and the build dirs of students interrupted.
+	for f in "$work"/s*/bdir; do
+		[ -f "$f" ] || continue
+		i=${f%/bdir}; i=${i##*/s}
+		[ -d "$work/done/$i" ] && continue
+		case ${KEEP_BUILD:-} in '') b=$(cat "$f"); case $b in build/?*) rm -rf "$b" ;; esac ;; esac
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# The students: every subdirectory, in name order.
+(cd "$subs" && for d in *; do [ -d "$d" ] && printf '%s\n' "$d"; done) | LC_ALL=C sort > "$work/students"
+total=$(wc -l < "$work/students" | tr -d ' ')
+if [ "$total" -eq 0 ]; then
+	echo "grade-class: $subs has no subdirectories: nothing to grade" >&2
+	exit 2
+fi
+
+# The tree to grade in a submission (line 1, empty when none) and what it
+# was (line 2).
+find_tree() {   # DIR
+	d=$1
+	for lab in $labs; do
+		[ -d "$d/$lab" ] && { printf '%s\nlabs/ tree\n' "$d"; return; }
+	done
+	[ -d "$d/labs" ] && { printf '%s\nhandout (graded its labs/)\n' "$d/labs"; return; }
+	for sub in "$d"/*/; do
+		[ -d "$sub" ] || continue
+		sub=${sub%/}
+		for lab in $labs; do
+			[ -d "$sub/$lab" ] && { printf '%s\nlabs/ tree, one level down\n' "$sub"; return; }
+		done
+		[ -d "$sub/labs" ] && { printf '%s\nhandout, one level down (graded its labs/)\n' "$sub/labs"; return; }
+	done
+	printf '\nnothing to grade: no NN-name/ lab directories and no labs/\n'
+}
+
+csv_quote() {   # a CSV field: quoted, quotes doubled
+	printf '"%s"' "$(printf '%s' "$1" | sed 's/"/""/g')"
+}
+
+grade_one() {   # INDEX NAME
+	i=$1 name=$2 bdir= mtree=
+	s=$work/s$i tmp=$work/t$i
+	mkdir -p "$s" "$tmp"
+	start=$(date +%s)
+	find_tree "$subs/$name" > "$s/found"
+	tree=$(sed -n 1p "$s/found") kind=$(sed -n 2p "$s/found")
+	# make cannot take a path with spaces or its special characters: such a
+	# tree is graded through a link with a plain name.
+	if [ -n "$tree" ]; then
+		case $tree in
+		*[!A-Za-z0-9._/+@-]*) ln -s "$tree" "$work/links/s$i"; mtree=$work/links/s$i ;;
+		*) mtree=$tree ;;
+		esac
+		bdir=$($MAKE --no-print-directory -s print-build-dir LABS="$mtree" $san 2>/dev/null)
+		echo "$bdir" > "$s/bdir"
+	fi
+	row=$(csv_quote "$name") sum=0 max=0 notes= brief=
+	{
+		echo "Socket Labs: grade report for $name"
+		echo "submission: $subs/$name: $kind"
+		echo "graded: $(date -u '+%Y-%m-%d %H:%M UTC'), at most $limit s per lab"
+		echo
+	} > "$s/head"
+	: > "$s/body"
+	# First all the labs in one go (built together, graded side by side:
+	# the quick way); each lab's lines go to its own log.  Only if that run
+	# is cut short by LIMIT is each lab graded again on its own, so that
+	# what hangs costs its own lab only.
+	whole=no
+	if [ -n "$tree" ]; then
+		TMPDIR=$tmp $RL -t "$limit" -c 4000000 -f 67108864 -o "$s/all.log" -- \
+			$MAKE --no-print-directory -s test LABS="$mtree" NO_COLOR=1 $san 2> /dev/null
+		rc=$?
+		if [ $rc -ne 124 ] && grep -q '^[0-9]* passed, [0-9]* failed' "$s/all.log" &&
+		   ! grep -q '^\[run-limited: output flood' "$s/all.log"; then
+			whole=yes
+			awk -v nums="$(for lab in $labs; do printf '%s ' "${lab%%-*}"; done)" -v dir="$s" '
+				BEGIN { n = split(nums, L, " "); k = 1 }
+				k <= n {
+					f = dir "/" L[k] ".log"; print > f
+					if (index($0, "lab " L[k] " (") == 1 || index($0, "FAIL  " L[k] "-") == 1 ||
+					    index($0, "FAIL  lab " L[k] ": its grader stopped") == 1) { close(f); k++ }
+				}' "$s/all.log"
+			# What a killed grader could not clean up; otherwise a leak.
+			if [ -n "$(ls -A "$tmp")" ]; then
+				grep -q '^FAIL  lab [0-9]*: its grader stopped' "$s/all.log" ||
+					notes="all: left files in its temp dir"
+				rm -rf "$tmp" && mkdir -p "$tmp"
+			fi
+		fi
+	fi
+	for lab in $labs; do
+		num=${lab%%-*} title=${lab#*-}
+		log=$s/$num.log
+		score=0 of=100 why=
+		if [ -z "$tree" ]; then
+			why="no submission"
+		elif [ ! -d "$tree/$lab" ]; then
+			why="missing"
+		else
+			rc=0
+			if [ $whole = no ]; then
+				TMPDIR=$tmp $RL -t "$limit" -c 2000000 -f 67108864 -o "$log" -- \
+					$MAKE --no-print-directory -s test LABS="$mtree" LAB="$num" NO_COLOR=1 $san \
+					2> /dev/null
+				rc=$?
+			fi
+			line=$(grep "^lab $num ([^)]*): [0-9]*/[0-9]*" "$log" 2> /dev/null | tail -n 1)
+			if [ $rc -eq 124 ]; then
+				why="did not finish within $limit s: killed"
+			elif grep -q "^lab $num .*(did not build)" "$log" 2> /dev/null; then
+				why="did not build"
+			elif grep -q "^FAIL  lab $num: its grader stopped" "$log" 2> /dev/null; then
+				why="its grader stopped (status $(sed -n 's/.*grader stopped before the end (status \([0-9]*\)).*/\1/p' "$log" | head -n 1))"
+			elif [ -z "$line" ]; then
+				why="grading stopped (status $rc) before the score"
+			else
+				score=$(echo "$line" | sed 's|^lab [0-9]* ([^)]*): \([0-9]*\)/.*|\1|')
+				of=$(echo "$line" | sed 's|^lab [0-9]* ([^)]*): [0-9]*/\([0-9]*\).*|\1|')
+				# A skipped test's points leave the lab's total: the tests
+				# that ran carry the lab's points (as on Gradescope).
+				k=$(echo "$line" | sed -n 's/.*(\([0-9]*\) tests* skipped, \([0-9]*\) points.*/\1 \2/p')
+				if [ -n "$k" ]; then
+					why="${k% *} skipped on this machine"
+					score=$(awk -v s="$score" -v m="$of" -v p="${k#* }" 'BEGIN { printf "%d", (m > 0 ? s * (m + p) / m + 0.5 : 0) }')
+					of=$((of + ${k#* }))
+				fi
+			fi
+			# What the failures were, in a word or two.
+			t=$(grep -c 'TIMEOUT:' "$log" 2> /dev/null) || t=0
+			c=$(grep -c 'CRASH:' "$log" 2> /dev/null) || c=0
+			[ "$t" -gt 0 ] && why="${why:+$why, }$t timed out"
+			[ "$c" -gt 0 ] && why="${why:+$why, }$c crashed"
+			grep -q '^\[run-limited: output flood' "$log" 2> /dev/null && why="${why:+$why, }output flood (cut)"
+			case $why in "did not"*|"its grader"*|"grading stopped"*) score=0 ;; esac
+			# What a killed grader could not clean up; otherwise a leak.
+			if [ -n "$(ls -A "$tmp")" ]; then
+				case $why in
+				"did not finish"*|"its grader"*|"grading stopped"*) ;;
+				*) why="${why:+$why, }left files in its temp dir" ;;
+				esac
+				rm -rf "$tmp" && mkdir -p "$tmp"
+			fi
+		fi
+		sum=$((sum + score)) max=$((max + 100))
+		row="$row,$score"
+		brief="$brief${brief:+, }$num $score${why:+ ($why)}"
+		[ -n "$why" ] && notes="$notes${notes:+; }$num: $why"
+		printf 'lab %s %-24s %3d/%-3d %s\n' "$num" "($title)" "$score" "$of" "$why" >> "$s/head"
+		if [ -f "$log" ] && { [ "$score" -lt "$of" ] || [ -n "$why" ]; }; then
+			{
+				echo
+				echo "== lab $num ($title): $score/$of${why:+ ($why)} =="
+				sed '/^make\(\[[0-9]*\]\)*: \*\*\*/d' "$log"
+			} >> "$s/body"
+		fi
+	done
+	printf '%-32s%3d/%d\n' total "$sum" "$max" >> "$s/head"
+	[ -s "$s/body" ] || printf '\nevery test of every lab passed\n' >> "$s/body"
+	cat "$s/head" "$s/body" > "$reports/$name.txt"
+	echo "$row,$sum,$(csv_quote "$notes")" > "$s/row"
+	if [ -z "${KEEP_BUILD:-}" ] && [ -n "${bdir:-}" ]; then
+		case $bdir in build/?*) rm -rf "$bdir" ;; esac
+	fi
+	rm -rf "$tmp"
+	mkdir "$work/done/$i"
+	n=$(ls "$work/done" | wc -l | tr -d ' ')
+	printf '[%3d/%d] %s: %d/%d  (%s)  %ds\n' "$n" "$total" "$name" "$sum" "$max" "$brief" $(($(date +%s) - start))
+}
+
+worker() {
+	i=0
+	while IFS= read -r name; do
+		i=$((i + 1))
+		mkdir "$work/claim/$i" 2>/dev/null || continue
+		grade_one "$i" "$name"
+	done < "$work/students"
+}
+
+echo "grading $total submissions from $subs, $jobs at a time, at most $limit s per lab"
+t0=$(date +%s)
+w=0 pids=
+while [ $w -lt "$jobs" ]; do
+	worker &
+	pids="$pids $!"
+	w=$((w + 1))
+done
+wait $pids
+
+# The gradebook, in name order.
+{
+	printf 'student'
+	for lab in $labs; do printf ',%s' "$lab"; done
+	printf ',total,notes\n'
+	i=0
+	while IFS= read -r name; do
+		i=$((i + 1))
+		cat "$work/s$i/row" 2>/dev/null || echo "$(csv_quote "$name"),not graded"
+	done < "$work/students"
+} > "$out"
+echo "graded $total submissions in $(($(date +%s) - t0)) s: gradebook $out, reports in $reports/"

@@ -1,0 +1,205 @@
+#!/bin/sh
+# scale-test.sh - the scale figure for `make grade-class` (not part of make
+# check: it takes minutes).  Builds N (100) synthetic submissions, grades
+# them all with grade-class, and reports the wall time, whether every grade
+# is what it should be, and whether anything was left behind.
+#
+# The submissions, in the three layouts grade-class accepts (a labs/ tree,
+# a handout with labs/ inside, either one directory down):
+#   - the reference solutions: 100 on every lab;
+#   - the starter code: each lab's score on the starter (graded once here
+#     first, the reference);
+#   - one seeded bug each (60% of N): every hostile tree of
+#     tests/hostile.txt (hangs, crashes, exits, forks away, floods), and
+#     the mistakes of tools/mutants.txt, evenly sampled to fill the rest:
+#     below 100 on that lab, 100 on the others;
+#   - a lab that does not compile (0, "did not build"); a lab whose build
+#     hangs (an #include of a FIFO: 0, killed at LIMIT); labs missing
+#     (0, "missing"); nothing at all (0, "no submission"); a name with a
+#     space;
+#   - then solutions and starter code in turn up to N.
+# Environment: MAKE, N (100), LIMIT (seconds per lab, 120), JOBS, KEEP=1
+# (keep the work dir: the gradebook and the reports).
+set -u
+MAKE=${MAKE:-make}
+unset MAKEFLAGS MFLAGS MAKELEVEL
+N=${N:-100}
+LIMIT=${LIMIT:-120}
+# 14 bytes exactly: a program that binds a socket with the length of a
+# struct sockaddr (14 bytes of path) then hits this directory, not a new
+# file in /tmp.
+work=$(mktemp -d /tmp/sc.XXXXXX) || exit 1
+: > "$work/start"
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+subs=$work/subs
+mkdir -p "$subs" "$work/tmp"
+labs=$(ls tests | sed -n 's/^\([0-9][0-9]-.*\)\.c$/\1/p')
+nlabs=$(echo "$labs" | wc -l | tr -d ' ')
+first=$(echo "$labs" | sed -n 1p)
+: > "$work/expect"
+
+# The starter code's score per lab: the reference for starter submissions.
+$MAKE --no-print-directory -s grade-class-prep > /dev/null || exit 1
+$MAKE --no-print-directory -s test LABS=labs NO_COLOR=1 > "$work/starter.out" 2>&1
+for lab in $labs; do
+	num=${lab%%-*}
+	s=$(sed -n "s|^lab $num ([^)]*): \([0-9]*\)/.*|\1|p" "$work/starter.out")
+	[ -n "$s" ] || { echo "scale-test: no starter score for lab $num"; exit 1; }
+	eval "starter_$num=$s"
+done
+
+i=0
+# new_sub KIND LAYOUT: a directory for the next submission; its tree in $tree.
+new_sub() {
+	i=$((i + 1))
+	name=$(printf 's%03d-%s' $i "$1")
+	case $2 in
+	bare) tree=$subs/$name ;;
+	handout) tree=$subs/$name/labs
+		mkdir -p "$subs/$name/tests"; echo "a student's own copy: never used" > "$subs/$name/tests/README" ;;
+	nested) tree=$subs/$name/socket-labs ;;
+	nested-handout) tree=$subs/$name/socket-labs-main/labs ;;
+	esac
+	mkdir -p "$tree"
+}
+layout() { case $((i % 4)) in 0) echo bare ;; 1) echo handout ;; 2) echo nested ;; *) echo nested-handout ;; esac; }
+expect() { echo "$name|$*" >> "$work/expect"; }     # one token per lab: =N, <100, 0:why_in_the_notes
+all_but() {     # LAB TOKEN: TOKEN for LAB, 100 for the others
+	out=
+	for lab in $labs; do
+		if [ "${lab%%-*}" = "$1" ]; then out="$out $2"; else out="$out =100"; fi
+	done
+	echo $out
+}
+solutions() { new_sub solutions "$(layout)"; cp -R solutions/. "$tree/"; expect $(all_but xx x); }
+starter() {
+	new_sub starter "$(layout)"; cp -R labs/. "$tree/"
+	out=
+	for lab in $labs; do eval "out=\"\$out =\$starter_${lab%%-*}\""; done
+	expect $out
+}
+seeded() {      # LIST FILE (LAB FILE :: sed script :: ...)
+	while IFS= read -r line; do
+		case $line in ''|'#'*) continue ;; esac
+		lab=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $1}' | cut -d' ' -f1)
+		file=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $1}' | cut -d' ' -f2)
+		script=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $2}')
+		dir=$(ls -d solutions/"$lab"-* 2>/dev/null | head -n 1)
+		[ -n "$dir" ] || continue
+		sed "$script" "$dir/$file" > "$work/seeded"
+		cmp -s "$work/seeded" "$dir/$file" && continue    # a stale edit
+		new_sub "bug-$lab-$(basename "$1" .txt)" "$(layout)"
+		cp -R solutions/. "$tree/"
+		cp "$work/seeded" "$tree/${dir#solutions/}/$file"
+		expect $(all_but "$lab" "<100")
+	done < "$1"
+}
+
+solutions; solutions; starter; starter
+# Seeded bugs: 60% of N.  Every hostile tree, and the seeded mistakes of
+# tools/mutants.txt spread evenly over the rest (it lists more than fit).
+budget=$((N * 6 / 10))
+grep -v '^#' tests/hostile.txt | grep . > "$work/hostile"
+grep -v '^#' tools/mutants.txt | grep . > "$work/all-mutants"
+room=$((budget - $(wc -l < "$work/hostile")))
+nm=$(wc -l < "$work/all-mutants")
+[ "$room" -lt 0 ] && room=0
+awk -v room="$room" -v n="$nm" 'room > 0 && int((NR - 1) * room / n) != int(NR * room / n)' "$work/all-mutants" > "$work/mutants"
+seeded "$work/mutants"
+seeded "$work/hostile"
+# A lab that does not compile (two of them when there are labs enough).
+for lab in $(echo "$labs" | sed -n '2,3p'); do
+	new_sub "no-compile-${lab%%-*}" bare; cp -R solutions/. "$tree/"
+	echo 'this is not C;' >> "$(ls "$tree/$lab/"*.c | head -n 1)"
+	expect $(all_but "${lab%%-*}" 0:did_not_build)
+done
+# A build that hangs: the compiler opens a FIFO nobody writes.
+new_sub "build-hangs" bare; cp -R solutions/. "$tree/"
+mkfifo "$tree/$first/hang.h"
+f=$(ls "$tree/$first/"*.c | head -n 1)
+{ echo '#include "hang.h"'; cat "$f"; } > "$work/f" && cp "$work/f" "$f"
+expect $(all_but "${first%%-*}" 0:did_not_finish)
+# Only the first lab.
+new_sub "first-lab-only" bare; cp -R "solutions/$first" "$tree/"
+out=; for lab in $labs; do [ "$lab" = "$first" ] && out="$out =100" || out="$out 0:missing"; done; expect $out
+# Nothing.
+new_sub "nothing" bare; echo "I forgot" > "$tree/notes.txt"
+out=; for lab in $labs; do out="$out 0:no_submission"; done; expect $out
+# A name with a space.
+i=$((i + 1)); name=$(printf 's%03d-with space' $i); tree=$subs/$name; mkdir -p "$tree"
+cp -R solutions/. "$tree/"; expect $(all_but xx x)
+# The rest: solutions and starter code in turn.
+while [ $i -lt "$N" ]; do
+	if [ $((i % 2)) -eq 0 ]; then solutions; else starter; fi
+done
+
+# ---- the batch -------------------------------------------------------------
+ps -eo pid= | sort > "$work/pids.before"
+ls build > "$work/build.before"
+echo "scale-test: $i submissions in $subs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+t0=$(date +%s)
+TMPDIR=$work/tmp LIMIT=$LIMIT $MAKE --no-print-directory grade-class SUBMISSIONS="$subs" \
+	OUT="$work/gradebook.csv" REPORTS="$work/reports" > "$work/batch.out" 2>&1
+rc=$?
+t1=$(date +%s)
+tail -n 3 "$work/batch.out"
+echo "scale-test: grade-class exit $rc, wall time $((t1 - t0)) s for $i submissions ($(getconf _NPROCESSORS_ONLN) cores; load after: $(cut -d' ' -f1-3 /proc/loadavg))"
+
+# ---- every grade as expected ---------------------------------------------
+bad=0
+awk -F'|' -v nlabs="$nlabs" -v book="$work/gradebook.csv" '
+	NR == FNR { want[$1] = $2; order[++n] = $1; next }
+	END {
+		while ((getline line < book) > 0) {
+			if (line ~ /^student,/) continue
+			name = line; sub(/^"/, "", name); sub(/".*/, "", name)
+			rest = line; sub(/^"[^"]*",/, "", rest)
+			k = split(rest, f, ",")
+			notes = rest; for (j = 0; j <= nlabs; j++) sub(/^[^,]*,/, "", notes)
+			got[name] = 1
+			w = split(want[name], e, " ")
+			sum = 0
+			for (j = 1; j <= nlabs; j++) {
+				s = f[j] + 0; sum += s; tok = e[j]
+				if (tok ~ /^=/) ok = (s == substr(tok, 2) + 0)
+				else if (tok == "<100") ok = (s < 100)
+				else { split(tok, p, ":"); gsub(/_/, " ", p[2]); ok = (s == 0 && index(notes, p[2]) > 0) }
+				if (!ok) { printf "UNEXPECTED %s lab %d: %d, expected %s (notes: %s)\n", name, j, s, tok, notes; bad++ }
+			}
+			if (f[nlabs + 1] + 0 != sum) { printf "UNEXPECTED %s: total %s, labs sum to %d\n", name, f[nlabs + 1], sum; bad++ }
+			kind = name; sub(/^s[0-9]*-/, "", kind); sub(/-.*/, "", kind); cnt[kind]++
+		}
+		for (j = 1; j <= n; j++) if (!(order[j] in got)) { printf "MISSING %s from the gradebook\n", order[j]; bad++ }
+		printf "scale-test: submissions by kind:"
+		for (k in cnt) printf " %s %d", k, cnt[k]
+		printf "\n"
+		exit bad > 0
+	}' "$work/expect" /dev/null || bad=1
+[ $bad -eq 0 ] && echo "scale-test: every grade as expected ($(wc -l < "$work/expect" | tr -d ' ') submissions, $nlabs labs each)"
+
+# ---- nothing left behind -----------------------------------------------------
+sleep 1
+left=0
+ps -eo pid=,args= > "$work/ps.after"
+awk -v w="$work" 'NR == FNR { before[$1] = 1; next }
+	!($1 in before) && !/awk/ && (index($0, w) || $0 ~ /\/build\/(s[0-9][0-9][0-9]-|labs-|socket-labs-)/) {
+		print "LEFTOVER process: " $0; bad = 1 }
+	END { exit bad }' "$work/pids.before" "$work/ps.after" || left=1
+# The build dirs of our submissions (s001-...-HASH, labs-HASH,
+# socket-labs-HASH): grade-class removes each once graded.
+ls build > "$work/build.after"
+for d in $(comm -13 "$work/build.before" "$work/build.after" | grep '^s[0-9][0-9][0-9]-\|^labs-[0-9]\|^socket-labs-[0-9]'); do
+	echo "LEFTOVER build dir build/$d"; left=1
+done
+tmpleft=$(find "$work/tmp" -mindepth 1 2>/dev/null | head -n 5)
+[ -n "$tmpleft" ] && { echo "LEFTOVER temp files: $tmpleft"; left=1; }
+socks=$(find "$work" -type s 2>/dev/null | head -n 5)
+# A socket in /tmp itself, made during the batch, at a prefix of our paths.
+for f in $(find /tmp -maxdepth 1 -type s -newer "$work/start" 2>/dev/null); do
+	case $work in "$f"*) socks="$socks $f" ;; esac
+done
+[ -n "$socks" ] && { echo "LEFTOVER socket files: $socks"; left=1; }
+[ $left -eq 0 ] && echo "scale-test: nothing left behind (no process, no build dir, no temp dir or socket file under its TMPDIR $work/tmp or in /tmp)"
+[ -n "${KEEP:-}" ] && echo "scale-test: kept $work (gradebook.csv, reports/)"
+[ $bad -eq 0 ] && [ $left -eq 0 ] && [ $rc -eq 0 ]
