@@ -401,22 +401,7 @@ END_TEST
 
 START_TEST(port_in_use_exits_1)
 {
-	int blocker = udp_open("127.0.0.1");
-	struct sockaddr_in taken = udp_local(blocker);
-	char port[8];
-	struct proc *srv;
-	char *err;
-
-	snprintf(port, sizeof port, "%u", ntohs(taken.sin_port));
-	step("the test holds UDP port %s on 127.0.0.1", port);
-	srv = run("server", NULL, "-p", port, NULL);
-	expect_exit(srv, 1, ms(2000), "the port is taken: a runtime failure");
-	err = proc_stderr(srv, NULL);
-	if (strstr(err, "in use") == NULL)
-		fail(srv, "expected the bind error on stderr (\"Address already in "
-		     "use\"); stderr says otherwise");
-	free(err);
-	close(blocker);
+	expect_port_in_use_refused();
 }
 END_TEST
 

@@ -224,3 +224,28 @@ void expect_log(struct proc *p, const char *text, int timeout_ms,
 		fail(p, "expected %s to log a line with \"%s\" (%s); none within "
 		     "%d ms", p->name, text, why, timeout_ms);
 }
+
+/* Start the server on a UDP port the test holds: exit 1 with the bind
+ * error, and no ready line. */
+void expect_port_in_use_refused(void)
+{
+	int blocker = udp_open("127.0.0.1");
+	struct sockaddr_in taken = udp_local(blocker);
+	char port[8];
+	struct proc *srv;
+	char *err;
+
+	snprintf(port, sizeof port, "%u", ntohs(taken.sin_port));
+	step("the test holds UDP port %s on 127.0.0.1", port);
+	srv = run("server", NULL, "-p", port, NULL);
+	expect_exit(srv, 1, ms(2000), "the port is taken: a runtime failure");
+	err = proc_stderr(srv, NULL);
+	if (strstr(err, "in use") == NULL)
+		fail(srv, "expected the bind error on stderr (\"Address already in "
+		     "use\", from strerror); stderr says otherwise");
+	if (strstr(err, "listening on") != NULL)
+		fail(srv, "expected no \"listening on\" line: the server never got "
+		     "its port");
+	free(err);
+	close(blocker);
+}

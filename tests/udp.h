@@ -59,4 +59,8 @@ void thaw(struct proc *p);
 void expect_log(struct proc *p, const char *text, int timeout_ms,
                 const char *why);
 
+/* Start "server -p PORT" on a UDP port the test holds: it must exit 1
+ * with "Address already in use" and never print a ready line. */
+void expect_port_in_use_refused(void);
+
 #endif
