@@ -10,6 +10,7 @@ LABS     ?= labs    # the tree to build and grade: labs, solutions, or any path
 LAB      ?=         # one lab by number (LAB=02); empty: every lab
 T        ?=         # one test by name (with LAB=)
 RESULTS  ?=         # write Gradescope results.json to this path
+LOGS     ?=         # write check's TAP and XML logs (NN-name.tap, .xml) here
 SANITIZE ?=         # 1: build with AddressSanitizer + UndefinedBehaviorSanitizer
 WERROR   ?=         # 1: warnings are errors (CI sets it)
 V        ?=         # 1: show full commands
@@ -130,7 +131,7 @@ GRADERS  = $(foreach lab,$(PRESENT_LABS),$(B)/$(lab)/grade)
 
 .DEFAULT_GOAL := all
 .PHONY: all help test list check doctor demo run-demo handout starter clean \
-        need-check build-lab mutants stress memcheck \
+        need-check build-lab mutants stress memcheck robust \
         grade-class grade-class-prep print-build-dir gradescope-zip gradescope-test \
         classroom-steps scale-test bench
 
@@ -140,7 +141,7 @@ all: $(PROGRAMS)
 # compile scores 0 and the others are still graded), then graded.
 test: need-check
 	@LABS='$(TREE)' B='$(B)' MAKE='$(MAKE)' PRELOAD_DIR='$(CB)/tests' T='$(T)' \
-	  RESULTS='$(RESULTS)' SAN='$(SAN)' sh tests/grade-all.sh $(SEL_LABS)
+	  ROBUST='$(ROBUST)' RESULTS='$(RESULTS)' LOGS='$(LOGS)' SAN='$(SAN)' sh tests/grade-all.sh $(SEL_LABS)
 
 list: need-check
 	@LABS='$(TREE)' B='$(B)' MAKE='$(MAKE)' PRELOAD_DIR='$(CB)/tests' \
@@ -170,12 +171,13 @@ $(EXCHANGE): tools/exchange.c
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
 
-# The demo shows the reference solutions where they exist, unless a tree
-# is named (from inside a lab directory, that lab's own tree).
-DEMO_LABS := $(if $(and $(filter file,$(origin LABS)),$(wildcard solutions/[0-9]*)),solutions,$(LABS))
+# The demo, memcheck and robust act on the reference solutions where they
+# exist (not in the student handout), unless a tree is named (from inside
+# a lab directory, that lab's own tree).
+REF_LABS := $(if $(and $(filter file,$(origin LABS)),$(wildcard solutions/[0-9]*)),solutions,$(LABS))
 
 demo:
-	@$(MAKE) --no-print-directory run-demo LABS='$(DEMO_LABS)'
+	@$(MAKE) --no-print-directory run-demo LABS='$(REF_LABS)'
 
 run-demo: $(PROGRAMS) $(EXCHANGE)
 	@B='$(B)' EXCHANGE='$(EXCHANGE)' $(if $(SAN),,TRACE_LIB='$(TRACE_LIB)' DRAW='$(TRACE_DRAW)') \
@@ -189,7 +191,11 @@ stress: need-check
 memcheck: need-check
 	@command -v valgrind >/dev/null || { echo 'make memcheck needs valgrind: sudo apt-get install -y valgrind' >&2; exit 1; }
 	@SOCKLAB_VALGRIND=1 CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-10} \
-	  $(MAKE) --no-print-directory test LABS='$(if $(filter file,$(origin LABS)),solutions,$(LABS))'
+	  $(MAKE) --no-print-directory test LABS='$(REF_LABS)'
+
+# ...every server must survive bad input (tests/robust.h)...
+robust: need-check
+	@$(MAKE) --no-print-directory test ROBUST=1 LABS='$(REF_LABS)'
 
 # ...and seeded student mistakes (tools/mutants.txt) must cost points.
 mutants: need-check
@@ -222,6 +228,8 @@ help:
 	@echo '  stress         grade the solutions N times in a row and twice at once'
 	@echo '  mutants        seed student mistakes into copies of the solutions, grade each'
 	@echo '  memcheck       grade with every program under valgrind'
+	@echo '  robust         throw bad input at every server (garbage, floods, silent and'
+	@echo '                 vanishing clients, oversize input): it must survive, leak no fd'
 	@echo '  bench          the performance table: lab 01 throughput, round trips, the grader'
 	@echo '                 (BENCH_BYTES=, BENCH_RUNS=, BENCH_CSV=file; not with SANITIZE=1)'
 	@echo '  starter        regenerate labs/ from solutions/ (after editing a solution)'
@@ -233,6 +241,7 @@ help:
 	@echo '  LAB=NN         one lab only (LAB=02)'
 	@echo '  T=NAME         one test only, with LAB= (make list shows the names)'
 	@echo '  RESULTS=file   also write Gradescope results.json to file'
+	@echo '  LOGS=dir       also write check'"'"'s TAP and XML logs, one of each per lab, to dir'
 	@echo '  SANITIZE=1     build with AddressSanitizer and UndefinedBehaviorSanitizer'
 	@echo '  WERROR=1       treat warnings as errors'
 	@echo '  V=1            show the full compiler commands'

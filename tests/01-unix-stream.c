@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE     /* memmem */
 #include "harness.h"
+#include "robust.h"
 #include "trace.h"
 #include "unix_stream.h"
 
@@ -812,3 +813,31 @@ const struct graded_test lab_tests[] = {
 };
 const size_t lab_ntests = sizeof lab_tests / sizeof lab_tests[0];
 const char lab_title[] = "unix-stream";
+
+/* ---- the robustness suite's view of the server (robust.h) --------------------- */
+
+static struct proc *robust_start(struct sockaddr_storage *addr, socklen_t *len)
+{
+	const char *path = test_path("drop.sock");
+
+	make_addr(path, (struct sockaddr_un *)addr);
+	*len = sizeof(struct sockaddr_un);
+	return start_server(path, NULL);
+}
+
+static void robust_good(struct proc *srv, const struct sockaddr *addr,
+                        socklen_t len)
+{
+	const char *path = ((const struct sockaddr_un *)addr)->sun_path;
+	static const char data[] = "a well-formed drop\n";
+	size_t rlen;
+	char *reply = drop(srv, path, data, sizeof data - 1, sizeof data, 0, &rlen);
+
+	(void)len;
+	expect_receipt(srv, reply, rlen, sizeof data - 1);
+	free(reply);
+}
+
+const struct robust_target lab_robust = {
+	.kind = ROBUST_STREAM, .start = robust_start, .good = robust_good,
+};

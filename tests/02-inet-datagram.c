@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE     /* SO_DOMAIN */
 #include "harness.h"
+#include "robust.h"
 #include "trace.h"
 #include "udp.h"
 #include "inet_dgram.h"
@@ -827,3 +828,24 @@ const struct graded_test lab_tests[] = {
 };
 const size_t lab_ntests = sizeof lab_tests / sizeof lab_tests[0];
 const char lab_title[] = "inet-datagram";
+
+/* ---- the robustness suite's view of the server (robust.h) --------------------- */
+
+static struct proc *robust_start(struct sockaddr_storage *addr, socklen_t *len)
+{
+	*len = sizeof(struct sockaddr_in);
+	return start_server("0", (struct sockaddr_in *)addr);
+}
+
+static void robust_good(struct proc *srv, const struct sockaddr *addr,
+                        socklen_t len)
+{
+	(void)len;
+	close(udp_echo_patiently(srv, (const struct sockaddr_in *)addr,
+	                         "well-formed", "WELL-FORMED", ms(250), ms(8000)));
+}
+
+const struct robust_target lab_robust = {
+	.kind = ROBUST_DATAGRAM, .start = robust_start, .good = robust_good,
+	.max_datagram = MAX_PAYLOAD,
+};

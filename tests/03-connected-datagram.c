@@ -11,6 +11,7 @@
  */
 #define _DEFAULT_SOURCE /* SO_DOMAIN */
 #include "harness.h"
+#include "robust.h"
 #include "trace.h"
 #include "udp.h"
 #include "connected_dgram.h"
@@ -897,3 +898,41 @@ const struct graded_test lab_tests[] = {
 };
 const size_t lab_ntests = sizeof lab_tests / sizeof lab_tests[0];
 const char lab_title[] = "connected-datagram";
+
+/* ---- the robustness suite's view of the server (robust.h) --------------------- */
+
+/* Sessions end after 300 ms of silence: an attacker that went quiet
+ * does not hold the server for 5 s. */
+static struct proc *robust_start(struct sockaddr_storage *addr, socklen_t *len)
+{
+	*len = sizeof(struct sockaddr_in);
+	return start_server((struct sockaddr_in *)addr, "300");
+}
+
+/* A whole session: a request (sent again while an attacker's session
+ * lasts), then BYE. */
+static void robust_good(struct proc *srv, const struct sockaddr *addr,
+                        socklen_t len)
+{
+	const struct sockaddr_in *to = (const struct sockaddr_in *)addr;
+	int fd = udp_echo_patiently(srv, to, "well-formed", "WELL-FORMED",
+	                            ms(250), ms(8000));
+	char buf[64];
+	ssize_t n;
+
+	(void)len;
+	step("the session is open; sending BYE");
+	udp_send(fd, "BYE", 3, to);
+	do      /* answers to the request's other tries come first */
+		n = udp_recv(fd, buf, sizeof buf, NULL, ms(2000));
+	while (n == 11 && memcmp(buf, "WELL-FORMED", 11) == 0);
+	if (n != 3 || memcmp(buf, "BYE", 3) != 0)
+		fail(srv, "expected the answer \"BYE\" to BYE, which ends the "
+		     "session; got %s", n < 0 ? "nothing" : quote(buf, (size_t)n, 40));
+	close(fd);
+}
+
+const struct robust_target lab_robust = {
+	.kind = ROBUST_DATAGRAM, .start = robust_start, .good = robust_good,
+	.max_datagram = MAX_PAYLOAD,
+};

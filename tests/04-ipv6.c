@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE     /* memmem, accept4, strcasestr */
 #include "harness.h"
+#include "robust.h"
 #include "ipv6_lines.h"
 #include "trace.h"
 
@@ -993,6 +994,23 @@ START_TEST(last_line_without_newline_is_answered)
 	if (!wait_stderr_line(s.p, "closed: 2 lines", ms(2000)))
 		fail(s.p, "expected the server to log \"client ADDRESS closed: 2 "
 		     "lines\": the last line counts too");
+
+	/* Longer than the server's buffer: its pieces have gone out before
+	 * the EOF, the newline is still owed.  256 KiB is a multiple of
+	 * every power-of-two buffer size up to itself, so the buffer is
+	 * empty at EOF: nothing left in it must not mean nothing owed. */
+	size_t len = 256 * 1024;
+	char *data = malloc(len);
+
+	for (size_t i = 0; i < len; i++)
+		data[i] = (char)('a' + i % 26);
+	exchange(&s, data, len, "(a last line longer than the buffer, whose "
+	         "start went out in pieces, still gets its newline at EOF)");
+	free(data);
+	if (!wait_stderr_line(s.p, "closed: 1 lines", ms(2000)))
+		fail(s.p, "expected the server to log \"client ADDRESS closed: 1 "
+		     "lines\" for a client whose one line, 256 KiB long, had no "
+		     "newline");
 }
 END_TEST
 
@@ -1754,3 +1772,27 @@ const struct graded_test lab_tests[] = {
 };
 const size_t lab_ntests = sizeof lab_tests / sizeof lab_tests[0];
 const char lab_title[] = "ipv6";
+
+/* ---- the robustness suite's view of the server (robust.h) --------------------- */
+
+static struct server robust_server;
+
+static struct proc *robust_start(struct sockaddr_storage *addr, socklen_t *len)
+{
+	robust_server = start_lines(NULL, NULL);
+	*len = make_sa(robust_server.ip, robust_server.port, addr);
+	return robust_server.p;
+}
+
+static void robust_good(struct proc *srv, const struct sockaddr *addr,
+                        socklen_t len)
+{
+	static const char lines[] = "well-formed\nand complete\n";
+
+	(void)srv, (void)addr, (void)len;
+	exchange(&robust_server, lines, sizeof lines - 1, NULL);
+}
+
+const struct robust_target lab_robust = {
+	.kind = ROBUST_STREAM, .start = robust_start, .good = robust_good,
+};

@@ -3,7 +3,9 @@
 # graders side by side, print each lab's results in order, then the
 # totals.  Called by `make test` and `make list`, which set:
 #   LABS (the tree, absolute), B (its build dir), MAKE, PRELOAD_DIR,
-#   T (one test, optional), RESULTS (Gradescope results.json, optional).
+#   T (one test, optional), RESULTS (Gradescope results.json, optional),
+#   LOGS (a dir for check's TAP and XML logs, optional),
+#   ROBUST (1: the robustness suite's attacks instead of the graded tests).
 # A lab that does not build scores 0 with the compiler's messages, and the
 # other labs are still graded.
 set -u
@@ -22,7 +24,7 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 # RESULTS, one Gradescope test carrying the reason.
 # A JSON string is valid UTF-8 without raw control characters.
 zero() {    # NUM TITLE REASON_FILE [WHAT]
-	echo "$1 $2 0 100 0 1 0 0" > "$work/$1.tally"
+	echo "$1 $2 0 ${ROBUST:+1}${ROBUST:-100} 0 1 0 0" > "$work/$1.tally"
 	if [ -n "${RESULTS:-}" ]; then
 		msg=$(sed '/^make/d' "$3" | tail -n 30 | { iconv -c -f UTF-8 -t UTF-8 2>/dev/null || cat; } |
 			tr -d '\000-\010\013-\037' | sed 's/\\/\\\\/g; s/"/\\"/g; s/	/ /g' | awk '{printf "%s\\n", $0}')
@@ -50,13 +52,16 @@ for lab in "$@"; do
 done
 [ $list = yes ] && exit 0
 
+if [ -n "${LOGS:-}" ]; then mkdir -p "$LOGS" || exit 2; fi
+
 # 2. Grade: the labs' graders run side by side (their tests are mostly
 # waiting on sockets); each lab's lines are shown once it is done.
 for lab in "$@"; do
 	num=${lab%%-*}
 	[ -f "$work/$num.out" ] && continue
 	"$B/$lab/grade" --preload "$PRELOAD_DIR" --tally "$work/$num.tally" \
-		${T:+--only "$T"} ${RESULTS:+--json "$work/$num.json"} \
+		${ROBUST:+--robust} ${T:+--only "$T"} ${RESULTS:+--json "$work/$num.json"} \
+		${LOGS:+--tap "$LOGS/$lab.tap" --xml "$LOGS/$lab.xml"} \
 		> "$work/$num.out" 2>&1 &
 	echo $! > "$work/$num.pid"
 done
@@ -79,9 +84,9 @@ for lab in "$@"; do
 done
 
 cat "$work"/*.tally > "$work/tally" 2>/dev/null
-awk '{ s += $3; m += $4; p += $5; f += $6; k += $7; kp += $8 }
+awk -v robust="${ROBUST:-}" '{ s += $3; m += $4; p += $5; f += $6; k += $7; kp += $8 }
      END {
-	printf "score: %d/%d", s, m
+	printf "%s: %d/%d", robust ? "attacks survived" : "score", s, m
 	if (k) printf "  (%d skipped, %d points out of the total)", k, kp
 	printf "\n%d passed, %d failed", p, f
 	if (k) printf ", %d skipped", k

@@ -3,11 +3,14 @@
  * tests, one check TCase per test, each in its own forked child, and
  * scores them from the table, failing closed.
  *
- * Usage: grade [--list | --todos] [--only NAME] [--preload DIR] [--tally FILE]
- *              [--json FILE] [--tap FILE] [--xml FILE]
+ * Usage: grade [--list | --todos] [--robust] [--only NAME] [--preload DIR]
+ *              [--tally FILE] [--json FILE] [--tap FILE] [--xml FILE]
  *
  * Output (SPEC §5): a line per test as it finishes (PASS/FAIL/SKIP, name,
  * points) with the reason under a failure, then "lab NN (title): S/M".
+ * --robust runs the robustness suite (robust.h) instead: the attacks for
+ * the lab's kind of server, each reported with what it threw, then
+ * "lab NN (title): S/M attacks survived".
  * --tally appends one machine line for grade-all.sh; --json appends
  * Gradescope test objects.  Exit 0 only at full marks.
  *
@@ -19,6 +22,7 @@
  */
 #define _GNU_SOURCE     /* sigabbrev_np, nftw flags */
 #include "grade.h"
+#include "robust.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -41,7 +45,10 @@ static SRunner *runner;
 static char run_root[128];
 static char lab_dir_name[128];     /* "01-unix-stream" */
 static FILE *json_out;
-static bool colour;
+static bool colour, robust;
+/* The table being run: the lab's graded tests, or the attacks. */
+static const struct graded_test *tests;
+static size_t ntests;
 static int score, max_score, passed, failed, skipped, skipped_points;
 
 /* ---- files shared with the test child --------------------------------------- */
@@ -185,7 +192,7 @@ static const struct graded_test *current;
 
 static void unchecked_setup(void)
 {
-	size_t i = (size_t)(current - lab_tests);
+	size_t i = (size_t)(current - tests);
 	int n;
 
 	grade_state.test = current;
@@ -199,6 +206,8 @@ static void unchecked_setup(void)
 	         "%s/detail%02zu", run_root, i);
 	snprintf(grade_state.skip_file, sizeof grade_state.skip_file,
 	         "%s/skip%02zu", run_root, i);
+	snprintf(grade_state.note_file, sizeof grade_state.note_file,
+	         "%s/note%02zu", run_root, i);
 	snprintf(grade_state.done_file, sizeof grade_state.done_file,
 	         "%s/done%02zu", run_root, i);
 	snprintf(grade_state.pgid_file, sizeof grade_state.pgid_file,
@@ -290,14 +299,38 @@ static char *failure_reason(TestResult *tr, bool done)
 	return out;
 }
 
+/* TEXT, one paragraph, in lines of at most 72 columns under the name. */
+static void print_wrapped(const char *text)
+{
+	int col = 0;
+
+	while (*text) {
+		size_t n = strcspn(text, " ");
+
+		if (col > 0 && col + 1 + (int)n > 72) {
+			printf("\n");
+			col = 0;
+		}
+		col += printf("%s%.*s", col ? " " : "      ", (int)n, text);
+		text += n + (text[n] == ' ');
+	}
+	printf("\n");
+}
+
 static void report(const char *verdict, const char *col, int got, int of,
                    const char *text)
 {
 	const char *name = (*current->test)->name;
 
-	printf("%s%-4s%s  %-44s %3d/%-3d\n", colour ? col : "", verdict,
-	       colour ? "\033[0m" : "", name, got, of);
-	if (text != NULL) {
+	if (robust)     /* attacks carry no points */
+		printf("%s%-4s%s  %s\n", colour ? col : "", verdict,
+		       colour ? "\033[0m" : "", name);
+	else
+		printf("%s%-4s%s  %-44s %3d/%-3d\n", colour ? col : "", verdict,
+		       colour ? "\033[0m" : "", name, got, of);
+	if (text != NULL && robust && got == of) {
+		print_wrapped(text);     /* a note: what the attack threw */
+	} else if (text != NULL) {
 		for (const char *line = text; *line;) {
 			size_t n = strcspn(line, "\n");
 
@@ -312,7 +345,7 @@ static void report(const char *verdict, const char *col, int got, int of,
 		fprintf(json_out, ", \"number\": \"%.2s.%02zu\", \"score\": %d, "
 		        "\"max_score\": %d, \"status\": \"%s\", \"tags\": [\"lab%.2s\"], "
 		        "\"visibility\": \"visible\", \"output\": ", lab_dir_name,
-		        (size_t)(current - lab_tests) + 1, got, of,
+		        (size_t)(current - tests) + 1, got, of,
 		        got == of ? "passed" : "failed", lab_dir_name);
 		json_string(json_out, text ? text : current->what);
 		fprintf(json_out, "}\n");
@@ -353,9 +386,12 @@ static void unchecked_teardown(void)
 		         grade_state.todo);
 		report("FAIL", "\033[31m", 0, current->points, why);
 	} else if (tr != NULL && tr_rtype(tr) == CK_PASS && done) {
+		char *note = read_text(grade_state.note_file);
+
 		passed++;
 		score += current->points;
-		report("PASS", "\033[32m", current->points, current->points, NULL);
+		report("PASS", "\033[32m", current->points, current->points, note);
+		free(note);
 	} else {
 		why = failure_reason(tr, done);
 		failed++;
@@ -382,17 +418,17 @@ static void setup_next(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: grade [--list] [--only NAME] [--preload DIR] "
-	        "[--tally FILE] [--json FILE] [--tap FILE] [--xml FILE]\n");
+	fprintf(stderr, "usage: grade [--list | --todos] [--robust] [--only NAME] "
+	        "[--preload DIR] [--tally FILE] [--json FILE] [--tap FILE] "
+	        "[--xml FILE]\n");
 	exit(2);
 }
 
 static void list_tests(void)
 {
-	for (size_t i = 0; i < lab_ntests; i++)
+	for (size_t i = 0; i < ntests; i++)
 		printf("%.2s  %-44s %3d  %s\n", lab_dir_name,
-		       (*lab_tests[i].test)->name, lab_tests[i].points,
-		       lab_tests[i].what);
+		       (*tests[i].test)->name, tests[i].points, tests[i].what);
 }
 
 /* CK_RUN_CASE=typo would silently run nothing, CK_FORK=no would disable
@@ -437,6 +473,7 @@ int main(int argc, char *argv[])
 
 		if (strcmp(a, "--list") == 0) { list = true; continue; }
 		if (strcmp(a, "--todos") == 0) { todos = true; continue; }
+		if (strcmp(a, "--robust") == 0) { robust = true; continue; }
 		if (v == NULL)
 			usage();
 		if (strcmp(a, "--only") == 0) only = v;
@@ -462,24 +499,29 @@ int main(int argc, char *argv[])
 	if (grade_state.preload_dir == NULL)
 		grade_state.preload_dir = bin_dir;
 	grade_state.multiplier = mult && atof(mult) > 0 ? atof(mult) : 1.0;
+	if (robust) {
+		tests = robust_table(&ntests);
+	} else {
+		tests = lab_tests;
+		ntests = lab_ntests;
+	}
 
 	if (list) {
 		list_tests();
 		return 0;
 	}
 	if (todos) {    /* for make check: which TODO each test concerns */
-		for (size_t i = 0; i < lab_ntests; i++)
-			printf("%s\t%s\n", (*lab_tests[i].test)->name,
-			       lab_tests[i].todo);
+		for (size_t i = 0; i < ntests; i++)
+			printf("%s\t%s\n", (*tests[i].test)->name, tests[i].todo);
 		return 0;
 	}
 	if (only != NULL) {
 		size_t i;
 
-		for (i = 0; i < lab_ntests; i++)
-			if (strcmp((*lab_tests[i].test)->name, only) == 0)
+		for (i = 0; i < ntests; i++)
+			if (strcmp((*tests[i].test)->name, only) == 0)
 				break;
-		if (i == lab_ntests) {
+		if (i == ntests) {
 			fprintf(stderr, "grade: lab %s has no test '%s'; its tests:\n",
 			        lab_dir_name, only);
 			list_tests();
@@ -498,8 +540,8 @@ int main(int argc, char *argv[])
 	}
 
 	suite = suite_create(lab_dir_name);
-	for (size_t i = 0; i < lab_ntests && norder < 256; i++) {
-		const struct graded_test *t = &lab_tests[i];
+	for (size_t i = 0; i < ntests && norder < 256; i++) {
+		const struct graded_test *t = &tests[i];
 		TCase *tc;
 
 		if (only && strcmp((*t->test)->name, only) != 0)
@@ -522,7 +564,12 @@ int main(int argc, char *argv[])
 	srunner_free(runner);
 	remove_tree(run_root);
 
-	printf("lab %.2s (%s): %d/%d", lab_dir_name, lab_title, score, max_score);
+	if (robust) {   /* the tally counts attacks survived, not points */
+		score = passed;
+		max_score = passed + failed;
+	}
+	printf("lab %.2s (%s): %d/%d%s", lab_dir_name, lab_title, score,
+	       max_score, robust ? " attacks survived" : "");
 	if (skipped)
 		printf("  (%d test%s skipped, %d points out of the total)", skipped,
 		       skipped == 1 ? "" : "s", skipped_points);

@@ -18,6 +18,7 @@ struct grade_state {
 	char steps_file[256];      /* its numbered steps */
 	char detail_file[256];     /* its failure message, in full */
 	char skip_file[256];       /* its reason to skip */
+	char note_file[256];       /* what it tried, shown when it passes */
 	char done_file[256];       /* exists iff the test body returned */
 	char pgid_file[256];       /* the test child's process group */
 };

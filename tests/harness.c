@@ -268,8 +268,13 @@ void fail(struct proc *p, const char *fmt, ...)
 		if (p != NULL && q != p)
 			continue;   /* the program the failure is about */
 		err = proc_stderr(q, NULL);
-		snprintf(title, sizeof title, "last lines %s wrote to stderr",
-		         q->name);
+		if (wait_exit(q, 0))    /* how it ended, if it has */
+			snprintf(title, sizeof title, "last lines %s wrote to stderr "
+			         "(it has ended: it %s)", q->name,
+			         describe_status(q->status));
+		else
+			snprintf(title, sizeof title, "last lines %s wrote to stderr",
+			         q->name);
 		append_tail(msg, sizeof msg, title, err, 6);
 		free(err);
 	}
@@ -288,6 +293,21 @@ void fail(struct proc *p, const char *fmt, ...)
 void skip(const char *reason)
 {
 	grade_skip(reason);
+}
+
+void report_note(const char *fmt, ...)
+{
+	char note[1000];
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(note, sizeof note, fmt, ap);
+	va_end(ap);
+	if ((f = fopen(grade_state.note_file, "w")) != NULL) {
+		fputs(note, f);
+		fclose(f);
+	}
 }
 
 /* Reports of the sanitizers (SANITIZE=1 builds) in a program's stderr. */

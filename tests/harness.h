@@ -127,6 +127,9 @@ NORETURN void fail(struct proc *p, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* This machine cannot run the test (e.g. no ::1): SKIP, points leave the
  * total. */
 NORETURN void skip(const char *reason);
+/* A line shown under the test's name when it passes: what it tried
+ * (the robustness suite counts what it threw at a server). */
+void report_note(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* Describe a waitpid status: "exited with status 1", "killed by SIGSEGV". */
 const char *describe_status(int status);

@@ -6,7 +6,7 @@ set -u
 MAKE=${MAKE:-make}
 M="$MAKE --no-print-directory WERROR=1"
 log=$(mktemp)
-trap 'rm -f "$log" "$log.out" "$log.json"' EXIT
+trap 'rm -f "$log" "$log.out" "$log.json" "$log.before" "$log.after"' EXIT
 passed=0 failed=0
 
 check() {   # NAME COMMAND...
@@ -23,11 +23,38 @@ common_unit_tests() {
 	$M build/common/test_common && build/common/test_common
 }
 
+# What grading TREE could leave behind: its programs still running, and
+# sockets in /tmp (where a path cut to 14 bytes by a wrong address
+# length lands).  Temp dirs are counted apart, in a TMPDIR of their own.
+traces_of() {   # TREE
+	ps -eo pid=,args= | awk -v t="build/$1/" 'index($0, t) && !/awk/ { print "process:", $0 }'
+	find /tmp -maxdepth 1 -type s 2>/dev/null | sed 's/^/socket: /'
+}
+
+# Run COMMAND... (a grading of TREE) and fail if it left anything behind:
+# what exists after, and did not before, is listed.
+leaves_nothing() {   # TREE COMMAND...
+	tree=$1; shift
+	traces_of "$tree" | sort > "$log.before"
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/selftest.XXXXXX")
+	TMPDIR=$tmp "$@"; rc=$?
+	traces_of "$tree" | sort > "$log.after"
+	left=$(comm -13 "$log.before" "$log.after"; find "$tmp" -mindepth 1 -maxdepth 1 | sed 's/^/temp: /')
+	rm -rf "$tmp"
+	if [ -n "$left" ]; then
+		echo "LEFTOVER after grading $tree:"; echo "$left" | sed 's/^/    /'
+		return 1
+	fi
+	echo "left behind: 0 processes, 0 sockets, 0 temp dirs"
+	return $rc
+}
+
 # Every test must be able to fail: on the starter code, each test that
 # concerns a TODO must fail, and the lab must not reach full marks.
+# Grading it leaves nothing behind.
 starter_fails_its_todos() {
 	$M all LABS=labs || return 1
-	$M test LABS=labs NO_COLOR=1 > "$log.out" 2>&1
+	leaves_nothing labs $M test LABS=labs NO_COLOR=1 > "$log.out" 2>&1
 	cat "$log.out"
 	for grader in build/labs/*/grade; do
 		"$grader" --todos
@@ -42,15 +69,19 @@ starter_fails_its_todos() {
 				if (line ~ /^lab .*: 100\/100/) { print "full marks on the starter: " line; bad = 1 }
 			}
 			exit bad
-		}'
+		}' || return 1
+	# leaves_nothing's verdict: 1 from make test itself is expected
+	grep -q '^LEFTOVER' "$log.out" && return 1
+	return 0
 }
 
 check "common/ unit tests" common_unit_tests
 check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions labs
 check "solutions build without warnings (-Werror)" $M all LABS=solutions
 check "solutions score full marks" $M test LABS=solutions NO_COLOR=1 RESULTS="$log.json"
-check "starter code builds without warnings and fails its TODOs' tests" starter_fails_its_todos
+check "starter code builds without warnings, fails its TODOs' tests, leaves nothing behind" starter_fails_its_todos
 check "hostile trees are contained: they fail, nothing is left behind" sh tests/hostile.sh
+check "every server survives the robustness suite's attacks" $M robust NO_COLOR=1
 check "the socket trace: recorder and drawer tests" $M trace-selftest
 check "LAB_GUIDE.md's trace diagrams are current" $M trace-guide-check
 # Instructor tooling (issue 7): the handout, Gradescope, GitHub Classroom.

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 int udp_open(const char *ip)
@@ -123,6 +124,46 @@ ssize_t udp_recv(int fd, void *buf, size_t cap, struct sockaddr_in *from,
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNREFUSED)
 			ck_abort_msg("test: recvfrom: %s", strerror(errno));
 	}
+}
+
+static long long clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int udp_echo_patiently(struct proc *srv, const struct sockaddr_in *srv_addr,
+                       const char *msg, const char *want, int retry_ms,
+                       int timeout_ms)
+{
+	int fd = udp_open("127.0.0.1"), tries = 0;
+	long long deadline = clock_ms() + timeout_ms, next_try = 0;
+	size_t wlen = strlen(want);
+	char buf[512];
+
+	for (long long now; (now = clock_ms()) < deadline;) {
+		struct sockaddr_in from;
+		ssize_t n;
+
+		if (!running(srv))
+			fail(srv, "expected the server to answer \"%s\"; it %s",
+			     msg, describe_status(srv->status));
+		if (now >= next_try) {
+			udp_send(fd, msg, strlen(msg), srv_addr);
+			tries++;
+			next_try = now + retry_ms;
+		}
+		/* Anything else (an answer to an earlier try) is passed over. */
+		n = udp_recv(fd, buf, sizeof buf, &from, (int)(next_try - now));
+		if ((size_t)n == wlen && memcmp(buf, want, wlen) == 0
+		    && udp_same(&from, srv_addr))
+			return fd;
+	}
+	fail(srv, "expected the answer \"%s\" from %s to \"%s\"; sent %d "
+	     "times in %d ms, no answer came back", want, udp_name(srv_addr),
+	     msg, tries, timeout_ms);
 }
 
 bool udp_pending(int fd)

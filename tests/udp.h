@@ -49,6 +49,14 @@ void expect_datagram(struct proc *p, int fd, const struct sockaddr_in *from,
 void expect_echo(struct proc *srv, int fd, const struct sockaddr_in *srv_addr,
                  const char *msg, const char *want, const char *hint);
 
+/* A well-formed client after a flood (the robustness suite): from a new
+ * socket on 127.0.0.1, send MSG to SRV_ADDR, again every RETRY_MS (the
+ * kernel may drop it from a full queue, as UDP allows), until WANT comes
+ * back from SRV_ADDR; fail after TIMEOUT_MS.  Returns the socket. */
+int udp_echo_patiently(struct proc *srv, const struct sockaddr_in *srv_addr,
+                       const char *msg, const char *want, int retry_ms,
+                       int timeout_ms);
+
 /* Stop P with SIGSTOP and wait (bounded) until it really is stopped;
  * SIGCONT it again. */
 void freeze(struct proc *p);

@@ -2,7 +2,9 @@
 # mutants.sh - `make mutants`: seed realistic student mistakes, one at a
 # time, into a copy of solutions/, grade each copy, and report which test
 # caught it.  A mutant that scores full marks survived: the grader misses
-# that mistake.  The mistakes are listed in tools/mutants.txt.
+# that mistake.  The mistakes are listed in tools/mutants.txt; one marked
+# "robust" is graded by the robustness suite (make robust) instead, and
+# survives if it survives every attack.
 # Environment: MAKE; LAB=NN to try one lab's mutants only.
 set -u
 MAKE=${MAKE:-make}
@@ -16,6 +18,7 @@ while IFS= read -r line; do
 	file=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $1}' | cut -d' ' -f2)
 	script=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $2}')
 	what=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $3}')
+	how=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $4}')
 	[ -n "${LAB:-}" ] && [ "$lab" != "$LAB" ] && continue
 	dir=$(ls -d solutions/"$lab"-* 2>/dev/null | head -n 1)
 	[ -n "$dir" ] || continue
@@ -32,8 +35,13 @@ while IFS= read -r line; do
 		printf 'STALE     %s %s: the edit no longer applies (%s)\n' "$lab" "$what" "$script"
 		broken=$((broken + 1)); continue
 	fi
-	out=$($MAKE --no-print-directory -s test LABS="$work/tree" LAB="$lab" NO_COLOR=1 2>&1)
-	if printf '%s\n' "$out" | grep -q "^lab $lab .*: \([0-9]*\)/\1\$"; then
+	if [ "$how" = robust ]; then
+		what="$what (robust)"
+		out=$($MAKE --no-print-directory -s robust LABS="$work/tree" LAB="$lab" NO_COLOR=1 2>&1)
+	else
+		out=$($MAKE --no-print-directory -s test LABS="$work/tree" LAB="$lab" NO_COLOR=1 2>&1)
+	fi
+	if printf '%s\n' "$out" | grep -q "^lab $lab .*: \([0-9]*\)/\1\( attacks survived\)\{0,1\}\$"; then
 		printf 'SURVIVED  %s %s\n' "$lab" "$what"
 		survived=$((survived + 1))
 	else

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -68,21 +69,26 @@ static enum serve_result send_answer(int sock, const char *buf, size_t len,
 }
 
 /* At the client's EOF: answer the unfinished last line in BUF (USED
- * bytes, fewer than LINE_BUFSIZE, so there is room for a '\n'). */
+ * bytes, fewer than LINE_BUFSIZE, so there is room for a '\n').  BEGUN:
+ * the start of that line has already gone out in pieces (a line longer
+ * than BUF), so it is owed its '\n' even when USED is 0. */
 static enum serve_result answer_last_line(int sock, char *buf, size_t used,
-                                          int idle_ms, unsigned long *lines)
+                                          bool begun, int idle_ms,
+                                          unsigned long *lines)
 {
 	enum serve_result r = SERVE_DONE;
 
 	/* TODO 9: the client's EOF may come after a last line without
-	 * '\n': if USED > 0, that line is still answered.  Add the
-	 * '\n' (every answer ends in one), uppercase it with
+	 * '\n': if USED > 0 or BEGUN, that line is still answered.
+	 * Add the '\n' (every answer ends in one), uppercase it with
 	 * ascii_upper(), send it with send_answer(), and count it in
-	 * *LINES if that worked.
+	 * *LINES if that worked.  (BEGUN with USED 0: a long line's
+	 * pieces have all gone out, only its '\n' is owed.)
 	 * Tests: last_line_without_newline_is_answered. */
 	(void)sock;
 	(void)buf;
 	(void)used;
+	(void)begun;
 	(void)idle_ms;
 	(void)lines;
 	return r;
@@ -92,6 +98,7 @@ enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines)
 {
 	char buf[LINE_BUFSIZE];
 	size_t used = 0;        /* bytes in BUF: the unfinished line so far */
+	bool begun = false;     /* part of that line has been answered */
 	int flags;
 
 	*lines = 0;
@@ -117,13 +124,15 @@ enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines)
 	 * send them (send_answer(), TODO 8), add the count to *LINES,
 	 * and move the unfinished rest to the start of BUF (memmove(3)).
 	 * When BUF is full without a '\n', send it all as a piece of
-	 * a longer line (not counted: its line ends later).
+	 * a longer line (not counted: its line ends later), and
+	 * remember in BEGUN that this line has begun to go out.
 	 * After the loop: return answer_last_line(...) (TODO 9).
 	 * Tests: line_in_pieces_is_answered_once,
 	 * many_lines_in_one_write_are_all_answered,
 	 * long_line_is_answered, idle_client_is_dropped. */
 	(void)buf;
 	(void)used;
+	(void)begun;
 	(void)idle_ms;
 	(void)complete_lines;
 	(void)send_answer;

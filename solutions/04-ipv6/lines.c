@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -95,28 +96,33 @@ static enum serve_result send_answer(int sock, const char *buf, size_t len,
 }
 
 /* At the client's EOF: answer the unfinished last line in BUF (USED
- * bytes, fewer than LINE_BUFSIZE, so there is room for a '\n'). */
+ * bytes, fewer than LINE_BUFSIZE, so there is room for a '\n').  BEGUN:
+ * the start of that line has already gone out in pieces (a line longer
+ * than BUF), so it is owed its '\n' even when USED is 0. */
 static enum serve_result answer_last_line(int sock, char *buf, size_t used,
-                                          int idle_ms, unsigned long *lines)
+                                          bool begun, int idle_ms,
+                                          unsigned long *lines)
 {
 	enum serve_result r = SERVE_DONE;
 
 	// STARTER: /* TODO 9: the client's EOF may come after a last line without
-	// STARTER:  * '\n': if USED > 0, that line is still answered.  Add the
-	// STARTER:  * '\n' (every answer ends in one), uppercase it with
+	// STARTER:  * '\n': if USED > 0 or BEGUN, that line is still answered.
+	// STARTER:  * Add the '\n' (every answer ends in one), uppercase it with
 	// STARTER:  * ascii_upper(), send it with send_answer(), and count it in
-	// STARTER:  * *LINES if that worked.
+	// STARTER:  * *LINES if that worked.  (BEGUN with USED 0: a long line's
+	// STARTER:  * pieces have all gone out, only its '\n' is owed.)
 	// STARTER:  * Tests: last_line_without_newline_is_answered. */
 	// STARTER: (void)sock;
 	// STARTER: (void)buf;
 	// STARTER: (void)used;
+	// STARTER: (void)begun;
 	// STARTER: (void)idle_ms;
 	// STARTER: (void)lines;
 	// BEGIN SOLUTION
 	/* read() returned 0: end of file, the client will send no more.  A
 	 * file whose last line lacks its newline is common (printf "abc"),
 	 * and dropping that line would lose data the client did send. */
-	if (used > 0) {
+	if (used > 0 || begun) {
 		buf[used++] = '\n';
 		ascii_upper(buf, used);
 		r = send_answer(sock, buf, used, idle_ms);
@@ -131,6 +137,7 @@ enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines)
 {
 	char buf[LINE_BUFSIZE];
 	size_t used = 0;        /* bytes in BUF: the unfinished line so far */
+	bool begun = false;     /* part of that line has been answered */
 	int flags;
 
 	*lines = 0;
@@ -156,13 +163,15 @@ enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines)
 	// STARTER:  * send them (send_answer(), TODO 8), add the count to *LINES,
 	// STARTER:  * and move the unfinished rest to the start of BUF (memmove(3)).
 	// STARTER:  * When BUF is full without a '\n', send it all as a piece of
-	// STARTER:  * a longer line (not counted: its line ends later).
+	// STARTER:  * a longer line (not counted: its line ends later), and
+	// STARTER:  * remember in BEGUN that this line has begun to go out.
 	// STARTER:  * After the loop: return answer_last_line(...) (TODO 9).
 	// STARTER:  * Tests: line_in_pieces_is_answered_once,
 	// STARTER:  * many_lines_in_one_write_are_all_answered,
 	// STARTER:  * long_line_is_answered, idle_client_is_dropped. */
 	// STARTER: (void)buf;
 	// STARTER: (void)used;
+	// STARTER: (void)begun;
 	// STARTER: (void)idle_ms;
 	// STARTER: (void)complete_lines;
 	// STARTER: (void)send_answer;
@@ -208,9 +217,10 @@ enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines)
 		if (r != SERVE_DONE)
 			return r;
 		*lines += count;
+		begun = count == 0;     /* a piece, or the rest is a new line */
 		memmove(buf, buf + done, used - done);
 		used -= done;
 	}
-	return answer_last_line(sock, buf, used, idle_ms, lines);
+	return answer_last_line(sock, buf, used, begun, idle_ms, lines);
 	// END SOLUTION
 }
