@@ -1546,6 +1546,37 @@ START_TEST(client_tries_every_address)
 	if (!wait_stderr_line(cli, addrs, 0))
 		fail(cli, "expected the client to log \"%s\"", addrs);
 	free(out);
+
+	/* Now two addresses answer: the client must keep the first, in
+	 * the resolver's order, and connect to nothing after it. */
+	ck_assert(listen(taken2, 8) == 0);
+	o = gai_opts(host, "127.0.0.2 127.0.0.1", log);
+	o.stdin_file = input_file("first come\n", 11);
+	step("now the shim answers 127.0.0.2, 127.0.0.1 and both have a "
+	     "server on port %u", port);
+	cli = run("client", &o, host, port_text, NULL);
+	struct pollfd first_or_second[2] = { { .fd = taken2, .events = POLLIN },
+	                                     { .fd = lfd, .events = POLLIN } };
+	poll(first_or_second, 2, ms(3000));
+	if (first_or_second[1].revents & POLLIN)
+		fail(cli, "expected the client to connect to 127.0.0.2, the first "
+		     "address getaddrinfo() gave, and stop there; 127.0.0.1, the "
+		     "second, got a connection (the list walked backwards, or no "
+		     "break after connect() succeeded?)");
+	fd = accept_from(cli, taken2, 0);
+	/* What comes first: its line, or a connection to the second? */
+	first_or_second[0].fd = fd;
+	poll(first_or_second, 2, ms(3000));
+	if (first_or_second[1].revents & POLLIN)
+		fail(cli, "expected the client to stop at 127.0.0.2, the first "
+		     "address getaddrinfo() gave, which accepted it; it connected "
+		     "to 127.0.0.1 too (no break after connect() succeeded?)");
+	free(play_server(cli, fd, 0, &got_len));
+	expect_exit(cli, 0, ms(3000), "the first address connected and the line "
+	            "was answered");
+	if (wait_io(lfd, false, 0))
+		fail(cli, "expected the client to connect only to 127.0.0.2, the "
+		     "first address that answered; 127.0.0.1 got a connection too");
 }
 END_TEST
 
@@ -1758,7 +1789,7 @@ const struct graded_test lab_tests[] = {
 	{ &client_survives_short_writes, 2, 10, "TODO 12 in relay.c (send_pending)",
 	  "short writes and EINTR in the client lose nothing" },
 	{ &client_tries_every_address, 4, 8, "TODO 11 in connect.c (try each address)",
-	  "the first two addresses refuse: the client goes on to the third" },
+	  "the first two addresses refuse: the client goes on to the third; it keeps the first that answers" },
 	{ &connect_by_name_zeroes_hints_and_frees, 3, 5, "TODO 10-11 in connect.c (hints, freeaddrinfo)",
 	  "white-box: connect_by_name() zeroes its hints, connects, frees the list" },
 	{ &client_asks_for_any_family, 3, 8, "TODO 10-11 in connect.c (hints, freeaddrinfo)",

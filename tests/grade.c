@@ -233,20 +233,47 @@ static void checked_teardown(void)
 	write_file(grade_state.done_file, "");
 }
 
+/* The length of the valid UTF-8 sequence at S (1-4), or 0 if none. */
+static size_t utf8_length(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3
+	         : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0)      /* overlong */
+	    || (n == 3 && s[0] == 0xed && s[1] >= 0xa0)  /* surrogate */
+	    || (n == 4 && s[0] == 0xf0 && s[1] < 0x90)   /* overlong */
+	    || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90)) /* past U+10FFFF */
+		return 0;
+	return n;
+}
+
+/* S as a JSON string: valid UTF-8 (a stray byte from a student's output
+ * becomes U+FFFD), control characters escaped. */
 static void json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		const unsigned char *c = (const unsigned char *)s;
+		size_t n;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (*c == '\n')
 			fputs("\\n", f);
-		else if (c < 32)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+		else if (*c < 32)
+			fprintf(f, "\\u%04x", *c);
+		else if (*c < 0x80)
+			fputc(*c, f);
+		else if ((n = utf8_length(c)) > 0) {
+			fwrite(s, 1, n, f);
+			s += n;
+			continue;
+		} else
+			fputs("\\ufffd", f);
+		s++;
 	}
 	fputc('"', f);
 }
