@@ -8,6 +8,7 @@
 # the build is SANITIZE=1, which the recorder cannot be loaded into: then
 # only what each side said is shown.  Exit 1 if any exchange failed.
 set -u
+. tools/exchange-line.sh
 status=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/demo.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT INT TERM
@@ -17,7 +18,7 @@ if [ -n "${TRACE_LIB:-}" ] && [ -n "${DRAW:-}" ]; then
 fi
 for lab in "$@"; do
 	num=${lab%%-*}
-	line=$(grep "^$num |" tools/exchanges) || { echo "no exchange for lab $num" >&2; status=1; continue; }
+	line=$(exchange_line "$num") || { echo "no exchange for lab $num" >&2; status=1; continue; }
 	sargs=$(printf "%s\n" "$line" | cut -d'|' -f2 | sed 's/^ *//; s/ *$//')
 	cargs=$(printf "%s\n" "$line" | cut -d'|' -f3 | sed 's/^ *//; s/ *$//')
 	input=$(printf "%s\n" "$line" | cut -d'|' -f4- | sed 's/^ //')

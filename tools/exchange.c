@@ -4,6 +4,7 @@
  * use it; the exchanges themselves are in tools/exchanges.
  *
  * Usage: exchange [--preload LIB] BIN_DIR SERVER_ARGS CLIENT_ARGS STDIN
+ *        exchange --has-ipv6-loopback
  *
  * SERVER_ARGS and CLIENT_ARGS are space-separated words; {DIR} is a fresh
  * temp dir, and in CLIENT_ARGS {PORT} is the port from the server's ready
@@ -11,17 +12,22 @@
  * is awaited on its "listening on" line (no sleeps), the client is given
  * 10 s, then the server gets SIGTERM.  Exit 0 if the client exited 0 and
  * the server exited 0.  --preload puts LIB in both programs' LD_PRELOAD
- * (the trace recorder), not in this program's.
+ * (the trace recorder), not in this program's.  --has-ipv6-loopback
+ * exits 0 if a TCP connection over ::1 works here (tools/exchange-line.sh
+ * picks a lab's other exchange when it does not).
  */
 #define _GNU_SOURCE     /* pipe2, memmem */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -178,6 +184,26 @@ static int temp_file(const char *name)
 	return open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 }
 
+/* Can a client connect to a server on ::1?  Containers often have IPv6
+ * off, and then ::1 is not even an address. */
+static bool ipv6_loopback_works(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6,
+	                          .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t len = sizeof a;
+	int lfd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int cfd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool ok = lfd >= 0 && cfd >= 0
+	          && bind(lfd, (struct sockaddr *)&a, sizeof a) == 0
+	          && listen(lfd, 1) == 0
+	          && getsockname(lfd, (struct sockaddr *)&a, &len) == 0
+	          && connect(cfd, (struct sockaddr *)&a, sizeof a) == 0;
+
+	close(lfd);
+	close(cfd);
+	return ok;
+}
+
 int main(int argc, char *argv[])
 {
 	char *sargv[32], *cargv[32], log[8192], port[16] = "", *text;
@@ -186,6 +212,8 @@ int main(int argc, char *argv[])
 	pid_t srv, cli;
 	bool ok;
 
+	if (argc == 2 && strcmp(argv[1], "--has-ipv6-loopback") == 0)
+		return ipv6_loopback_works() ? 0 : 1;
 	if (argc > 2 && strcmp(argv[1], "--preload") == 0) {
 		preload = argv[2];
 		argv += 2;
@@ -193,7 +221,7 @@ int main(int argc, char *argv[])
 	}
 	if (argc != 5) {
 		fprintf(stderr, "usage: exchange [--preload LIB] BIN_DIR SERVER_ARGS "
-		        "CLIENT_ARGS STDIN\n");
+		        "CLIENT_ARGS STDIN\n       exchange --has-ipv6-loopback\n");
 		return 2;
 	}
 	bin = argv[1];

@@ -30,7 +30,7 @@ generate() {
 	[ -n "$lab" ] || return 2
 	{
 		echo '```mermaid'
-		FORMAT=mermaid NORMALISE=1 sh tools/trace/trace.sh "$lab" 2> "$work/err" \
+		STRICT=1 FORMAT=mermaid NORMALISE=1 sh tools/trace/trace.sh "$lab" 2> "$work/err" \
 			|| return 1
 		echo '```'
 	} > "$2"

@@ -18,6 +18,7 @@
 # Exit status: 0 if every exchange succeeded, 1 if one failed (its
 # drawing shows how far it got), 2 if it could not run at all.
 set -u
+. tools/exchange-line.sh
 
 if [ -n "${SAN:-}" ]; then
 	echo "make trace: a SANITIZE=1 build cannot be traced: the sanitizers' runtime" >&2
@@ -38,7 +39,7 @@ status=0
 
 for lab in "$@"; do
 	num=${lab%%-*}
-	line=$(grep "^$num |" tools/exchanges) || {
+	line=$(exchange_line "$num") || {
 		echo "make trace: lab $num has no exchange in tools/exchanges" >&2
 		status=1
 		continue
