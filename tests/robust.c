@@ -178,8 +178,9 @@ static int fit_fds(int want)
 		rl.rlim_cur = rl.rlim_max < (rlim_t)want + 32 ? rl.rlim_max
 		              : (rlim_t)want + 32;
 		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);  /* what we really have */
 	}
-	return rl.rlim_cur > (rlim_t)want + 32 ? want : (int)rl.rlim_cur - 32;
+	return rl.rlim_cur >= (rlim_t)want + 32 ? want : (int)rl.rlim_cur - 32;
 }
 
 /* Hundreds of connections that send nothing: more than the server's fd

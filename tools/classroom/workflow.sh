@@ -165,7 +165,8 @@ check() {       # WORKFLOW CHECKED-LIST [RESULTS]
 					if (!(key in res)) err("test " key " did not run in the solutions results")
 					else {
 						split(res[key], x, " ")
-						if (x[1] != "passed" || x[2] + 0 != want[key] || x[3] + 0 != want[key]) err("test " key " on the solutions: " res[key])
+						if (x[3] + 0 == 0 && x[2] + 0 == 0) skipped++    # no ::1 here
+						else if (x[1] != "passed" || x[2] + 0 != want[key] || x[3] + 0 != want[key]) err("test " key " on the solutions: " res[key])
 						else passed++
 					}
 				}
@@ -178,7 +179,7 @@ check() {       # WORKFLOW CHECKED-LIST [RESULTS]
 					split(order[i], f, " ")
 					if (!(f[1] in shown)) { shown[f[1]] = 1; printf ", lab %s %d points", f[1], total[f[1]] }
 				}
-				if (results != "") printf "; %d of %d steps passed on the solutions", passed, steps
+				if (results != "") printf "; %d of %d steps passed on the solutions%s", passed, steps, skipped ? sprintf(" (%d skipped here)", skipped) : ""
 				printf "\n"
 			}
 			exit bad
