@@ -92,10 +92,12 @@ static void finish(const char *tried)
 	after = fds_settled(server, fds_before, ms(2000));
 	if (after != fds_before)
 		fail(server, "expected the server's open fds to come back to %d "
-		     "once its clients had gone; /proc/%d/fd lists %d: a socket "
-		     "not closed on some path (every accept(2)ed socket needs "
-		     "its close(2), however its client ended)", fds_before,
-		     (int)server->pid, after);
+		     "once its clients had gone; /proc/%d/fd lists %d: %s",
+		     fds_before, (int)server->pid, after,
+		     lab_robust.kind == ROBUST_STREAM
+		     ? "a socket not closed on some path (every accept(2)ed "
+		       "socket needs its close(2), however its client ended)"
+		     : "a descriptor opened while answering and never closed");
 	step("SIGTERM");
 	if (!stop(server, ms(2000)))
 		fail(server, "expected the server to exit on SIGTERM after the "
