@@ -30,10 +30,18 @@ const char *progname(void);
 
 /* "PROG: MESSAGE: strerror(errno)" on stderr, exit 1 (a runtime failure). */
 NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* die() without the exit: for a failure that ends the program only after
+ * it has cleaned up. */
+void warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "PROG: MESSAGE" on stderr, exit 1, for failures errno does not describe. */
 NORETURN void die_msg(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "PROG: MESSAGE", then "usage: PROG USAGE" on stderr, exit 2 (bad arguments). */
 NORETURN void die_usage(const char *usage, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* die_usage() for what getopt(3) returned instead of an option of ours:
+ * OPT is ':' (an option's argument is missing: the option string must
+ * start with ':', which also keeps getopt's own message out) or '?' (an
+ * unknown option).  Names the option (optopt). */
+NORETURN void die_bad_option(const char *usage, int opt);
 /* One event, one line on stderr, written with a single write(2) so lines
  * from several processes never mix. */
 void log_line(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -48,6 +56,10 @@ ssize_t write_all(int fd, const void *buf, size_t len);
 ssize_t read_full(int fd, void *buf, size_t len);
 /* One read(2), retried on EINTR: returns what read(2) returns. */
 ssize_t read_retry(int fd, void *buf, size_t len);
+/* Keep fds 0-2 taken even if the program was started with one closed, so
+ * that no socket gets its number; using a closed one still fails (EBADF).
+ * Call at the start of main. */
+void reserve_std_fds(void);
 
 /* ---- addresses and arguments (addr.c, args.c) ----------------------- */
 

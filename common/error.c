@@ -46,15 +46,31 @@ static void emit(const char *prefix, const char *fmt, va_list ap,
 	(void)write_all(STDERR_FILENO, line, n);
 }
 
-void die(const char *fmt, ...)
+/* "PROG: " FMT ": strerror(errno)" */
+static void emit_error(const char *fmt, va_list ap)
 {
 	char prefix[256], suffix[256];
-	va_list ap;
 
 	snprintf(prefix, sizeof prefix, "%s: ", program_name);
 	snprintf(suffix, sizeof suffix, ": %s", strerror(errno));
-	va_start(ap, fmt);
 	emit(prefix, fmt, ap, suffix);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_error(fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_error(fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -82,6 +98,15 @@ void die_usage(const char *usage, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "usage: %s %s\n", program_name, usage);
 	exit(2);
+}
+
+void die_bad_option(const char *usage, int opt)
+{
+	if (opt == ':')
+		die_usage(usage, "option -%c needs an argument", optopt);
+	if (optopt != 0)
+		die_usage(usage, "unknown option -%c", optopt);
+	die_usage(usage, "unknown option");     /* e.g. --long */
 }
 
 void log_line(const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 ssize_t write_all(int fd, const void *buf, size_t len)
@@ -56,4 +57,16 @@ ssize_t read_full(int fd, void *buf, size_t len)
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
+}
+
+void reserve_std_fds(void)
+{
+	/* socket(2) and open(2) return the lowest free number.  Started with
+	 * stdin closed (client <&-), a program's first socket would be fd 0,
+	 * and "reading stdin" would read that socket.  /dev/null fills each
+	 * closed one, opened the wrong way round (stdin for writing, stdout
+	 * and stderr for reading) so that using it fails as before. */
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			(void)open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
 }

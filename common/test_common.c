@@ -297,10 +297,36 @@ static void call_die(void)
 	die("bind %s", "127.0.0.1:50002");
 }
 
+static void call_warn(void)
+{
+	set_progname("server");
+	errno = ENOSPC;
+	warn("writing stdout");
+	_exit(3);       /* warn() returns: the caller decides */
+}
+
 static void call_die_usage(void)
 {
 	set_progname("client");
 	die_usage("HOST PORT", "missing %s", "PORT");
+}
+
+static void call_die_missing_argument(void)
+{
+	char *argv[] = { "server", "-p", NULL };
+
+	set_progname("server");
+	optind = 1;
+	die_bad_option("[-p PORT]", getopt(2, argv, ":p:"));
+}
+
+static void call_die_unknown_option(void)
+{
+	char *argv[] = { "server", "-x", NULL };
+
+	set_progname("server");
+	optind = 1;
+	die_bad_option("[-p PORT]", getopt(2, argv, ":p:"));
 }
 
 START_TEST(die_says_what_failed_and_exits_1)
@@ -313,6 +339,16 @@ START_TEST(die_says_what_failed_and_exits_1)
 }
 END_TEST
 
+START_TEST(warn_says_what_failed_and_returns)
+{
+	char out[512];
+	int status = in_child(call_warn, out, sizeof out);
+
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	ck_assert_str_eq(out, "server: writing stdout: No space left on device\n");
+}
+END_TEST
+
 START_TEST(die_usage_prints_usage_and_exits_2)
 {
 	char out[512];
@@ -320,6 +356,42 @@ START_TEST(die_usage_prints_usage_and_exits_2)
 
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
 	ck_assert_str_eq(out, "client: missing PORT\nusage: client HOST PORT\n");
+}
+END_TEST
+
+START_TEST(die_bad_option_names_the_option)
+{
+	char out[512];
+	int status = in_child(call_die_missing_argument, out, sizeof out);
+
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	ck_assert_str_eq(out, "server: option -p needs an argument\n"
+	                 "usage: server [-p PORT]\n");
+	status = in_child(call_die_unknown_option, out, sizeof out);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	ck_assert_str_eq(out, "server: unknown option -x\nusage: server [-p PORT]\n");
+}
+END_TEST
+
+static void call_with_stdin_closed(void)
+{
+	char c;
+	int sock;
+
+	close(STDIN_FILENO);
+	reserve_std_fds();
+	sock = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (sock <= 2 || read(STDIN_FILENO, &c, 1) != -1 || errno != EBADF)
+		_exit(1);
+	_exit(0);
+}
+
+START_TEST(reserve_std_fds_keeps_sockets_off_stdin)
+{
+	char out[64];
+	int status = in_child(call_with_stdin_closed, out, sizeof out);
+
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 END_TEST
 
@@ -424,6 +496,9 @@ int main(void)
 	tcase_add_test(tc, wait_fd_reports_ready_and_timeout);
 	tcase_add_test(tc, die_says_what_failed_and_exits_1);
 	tcase_add_test(tc, die_usage_prints_usage_and_exits_2);
+	tcase_add_test(tc, die_bad_option_names_the_option);
+	tcase_add_test(tc, warn_says_what_failed_and_returns);
+	tcase_add_test(tc, reserve_std_fds_keeps_sockets_off_stdin);
 	tcase_add_test(tc, ipv4_address_is_network_order_and_strict);
 	tcase_add_test(tc, resolve_ipv4_finds_loopback_and_reports_failure);
 	tcase_add_test(tc, same_endpoint_needs_address_and_port);

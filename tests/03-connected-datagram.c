@@ -77,6 +77,37 @@ static void expect_session_log(struct proc *srv, int peer_fd, const char *text,
 	expect_log(srv, line, ms(1000), why);
 }
 
+/* The line of TEXT (a program's stderr) that contains WHAT, allocated;
+ * NULL if none. */
+static char *line_with(const char *text, const char *what)
+{
+	const char *at = strstr(text, what), *start, *end;
+
+	if (at == NULL)
+		return NULL;
+	for (start = at; start > text && start[-1] != '\n'; start--)
+		;
+	end = strchr(at, '\n');
+	return strndup(start, end ? (size_t)(end - start) : strlen(start));
+}
+
+/* PEER's session must still be open after AFTER (what it just sent and
+ * got answered): SRV has logged no end for it. */
+static void session_goes_on(struct proc *srv, int peer_fd, const char *after,
+                            const char *hint)
+{
+	struct sockaddr_in peer = udp_local(peer_fd);
+	char what[96], *err = proc_stderr(srv, NULL), *line;
+
+	snprintf(what, sizeof what, "session with %s ended", udp_name(&peer));
+	line = line_with(err, what);
+	if (line != NULL)
+		fail(srv, "expected the session with %s to go on after %s; the "
+		     "server ended it, logging \"%s\" - %s", udp_name(&peer),
+		     after, line, hint);
+	free(err);
+}
+
 /* End PEER's session with BYE and expect "BYE" back. */
 static void bye(struct proc *srv, int peer, const struct sockaddr_in *srv_addr)
 {
@@ -219,15 +250,31 @@ END_TEST
 
 START_TEST(bye_is_answered_and_ends_session)
 {
+	static const char hint[] = "BYE is exactly the 3 bytes \"BYE\": any "
+		"other datagram, \"bye\" or \"BYEE\" too, is echoed uppercased and "
+		"the session goes on (test for BYE before uppercasing, and compare "
+		"the length too)";
 	struct sockaddr_in srv_addr;
 	struct proc *srv = start_server(&srv_addr, NULL);
-	int peer = udp_open("127.0.0.1");
+	int peer = udp_open("127.0.0.1"), stranger = udp_open("127.0.0.2");
+	struct sockaddr_in them = udp_local(stranger);
 
 	expect_echo(srv, peer, &srv_addr, "a", "A", NULL);
+	expect_echo(srv, peer, &srv_addr, "bye", "BYE", hint);
+	session_goes_on(srv, peer, "\"bye\"", hint);
+	udp_send(stranger, "intruder", 8, &srv_addr);
+	step("a stranger at %s sent \"intruder\"", udp_name(&them));
+	expect_echo(srv, peer, &srv_addr, "BYEE", "BYEE", hint);
+	session_goes_on(srv, peer, "\"BYEE\"", hint);
 	expect_echo(srv, peer, &srv_addr, "b", "B", NULL);
 	bye(srv, peer, &srv_addr);
-	expect_session_log(srv, peer, "ended: 3 datagrams",
-	                   "N counts every datagram from the peer, BYE included");
+	expect_session_log(srv, peer, "ended: 5 datagrams",
+	                   "N counts every datagram from the peer: a, bye, BYEE, "
+	                   "b and the BYE");
+	if (udp_pending(stranger))
+		fail(srv, "expected no reply to the stranger's \"intruder\", sent "
+		     "after the peer's \"bye\" while the session was still open; "
+		     "the stranger got one: did \"bye\" end the session? %s", hint);
 }
 END_TEST
 
@@ -310,15 +357,89 @@ START_TEST(announced_port_survives_sessions)
 }
 END_TEST
 
+/* The session of PATIENT with DFLT, a server started without -i, opened
+ * at PAUSED (ms): its peer has been silent for a second or more, far
+ * below the default idle limit of 5000 ms.  Its next datagram must be
+ * answered in the same session, which its BYE then ends. */
+static void default_idle_holds(struct proc *dflt, int patient,
+                               const struct sockaddr_in *dflt_addr,
+                               long long paused)
+{
+	struct sockaddr_in me = udp_local(patient);
+	long long waited = now_ms() - paused;
+	char line[96], *err, *ended;
+
+	expect_echo(dflt, patient, dflt_addr, "still here", "STILL HERE", NULL);
+	snprintf(line, sizeof line, "session with %s ended", udp_name(&me));
+	err = proc_stderr(dflt, NULL);
+	ended = line_with(err, line);
+	if (ended != NULL)
+		fail(dflt, "expected the session to survive a pause of %lld ms, the "
+		     "server running without -i (the default idle limit is 5000 "
+		     "ms); it ended it, logging \"%s\": is the default 5000 ms?",
+		     waited, ended);
+	free(err);
+	bye(dflt, patient, dflt_addr);
+	expect_session_log(dflt, patient, "ended: 3 datagrams", "wait, still here "
+	                   "and BYE: one session");
+}
+
 START_TEST(idle_peer_is_dropped)
 {
-	struct sockaddr_in srv_addr;
-	struct proc *srv = start_server(&srv_addr, "150");
+	/* The pause is not scaled: a slower machine makes it no easier. */
+	int idle_ms = ms(300), every = ms(60), pause = 1000, count = 0;
+	struct sockaddr_in srv_addr, dflt_addr;
+	struct proc *dflt = start_server(&dflt_addr, NULL), *srv;
 	int peer = udp_open("127.0.0.1"), next = udp_open("127.0.0.2");
+	int patient = udp_open("127.0.0.1");
+	struct sockaddr_in me = udp_local(peer);
+	char idle[16], line[96], *err, *ended;
+	long long start, paused;
+	bool held = false;
 
-	expect_echo(srv, peer, &srv_addr, "then silence", "THEN SILENCE", NULL);
-	step("the peer says nothing more; the server runs with -i 150");
-	expect_session_log(srv, peer, "ended: 1 datagrams",
+	/* A server without -i (5000 ms by default) holds a session whose peer
+	 * pauses while the other server is tested. */
+	expect_echo(dflt, patient, &dflt_addr, "wait", "WAIT", NULL);
+	paused = now_ms();
+	step("the peer of the server started without -i pauses for %d ms (the "
+	     "default idle limit is 5000 ms)", pause);
+
+	snprintf(idle, sizeof idle, "%d", idle_ms);
+	srv = start_server(&srv_addr, idle);
+	step("a second server runs with -i %s; its peer %s sends \"tick\" "
+	     "every %d ms for %d ms, each once the last is answered", idle,
+	     udp_name(&me), every, idle_ms * 5 / 2);
+	start = now_ms();
+	do {
+		long long left = start + (long long)count * every - now_ms();
+
+		if (left > 0)   /* pacing the peer, not waiting for the server */
+			wait_io(peer, false, (int)left);
+		udp_send(peer, "tick", 4, &srv_addr);
+		count++;
+		expect_datagram(srv, peer, &srv_addr, "TICK", 4, ms(1000),
+		                "a peer that keeps sending is answered");
+		if (!held && now_ms() - paused >= pause) {
+			default_idle_holds(dflt, patient, &dflt_addr, paused);
+			held = true;
+		}
+	} while (now_ms() - start < idle_ms * 5 / 2);
+	step("%d datagrams sent and answered in %lld ms", count,
+	     now_ms() - start);
+	snprintf(line, sizeof line, "session with %s ended", udp_name(&me));
+	err = proc_stderr(srv, NULL);
+	ended = line_with(err, line);
+	if (ended != NULL)
+		fail(srv, "expected the session to last while its peer sends every "
+		     "%d ms (-i %s); the server ended it, logging \"%s\": the idle "
+		     "limit starts again with each datagram from the peer (a new "
+		     "deadline before each receive, not one per session)", every,
+		     idle, ended);
+	free(err);
+
+	step("the peer says nothing more");
+	snprintf(line, sizeof line, "ended: %d datagrams", count);
+	expect_session_log(srv, peer, line,
 	                   "a peer silent for IDLE_MS ends its session");
 	if (!running(srv))
 		fail(srv, "expected the server to keep running after an idle "
@@ -326,6 +447,12 @@ START_TEST(idle_peer_is_dropped)
 		     describe_status(srv->status));
 	expect_echo(srv, next, &srv_addr, "next", "NEXT", "after an idle session "
 	            "the next peer is served");
+
+	if (!held) {
+		if (now_ms() - paused < pause)
+			wait_io(patient, false, (int)(pause - (now_ms() - paused)));
+		default_idle_holds(dflt, patient, &dflt_addr, paused);
+	}
 }
 END_TEST
 
@@ -363,16 +490,53 @@ END_TEST
 
 START_TEST(zero_length_datagram_in_session)
 {
-	struct sockaddr_in srv_addr;
+	static char big[MAX_PAYLOAD], want[MAX_PAYLOAD], got[MAX_PAYLOAD + 1];
+	struct sockaddr_in srv_addr, from;
 	struct proc *srv = start_server(&srv_addr, NULL);
 	int peer = udp_open("127.0.0.1");
+	struct sockaddr_in me = udp_local(peer);
+	char what[160];
+	size_t same;
+	ssize_t n;
 
+	expect_echo(srv, peer, &srv_addr, "", "",
+	            "a zero-length first datagram opens a session like any "
+	            "other and is answered with a zero-length one: recvfrom() "
+	            "returning 0 is a datagram, not an error");
+	expect_session_log(srv, peer, "started", "a zero-length datagram opens "
+	                   "a session too");
 	expect_echo(srv, peer, &srv_addr, "a", "A", NULL);
 	expect_echo(srv, peer, &srv_addr, "", "",
 	            "a zero-length datagram is answered with a zero-length one");
+	fill_pattern(big, sizeof big, 3);
+	for (size_t i = 0; i < sizeof big; i++)
+		want[i] = big[i] >= 'a' && big[i] <= 'z'
+		          ? (char)(big[i] - 'a' + 'A') : big[i];
+	udp_send(peer, big, sizeof big, &srv_addr);
+	step("sent a datagram of %zu bytes (the UDP/IPv4 maximum) from %s to %s",
+	     sizeof big, udp_name(&me), udp_name(&srv_addr));
+	n = udp_recv(peer, got, sizeof got, &from, ms(1000));
+	for (same = 0; n >= 0 && same < (size_t)n && same < sizeof want
+	               && got[same] == want[same]; same++)
+		;
+	if (n < 0)
+		snprintf(what, sizeof what, "nothing within %d ms", ms(1000));
+	else
+		snprintf(what, sizeof what, "%zd bytes from %s, right up to byte "
+		         "%zu", n, udp_name(&from), same);
+	if (n != (ssize_t)sizeof want || same != sizeof want
+	    || !udp_same(&from, &srv_addr))
+		fail(srv, "expected the %zu-byte datagram back whole, uppercased, "
+		     "from %s; got %s - a datagram of any size up to 65507 bytes "
+		     "is answered whole: does the session's receive buffer hold "
+		     "UDP_MAX_PAYLOAD bytes? (sizeof of a pointer is 8; recvfrom() "
+		     "drops what does not fit)", sizeof want, udp_name(&srv_addr),
+		     what);
 	expect_echo(srv, peer, &srv_addr, "z", "Z", "the session goes on");
 	bye(srv, peer, &srv_addr);
-	expect_session_log(srv, peer, "ended: 4 datagrams", "the empty one counts");
+	expect_session_log(srv, peer, "ended: 6 datagrams", "the empty ones and "
+	                   "the big one count: \"\", a, \"\", 65507 bytes, z "
+	                   "and BYE");
 }
 END_TEST
 
@@ -510,30 +674,60 @@ static void serve(struct proc *cli, struct fake_server *s, const char *want,
 	}
 }
 
-static void expect_stdout(struct proc *cli, const char *want)
+/* The client's stdout must be WANT; HINT (or NULL): where to look. */
+static void expect_stdout(struct proc *cli, const char *want, const char *hint)
 {
-	char *got = proc_stdout(cli, NULL);
+	size_t len, wlen = strlen(want), i = 0;
+	char *got = proc_stdout(cli, &len);
 
-	if (strcmp(got, want) != 0)
-		fail(cli, "expected the client's stdout to be %s; it is %s",
-		     quote(want, strlen(want), 200), quote(got, strlen(got), 200));
-	free(got);
+	if (len == wlen && memcmp(got, want, wlen) == 0) {
+		free(got);
+		return;
+	}
+	if (len <= 200 && wlen <= 200)
+		fail(cli, "expected the client's stdout to be %s; it is %s%s%s",
+		     quote(want, wlen, 200), quote(got, len, 200),
+		     hint ? " - " : "", hint ? hint : "");
+	while (i < len && i < wlen && got[i] == want[i])
+		i++;
+	fail(cli, "expected the client's stdout to be %s; it has %zu bytes, the "
+	     "same up to byte %zu, then %s where %s was expected%s%s",
+	     quote(want, wlen, 60), len, i, quote(got + i, len - i, 40),
+	     quote(want + i, wlen - i, 40), hint ? " - " : "", hint ? hint : "");
 }
 
 START_TEST(client_sends_lines_and_bye)
 {
+	static char input[MAX_PAYLOAD + 64], longest[MAX_PAYLOAD + 1],
+	            upper[MAX_PAYLOAD + 1], out[MAX_PAYLOAD + 64];
+	static const char letters[] = "the quick brown fox jumps over 13 lazy "
+		"dogs. ";
+	struct run_opts o = { .stdin_file = NULL };
 	struct fake_server s = fake_server();
-	struct run_opts o = { .stdin_file = input_file("hello\n\nWorld 2\nlast") };
-	struct proc *cli = run("client", &o, "127.0.0.1", s.port, NULL);
 	struct sockaddr_in from;
+	struct proc *cli;
 
+	/* A line of 65507 bytes, the largest datagram: its reply too. */
+	for (size_t i = 0; i < MAX_PAYLOAD; i++) {
+		longest[i] = letters[i % (sizeof letters - 1)];
+		upper[i] = longest[i] >= 'a' && longest[i] <= 'z'
+		           ? (char)(longest[i] - 'a' + 'A') : longest[i];
+	}
+	snprintf(input, sizeof input, "hello\n\nWorld 2\n%s\nlast", longest);
+	snprintf(out, sizeof out, "HELLO\n\nWORLD 2\n%s\nLAST\n", upper);
+	o.stdin_file = input_file(input);
+	cli = run("client", &o, "127.0.0.1", s.port, NULL);
 	serve(cli, &s, "hello", "HELLO", &from, true);
 	serve(cli, &s, "", "", &from, false);
 	serve(cli, &s, "World 2", "WORLD 2", &from, false);
+	serve(cli, &s, longest, upper, &from, false);
 	serve(cli, &s, "last", "LAST", &from, false);
 	serve(cli, &s, "BYE", "BYE", &from, false);
 	expect_exit(cli, 0, ms(2000), "every line answered and BYE returned");
-	expect_stdout(cli, "HELLO\n\nWORLD 2\nLAST\n");
+	expect_stdout(cli, out, "each reply printed whole, on its own line: the "
+	              "4th line and its reply are 65507 bytes, so read() the "
+	              "reply into a buffer of UDP_MAX_PAYLOAD bytes (read() drops "
+	              "what does not fit)");
 }
 END_TEST
 
@@ -559,7 +753,7 @@ START_TEST(client_never_sees_strangers)
 	serve(cli, &s, "two", "TWO", &from, false);
 	serve(cli, &s, "BYE", "BYE", &from, false);
 	expect_exit(cli, 0, ms(2000), "the server answered everything");
-	expect_stdout(cli, "ONE\nTWO\n");
+	expect_stdout(cli, "ONE\nTWO\n", NULL);
 }
 END_TEST
 
@@ -602,7 +796,7 @@ START_TEST(client_gives_up_without_reply)
 	struct proc *cli = run("client", &o, "-t", "200", "127.0.0.1", s.port,
 	                       NULL);
 	struct sockaddr_in from;
-	char *err, want[64];
+	char *err, want[64], timeout[16];
 
 	serve(cli, &s, "hello", NULL, &from, true);
 	step("the test's server does not answer");
@@ -613,6 +807,33 @@ START_TEST(client_gives_up_without_reply)
 	if (strstr(err, want) == NULL)
 		fail(cli, "expected \"%s\" on stderr; it says otherwise", want);
 	free(err);
+
+	/* The answer to BYE is awaited like any other. */
+	s = fake_server();
+	snprintf(timeout, sizeof timeout, "%d", ms(500));
+	cli = run("client", &o, "-t", timeout, "127.0.0.1", s.port, NULL);
+	serve(cli, &s, "hello", "HELLO", &from, true);
+	serve(cli, &s, "BYE", NULL, &from, false);
+	step("the test's server does not answer BYE");
+	expect_exit(cli, 1, ms(2000), "at EOF the client sends BYE and waits up "
+	            "to -t for the server's BYE, like for any reply: none came");
+	err = proc_stderr(cli, NULL);
+	snprintf(want, sizeof want, "no reply from %s within %s ms",
+	         udp_name(&s.addr), timeout);
+	if (strstr(err, want) == NULL)
+		fail(cli, "expected \"%s\" on stderr (BYE was not answered); it "
+		     "says otherwise", want);
+	free(err);
+	expect_stdout(cli, "HELLO\n", NULL);
+
+	/* Nor is just any datagram the server's BYE. */
+	s = fake_server();
+	cli = run("client", &o, "-t", timeout, "127.0.0.1", s.port, NULL);
+	serve(cli, &s, "hello", "HELLO", &from, true);
+	serve(cli, &s, "BYE", "WHAT", &from, false);
+	step("the test's server answers BYE with \"WHAT\"");
+	expect_exit(cli, 1, ms(2000), "the answer to BYE was \"WHAT\", not "
+	            "BYE: the session may still be open");
 }
 END_TEST
 
@@ -871,12 +1092,12 @@ const struct graded_test lab_tests[] = {
 	  "a next peer that sends the moment it sees BYE is served, 20 times" },
 	{ &announced_port_survives_sessions, 5, 3, "TODO 8 in bind.c (find_free_port)",
 	  "-p 0: the announced port serves a second and third session" },
-	{ &idle_peer_is_dropped, 5, 3, "TODO 5 in session.c (deadline)",
-	  "-i 150: a silent peer's session ends; the next peer is served" },
+	{ &idle_peer_is_dropped, 5, 3, "TODO 5 in session.c (deadline); server.c (-i default)",
+	  "-i 300: sending every 60 ms keeps a session, silence ends it; without -i a 1 s pause does not" },
 	{ &queued_stranger_is_discarded, 5, 3, "TODO 5 in session.c (check the sender)",
 	  "a stranger's datagram queued before connect() is discarded, not counted" },
-	{ &zero_length_datagram_in_session, 4, 3, "TODO 4-5 in session.c",
-	  "a zero-length datagram in a session gets a zero-length reply" },
+	{ &zero_length_datagram_in_session, 4, 3, "TODO 4-5 in session.c; server.c (the first datagram)",
+	  "a zero-length datagram, first or in a session, gets a zero-length reply; 65507 bytes come back whole" },
 	{ &closed_peer_port_ends_session, 4, 3, "TODO 5 in session.c (ECONNREFUSED)",
 	  "the peer's port closes: ECONNREFUSED ends the session at once" },
 	{ &port_in_use_exits_1, 2, 3, "TODO 1 in bind.c (bind's error)",
@@ -886,15 +1107,15 @@ const struct graded_test lab_tests[] = {
 	{ &sigterm_exits_0, 3, 3, "server.c and TODO 5 (wait_fd)",
 	  "SIGTERM idle and SIGINT mid-session: exit 0 at once" },
 	{ &client_sends_lines_and_bye, 5, 4, "TODO 9-10 in talk.c",
-	  "each line one datagram from one socket, each reply one line, BYE at EOF" },
+	  "each line one datagram from one socket, each reply (65507 bytes too) one line, BYE at EOF" },
 	{ &client_writes_without_address, 2, 3, "TODO 9-10 in talk.c (connect, write)",
 	  "the client connects before its first datagram and writes without an address (recorded)" },
 	{ &client_never_sees_strangers, 4, 4, "TODO 9 in talk.c (connect)",
 	  "datagrams from other ports and hosts never reach the client" },
 	{ &client_without_server_is_refused_promptly, 5, 4, "TODO 10 in talk.c (ECONNREFUSED)",
 	  "no server: \"Connection refused\", exit 1, long before -t" },
-	{ &client_gives_up_without_reply, 3, 4, "TODO 10 in talk.c (poll timeout)",
-	  "no reply within -t: exit 1, \"no reply from ADDRESS within MS ms\"" },
+	{ &client_gives_up_without_reply, 3, 4, "TODO 10 in talk.c (poll timeout); client.c (BYE)",
+	  "no reply within -t, to a line or to BYE: exit 1, \"no reply from ADDRESS within MS ms\"; a wrong answer to BYE: exit 1" },
 };
 const size_t lab_ntests = sizeof lab_tests / sizeof lab_tests[0];
 const char lab_title[] = "connected-datagram";

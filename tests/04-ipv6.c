@@ -815,6 +815,21 @@ START_TEST(connect_by_name_zeroes_hints_and_frees)
 }
 END_TEST
 
+/* Has the server let go of FD (EOF or reset)?  Waits up to TIMEOUT_MS. */
+static bool dropped(int fd, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	char buf[4096];
+
+	while (wait_io(fd, false, left_ms(deadline))) {
+		ssize_t n = read(fd, buf, sizeof buf);
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return true;
+	}
+	return false;
+}
+
 /* ---- the server: addresses ---------------------------------------------------- */
 
 START_TEST(default_is_ipv6_loopback)
@@ -846,14 +861,17 @@ START_TEST(dual_stack_takes_ipv4_clients)
 	char port_text[8], want[40];
 	uint16_t port = free_dual_port();
 	const char *const args[] = { "-a", "::", "-p", port_text, NULL };
+	const char *v6only = "IPPROTO_IPV6, IPV6_V6ONLY, ";
+	struct run_opts o = { .trace = true };
 	struct server s;
+	struct trace *t;
 	uint16_t cport;
 	size_t rlen;
 	char *reply;
-	int fd;
+	int fd, lis, bnd, sock, opt = -1;
 
 	snprintf(port_text, sizeof port_text, "%u", port);
-	s.p = start(NULL, args);
+	s.p = start(&o, args);
 	snprintf(want, sizeof want, "[::]:%u", port);
 	if (strcmp(s.p->ready_addr, want) != 0)
 		fail(s.p, "expected \"listening on %s\" for -a :: -p %u; got "
@@ -874,6 +892,47 @@ START_TEST(dual_stack_takes_ipv4_clients)
 	expect_same(s.p, "the answer to an IPv4 client", reply, rlen,
 	            "FROM IPV4\n", 10, NULL);
 	expect_client_log(&s, "::ffff:127.0.0.1", cport, "connected");
+
+	/* This machine's default may be dual stack; another's is not
+	 * (net.ipv6.bindv6only = 1): only the record shows whether the
+	 * server said IPV6_V6ONLY 0 itself. */
+	t = trace_of(s.p);
+	step("stopped the server; read its record: %d calls", t->n);
+	lis = trace_find(t, 0, "listen", -1);
+	while (lis >= 0 && !trace_ok(t, lis))
+		lis = trace_find(t, lis + 1, "listen", -1);
+	if (lis < 0)
+		fail(s.p, "expected the recorder to see the server's listen(); it "
+		     "saw none succeed\n%s", trace_excerpt(t, -1, 10));
+	sock = t->calls[lis].fd;
+	/* the bind() of the listening socket, and that socket's own calls
+	 * since socket() returned its fd */
+	for (bnd = lis; bnd >= 0 && !(trace_is(t, bnd, "bind")
+	                              && t->calls[bnd].fd == sock); bnd--)
+		;
+	for (int i = bnd - 1; i >= 0 && !(trace_is(t, i, "socket")
+	                                  && t->calls[i].fd == sock); i--)
+		if (opt < 0 && trace_is(t, i, "setsockopt")
+		    && t->calls[i].fd == sock
+		    && strncmp(t->calls[i].args, v6only, strlen(v6only)) == 0)
+			opt = i;
+	if (bnd < 0)
+		bnd = lis;
+	if (opt < 0)
+		fail(s.p, "expected the server, started without -6, to set "
+		     "IPV6_V6ONLY to 0 itself, with setsockopt() before bind(); "
+		     "the recorder saw no setsockopt(%d, IPPROTO_IPV6, IPV6_V6ONLY, "
+		     "...) before %s.  Left alone, the option has the system's "
+		     "default (/proc/sys/net/ipv6/bindv6only): 0 here, 1 on some "
+		     "machines, where this server would refuse every IPv4 "
+		     "client\n%s", sock, trace_text(t, bnd),
+		     trace_excerpt(t, bnd, 10));
+	if (strcmp(t->calls[opt].args + strlen(v6only), "0") != 0
+	    || !trace_ok(t, opt))
+		fail(s.p, "expected setsockopt(%d, IPPROTO_IPV6, IPV6_V6ONLY, 0) "
+		     "to succeed before bind(), the server started without -6; "
+		     "got %s\n%s", sock, trace_text(t, opt),
+		     trace_excerpt(t, opt, 10));
 }
 END_TEST
 
@@ -905,7 +964,9 @@ START_TEST(second_server_on_port_fails)
 	                             strcmp(s.ip, "::1") == 0 ? "::1" : "::ffff:127.0.0.1",
 	                             NULL };
 	struct proc *second;
+	uint16_t cport;
 	char *err;
+	int fd;
 
 	snprintf(port_text, sizeof port_text, "%u", s.port);
 	second = run("server", NULL, args[0], args[1], args[2], args[3], NULL);
@@ -915,7 +976,42 @@ START_TEST(second_server_on_port_fails)
 	if (strstr(err, "in use") == NULL)
 		fail(second, "expected the error \"Address already in use\" from the "
 		     "second server; it said something else");
+	free(err);
 	exchange(&s, "still served\n", 13, NULL);
+
+	/* Stopped while a client is connected, the server closes that
+	 * connection first: its end lingers in TIME_WAIT for a minute,
+	 * holding the port, and only SO_REUSEADDR lets a new server bind
+	 * it meanwhile.  (A client with nothing unread, so that the close
+	 * is a FIN, not a reset, which leaves no TIME_WAIT.) */
+	fd = connect_server(&s, 0);
+	cport = local_port(fd);
+	expect_client_log(&s, args[3], cport, "connected");
+	stop(s.p, ms(2000));    /* how it exits is stop_signals_exit_0's */
+	step("stopped the first server while this client is connected: it %s",
+	     describe_status(s.p->status));
+	if (!dropped(fd, ms(1000)))
+		fail(s.p, "expected the first server's exit to close its client's "
+		     "connection; no end of file within %d ms", ms(1000));
+	close(fd);
+	step("the client read end of file and closed: the server's end of the "
+	     "connection, closed first, waits in TIME_WAIT");
+	second = run("server", NULL, args[0], args[1], args[2], args[3], NULL);
+	step("started a new server on the same port at once");
+	if (!wait_stderr_line(second, "listening on ", ms(3000))) {
+		if (running(second))
+			fail(second, "expected the new server on port %s to print "
+			     "\"listening on ADDRESS\"; nothing within %d ms",
+			     port_text, ms(3000));
+		fail(second, "expected a server started on port %s right after "
+		     "the one before it was stopped to listen at once; it %s.  The "
+		     "connection the old server closed keeps the port in TIME_WAIT "
+		     "for a minute: setsockopt(SO_REUSEADDR, 1) before bind() lets "
+		     "a restarted server bind it (a listening server still "
+		     "excludes it)", port_text, describe_status(second->status));
+	}
+	s.p = second;
+	exchange(&s, "restarted\n", 10, NULL);
 }
 END_TEST
 
@@ -1043,21 +1139,6 @@ START_TEST(clients_served_in_a_row)
 END_TEST
 
 /* ---- the server: clients that misbehave ---------------------------------------- */
-
-/* Has the server let go of FD (EOF or reset)?  Waits up to TIMEOUT_MS. */
-static bool dropped(int fd, int timeout_ms)
-{
-	long long deadline = now_ms() + timeout_ms;
-	char buf[4096];
-
-	while (wait_io(fd, false, left_ms(deadline))) {
-		ssize_t n = read(fd, buf, sizeof buf);
-
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			return true;
-	}
-	return false;
-}
 
 /* Idle limit for the idle tests, as the text of -i. */
 #define IDLE_MS 400
@@ -1439,6 +1520,40 @@ START_TEST(client_reaches_ipv6_server)
 }
 END_TEST
 
+/* Run the client with stdin DATA against a test's server that reads it
+ * all, answers ANSWER only, and closes: SENT lines, ANSWERED answers.
+ * The client must not call that a success. */
+static void some_lines_unanswered(const char *data, const char *answer,
+                                  unsigned sent, unsigned answered,
+                                  const char *hint)
+{
+	int lfd = bound_socket("127.0.0.1", 0, true), fd;
+	struct run_opts o = { .stdin_file = input_file(data, strlen(data)) };
+	char port_text[8], why[300];
+	struct proc *cli;
+	size_t got_len;
+	bool eof;
+
+	snprintf(port_text, sizeof port_text, "%u", local_port(lfd));
+	cli = run("client", &o, "127.0.0.1", port_text, NULL);
+	fd = accept_from(cli, lfd, 0);
+	close(lfd);
+	free(read_until_eof(fd, &got_len, &eof, ms(3000)));
+	if (!eof)
+		fail(cli, "expected the client to send stdin and then half-close "
+		     "(shutdown(SHUT_WR)); the test's server received %zu bytes "
+		     "and no end of file within %d ms", got_len, ms(3000));
+	write_fully(fd, answer, strlen(answer), ms(1000));
+	close(fd);
+	step("stdin held %s; the test's server read it all, answered only %s "
+	     "and closed", quote(data, strlen(data), 40),
+	     quote(answer, strlen(answer), 40));
+	snprintf(why, sizeof why, "the test's server answered %u of the %u lines and "
+	         "closed: exit 0 only once every line has its answer%s", answered,
+	         sent, hint);
+	expect_exit(cli, 1, ms(3000), why);
+}
+
 START_TEST(client_half_closes_and_prints_every_reply)
 {
 	char data[4096];
@@ -1448,6 +1563,12 @@ START_TEST(client_half_closes_and_prints_every_reply)
 		len += (size_t)sprintf(data + len, "line %d, answered in pieces\n", i);
 	len += (size_t)sprintf(data + len, "and a last one without newline");
 	client_session("127.0.0.1", NULL, "127.0.0.1", data, len, 7, 0);
+
+	some_lines_unanswered("one\ntwo\nthree\n", "ONE\n", 3, 1, "; count "
+	                      "the lines sent and the answers read");
+	some_lines_unanswered("one\ntwo\nno newline", "ONE\nTWO\n", 3, 2,
+	                      "; a last line without newline is owed an answer "
+	                      "too");
 }
 END_TEST
 
@@ -1508,7 +1629,8 @@ START_TEST(client_tries_every_address)
 	uint16_t port = 0;
 	char port_text[8], addrs[64], *log = test_path("gai.log"), *out;
 	struct run_opts o;
-	struct proc *cli;
+	struct proc *cli, *first;
+	struct trace *t;
 	size_t got_len, out_len;
 
 	/* The port of the test's server at 127.0.0.1 must be one at which
@@ -1531,10 +1653,11 @@ START_TEST(client_tries_every_address)
 	snprintf(addrs, sizeof addrs, "::1 127.0.0.2 127.0.0.1");
 	o = gai_opts(host, addrs, log);
 	o.stdin_file = input_file("third time lucky\n", 17);
+	o.trace = true;
 	step("the grader's getaddrinfo shim answers %s with ::1, 127.0.0.2, "
 	     "127.0.0.1, in that order; only the last has a server on port %u",
 	     host, port);
-	cli = run("client", &o, host, port_text, NULL);
+	cli = first = run("client", &o, host, port_text, NULL);
 	fd = accept_from(cli, lfd, 0);
 	free(play_server(cli, fd, 0, &got_len));
 	expect_exit(cli, 0, ms(3000), "the third address connected and the line "
@@ -1577,6 +1700,28 @@ START_TEST(client_tries_every_address)
 	if (wait_io(lfd, false, 0))
 		fail(cli, "expected the client to connect only to 127.0.0.2, the "
 		     "first address that answered; 127.0.0.1 got a connection too");
+
+	/* A socket whose connect() failed is of no more use: not closed, it
+	 * costs an fd per address tried (the record of the first run). */
+	t = trace_of(first);
+	for (int c = trace_find(t, 0, "connect", -1); c >= 0;
+	     c = trace_find(t, c + 1, "connect", -1)) {
+		const char *res = t->calls[c].result;
+		int sock = t->calls[c].fd;
+
+		if (trace_ok(t, c) || !t->calls[c].returned
+		    || strstr(res, "EINPROGRESS") || strstr(res, "EALREADY")
+		    || strstr(res, "EINTR"))
+			continue;       /* connected, or still connecting */
+		if (trace_find(t, c + 1, "close connect", sock) < 0)
+			fail(first, "expected the client, in the first run (::1, "
+			     "127.0.0.2, 127.0.0.1), to close the socket of each "
+			     "address that failed before it tries the next; %s "
+			     "failed and socket %d was never closed: one fd leaked "
+			     "per address tried.  close() it when connect() "
+			     "fails\n%s", trace_text(t, c), sock,
+			     trace_excerpt(t, c, 12));
+	}
 }
 END_TEST
 
@@ -1751,11 +1896,11 @@ const struct graded_test lab_tests[] = {
 	{ &default_is_ipv6_loopback, 5, 5, "TODO 2-6 in listen.c and server.c",
 	  "with no -a the server listens on [::1] only (SKIP without ::1)" },
 	{ &dual_stack_takes_ipv4_clients, 5, 5, "TODO 1, 3-6 in listen.c (dual stack)",
-	  "-a :: takes an IPv4 client, logged as [::ffff:127.0.0.1]:PORT" },
+	  "-a :: takes an IPv4 client, logged as [::ffff:127.0.0.1]:PORT; sets IPV6_V6ONLY 0 itself (recorded)" },
 	{ &v6only_refuses_ipv4_clients, 4, 5, "TODO 3 in listen.c (IPV6_V6ONLY)",
 	  "-a :: -6 refuses IPv4 clients" },
-	{ &second_server_on_port_fails, 2, 5, "TODO 3-4 in listen.c (no SO_REUSEPORT)",
-	  "a second server on a port in use exits 1, the first keeps serving" },
+	{ &second_server_on_port_fails, 2, 5, "TODO 3-4 in listen.c (SO_REUSEADDR, no SO_REUSEPORT)",
+	  "a second server on a port in use exits 1, the first keeps serving; stopped mid-client, it restarts on that port at once" },
 	{ &line_in_pieces_is_answered_once, 5, 5, "TODO 7 in lines.c (keep the unfinished line)",
 	  "a line sent in three pieces is answered once, whole" },
 	{ &many_lines_in_one_write_are_all_answered, 4, 5, "TODO 7 in lines.c (every complete line)",
@@ -1782,14 +1927,14 @@ const struct graded_test lab_tests[] = {
 	  "the client reaches a server at 127.0.0.1 and logs \"connected to\"" },
 	{ &client_reaches_ipv6_server, 3, 8, "TODO 10-11 in connect.c",
 	  "the client reaches a server at ::1 (SKIP without ::1)" },
-	{ &client_half_closes_and_prints_every_reply, 4, 8, "TODO 12-13 in relay.c",
-	  "the client half-closes at EOF and prints every answer, arriving in pieces" },
+	{ &client_half_closes_and_prints_every_reply, 4, 8, "TODO 12-13 in relay.c and client.c",
+	  "the client half-closes at EOF and prints every answer, arriving in pieces; exit 1 if lines go unanswered" },
 	{ &client_handles_large_input, 2, 10, "TODO 12 in relay.c (read while sending)",
 	  "8 MiB of stdin: the client reads answers while it sends, no deadlock" },
 	{ &client_survives_short_writes, 2, 10, "TODO 12 in relay.c (send_pending)",
 	  "short writes and EINTR in the client lose nothing" },
 	{ &client_tries_every_address, 4, 8, "TODO 11 in connect.c (try each address)",
-	  "the first two addresses refuse: the client goes on to the third; it keeps the first that answers" },
+	  "the first two addresses refuse: the client closes each socket (recorded) and goes on to the third; it keeps the first that answers" },
 	{ &connect_by_name_zeroes_hints_and_frees, 3, 5, "TODO 10-11 in connect.c (hints, freeaddrinfo)",
 	  "white-box: connect_by_name() zeroes its hints, connects, frees the list" },
 	{ &client_asks_for_any_family, 3, 8, "TODO 10-11 in connect.c (hints, freeaddrinfo)",

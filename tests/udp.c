@@ -1,6 +1,7 @@
 /*
  * udp.c - the test's own UDP/IPv4 sockets (see udp.h).
  */
+#define _DEFAULT_SOURCE /* SO_REUSEPORT */
 #include "udp.h"
 
 #include <arpa/inet.h>
@@ -267,18 +268,42 @@ void expect_log(struct proc *p, const char *text, int timeout_ms,
 }
 
 /* Start the server on a UDP port the test holds: exit 1 with the bind
- * error, and no ready line. */
+ * error, and no ready line.  The test's socket has SO_REUSEADDR and
+ * SO_REUSEPORT set, as a careless second server would: a server that
+ * sets either too would share the port (UDP allows it) instead of being
+ * refused. */
 void expect_port_in_use_refused(void)
 {
-	int blocker = udp_open("127.0.0.1");
-	struct sockaddr_in taken = udp_local(blocker);
+	struct sockaddr_in any = udp_addr("127.0.0.1", 0), taken;
+	int blocker = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), on = 1;
 	char port[8];
 	struct proc *srv;
 	char *err;
 
+	ck_assert_msg(blocker >= 0, "test: socket: %s", strerror(errno));
+	ck_assert_msg(setsockopt(blocker, SOL_SOCKET, SO_REUSEADDR, &on,
+	                         sizeof on) == 0
+	              && setsockopt(blocker, SOL_SOCKET, SO_REUSEPORT, &on,
+	                            sizeof on) == 0,
+	              "test: setsockopt SO_REUSEADDR/SO_REUSEPORT: %s",
+	              strerror(errno));
+	ck_assert_msg(bind(blocker, (struct sockaddr *)&any, sizeof any) == 0,
+	              "test: cannot bind a UDP socket to 127.0.0.1: %s",
+	              strerror(errno));
+	taken = udp_local(blocker);
 	snprintf(port, sizeof port, "%u", ntohs(taken.sin_port));
-	step("the test holds UDP port %s on 127.0.0.1", port);
+	step("the test holds UDP port %s on 127.0.0.1 (its socket has "
+	     "SO_REUSEADDR and SO_REUSEPORT set)", port);
 	srv = run("server", NULL, "-p", port, NULL);
+	if (wait_stderr_line(srv, "listening on ", ms(2000))) {
+		kill_proc(srv);
+		fail(srv, "expected the server to be refused port %s, which the "
+		     "test holds (bind: \"Address already in use\", exit 1); it "
+		     "printed \"listening on\" and shares the port instead - does "
+		     "it set SO_REUSEADDR or SO_REUSEPORT?  On a UDP socket either "
+		     "lets a second server bind a port in use, and datagrams meant "
+		     "for one then reach the other", port);
+	}
 	expect_exit(srv, 1, ms(2000), "the port is taken: a runtime failure");
 	err = proc_stderr(srv, NULL);
 	if (strstr(err, "in use") == NULL)

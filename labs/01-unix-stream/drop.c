@@ -93,7 +93,9 @@ int read_receipt(int sock, uint64_t *bytes)
 	 * arrive in pieces: read (read_retry()) until you have the
 	 * newline; end of file or a full LINE before it means no valid
 	 * receipt (errno = 0, return -1).  Then parse the count with
-	 * parse_number() (common.h) into *bytes and return 0.
+	 * parse_number() (common.h) into *bytes and return 0.  Be
+	 * exact: no leading zero ("OK 05"), and nothing after the
+	 * newline (the server closes: one more read returns 0).
 	 * Tests: client_accepts_receipt_in_pieces,
 	 * client_rejects_wrong_receipt. */
 	(void)sock;

@@ -37,9 +37,11 @@ static void remove_own_socket(const char *path, const struct stat *ours)
 		unlink(path);
 }
 
-/* Serve one client on SOCK: its bytes to stdout, then the receipt.
- * Returns false when the server must stop. */
-static bool serve_client(int sock, unsigned long number)
+/* What the server does after a client. */
+enum after_client { NEXT_CLIENT, STOP, STOP_FAILED };
+
+/* Serve one client on SOCK: its bytes to stdout, then the receipt. */
+static enum after_client serve_client(int sock, unsigned long number)
 {
 	uint64_t bytes;
 
@@ -50,34 +52,38 @@ static bool serve_client(int sock, unsigned long number)
 			         strerror(errno));
 		log_line("client %lu: %llu bytes", number,
 		         (unsigned long long)bytes);
-		return true;
+		return NEXT_CLIENT;
 	case DROP_CLIENT_LOST:
 		log_line("client %lu: connection lost after %llu bytes: %s",
 		         number, (unsigned long long)bytes, strerror(errno));
-		return true;
+		return NEXT_CLIENT;
 	case DROP_STOPPED:
 		log_line("client %lu: stopped after %llu bytes, no receipt",
 		         number, (unsigned long long)bytes);
-		return false;
+		return STOP;
 	case DROP_OUTPUT_FAILED:
 	default:
-		/* Not the client's fault: the server cannot deliver. */
-		die("writing stdout");
+		/* Not the client's fault: the server cannot deliver.  It
+		 * stops, but cleans up first (main), like on SIGTERM. */
+		warn("writing stdout");
+		return STOP_FAILED;
 	}
 }
 
 int main(int argc, char *argv[])
 {
 	unsigned long max_clients = 0, served = 0;  /* 0: no limit */
+	enum after_client next = NEXT_CLIENT;
 	bool replaced;
 	struct stat ours;
 	const char *path;
 	int opt, listen_fd;
 
 	set_progname(argv[0]);
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
+	reserve_std_fds();      /* a closed stdin must not become our socket */
+	while ((opt = getopt(argc, argv, ":n:")) != -1) {
 		if (opt != 'n')
-			die_usage(USAGE, "unknown option");
+			die_bad_option(USAGE, opt);
 		if (parse_number(optarg, 1, ULONG_MAX, &max_clients) < 0)
 			die_usage(USAGE, "-n: not a count of clients: '%s'", optarg);
 	}
@@ -111,9 +117,8 @@ int main(int argc, char *argv[])
 	if (replaced)
 		log_line("replaced stale socket unix:%s", path);
 
-	while (max_clients == 0 || served < max_clients) {
+	while (next == NEXT_CLIENT && (max_clients == 0 || served < max_clients)) {
 		int sock = accept_client(listen_fd);
-		bool more;
 
 		if (sock < 0) {
 			if (stop_requested())
@@ -125,13 +130,11 @@ int main(int argc, char *argv[])
 			log_line("accept: %s", strerror(errno));
 			continue;
 		}
-		more = serve_client(sock, ++served);
+		next = serve_client(sock, ++served);
 		close(sock);    /* one fd per client: not closing it leaks */
-		if (!more)
-			break;
 	}
 
 	close(listen_fd);
 	remove_own_socket(path, &ours);
-	return 0;
+	return next == STOP_FAILED;     /* exit 1 if stdout failed */
 }

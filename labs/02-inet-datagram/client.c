@@ -32,9 +32,10 @@ int main(int argc, char *argv[])
 	int opt, fd, rc;
 
 	set_progname(argv[0]);
+	reserve_std_fds();      /* a closed stdin must not become our socket */
 	/* "+": stop at the first operand, so a MSG like "-x" after PORT is
 	 * a message, not an unknown option (GNU getopt would look on). */
-	while ((opt = getopt(argc, argv, "+t:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "+:t:r:")) != -1) {
 		switch (opt) {
 		case 't':
 			if (parse_ms(optarg, &timeout_ms) < 0)
@@ -48,7 +49,7 @@ int main(int argc, char *argv[])
 			retries = (int)n;
 			break;
 		default:
-			die_usage(USAGE, "unknown option");
+			die_bad_option(USAGE, opt);
 		}
 	}
 	if (argc - optind < 3)
@@ -74,8 +75,9 @@ int main(int argc, char *argv[])
 		                            timeout_ms, retries);
 
 		if (got < 0 && errno == ETIMEDOUT)
-			die_msg("no reply from %s to '%s' after %d tries of %d ms",
-			        where, argv[i], retries + 1, timeout_ms);
+			die_msg("no reply from %s to '%s' after %d %s of %d ms",
+			        where, argv[i], retries + 1,
+			        retries == 0 ? "try" : "tries", timeout_ms);
 		if (got < 0)
 			die("sending to %s", where);
 		/* The answer is data, not a string: it goes out whole. */

@@ -60,7 +60,8 @@ int main(int argc, char *argv[])
 	int opt, fd;
 
 	set_progname(argv[0]);
-	while ((opt = getopt(argc, argv, "a:p:")) != -1) {
+	reserve_std_fds();      /* a closed stdin must not become our socket */
+	while ((opt = getopt(argc, argv, ":a:p:")) != -1) {
 		switch (opt) {
 		case 'a':
 			addr_text = optarg;
@@ -71,7 +72,7 @@ int main(int argc, char *argv[])
 				          optarg);
 			break;
 		default:
-			die_usage(USAGE, "unknown option");
+			die_bad_option(USAGE, opt);
 		}
 	}
 	if (optind != argc)

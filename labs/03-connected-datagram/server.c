@@ -39,7 +39,8 @@ int main(int argc, char *argv[])
 	char where[ADDR_STRLEN];
 
 	set_progname(argv[0]);
-	while ((opt = getopt(argc, argv, "a:p:i:")) != -1) {
+	reserve_std_fds();      /* a closed stdin must not become our socket */
+	while ((opt = getopt(argc, argv, ":a:p:i:")) != -1) {
 		switch (opt) {
 		case 'a':
 			addr_text = optarg;
@@ -55,7 +56,7 @@ int main(int argc, char *argv[])
 				          MAX_TIMEOUT_MS, optarg);
 			break;
 		default:
-			die_usage(USAGE, "unknown option");
+			die_bad_option(USAGE, opt);
 		}
 	}
 	if (optind != argc)

@@ -63,7 +63,7 @@ int session_send(int fd, const void *buf, size_t len)
 	 * it.  One call, one datagram (an empty one included).
 	 * Return 0, or -1 with errno.
 	 * Tests: first_datagram_is_answered,
-	 * session_replies_without_address. */
+	 * server_connects_then_replies_without_address. */
 	(void)fd;
 	(void)buf;
 	(void)len;

@@ -29,11 +29,12 @@ int main(int argc, char *argv[])
 	unsigned long sent, answered;
 	const char *host, *port;
 	uint16_t number;
-	int sock, gai_error;
+	int sock, gai_error, opt;
 
 	set_progname(argv[0]);
-	if (getopt(argc, argv, "") != -1)
-		die_usage(USAGE, "unknown option");
+	reserve_std_fds();      /* a closed stdin must not become our socket */
+	if ((opt = getopt(argc, argv, ":")) != -1)     /* it takes no options */
+		die_bad_option(USAGE, opt);
 	if (argc - optind != 2)
 		die_usage(USAGE, argc - optind < 2 ? "missing HOST or PORT"
 		                                   : "too many operands");

@@ -25,11 +25,12 @@ int main(int argc, char *argv[])
 {
 	uint64_t sent, received;
 	const char *path;
-	int sock;
+	int sock, opt;
 
 	set_progname(argv[0]);
-	if (getopt(argc, argv, "") != -1)
-		die_usage(USAGE, "unknown option");
+	reserve_std_fds();      /* a closed stdin must not become our socket */
+	if ((opt = getopt(argc, argv, ":")) != -1)     /* it takes no options */
+		die_bad_option(USAGE, opt);
 	if (argc - optind != 1)
 		die_usage(USAGE, argc - optind < 1 ? "missing SOCKET_PATH"
 		                                   : "too many operands");
@@ -46,7 +47,7 @@ int main(int argc, char *argv[])
 	if (sock < 0)
 		die("connect unix:%s", path);
 	if (send_file(sock, STDIN_FILENO, &sent) < 0)
-		die("sending to unix:%s", path);
+		die("copying stdin to unix:%s", path);
 	if (read_receipt(sock, &received) < 0) {
 		if (errno != 0)
 			die("reading the receipt");

@@ -143,7 +143,9 @@ int read_receipt(int sock, uint64_t *bytes)
 	// STARTER:  * arrive in pieces: read (read_retry()) until you have the
 	// STARTER:  * newline; end of file or a full LINE before it means no valid
 	// STARTER:  * receipt (errno = 0, return -1).  Then parse the count with
-	// STARTER:  * parse_number() (common.h) into *bytes and return 0.
+	// STARTER:  * parse_number() (common.h) into *bytes and return 0.  Be
+	// STARTER:  * exact: no leading zero ("OK 05"), and nothing after the
+	// STARTER:  * newline (the server closes: one more read returns 0).
 	// STARTER:  * Tests: client_accepts_receipt_in_pieces,
 	// STARTER:  * client_rejects_wrong_receipt. */
 	// STARTER: (void)sock;
@@ -174,9 +176,14 @@ int read_receipt(int sock, uint64_t *bytes)
 		}
 		len += (size_t)n;
 	}
+	/* Exactly the line the server writes: "OK 05" or a second line
+	 * would be some other program's reply, not a count to trust. */
 	*newline = '\0';
 	if (strncmp(line, "OK ", 3) != 0
-	    || parse_number(line + 3, 0, ULONG_MAX, &count) < 0) {
+	    || (line[3] == '0' && line[4] != '\0')
+	    || parse_number(line + 3, 0, ULONG_MAX, &count) < 0
+	    || newline + 1 != line + len
+	    || read_retry(sock, line, 1) != 0) {
 		errno = 0;
 		return -1;
 	}

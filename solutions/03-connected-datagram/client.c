@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define USAGE "[-t MS] HOST PORT"
@@ -47,9 +48,10 @@ int main(int argc, char *argv[])
 	uint16_t port;
 
 	set_progname(argv[0]);
-	while ((opt = getopt(argc, argv, "+t:")) != -1) {
+	reserve_std_fds();      /* a closed stdin must not become our socket */
+	while ((opt = getopt(argc, argv, "+:t:")) != -1) {
 		if (opt != 't')
-			die_usage(USAGE, "unknown option");
+			die_bad_option(USAGE, opt);
 		if (parse_ms(optarg, &timeout_ms) < 0)
 			die_usage(USAGE, "-t: not a time in ms (1-%d): '%s'",
 			          MAX_TIMEOUT_MS, optarg);
@@ -87,7 +89,10 @@ int main(int argc, char *argv[])
 
 	/* End of input: end the session too, so the server is free for the
 	 * next peer at once rather than after its idle limit. */
-	talk_or_die(fd, BYE, BYE_LEN, reply, timeout_ms, where);
+	if (talk_or_die(fd, BYE, BYE_LEN, reply, timeout_ms, where) != BYE_LEN
+	    || memcmp(reply, BYE, BYE_LEN) != 0)
+		die_msg("%s answered BYE with something else: the session may "
+		        "still be open", where);
 	close(fd);
 	return 0;
 }

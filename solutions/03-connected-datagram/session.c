@@ -76,7 +76,7 @@ int session_send(int fd, const void *buf, size_t len)
 	// STARTER:  * it.  One call, one datagram (an empty one included).
 	// STARTER:  * Return 0, or -1 with errno.
 	// STARTER:  * Tests: first_datagram_is_answered,
-	// STARTER:  * session_replies_without_address. */
+	// STARTER:  * server_connects_then_replies_without_address. */
 	// STARTER: (void)fd;
 	// STARTER: (void)buf;
 	// STARTER: (void)len;

@@ -67,7 +67,8 @@ int main(int argc, char *argv[])
 	int opt, listen_fd;
 
 	set_progname(argv[0]);
-	while ((opt = getopt(argc, argv, "a:p:i:6")) != -1) {
+	reserve_std_fds();      /* a closed stdin must not become our socket */
+	while ((opt = getopt(argc, argv, ":a:p:i:6")) != -1) {
 		switch (opt) {
 		case 'a':
 			if (parse_ipv6(optarg, &addr) < 0)
@@ -89,7 +90,7 @@ int main(int argc, char *argv[])
 			v6only = true;
 			break;
 		default:
-			die_usage(USAGE, "unknown option");
+			die_bad_option(USAGE, opt);
 		}
 	}
 	if (optind < argc)
