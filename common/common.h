@@ -30,9 +30,10 @@ const char *progname(void);
 
 /* "PROG: MESSAGE: strerror(errno)" on stderr, exit 1 (a runtime failure). */
 NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
-/* die() without the exit: for a failure that ends the program only after
- * it has cleaned up. */
+/* die() and die_msg() without the exit: for a failure that ends the
+ * program only after it has cleaned up (closed its socket, ...). */
 void warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void warn_msg(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "PROG: MESSAGE" on stderr, exit 1, for failures errno does not describe. */
 NORETURN void die_msg(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "PROG: MESSAGE", then "usage: PROG USAGE" on stderr, exit 2 (bad arguments). */

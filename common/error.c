@@ -46,6 +46,15 @@ static void emit(const char *prefix, const char *fmt, va_list ap,
 	(void)write_all(STDERR_FILENO, line, n);
 }
 
+/* "PROG: " FMT */
+static void emit_plain(const char *fmt, va_list ap)
+{
+	char prefix[256];
+
+	snprintf(prefix, sizeof prefix, "%s: ", program_name);
+	emit(prefix, fmt, ap, "");
+}
+
 /* "PROG: " FMT ": strerror(errno)" */
 static void emit_error(const char *fmt, va_list ap)
 {
@@ -75,26 +84,31 @@ void die(const char *fmt, ...)
 	exit(1);
 }
 
-void die_msg(const char *fmt, ...)
+void warn_msg(const char *fmt, ...)
 {
-	char prefix[256];
 	va_list ap;
 
-	snprintf(prefix, sizeof prefix, "%s: ", program_name);
 	va_start(ap, fmt);
-	emit(prefix, fmt, ap, "");
+	emit_plain(fmt, ap);
+	va_end(ap);
+}
+
+void die_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_plain(fmt, ap);
 	va_end(ap);
 	exit(1);
 }
 
 void die_usage(const char *usage, const char *fmt, ...)
 {
-	char prefix[256];
 	va_list ap;
 
-	snprintf(prefix, sizeof prefix, "%s: ", program_name);
 	va_start(ap, fmt);
-	emit(prefix, fmt, ap, "");
+	emit_plain(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "usage: %s %s\n", program_name, usage);
 	exit(2);

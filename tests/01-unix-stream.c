@@ -938,14 +938,15 @@ START_TEST(client_half_closes_before_reading_receipt)
 		step("the test's server got %zu bytes and end of file; it sends "
 		     "the receipt %s", got, quote(receipt, strlen(receipt), 40));
 		write_fully(fd, receipt, strlen(receipt), ms(1000));
+		close(fd);      /* as the server does after its receipt */
 		wait_exit(cli, ms(2000));
 	} else {
 		step("no end of file from the client within %d ms: the test stops "
 		     "it and reads its record", ms(2000));
 		stop(cli, ms(1000));    /* before the test's end closes: the
 		                           record shows where the client waits */
+		close(fd);
 	}
-	close(fd);
 	t = trace_of(cli);
 
 	conn = trace_find(t, 0, "connect", -1);

@@ -4,7 +4,8 @@
 # caught it.  A mutant that scores full marks survived: the grader misses
 # that mistake.  The mistakes are listed in tools/mutants.txt; one marked
 # "robust" is graded by the robustness suite (make robust) instead, and
-# survives if it survives every attack.
+# survives if it survives every attack; one marked "memcheck" is graded
+# with every program under valgrind (make memcheck).
 # Environment: MAKE; LAB=NN to try one lab's mutants only.
 set -u
 MAKE=${MAKE:-make}
@@ -35,9 +36,9 @@ while IFS= read -r line; do
 		printf 'STALE     %s %s: the edit no longer applies (%s)\n' "$lab" "$what" "$script"
 		broken=$((broken + 1)); continue
 	fi
-	if [ "$how" = robust ]; then
-		what="$what (robust)"
-		out=$($MAKE --no-print-directory -s robust LABS="$work/tree" LAB="$lab" NO_COLOR=1 2>&1)
+	if [ "$how" = robust ] || [ "$how" = memcheck ]; then
+		what="$what ($how)"
+		out=$($MAKE --no-print-directory -s "$how" LABS="$work/tree" LAB="$lab" NO_COLOR=1 2>&1)
 	else
 		out=$($MAKE --no-print-directory -s test LABS="$work/tree" LAB="$lab" NO_COLOR=1 2>&1)
 	fi

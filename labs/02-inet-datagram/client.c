@@ -29,7 +29,7 @@ int main(int argc, char *argv[])
 	char where[ADDR_STRLEN];
 	unsigned long n;
 	uint16_t port;
-	int opt, fd, rc;
+	int opt, fd, rc, status = 0;
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
@@ -69,22 +69,26 @@ int main(int argc, char *argv[])
 	fd = client_socket();
 	if (fd < 0)
 		die("socket");
-	for (int i = optind + 2; i < argc; i++) {
+	/* A failure stops the loop; the socket is closed on every way out. */
+	for (int i = optind + 2; i < argc && status == 0; i++) {
 		size_t len = strlen(argv[i]);
 		ssize_t got = request_reply(fd, &server, argv[i], len, reply,
 		                            timeout_ms, retries);
 
+		status = 1;
 		if (got < 0 && errno == ETIMEDOUT)
-			die_msg("no reply from %s to '%s' after %d %s of %d ms",
-			        where, argv[i], retries + 1,
-			        retries == 0 ? "try" : "tries", timeout_ms);
-		if (got < 0)
-			die("sending to %s", where);
+			warn_msg("no reply from %s to '%s' after %d %s of %d ms",
+			         where, argv[i], retries + 1,
+			         retries == 0 ? "try" : "tries", timeout_ms);
+		else if (got < 0)
+			warn("sending to %s", where);
 		/* The answer is data, not a string: it goes out whole. */
-		if (write_all(STDOUT_FILENO, reply, (size_t)got) < 0
-		    || write_all(STDOUT_FILENO, "\n", 1) < 0)
-			die("writing stdout");
+		else if (write_all(STDOUT_FILENO, reply, (size_t)got) < 0
+		         || write_all(STDOUT_FILENO, "\n", 1) < 0)
+			warn("writing stdout");
+		else
+			status = 0;
 	}
 	close(fd);
-	return 0;
+	return status;
 }

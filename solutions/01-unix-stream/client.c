@@ -46,13 +46,21 @@ int main(int argc, char *argv[])
 	sock = unix_connect(path);
 	if (sock < 0)
 		die("connect unix:%s", path);
-	if (send_file(sock, STDIN_FILENO, &sent) < 0)
-		die("copying stdin to unix:%s", path);
+	/* From here on, every way out closes SOCK first: nothing the
+	 * program opened is left for exit() to close. */
+	if (send_file(sock, STDIN_FILENO, &sent) < 0) {
+		warn("copying stdin to unix:%s", path);
+		close(sock);
+		return 1;
+	}
 	if (read_receipt(sock, &received) < 0) {
 		if (errno != 0)
-			die("reading the receipt");
-		die_msg("no valid receipt from unix:%s after sending %" PRIu64
-		        " bytes", path, sent);
+			warn("reading the receipt");
+		else
+			warn_msg("no valid receipt from unix:%s after sending %"
+			         PRIu64 " bytes", path, sent);
+		close(sock);
+		return 1;
 	}
 	close(sock);
 	if (received != sent)

@@ -23,23 +23,38 @@
 
 #define USAGE "[-t MS] HOST PORT"
 
-/* Send MSG and return its reply's size; exit 1, saying why, without one. */
-static size_t talk_or_die(int fd, const char *msg, size_t len, void *reply,
-                          int timeout_ms, const char *where)
+/* Send MSG and return its reply's size, or -1 after saying why not. */
+static ssize_t talk(int fd, const char *msg, size_t len, void *reply,
+                    int timeout_ms, const char *where)
 {
 	ssize_t n = exchange(fd, msg, len, reply, timeout_ms);
 
 	if (n < 0 && errno == ETIMEDOUT)
-		die_msg("no reply from %s within %d ms", where, timeout_ms);
+		warn_msg("no reply from %s within %d ms", where, timeout_ms);
+	else if (n < 0)
+		warn("%s", where);  /* "127.0.0.1:50003: Connection refused" */
+	return n;
+}
+
+/* Send BYE and expect BYE back: 0, or 1 after saying what went wrong. */
+static int end_session(int fd, void *reply, int timeout_ms, const char *where)
+{
+	ssize_t n = talk(fd, BYE, BYE_LEN, reply, timeout_ms, where);
+
 	if (n < 0)
-		die("%s", where);   /* "127.0.0.1:50003: Connection refused" */
-	return (size_t)n;
+		return 1;
+	if (n != BYE_LEN || memcmp(reply, BYE, BYE_LEN) != 0) {
+		warn_msg("%s answered BYE with something else: the session may "
+		         "still be open", where);
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char *argv[])
 {
 	static char reply[UDP_MAX_PAYLOAD];
-	int timeout_ms = 1000, opt, fd, rc;
+	int timeout_ms = 1000, opt, fd, rc, status = 0;
 	struct sockaddr_in server;
 	char where[ADDR_STRLEN];
 	char *line = NULL;
@@ -72,27 +87,32 @@ int main(int argc, char *argv[])
 	if (fd < 0)
 		die("connect %s", where);
 
-	/* getline(3): a line of any length, NUL bytes included. */
-	while ((len = getline(&line, &cap, stdin)) > 0) {
-		size_t n;
+	/* getline(3): a line of any length, NUL bytes included.  A failure
+	 * ends the loop: the socket is closed on every way out. */
+	while (status == 0 && (len = getline(&line, &cap, stdin)) > 0) {
+		ssize_t n;
 
 		if (line[len - 1] == '\n')
 			len--;
-		n = talk_or_die(fd, line, (size_t)len, reply, timeout_ms, where);
-		if (write_all(STDOUT_FILENO, reply, n) < 0
-		    || write_all(STDOUT_FILENO, "\n", 1) < 0)
-			die("writing stdout");
+		n = talk(fd, line, (size_t)len, reply, timeout_ms, where);
+		if (n < 0)
+			status = 1;
+		else if (write_all(STDOUT_FILENO, reply, (size_t)n) < 0
+		         || write_all(STDOUT_FILENO, "\n", 1) < 0) {
+			warn("writing stdout");
+			status = 1;
+		}
 	}
-	if (ferror(stdin))
-		die("reading stdin");
+	if (status == 0 && ferror(stdin)) {
+		warn("reading stdin");
+		status = 1;
+	}
 	free(line);
 
 	/* End of input: end the session too, so the server is free for the
 	 * next peer at once rather than after its idle limit. */
-	if (talk_or_die(fd, BYE, BYE_LEN, reply, timeout_ms, where) != BYE_LEN
-	    || memcmp(reply, BYE, BYE_LEN) != 0)
-		die_msg("%s answered BYE with something else: the session may "
-		        "still be open", where);
+	if (status == 0)
+		status = end_session(fd, reply, timeout_ms, where);
 	close(fd);
-	return 0;
+	return status;
 }

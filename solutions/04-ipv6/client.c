@@ -59,9 +59,12 @@ int main(int argc, char *argv[])
 	if (exchange_lines(sock, STDIN_FILENO, STDOUT_FILENO, &sent,
 	                   &answered) < 0) {
 		if (errno == EPIPE)     /* see exchange_lines() */
-			die_msg("%s closed the connection before taking every "
-			        "line", connected);
-		die("exchange with %s", connected);
+			warn_msg("%s closed the connection before taking every "
+			         "line", connected);
+		else
+			warn("exchange with %s", connected);
+		close(sock);    /* nothing left open for exit() to close */
+		return 1;
 	}
 	close(sock);
 	if (answered < sent)
