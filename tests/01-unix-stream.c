@@ -461,6 +461,12 @@ START_TEST(bad_arguments_are_usage_errors)
 		p = run(cases[i][0], NULL, arg[0], arg[1], arg[2], NULL);
 		expect_usage_error(p);
 	}
+	/* An option without its argument, and one that does not exist. */
+	expect_usage_error_naming(run("server", NULL, "-n", NULL), "-n");
+	expect_usage_error_naming(run("server", NULL, "-x", test_path("s.sock"),
+	                              NULL), "-x");
+	expect_usage_error_naming(run("client", NULL, "-x", test_path("s.sock"),
+	                              NULL), "-x");
 }
 END_TEST
 

@@ -592,6 +592,10 @@ START_TEST(bad_arguments_exit_2)
 
 		expect_usage_error(p);
 	}
+	/* An option without its argument, and one that does not exist. */
+	expect_usage_error_naming(run("server", NULL, "-i", NULL), "-i");
+	expect_usage_error_naming(run("server", NULL, "-x", NULL), "-x");
+	expect_usage_error_naming(run("client", NULL, "-t", NULL), "-t");
 }
 END_TEST
 

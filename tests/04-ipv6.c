@@ -1335,6 +1335,9 @@ START_TEST(server_bad_arguments_exit_2)
 
 		expect_usage_error(p);
 	}
+	/* An option without its argument, and one that does not exist. */
+	expect_usage_error_naming(run("server", NULL, "-a", NULL), "-a");
+	expect_usage_error_naming(run("server", NULL, "-x", NULL), "-x");
 }
 END_TEST
 
@@ -1879,6 +1882,8 @@ START_TEST(client_bad_arguments_exit_2)
 
 		expect_usage_error(p);
 	}
+	expect_usage_error_naming(run("client", NULL, "-x", "::1", "50004",
+	                              NULL), "-x");
 }
 END_TEST
 

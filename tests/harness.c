@@ -711,16 +711,34 @@ void expect_exit(struct proc *p, int code, int timeout_ms, const char *why)
 		     p->name, code, why, describe_status(p->status));
 }
 
-void expect_usage_error(struct proc *p)
+void expect_usage_error_naming(struct proc *p, const char *what)
 {
-	char *err;
+	char *err, *first_end;
+	int lines = 0;
 
 	expect_exit(p, 2, ms(2000), "bad arguments: a usage error");
 	err = proc_stderr(p, NULL);
+	for (const char *c = err; *c; c++)
+		lines += *c == '\n';
 	if (strstr(err, "usage") == NULL)
 		fail(p, "expected a usage line on stderr for bad arguments; got "
 		     "none");
+	if (lines != 2)
+		fail(p, "expected two lines on stderr for bad arguments: what was "
+		     "wrong, then the usage line; got %d (getopt(3) prints a "
+		     "message of its own unless the option string starts with "
+		     "':')", lines);
+	first_end = strchr(err, '\n');
+	*first_end = '\0';
+	if (what != NULL && strstr(err, what) == NULL)
+		fail(p, "expected the message to name %s, what was wrong; it says "
+		     "\"%s\"", what, err);
 	free(err);
+}
+
+void expect_usage_error(struct proc *p)
+{
+	expect_usage_error_naming(p, NULL);
 }
 
 /* Does TEXT hold a whole line that starts with PREFIX?  Returns where the

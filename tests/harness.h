@@ -99,8 +99,11 @@ bool wait_exit(struct proc *p, int timeout_ms);
 /* Wait for P to exit with CODE; fail the test, saying what happened
  * instead (still running, killed by a signal, another status), otherwise. */
 void expect_exit(struct proc *p, int code, int timeout_ms, const char *why);
-/* Bad arguments: P must exit 2 with a usage line on stderr. */
+/* Bad arguments: P must exit 2 with two lines on stderr, what was wrong
+ * and a usage line (no getopt(3) message of its own besides). */
 void expect_usage_error(struct proc *p);
+/* The same, and the first line names WHAT (an option: "-p"). */
+void expect_usage_error_naming(struct proc *p, const char *what);
 /* SIGTERM, wait up to TIMEOUT_MS, then SIGKILL.  True if it exited
  * by itself after SIGTERM. */
 bool stop(struct proc *p, int timeout_ms);
