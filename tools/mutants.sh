@@ -6,52 +6,85 @@
 # "robust" is graded by the robustness suite (make robust) instead, and
 # survives if it survives every attack; one marked "memcheck" is graded
 # with every program under valgrind (make memcheck).
-# Environment: MAKE; LAB=NN to try one lab's mutants only.
+# Environment: MAKE; LAB=NN to try one lab's mutants only; JOBS (default
+# 2) mutants graded at once, each worker in a tree of its own (two graders
+# at once never interfere: make stress checks it).
 set -u
 MAKE=${MAKE:-make}
+JOBS=${JOBS:-2}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mutants.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
-total=0 caught=0 survived=0 broken=0
 
-while IFS= read -r line; do
-	case $line in ''|'#'*) continue ;; esac
-	lab=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $1}' | cut -d' ' -f1)
-	file=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $1}' | cut -d' ' -f2)
-	script=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $2}')
-	what=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $3}')
-	how=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $4}')
-	[ -n "${LAB:-}" ] && [ "$lab" != "$LAB" ] && continue
+field() {   # LINE N: the Nth " :: "-separated field
+	printf '%s\n' "$1" | awk -F ' :: ' -v n="$2" '{print $n}'
+}
+
+# Grade mutant LINE in worker W's tree; print its verdict, one of
+# "caught", "SURVIVED", "STALE" first.
+try_mutant() {   # W LINE
+	w=$1 line=$2
+	lab=$(field "$line" 1 | cut -d' ' -f1)
+	file=$(field "$line" 1 | cut -d' ' -f2)
+	script=$(field "$line" 2) what=$(field "$line" 3) how=$(field "$line" 4)
 	dir=$(ls -d solutions/"$lab"-* 2>/dev/null | head -n 1)
-	[ -n "$dir" ] || continue
+	if [ -z "$dir" ]; then
+		printf 'STALE     %s %s: there is no solutions/%s-*\n' "$lab" "$what" "$lab"
+		return
+	fi
 	name=${dir#solutions/}
-	total=$((total + 1))
-	rm -rf "$work/tree"; mkdir -p "$work/tree"
+	tree=$work/tree$w
+	rm -rf "$tree"; mkdir -p "$tree"
 	# -p keeps timestamps, so only the mutated file is rebuilt; the file
-	# the previous mutant changed is made newer than its object again.
-	cp -Rp "$dir" "$work/tree/$name"
-	[ -f "$work/tree/${prev:-none}" ] && touch "$work/tree/$prev"
-	prev=$name/$file
-	sed "$script" "$dir/$file" > "$work/tree/$name/$file"
-	if cmp -s "$dir/$file" "$work/tree/$name/$file"; then
+	# this worker's previous mutant changed is made newer than its object.
+	cp -Rp "$dir" "$tree/$name"
+	prev=$(cat "$work/prev$w" 2>/dev/null)
+	[ -n "$prev" ] && [ -f "$tree/$prev" ] && touch "$tree/$prev"
+	echo "$name/$file" > "$work/prev$w"
+	if ! sed "$script" "$dir/$file" > "$tree/$name/$file" 2>/dev/null; then
+		printf 'STALE     %s %s: not a sed script sed takes (%s)\n' "$lab" "$what" "$script"
+		return
+	fi
+	if cmp -s "$dir/$file" "$tree/$name/$file"; then
 		printf 'STALE     %s %s: the edit no longer applies (%s)\n' "$lab" "$what" "$script"
-		broken=$((broken + 1)); continue
+		return
 	fi
 	if [ "$how" = robust ] || [ "$how" = memcheck ]; then
 		what="$what ($how)"
-		out=$($MAKE --no-print-directory -s "$how" LABS="$work/tree" LAB="$lab" NO_COLOR=1 2>&1)
+		out=$($MAKE --no-print-directory -s "$how" LABS="$tree" LAB="$lab" NO_COLOR=1 2>&1)
 	else
-		out=$($MAKE --no-print-directory -s test LABS="$work/tree" LAB="$lab" NO_COLOR=1 2>&1)
+		out=$($MAKE --no-print-directory -s test LABS="$tree" LAB="$lab" NO_COLOR=1 2>&1)
 	fi
 	if printf '%s\n' "$out" | grep -q "^lab $lab .*: \([0-9]*\)/\1\( attacks survived\)\{0,1\}\$"; then
 		printf 'SURVIVED  %s %s\n' "$lab" "$what"
-		survived=$((survived + 1))
 	else
 		by=$(printf '%s\n' "$out" | awk '$1 == "FAIL" { printf "%s%s", sep, $2; sep = ", " }')
 		printf 'caught    %s %s\n          by: %s\n' "$lab" "$what" "$by"
-		caught=$((caught + 1))
 	fi
-done < tools/mutants.txt
+}
 
+# The mutants to try, numbered; worker W takes every JOBS-th one.
+grep -v '^#' tools/mutants.txt | grep -v '^$' |
+	awk -v lab="${LAB:-}" 'lab == "" || $1 == lab' > "$work/list"
+w=0
+while [ $w -lt "$JOBS" ]; do
+	awk -v w=$w -v j="$JOBS" '(NR - 1) % j == w { print NR "\t" $0 }' "$work/list" |
+	while IFS='	' read -r n line; do
+		try_mutant $w "$line" > "$work/out.$n"
+	done &
+	w=$((w + 1))
+done
+wait
+
+# The verdicts in the list's order, then the tally.
+n=1 total=$(wc -l < "$work/list")
+while [ $n -le "$total" ]; do
+	cat "$work/out.$n"
+	n=$((n + 1))
+done > "$work/all"
+cat "$work/all"
+caught=$(grep -c '^caught' "$work/all")
+survived=$(grep -c '^SURVIVED' "$work/all")
+broken=$(grep -c '^STALE' "$work/all")
 echo "mutants: $total, caught $caught, survived $survived, stale $broken"
-[ $total -gt 0 ] && echo "catch rate: $((100 * caught / total))%"
-[ $survived -eq 0 ] && [ $broken -eq 0 ]
+[ "$total" -gt 0 ] && echo "catch rate: $((100 * caught / total))%"
+[ "$survived" -eq 0 ] && [ "$broken" -eq 0 ] && [ "$total" -gt 0 ]
