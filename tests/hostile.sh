@@ -6,8 +6,11 @@
 set -u
 MAKE=${MAKE:-make}
 work=$(mktemp -d "${TMPDIR:-/tmp}/hostile.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
 tree=$work/hostile
+# The tree's build products go under build/, in a dir of its own: gone
+# with the tree.
+built=$($MAKE --no-print-directory -s print-build-dir LABS="$tree")
+trap 'rm -rf "$work" "$built"' EXIT INT TERM
 marker=$work/start
 : > "$marker"
 # The graders' temp roots go here, where nothing else runs.

@@ -13,7 +13,15 @@ set -u
 MAKE=${MAKE:-make}
 JOBS=${JOBS:-2}
 work=$(mktemp -d "${TMPDIR:-/tmp}/mutants.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+# Each worker's tree builds under build/, in a dir of its own: removed
+# at the end with the trees.
+built=
+w=0
+while [ $w -lt "$JOBS" ]; do
+	built="$built $($MAKE --no-print-directory -s print-build-dir LABS="$work/tree$w")"
+	w=$((w + 1))
+done
+trap 'rm -rf "$work" $built' EXIT INT TERM
 
 field() {   # LINE N: the Nth " :: "-separated field
 	printf '%s\n' "$1" | awk -F ' :: ' -v n="$2" '{print $n}'
