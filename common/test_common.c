@@ -311,18 +311,11 @@ static void call_die_usage(void)
 	die_usage("HOST PORT", "missing %s", "PORT");
 }
 
-static void call_die_missing_argument(void)
-{
-	char *argv[] = { "server", "-p", NULL };
+static char *bad_option;         /* the argument call_die_bad_option() gives */
 
-	set_progname("server");
-	optind = 1;
-	die_bad_option("[-p PORT]", getopt(2, argv, ":p:"));
-}
-
-static void call_die_unknown_option(void)
+static void call_die_bad_option(void)
 {
-	char *argv[] = { "server", "-x", NULL };
+	char *argv[] = { "server", bad_option, NULL };
 
 	set_progname("server");
 	optind = 1;
@@ -362,12 +355,15 @@ END_TEST
 START_TEST(die_bad_option_names_the_option)
 {
 	char out[512];
-	int status = in_child(call_die_missing_argument, out, sizeof out);
+	int status;
 
+	bad_option = "-p";      /* without its PORT */
+	status = in_child(call_die_bad_option, out, sizeof out);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
 	ck_assert_str_eq(out, "server: option -p needs an argument\n"
 	                 "usage: server [-p PORT]\n");
-	status = in_child(call_die_unknown_option, out, sizeof out);
+	bad_option = "-x";
+	status = in_child(call_die_bad_option, out, sizeof out);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
 	ck_assert_str_eq(out, "server: unknown option -x\nusage: server [-p PORT]\n");
 }

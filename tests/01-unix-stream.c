@@ -253,20 +253,26 @@ END_TEST
 
 /* ---- the server's life cycle ------------------------------------------------ */
 
-START_TEST(stale_socket_is_replaced)
+/* A socket file nobody listens on at PATH: what a killed server leaves. */
+static void leave_stale_socket(const char *path)
 {
-	char *path = test_path("stale.sock");
 	struct sockaddr_un a;
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct proc *srv;
-	size_t rlen;
-	char *reply, *replaced, *err;
 
-	/* A socket file nobody listens on: what a killed server leaves. */
 	make_addr(path, &a);
 	ck_assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
 	close(fd);
 	step("left a stale socket file at %s (bound, then closed)", path);
+}
+
+START_TEST(stale_socket_is_replaced)
+{
+	char *path = test_path("stale.sock");
+	struct proc *srv;
+	size_t rlen;
+	char *reply, *replaced, *err;
+
+	leave_stale_socket(path);
 	srv = run("server", NULL, path, NULL);
 	if (!wait_stderr_line(srv, "listening on", ms(3000)))
 		fail(srv, "expected the server to remove the stale socket file and "
@@ -354,7 +360,6 @@ START_TEST(regular_file_is_left_alone)
 	char *after, *target, *slink;
 	size_t len;
 	struct proc *srv;
-	struct sockaddr_un a;
 	struct stat st;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
@@ -384,13 +389,9 @@ START_TEST(regular_file_is_left_alone)
 	 * one: stat() follows it and sees the socket, lstat() sees the link. */
 	target = test_path("stale-target.sock");
 	slink = test_path("link.sock");
-	make_addr(target, &a);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	ck_assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-	close(fd);
+	leave_stale_socket(target);
 	ck_assert(symlink(target, slink) == 0);
-	step("left a stale socket file at %s (bound, then closed) and a "
-	     "symlink %s pointing to it", target, slink);
+	step("made %s a symlink to it", slink);
 	srv = run("server", NULL, slink, NULL);
 	expect_exit(srv, 1, ms(3000), "the path is a symlink to a stale "
 	            "socket: not the server's to remove; lstat() sees the link, "

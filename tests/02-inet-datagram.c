@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_PAYLOAD 65507       /* the UDP/IPv4 maximum: 65535 - 20 - 8 */
@@ -41,14 +40,6 @@ static void upper(char *buf, size_t len)
 	for (size_t i = 0; i < len; i++)
 		if (buf[i] >= 'a' && buf[i] <= 'z')
 			buf[i] = (char)(buf[i] - 'a' + 'A');
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 /* Zero a stretch of stack below the caller: a variable the code under

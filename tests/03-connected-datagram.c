@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_PAYLOAD 65507
@@ -56,14 +55,6 @@ static struct proc *start_server_any_port(struct sockaddr_in *addr)
 	wait_ready(srv);
 	*addr = ready_address(srv);
 	return srv;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 /* The log line "session with PEER TEXT", e.g. "started". */

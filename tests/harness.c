@@ -75,7 +75,7 @@ int ms(int base_ms)
 	return (int)(base_ms * grade_state.multiplier);
 }
 
-static long long now_ms(void)
+long long now_ms(void)
 {
 	struct timespec ts;
 
@@ -83,7 +83,7 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-static int remaining(long long deadline)
+int left_ms(long long deadline)
 {
 	long long left = deadline - now_ms();
 
@@ -807,10 +807,10 @@ static bool wait_file(struct proc *p, struct file_wait *w, int timeout_ms,
 
 		free(text);
 		text = slurp(w->path, &len);
-		if ((done = w->done(text, len, w)) || remaining(deadline) == 0)
+		if ((done = w->done(text, len, w)) || left_ms(deadline) == 0)
 			break;
 		exited = p->reaped;
-		if (!exited && poll(pfd, 2, remaining(deadline)) > 0) {
+		if (!exited && poll(pfd, 2, left_ms(deadline)) > 0) {
 			while (read(ino, events, sizeof events) > 0)
 				;
 			exited = pfd[1].revents != 0;
@@ -888,7 +888,7 @@ int wait_io(int fd, bool want_write, int timeout_ms)
 	int n;
 
 	do
-		n = poll(&pfd, 1, remaining(deadline));
+		n = poll(&pfd, 1, left_ms(deadline));
 	while (n < 0 && errno == EINTR);
 	return n > 0 ? 1 : 0;
 }
@@ -903,7 +903,7 @@ int wait_io_or_exit(struct proc *p, int fd, bool want_write, int timeout_ms)
 	int n;
 
 	do
-		n = poll(pfd, p->reaped ? 1 : 2, remaining(deadline));
+		n = poll(pfd, p->reaped ? 1 : 2, left_ms(deadline));
 	while (n < 0 && errno == EINTR);
 	if (n > 0 && pfd[0].revents != 0)
 		return 1;
@@ -921,7 +921,7 @@ char *read_until_eof(int fd, size_t *len, bool *eof_seen, int timeout_ms)
 	char *buf = malloc(cap + 1);
 
 	*eof_seen = false;
-	while (wait_io(fd, false, remaining(deadline))) {
+	while (wait_io(fd, false, left_ms(deadline))) {
 		ssize_t n;
 
 		if (size == cap)
@@ -948,7 +948,7 @@ int write_fully(int fd, const void *buf, size_t len, int timeout_ms)
 	while (len > 0) {
 		ssize_t n;
 
-		if (!wait_io(fd, true, remaining(deadline)))
+		if (!wait_io(fd, true, left_ms(deadline)))
 			return -1;
 		n = send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == ENOTSOCK)

@@ -50,6 +50,10 @@ char *test_path(const char *name);
 const char *program(const char *name);
 /* BASE_MS scaled by CK_TIMEOUT_MULTIPLIER: use for every deadline. */
 int ms(int base_ms);
+/* Milliseconds on the monotonic clock: deadlines are now_ms() + ms(N). */
+long long now_ms(void);
+/* What is left until DEADLINE (a now_ms() value), 0 once it has passed. */
+int left_ms(long long deadline);
 
 /* Log a step ("sent 5 bytes to ..."): a failure message lists them,
  * numbered, as the recipe that led to it.  Also a check mark_point(). */

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 int udp_open(const char *ip)
@@ -127,24 +126,16 @@ ssize_t udp_recv(int fd, void *buf, size_t cap, struct sockaddr_in *from,
 	}
 }
 
-static long long clock_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 int udp_echo_patiently(struct proc *srv, const struct sockaddr_in *srv_addr,
                        const char *msg, const char *want, int retry_ms,
                        int timeout_ms)
 {
 	int fd = udp_open("127.0.0.1"), tries = 0;
-	long long deadline = clock_ms() + timeout_ms, next_try = 0;
+	long long deadline = now_ms() + timeout_ms, next_try = 0;
 	size_t wlen = strlen(want);
 	char buf[512];
 
-	for (long long now; (now = clock_ms()) < deadline;) {
+	for (long long now; (now = now_ms()) < deadline;) {
 		struct sockaddr_in from;
 		ssize_t n;
 

@@ -136,5 +136,5 @@ int main(int argc, char *argv[])
 
 	close(listen_fd);
 	remove_own_socket(path, &ours);
-	return next == STOP_FAILED;     /* exit 1 if stdout failed */
+	return next == STOP_FAILED;     /* data not delivered: exit 1 */
 }
