@@ -870,6 +870,37 @@ const char *wait_ready(struct proc *p)
 	return p->ready_addr;
 }
 
+int peek_sockets(struct proc *p, int *fds, int *theirs, int max)
+{
+	char dir[64];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	snprintf(dir, sizeof dir, "/proc/%d/fd", (int)p->pid);
+	if (p->reaped || (d = opendir(dir)) == NULL)
+		return 0;
+	while (n < max && (e = readdir(d)) != NULL) {
+		struct stat st;
+		int fd;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		fd = (int)syscall(SYS_pidfd_getfd, p->pidfd, atoi(e->d_name), 0);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)) {
+			if (theirs != NULL)
+				theirs[n] = atoi(e->d_name);
+			fds[n++] = fd;
+		} else {
+			close(fd);
+		}
+	}
+	closedir(d);
+	return n;
+}
+
 bool wait_stderr_line(struct proc *p, const char *text, int timeout_ms)
 {
 	char *all;

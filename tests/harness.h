@@ -116,6 +116,13 @@ void kill_proc(struct proc *p);
 /* Is P still running (not exited)? */
 bool running(struct proc *p);
 
+/* The sockets P holds open now, seen from outside: duplicates of them
+ * taken with pidfd_getfd(2) (the test is P's parent, so it may), for the
+ * test to look at with getsockname(), getpeername() and getsockopt(),
+ * never to read or write, and to close.  Stores at most MAX in FDS (and
+ * P's own numbers for them in THEIRS, if not NULL); returns how many. */
+int peek_sockets(struct proc *p, int *fds, int *theirs, int max);
+
 /* What P wrote to stderr / stdout (files only) so far, NUL-terminated,
  * allocated. *LEN may be NULL. */
 char *proc_stderr(struct proc *p, size_t *len);
