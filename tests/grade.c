@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE     /* sigabbrev_np, nftw flags */
 #include "grade.h"
+#include "guard.h"
 #include "robust.h"
 
 #include <dirent.h>
@@ -36,7 +37,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 struct grade_state grade_state;
@@ -127,48 +131,79 @@ static void remove_tree(const char *path)
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Our children now (as a subreaper, whatever was handed to us too):
+ * each is killed, and stored in PIDS (at most MAX).  *ESCAPED counts
+ * those alive outside the test's process group. */
+static int kill_children(pid_t test_pgid, pid_t *pids, int max, int *escaped)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	int found = 0;
+
+	while (proc != NULL && (e = readdir(proc)) != NULL) {
+		char path[300], buf[512], *close_paren, state;
+		pid_t pid = (pid_t)atoi(e->d_name), ppid, pgid;
+		FILE *f;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/stat", pid);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(buf, sizeof buf, f) && (close_paren = strrchr(buf, ')'))
+		    && sscanf(close_paren + 2, "%c %d %d", &state, &ppid,
+		              &pgid) == 3
+		    && ppid == getpid()) {
+			kill(pid, SIGKILL);
+			if (state != 'Z' && pgid != test_pgid)
+				(*escaped)++;
+			if (found < max)
+				pids[found++] = pid;
+		}
+		fclose(f);
+	}
+	if (proc != NULL)
+		closedir(proc);
+	return found;
+}
+
 /* Kill and reap every process still descending from us: as a child
  * subreaper we inherit whatever a test started and left behind, even
  * what called setsid() to escape check's kill of the process group.
- * Returns how many had escaped: alive, and not in the test's process
- * group (those are dying from check's kill, not left behind). */
+ * Every wait is bounded: each killed child is awaited on its pidfd until
+ * a deadline, never with a waitpid() that could block on a process
+ * handed to us later (that one is the next round's).  Returns how many
+ * had escaped: alive, and not in the test's process group (those are
+ * dying from check's kill, not left behind). */
 static int sweep_leftovers(pid_t test_pgid)
 {
+	struct timespec ts;
+	long long deadline;
 	int escaped = 0;
 
-	for (int round = 0; round < 5; round++) {
-		DIR *proc = opendir("/proc");
-		struct dirent *e;
-		int found = 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	deadline = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000 + 5000;
+	for (;;) {
+		pid_t pids[512];
+		int n = kill_children(test_pgid, pids, 512, &escaped);
+		long long now;
 
-		if (proc == NULL)
-			break;
-		while ((e = readdir(proc)) != NULL) {
-			char path[300], buf[512], *close_paren, state;
-			pid_t pid = (pid_t)atoi(e->d_name), ppid, pgid;
-			FILE *f;
+		for (int i = 0; i < n; i++) {
+			int pidfd = (int)syscall(SYS_pidfd_open, pids[i], 0);
+			struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 
-			if (pid <= 0)
-				continue;
-			snprintf(path, sizeof path, "/proc/%d/stat", pid);
-			if ((f = fopen(path, "r")) == NULL)
-				continue;
-			if (fgets(buf, sizeof buf, f) && (close_paren = strrchr(buf, ')'))
-			    && sscanf(close_paren + 2, "%c %d %d", &state, &ppid,
-			              &pgid) == 3
-			    && ppid == getpid()) {
-				kill(pid, SIGKILL);
-				found++;
-				if (state != 'Z' && pgid != test_pgid)
-					escaped++;
-			}
-			fclose(f);
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			now = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+			if (pidfd >= 0 && now < deadline)
+				poll(&pfd, 1, (int)(deadline - now));
+			if (pidfd >= 0)
+				close(pidfd);
+			waitpid(pids[i], NULL, WNOHANG);
 		}
-		closedir(proc);
-		if (found == 0)
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+		if (n == 0 || now >= deadline)
 			break;
-		while (waitpid(-1, NULL, 0) > 0)
-			;
 	}
 	return escaped;
 }
@@ -443,6 +478,17 @@ static void setup_next(void)
 
 /* ---- main ----------------------------------------------------------------- */
 
+/* Are the programs under test built with the sanitizers?  (So is the
+ * runner, today: it is built with the same flags.) */
+static bool sanitized(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return true;
+#else
+	return false;
+#endif
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: grade [--list | --todos] [--robust] [--only NAME] "
@@ -561,6 +607,10 @@ int main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);   /* a closed test socket is an error, not death */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	make_run_root();
+	/* The exec guard, where the machine lets us trace and the programs
+	 * are not under valgrind or the sanitizers (guard.h). */
+	grade_state.guard = !sanitized() && getenv("SOCKLAB_VALGRIND") == NULL
+	                    && guard_available();
 	if (json && (json_out = fopen(json, "a")) == NULL) {
 		perror(json);
 		return 2;

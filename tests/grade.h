@@ -12,6 +12,7 @@ struct grade_state {
 	const char *bin_dir;       /* the tree's built programs */
 	const char *preload_dir;   /* the grader's preload libraries */
 	double multiplier;         /* CK_TIMEOUT_MULTIPLIER */
+	bool guard;                /* the exec guard watches the programs */
 	const struct graded_test *test;  /* the test being run */
 	const char *todo;          /* its TODO */
 	char test_dir[256];        /* its private temp dir */

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE     /* pidfd via syscall(), close_range, memmem */
 #include "harness.h"
 #include "grade.h"
+#include "guard.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -244,6 +246,8 @@ static void append_tail(char *out, size_t size, const char *title,
 
 /* ---- failing -------------------------------------------------------------- */
 
+static void add_guard_report(char *summary, size_t size);
+
 void fail(struct proc *p, const char *fmt, ...)
 {
 	static char msg[5000];
@@ -255,6 +259,7 @@ void fail(struct proc *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(summary, sizeof summary, fmt, ap);
 	va_end(ap);
+	add_guard_report(summary, sizeof summary);
 
 	snprintf(msg, sizeof msg, "%s\n  look at: %s\n", summary,
 	         grade_state.todo);
@@ -436,14 +441,39 @@ static int count_orphans(void)
 	return orphans;
 }
 
+/* Where a failure starts: what the exec guard caught comes first, as it
+ * explains whatever else went wrong. */
+static void add_guard_report(char *summary, size_t size)
+{
+	const char *caught = grade_state.guard ? guard_report() : "";
+	char rest[2000];
+
+	if (*caught == '\0')
+		return;
+	snprintf(rest, sizeof rest, "%s", summary);
+	if (snprintf(summary, size, "%.*s. Then: %s",
+	             (int)strcspn(caught, "\n"), caught, rest) >= (int)size)
+		summary[size - 1] = '\0';     /* cut: the start says it */
+}
+
 void harness_finish(void)
 {
 	int orphans = count_orphans();
 
+	if (grade_state.guard) {
+		int forked = guard_forked_alive(ms(2000));
+
+		if (*guard_report() != '\0')
+			fail(NULL, "expected the programs under test to run no "
+			     "other program");
+		if (forked != 0)    /* -1: no answer, fail closed */
+			orphans = forked < 0 ? 1 : forked;
+	}
 	if (orphans > 0)
 		fail(NULL, "LEFTOVER: %d process%s forked by the programs under test "
-		     "outlived them (a child never waited for, or a daemon); "
-		     "the grader kills them", orphans, orphans == 1 ? "" : "es");
+		     "%s still running at the end of the test (a child never "
+		     "waited for, or a daemon); the grader kills them", orphans,
+		     orphans == 1 ? "" : "es", orphans == 1 ? "was" : "were");
 	for (int i = 0; i < nprocs; i++) {
 		char *err;
 
@@ -558,6 +588,49 @@ static void exec_child(const char *path, char **argv, const struct run_opts *o,
 	_exit(127);
 }
 
+/* Fork and exec the program; with the exec guard on (guard.h), the child
+ * waits until the guard has seized it, so that its own execve is the first
+ * thing the guard sees. */
+static pid_t start_watched(const char *path, char **argv,
+                           const struct run_opts *o, int in_fd, int out_fd,
+                           int err_fd, const char *vg_log,
+                           const char *trace_path)
+{
+	bool watched = grade_state.guard && vg_log == NULL;
+	int go[2] = { -1, -1 };
+	pid_t pid;
+	char c;
+
+	if (watched)
+		ck_assert_msg(guard_start() && pipe2(go, O_CLOEXEC) == 0,
+		              "harness: cannot start the exec guard: %s",
+		              strerror(errno));
+	pid = fork();
+	ck_assert_msg(pid >= 0, "harness: fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (watched) {
+			prctl(PR_SET_PTRACER, guard_pid());
+			if (read(go[0], &c, 1) != 1)
+				_exit(127);
+		}
+		exec_child(path, argv, o, in_fd, out_fd, err_fd, vg_log,
+		           trace_path);
+	}
+	if (watched) {
+		bool seized = guard_seize(pid, ms(2000));
+
+		if (!seized)
+			kill(pid, SIGKILL);
+		else if (write(go[1], "", 1) != 1)
+			seized = false;
+		close(go[0]);
+		close(go[1]);
+		ck_assert_msg(seized, "harness: the exec guard could not trace %s",
+		              path);
+	}
+	return pid;
+}
+
 struct proc *run(const char *name, const struct run_opts *opts, ...)
 {
 	static const struct run_opts defaults;
@@ -643,11 +716,8 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 
 	if (under_valgrind() && asprintf(&vg_log, "%s.vg", p->err_path) < 0)
 		abort();
-	p->pid = fork();
-	ck_assert_msg(p->pid >= 0, "harness: fork: %s", strerror(errno));
-	if (p->pid == 0)
-		exec_child(path, argv, o, in_fd, out_fd, err_fd, vg_log,
-		           p->trace_path);
+	p->pid = start_watched(path, argv, o, in_fd, out_fd, err_fd, vg_log,
+	                       p->trace_path);
 	free(vg_log);
 	close(in_fd);
 	close(out_fd);

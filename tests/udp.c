@@ -234,8 +234,9 @@ void freeze(struct proc *p)
 	int waited = 0;
 
 	kill(p->pid, SIGSTOP);
-	/* SIGSTOP takes effect asynchronously: poll the state, bounded. */
-	while (proc_state(p->pid) != 'T') {
+	/* SIGSTOP takes effect asynchronously: poll the state, bounded.
+	 * (t, not T, when the exec guard traces it: a tracee's stop.) */
+	while (proc_state(p->pid) != 'T' && proc_state(p->pid) != 't') {
 		if (waited >= ms(2000) || !running(p))
 			fail(p, "test: could not stop %s with SIGSTOP", p->name);
 		poll(NULL, 0, 1);
