@@ -3,8 +3,13 @@
  * tests, one check TCase per test, each in its own forked child, and
  * scores them from the table, failing closed.
  *
- * Usage: grade [--list | --todos] [--robust] [--only NAME] [--preload DIR]
- *              [--tally FILE] [--json FILE] [--tap FILE] [--xml FILE]
+ * Usage: grade [--list | --todos] [--robust] [--only NAME] [--bin DIR]
+ *              [--preload DIR] [--uid UID] [--tally FILE] [--json FILE]
+ *              [--tap FILE] [--xml FILE]
+ *
+ * --bin names the directory of the programs under test (server, client;
+ * default: beside the grader); --uid, as root, the uid they run as: the
+ * grader itself never links or runs the student's code (guard.h).
  *
  * Output (SPEC §5): a line per test as it finishes (PASS/FAIL/SKIP, name,
  * points) with the reason under a failure, then "lab NN (title): S/M".
@@ -27,6 +32,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/fsuid.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
@@ -57,16 +64,7 @@ static int score, max_score, passed, failed, skipped, skipped_points;
 
 /* ---- files shared with the test child --------------------------------------- */
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
+/* The runner's side: a file's text, NULL if it is missing or empty. */
 static char *read_text(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -78,21 +76,42 @@ static char *read_text(const char *path)
 		return NULL;
 	n = getdelim(&text, &cap, '\0', f);
 	fclose(f);
-	if (n < 0) {
+	if (n <= 0) {
 		free(text);
 		return NULL;
 	}
 	return text;
 }
 
-void grade_write_detail(const char *text)
+void grade_put(enum grade_file file, const char *text)
 {
-	write_file(grade_state.detail_file, text);
+	int fd = grade_state.fd[file];
+
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, text, strlen(text), 0) < 0)
+		return;     /* nothing better to do */
+}
+
+void grade_append(enum grade_file file, const char *text)
+{
+	/* O_APPEND: one write(2) a line, whole even if the test is killed */
+	if (write(grade_state.fd[file], text, strlen(text)) < 0)
+		return;
+}
+
+char *grade_get(enum grade_file file)
+{
+	int fd = grade_state.fd[file];
+	off_t size = lseek(fd, 0, SEEK_END);
+	char *text = malloc(size > 0 ? (size_t)size + 1 : 1);
+	ssize_t n = size > 0 ? pread(fd, text, (size_t)size, 0) : 0;
+
+	text[n > 0 ? n : 0] = '\0';
+	return text;
 }
 
 void grade_skip(const char *reason)
 {
-	write_file(grade_state.skip_file, reason);
+	grade_put(GF_SKIP, reason);
 	_exit(0);
 }
 
@@ -227,37 +246,48 @@ static const struct graded_test *current;
 
 static void unchecked_setup(void)
 {
+	static const char *const names[GF_COUNT] = { "steps", "detail", "skip",
+		"note", "done", "pgid" };
 	size_t i = (size_t)(current - tests);
-	int n;
 
 	grade_state.test = current;
 	grade_state.todo = current->todo;
-	n = snprintf(grade_state.test_dir, sizeof grade_state.test_dir,
-	             "%s/t%02zu", run_root, i);
-	(void)n;
-	snprintf(grade_state.steps_file, sizeof grade_state.steps_file,
-	         "%s/steps%02zu", run_root, i);
-	snprintf(grade_state.detail_file, sizeof grade_state.detail_file,
-	         "%s/detail%02zu", run_root, i);
-	snprintf(grade_state.skip_file, sizeof grade_state.skip_file,
-	         "%s/skip%02zu", run_root, i);
-	snprintf(grade_state.note_file, sizeof grade_state.note_file,
-	         "%s/note%02zu", run_root, i);
-	snprintf(grade_state.done_file, sizeof grade_state.done_file,
-	         "%s/done%02zu", run_root, i);
-	snprintf(grade_state.pgid_file, sizeof grade_state.pgid_file,
-	         "%s/pgid%02zu", run_root, i);
+	snprintf(grade_state.test_dir, sizeof grade_state.test_dir, "%s/t%02zu",
+	         run_root, i);
+	for (int f = 0; f < GF_COUNT; f++)
+		snprintf(grade_state.file[f], sizeof grade_state.file[f],
+		         "%s/%s%02zu", run_root, names[f], i);
 	mkdir(grade_state.test_dir, 0700);
+	/* As root, the test dir is the student's: the programs write there */
+	if (grade_state.uid >= 0 && chown(grade_state.test_dir,
+	    (uid_t)grade_state.uid, (gid_t)grade_state.uid) < 0)
+		perror(grade_state.test_dir);
 }
 
-/* Runs in the test child before the test: note its process group, so
- * that the runner can tell what escaped it. */
+/* Runs in the test child before the test: open the files it tells the
+ * runner through, note its process group (so that the runner can tell
+ * what escaped it), then, as root, take the student's uid for every file
+ * access to come (setfsuid(2)): the test reaches the files of its temp
+ * dir only as the student's programs can, so a symbolic link they plant
+ * there leads it nowhere they could not go themselves. */
 static void checked_setup(void)
 {
 	char pgid[32];
 
+	for (int f = 0; f < GF_COUNT; f++) {
+		grade_state.fd[f] = open(grade_state.file[f], O_RDWR | O_CREAT
+		                         | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+		ck_assert_msg(grade_state.fd[f] >= 0, "grade: %s: %s",
+		              grade_state.file[f], strerror(errno));
+	}
 	snprintf(pgid, sizeof pgid, "%d", (int)getpgrp());
-	write_file(grade_state.pgid_file, pgid);
+	grade_put(GF_PGID, pgid);
+	if (grade_state.uid >= 0) {
+		setfsgid((gid_t)grade_state.uid);
+		setfsuid((uid_t)grade_state.uid);
+		ck_assert_msg(setfsuid((uid_t)-1) == grade_state.uid,
+		              "grade: cannot take uid %d", grade_state.uid);
+	}
 }
 
 /* Runs in the test child only when the test body returned normally.
@@ -265,7 +295,7 @@ static void checked_setup(void)
 static void checked_teardown(void)
 {
 	harness_finish();
-	write_file(grade_state.done_file, "");
+	grade_put(GF_DONE, "done");
 }
 
 /* The length of the valid UTF-8 sequence at S (1-4), or 0 if none. */
@@ -318,12 +348,12 @@ static void json_string(FILE *f, const char *s)
 static char *failure_reason(TestResult *tr, bool done)
 {
 	const char *msg = tr ? tr_msg(tr) : NULL;
-	char *detail = read_text(grade_state.detail_file), *steps, *last, *out;
+	char *detail = read_text(grade_state.file[GF_DETAIL]), *steps, *last, *out;
 	int sig;
 
 	if (detail != NULL)
 		return detail;
-	steps = read_text(grade_state.steps_file);
+	steps = read_text(grade_state.file[GF_STEPS]);
 	last = steps ? steps : strdup("(none)");
 	if (steps) {     /* the last step only */
 		char *end = last + strlen(last);
@@ -420,8 +450,9 @@ static void unchecked_teardown(void)
 	int n = srunner_ntests_run(runner);
 	TestResult **results = srunner_results(runner), *tr = NULL;
 	const char *name = (*current->test)->name;
-	bool done = access(grade_state.done_file, F_OK) == 0;
-	char *why, *pgid = read_text(grade_state.pgid_file);
+	char *done_text = read_text(grade_state.file[GF_DONE]);
+	bool done = done_text != NULL;
+	char *why, *pgid = read_text(grade_state.file[GF_PGID]);
 	int escaped = sweep_leftovers(pgid ? (pid_t)atoi(pgid) : -1);
 
 	for (int i = 0; i < n; i++)
@@ -429,7 +460,7 @@ static void unchecked_teardown(void)
 			tr = results[i];
 	free(results);
 
-	why = read_text(grade_state.skip_file);
+	why = read_text(grade_state.file[GF_SKIP]);
 	if (why == NULL)
 		max_score += current->points;   /* a skip leaves the total */
 	if (why != NULL) {
@@ -448,7 +479,7 @@ static void unchecked_teardown(void)
 		         grade_state.todo);
 		report("FAIL", "\033[31m", 0, current->points, why);
 	} else if (tr != NULL && tr_rtype(tr) == CK_PASS && done) {
-		char *note = read_text(grade_state.note_file);
+		char *note = read_text(grade_state.file[GF_NOTE]);
 
 		passed++;
 		score += current->points;
@@ -461,6 +492,7 @@ static void unchecked_teardown(void)
 	}
 	free(why);
 	free(pgid);
+	free(done_text);
 	remove_tree(grade_state.test_dir);
 	remove_truncated_socket();
 }
@@ -492,7 +524,7 @@ static bool sanitized(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: grade [--list | --todos] [--robust] [--only NAME] "
-	        "[--preload DIR] [--tally FILE] [--json FILE] [--tap FILE] "
+	        "[--bin DIR] [--preload DIR] [--uid UID] [--tally FILE] [--json FILE] [--tap FILE] "
 	        "[--xml FILE]\n");
 	exit(2);
 }
@@ -530,6 +562,10 @@ static void make_run_root(void)
 		perror("grade: mkdtemp");
 		exit(2);
 	}
+	/* As root, the student's uid passes through to its test dirs, and
+	 * sees nothing else here. */
+	if (grade_state.uid >= 0)
+		chmod(run_root, 0711);
 }
 
 int main(int argc, char *argv[])
@@ -537,6 +573,7 @@ int main(int argc, char *argv[])
 	const char *only = NULL, *tally = NULL, *json = NULL, *tap = NULL,
 	           *xml = NULL, *mult = getenv("CK_TIMEOUT_MULTIPLIER");
 	static char exe[PATH_MAX], bin_dir[PATH_MAX];
+	const char *bin = NULL, *uid = NULL;
 	bool list = false, todos = false;
 	Suite *suite;
 	ssize_t n;
@@ -550,7 +587,9 @@ int main(int argc, char *argv[])
 		if (v == NULL)
 			usage();
 		if (strcmp(a, "--only") == 0) only = v;
+		else if (strcmp(a, "--bin") == 0) bin = v;
 		else if (strcmp(a, "--preload") == 0) grade_state.preload_dir = v;
+		else if (strcmp(a, "--uid") == 0) uid = v;
 		else if (strcmp(a, "--tally") == 0) tally = v;
 		else if (strcmp(a, "--json") == 0) json = v;
 		else if (strcmp(a, "--tap") == 0) tap = v;
@@ -567,10 +606,22 @@ int main(int argc, char *argv[])
 	}
 	exe[n] = '\0';
 	snprintf(bin_dir, sizeof bin_dir, "%s", dirname(exe));
-	grade_state.bin_dir = bin_dir;
 	snprintf(lab_dir_name, sizeof lab_dir_name, "%s", basename(bin_dir));
+	grade_state.bin_dir = bin ? bin : bin_dir;
 	if (grade_state.preload_dir == NULL)
 		grade_state.preload_dir = bin_dir;
+	grade_state.uid = -1;
+	if (uid != NULL) {
+		char *end;
+		long u = strtol(uid, &end, 10);
+
+		if (*end != '\0' || u <= 0 || u >= 65535 || getuid() != 0) {
+			fprintf(stderr, "grade: --uid %s: a uid other than root's, "
+			        "and only as root\n", uid);
+			return 2;
+		}
+		grade_state.uid = (int)u;
+	}
 	grade_state.multiplier = mult && atof(mult) > 0 ? atof(mult) : 1.0;
 	if (robust) {
 		tests = robust_table(&ntests);

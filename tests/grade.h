@@ -8,25 +8,41 @@
 
 #include "harness.h"
 
+/* The files through which a test child tells the runner more than check
+ * can, in the runner's private directory.  The child opens them all
+ * before the test starts (so that it needs no access to that directory
+ * afterwards: as root, the test acts on files with the student's uid)
+ * and writes them through the fds; an empty file is one not written. */
+enum grade_file {
+	GF_STEPS,      /* the numbered steps */
+	GF_DETAIL,     /* the failure message, in full */
+	GF_SKIP,       /* the reason to skip */
+	GF_NOTE,       /* what the test tried, shown when it passes */
+	GF_DONE,       /* not empty iff the test body returned */
+	GF_PGID,       /* the test child's process group */
+	GF_COUNT
+};
+
 struct grade_state {
 	const char *bin_dir;       /* the tree's built programs */
 	const char *preload_dir;   /* the grader's preload libraries */
 	double multiplier;         /* CK_TIMEOUT_MULTIPLIER */
 	bool guard;                /* the exec guard watches the programs */
+	int uid;                   /* as root: the student's uid, else -1 */
 	const struct graded_test *test;  /* the test being run */
 	const char *todo;          /* its TODO */
 	char test_dir[256];        /* its private temp dir */
-	char steps_file[256];      /* its numbered steps */
-	char detail_file[256];     /* its failure message, in full */
-	char skip_file[256];       /* its reason to skip */
-	char note_file[256];       /* what it tried, shown when it passes */
-	char done_file[256];       /* exists iff the test body returned */
-	char pgid_file[256];       /* the test child's process group */
+	char file[GF_COUNT][256];  /* the paths of its grade_files */
+	int fd[GF_COUNT];          /* in the test child: those files */
 };
 
 extern struct grade_state grade_state;
 
-void grade_write_detail(const char *text);
+/* In the test child: replace the contents of FILE with TEXT, or add
+ * TEXT to them; read them back (allocated). */
+void grade_put(enum grade_file file, const char *text);
+void grade_append(enum grade_file file, const char *text);
+char *grade_get(enum grade_file file);
 /* End of a test that passed: fail it if a program under test reported
  * memory errors or undefined behaviour (sanitizers, valgrind). */
 void harness_finish(void);

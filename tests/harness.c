@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -92,20 +93,6 @@ int left_ms(long long deadline)
 	return left > 0 ? (int)left : 0;
 }
 
-/* Append one line to a file of the run root, with one write(2), so that
- * the runner can read it even after the test was killed. */
-static void append_line(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return;
-	if (write(fd, text, strlen(text)) < 0) {
-		/* nothing better to do: the log is a courtesy */
-	}
-	close(fd);
-}
-
 void step(const char *fmt, ...)
 {
 	char line[600];
@@ -116,7 +103,7 @@ void step(const char *fmt, ...)
 	vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
 	va_end(ap);
 	strcat(line, "\n");
-	append_line(grade_state.steps_file, line);
+	grade_append(GF_STEPS, line);
 	mark_point();
 }
 
@@ -263,7 +250,7 @@ void fail(struct proc *p, const char *fmt, ...)
 
 	snprintf(msg, sizeof msg, "%s\n  look at: %s\n", summary,
 	         grade_state.todo);
-	steps = slurp(grade_state.steps_file, NULL);
+	steps = grade_get(GF_STEPS);
 	append_tail(msg, sizeof msg, "steps that led here", steps, 12);
 	free(steps);
 	for (int i = 0; i < nprocs; i++) {
@@ -286,7 +273,7 @@ void fail(struct proc *p, const char *fmt, ...)
 	used = strlen(msg);
 	if (used > 0 && msg[used - 1] == '\n')
 		msg[used - 1] = '\0';
-	grade_write_detail(msg);
+	grade_put(GF_DETAIL, msg);
 	/* check's own message: one line (TAP and XML break on newlines) */
 	for (char *c = summary; *c; c++)
 		if (*c == '\n')
@@ -304,15 +291,11 @@ void report_note(const char *fmt, ...)
 {
 	char note[1000];
 	va_list ap;
-	FILE *f;
 
 	va_start(ap, fmt);
 	vsnprintf(note, sizeof note, fmt, ap);
 	va_end(ap);
-	if ((f = fopen(grade_state.note_file, "w")) != NULL) {
-		fputs(note, f);
-		fclose(f);
-	}
+	grade_put(GF_NOTE, note);
 }
 
 /* Reports of the sanitizers (SANITIZE=1 builds) in a program's stderr. */
@@ -521,6 +504,24 @@ static void shell_quote(char *out, size_t size, const char *arg)
 	snprintf(out + used, size - used, "'");
 }
 
+/* As root: the program runs as the student's uid (and gid, no groups),
+ * which can write only its test dir, with a cap on that uid's processes
+ * (every lab of the submission at once).  Each step is checked: a program
+ * that would run as root is not run. */
+static void become_student(void)
+{
+	uid_t uid = (uid_t)grade_state.uid;
+	struct rlimit nproc = { 300, 300 };
+
+	if (setrlimit(RLIMIT_NPROC, &nproc) < 0 || setgroups(0, NULL) < 0
+	    || setgid((gid_t)uid) < 0 || setuid(uid) < 0 || getuid() != uid
+	    || geteuid() != uid) {
+		dprintf(2, "grader: cannot become uid %d: %s\n", (int)uid,
+		        strerror(errno));
+		_exit(127);
+	}
+}
+
 /* In the child, between fork and exec: the program starts as the grader
  * promises (SPEC §5): SIGPIPE at its default, nothing blocked, only fds
  * 0-2 open, limits on CPU, output size and, if asked, open files. */
@@ -548,6 +549,8 @@ static void exec_child(const char *path, char **argv, const struct run_opts *o,
 		setrlimit(RLIMIT_AS, &as);
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		_exit(127);
+	if (grade_state.uid >= 0)
+		become_student();
 	/* check's result pipe and our own fds must not leak into the program */
 	if (syscall(SYS_close_range, 3U, ~0U, 0) < 0)
 		for (i = 3; i < 1024; i++)
