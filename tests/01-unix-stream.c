@@ -263,16 +263,19 @@ static const char *type_name(int type)
 	     : "another type";
 }
 
-/* The path a UNIX socket is bound to, as getsockname() gave it. */
-static char *bound_path(const struct sock_view *v)
+/* The address a UNIX socket is bound to, as getsockname() gave it: its
+ * bytes, and their count in *LEN (a path's terminating NUL left out). */
+static const char *bound_name(const struct sock_view *v, size_t *len)
 {
 	const struct sockaddr_un *a = (const struct sockaddr_un *)&v->name;
 	size_t off = offsetof(struct sockaddr_un, sun_path);
-	size_t len = v->name_len > off ? v->name_len - off : 0;
 
-	if (len > sizeof a->sun_path)
-		len = sizeof a->sun_path;
-	return strndup(a->sun_path, len);
+	*len = v->name_len > off ? v->name_len - off : 0;
+	if (*len > sizeof a->sun_path)
+		*len = sizeof a->sun_path;
+	if (*len > 0 && a->sun_path[0] != '\0')    /* not an abstract name */
+		*len = strnlen(a->sun_path, *len);
+	return a->sun_path;
 }
 
 /* "fd 3: AF_UNIX SOCK_STREAM, listening, bound to "/p"; fd 4: ...",
@@ -282,17 +285,18 @@ static char *describe_sockets(const struct sock_view *v, int n)
 	char *all = strdup(n ? "" : "none");
 
 	for (int i = 0; i < n && all; i++) {
-		char *path = v[i].domain == AF_UNIX ? bound_path(&v[i]) : NULL;
-		char *more;
+		size_t len = 0;
+		const char *name = v[i].domain == AF_UNIX ? bound_name(&v[i], &len)
+		                                          : NULL;
+		char *quoted = name && len ? quote(name, len, 120) : NULL, *more;
 
-		if (asprintf(&more, "%s%sfd %d: %s %s, %s%s%s%s", all, i ? "; " : "",
+		if (asprintf(&more, "%s%sfd %d: %s %s, %s%s%s", all, i ? "; " : "",
 		             v[i].theirs, domain_name(v[i].domain),
 		             type_name(v[i].type), v[i].listening ? "listening"
-		             : "not listening", path ? ", bound to \"" : "",
-		             path ? path : "",
-		             path ? "\"" : "") < 0)
+		             : "not listening", quoted ? ", bound to " : "",
+		             quoted ? quoted : "") < 0)
 			abort();
-		free(path);
+		free(quoted);
 		free(all);
 		all = more;
 	}
@@ -345,10 +349,12 @@ END_TEST
 
 START_TEST(bound_to_full_path)
 {
-	char *path = test_path("a-socket-with-a-longer-name.sock"), *got;
+	char *path = test_path("a-socket-with-a-longer-name.sock");
 	struct proc *srv = run("server", NULL, path, NULL);
 	struct sock_view v[MAX_VIEWS];
 	const struct sock_view *l;
+	const char *name;
+	size_t len;
 
 	step("started the server on a %zu-byte path", strlen(path));
 	if (!wait_stderr_line(srv, "listening on ", ms(3000)))
@@ -360,14 +366,13 @@ START_TEST(bound_to_full_path)
 		     running(srv) ? "never said \"listening on\""
 		     : describe_status(srv->status), path);
 	l = listener_of(srv, v);
-	got = bound_path(l);
-	if (l->domain != AF_UNIX || strcmp(got, path) != 0)
+	name = bound_name(l, &len);
+	if (l->domain != AF_UNIX || len != strlen(path) || memcmp(name, path, len))
 		fail(srv, "expected the server's listening socket bound to \"%s\" "
-		     "(%zu bytes); getsockname() on it says \"%s\" (%zu bytes). The "
+		     "(%zu bytes); getsockname() on it says %s (%zu bytes). The "
 		     "length given to bind() must cover the whole path: "
 		     "sizeof(struct sockaddr) leaves room for 14 bytes of it",
-		     path, strlen(path), got, strlen(got));
-	free(got);
+		     path, strlen(path), quote(name, len, 120), len);
 	expect_socket_at(srv, path);
 }
 END_TEST
