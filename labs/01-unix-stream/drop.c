@@ -39,7 +39,7 @@ enum drop_result receive_file(int sock, int out_fd, uint64_t *bytes)
 	 * write(2) may write less); if that fails: DROP_OUTPUT_FAILED.
 	 * Add what you wrote to *bytes.  Data is binary: no strlen().
 	 * Tests: one_byte_is_received, binary_megabytes_byte_exact,
-	 * data_in_pieces_is_received_whole. */
+	 * data_in_pieces_is_counted_whole. */
 	(void)sock;
 	(void)out_fd;
 	(void)buf;
@@ -56,7 +56,8 @@ int send_receipt(int sock, uint64_t bytes)
 	 * or -1 when writing failed (the client may be gone: the
 	 * server must log it and carry on, so SIGPIPE must not kill
 	 * it; see server.c).
-	 * Tests: receipt_counts_every_byte, vanished_client_is_survived. */
+	 * Tests: empty_transfer_gets_ok_0, one_byte_is_received,
+	 * vanished_client_is_survived. */
 	(void)sock;
 	(void)len;
 	errno = ENOSYS;
@@ -76,7 +77,8 @@ int send_file(int sock, int in_fd, uint64_t *bytes)
 	 * the server sees end of file, and you can still read its
 	 * receipt.  close(2) instead would lose the receipt.
 	 * Tests: client_sends_stdin_and_half_closes,
-	 * client_survives_short_writes. */
+	 * client_survives_short_writes,
+	 * client_half_closes_before_reading_receipt. */
 	(void)sock;
 	(void)in_fd;
 	(void)buf;

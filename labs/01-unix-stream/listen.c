@@ -93,7 +93,8 @@ int accept_client(int listen_fd)
 	 * return the new, connected fd.  The listening socket stays
 	 * open for the next client.  The client's address is not
 	 * needed: pass NULL, NULL.
-	 * Tests: one_byte_is_received, clients_served_in_a_row. */
+	 * Tests: one_byte_is_received,
+	 * clients_served_in_a_row_under_fd_limit. */
 	errno = ENOSYS;
 	return -1;
 }

@@ -39,7 +39,7 @@ enum drop_result receive_file(int sock, int out_fd, uint64_t *bytes)
 	// STARTER:  * write(2) may write less); if that fails: DROP_OUTPUT_FAILED.
 	// STARTER:  * Add what you wrote to *bytes.  Data is binary: no strlen().
 	// STARTER:  * Tests: one_byte_is_received, binary_megabytes_byte_exact,
-	// STARTER:  * data_in_pieces_is_received_whole. */
+	// STARTER:  * data_in_pieces_is_counted_whole. */
 	// STARTER: (void)sock;
 	// STARTER: (void)out_fd;
 	// STARTER: (void)buf;
@@ -81,7 +81,8 @@ int send_receipt(int sock, uint64_t bytes)
 	// STARTER:  * or -1 when writing failed (the client may be gone: the
 	// STARTER:  * server must log it and carry on, so SIGPIPE must not kill
 	// STARTER:  * it; see server.c).
-	// STARTER:  * Tests: receipt_counts_every_byte, vanished_client_is_survived. */
+	// STARTER:  * Tests: empty_transfer_gets_ok_0, one_byte_is_received,
+	// STARTER:  * vanished_client_is_survived. */
 	// STARTER: (void)sock;
 	// STARTER: (void)len;
 	// STARTER: errno = ENOSYS;
@@ -106,7 +107,8 @@ int send_file(int sock, int in_fd, uint64_t *bytes)
 	// STARTER:  * the server sees end of file, and you can still read its
 	// STARTER:  * receipt.  close(2) instead would lose the receipt.
 	// STARTER:  * Tests: client_sends_stdin_and_half_closes,
-	// STARTER:  * client_survives_short_writes. */
+	// STARTER:  * client_survives_short_writes,
+	// STARTER:  * client_half_closes_before_reading_receipt. */
 	// STARTER: (void)sock;
 	// STARTER: (void)in_fd;
 	// STARTER: (void)buf;

@@ -132,7 +132,8 @@ int accept_client(int listen_fd)
 	// STARTER:  * return the new, connected fd.  The listening socket stays
 	// STARTER:  * open for the next client.  The client's address is not
 	// STARTER:  * needed: pass NULL, NULL.
-	// STARTER:  * Tests: one_byte_is_received, clients_served_in_a_row. */
+	// STARTER:  * Tests: one_byte_is_received,
+	// STARTER:  * clients_served_in_a_row_under_fd_limit. */
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
 	// BEGIN SOLUTION
