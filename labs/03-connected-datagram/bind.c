@@ -54,7 +54,7 @@ static int find_free_port(const struct sockaddr_in *addr, in_port_t *port)
 	 * it, close(2) the scratch socket, and put probe.sin_port in
 	 * *PORT: the real socket then binds that port by number.
 	 * Return 0, or -1 with errno.
-	 * Tests: connect_and_dissolve_set_the_peer,
+	 * Tests: server_socket_has_peer_only_in_session,
 	 * announced_port_survives_sessions. */
 	(void)probe;
 	(void)len;

@@ -48,7 +48,8 @@ int connect_peer(int fd, const struct sockaddr_in *peer)
 	/* TODO 3: connect(2) FD to *PEER.  On a datagram socket this
 	 * sends nothing: the kernel records PEER as the only address
 	 * FD talks to and hears from.  Return what connect() returns.
-	 * Tests: connect_and_dissolve_set_the_peer,
+	 * Tests: server_socket_has_peer_only_in_session,
+	 * server_replies_on_connected_socket,
 	 * session_serves_only_its_peer. */
 	(void)fd;
 	(void)peer;
@@ -60,10 +61,11 @@ int session_send(int fd, const void *buf, size_t len)
 {
 	/* TODO 4: send LEN bytes of BUF to the connected peer with
 	 * send(2) (or write(2)): no address needed, the kernel knows
-	 * it.  One call, one datagram (an empty one included).
-	 * Return 0, or -1 with errno.
+	 * it (and POSIX lets a system refuse an address on a
+	 * connected socket: EISCONN).  One call, one datagram (an
+	 * empty one included).  Return 0, or -1 with errno.
 	 * Tests: first_datagram_is_answered,
-	 * server_connects_then_replies_without_address. */
+	 * server_replies_on_connected_socket. */
 	(void)fd;
 	(void)buf;
 	(void)len;
@@ -114,7 +116,8 @@ int dissolve(int fd)
 	 * sin_family set).  Without it the socket hears only the old
 	 * peer: the next peer's datagrams are silently dropped.
 	 * Return what connect() returns.
-	 * Tests: connect_and_dissolve_set_the_peer,
+	 * Tests: server_socket_has_peer_only_in_session,
+	 * bye_is_answered_after_dissolving,
 	 * next_peer_is_served_after_bye. */
 	(void)fd;
 	errno = ENOSYS;

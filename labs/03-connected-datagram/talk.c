@@ -26,6 +26,7 @@ int connect_server(const struct sockaddr_in *server)
 	 * local port and records the server as the only peer.  Return
 	 * the fd; on a failure close it and return -1 with errno.
 	 * Tests: client_sends_lines_and_bye,
+	 * client_socket_is_connected_to_server,
 	 * client_without_server_is_refused_promptly,
 	 * client_never_sees_strangers. */
 	(void)server;
@@ -49,7 +50,7 @@ ssize_t exchange(int fd, const void *msg, size_t len, void *reply,
 	 * and read() (or the next write()) fails with ECONNREFUSED.
 	 * Return -1 with that errno; do not wait for the timeout.
 	 * Tests: client_sends_lines_and_bye,
-	 * client_writes_without_address,
+	 * client_socket_is_connected_to_server,
 	 * client_without_server_is_refused_promptly,
 	 * client_gives_up_without_reply. */
 	(void)msg;

@@ -67,7 +67,7 @@ static int find_free_port(const struct sockaddr_in *addr, in_port_t *port)
 	// STARTER:  * it, close(2) the scratch socket, and put probe.sin_port in
 	// STARTER:  * *PORT: the real socket then binds that port by number.
 	// STARTER:  * Return 0, or -1 with errno.
-	// STARTER:  * Tests: connect_and_dissolve_set_the_peer,
+	// STARTER:  * Tests: server_socket_has_peer_only_in_session,
 	// STARTER:  * announced_port_survives_sessions. */
 	// STARTER: (void)probe;
 	// STARTER: (void)len;

@@ -54,7 +54,8 @@ int connect_peer(int fd, const struct sockaddr_in *peer)
 	// STARTER: /* TODO 3: connect(2) FD to *PEER.  On a datagram socket this
 	// STARTER:  * sends nothing: the kernel records PEER as the only address
 	// STARTER:  * FD talks to and hears from.  Return what connect() returns.
-	// STARTER:  * Tests: connect_and_dissolve_set_the_peer,
+	// STARTER:  * Tests: server_socket_has_peer_only_in_session,
+	// STARTER:  * server_replies_on_connected_socket,
 	// STARTER:  * session_serves_only_its_peer. */
 	// STARTER: (void)fd;
 	// STARTER: (void)peer;
@@ -73,10 +74,11 @@ int session_send(int fd, const void *buf, size_t len)
 {
 	// STARTER: /* TODO 4: send LEN bytes of BUF to the connected peer with
 	// STARTER:  * send(2) (or write(2)): no address needed, the kernel knows
-	// STARTER:  * it.  One call, one datagram (an empty one included).
-	// STARTER:  * Return 0, or -1 with errno.
+	// STARTER:  * it (and POSIX lets a system refuse an address on a
+	// STARTER:  * connected socket: EISCONN).  One call, one datagram (an
+	// STARTER:  * empty one included).  Return 0, or -1 with errno.
 	// STARTER:  * Tests: first_datagram_is_answered,
-	// STARTER:  * server_connects_then_replies_without_address. */
+	// STARTER:  * server_replies_on_connected_socket. */
 	// STARTER: (void)fd;
 	// STARTER: (void)buf;
 	// STARTER: (void)len;
@@ -166,7 +168,8 @@ int dissolve(int fd)
 	// STARTER:  * sin_family set).  Without it the socket hears only the old
 	// STARTER:  * peer: the next peer's datagrams are silently dropped.
 	// STARTER:  * Return what connect() returns.
-	// STARTER:  * Tests: connect_and_dissolve_set_the_peer,
+	// STARTER:  * Tests: server_socket_has_peer_only_in_session,
+	// STARTER:  * bye_is_answered_after_dissolving,
 	// STARTER:  * next_peer_is_served_after_bye. */
 	// STARTER: (void)fd;
 	// STARTER: errno = ENOSYS;

@@ -26,6 +26,7 @@ int connect_server(const struct sockaddr_in *server)
 	// STARTER:  * local port and records the server as the only peer.  Return
 	// STARTER:  * the fd; on a failure close it and return -1 with errno.
 	// STARTER:  * Tests: client_sends_lines_and_bye,
+	// STARTER:  * client_socket_is_connected_to_server,
 	// STARTER:  * client_without_server_is_refused_promptly,
 	// STARTER:  * client_never_sees_strangers. */
 	// STARTER: (void)server;
@@ -66,7 +67,7 @@ ssize_t exchange(int fd, const void *msg, size_t len, void *reply,
 	// STARTER:  * and read() (or the next write()) fails with ECONNREFUSED.
 	// STARTER:  * Return -1 with that errno; do not wait for the timeout.
 	// STARTER:  * Tests: client_sends_lines_and_bye,
-	// STARTER:  * client_writes_without_address,
+	// STARTER:  * client_socket_is_connected_to_server,
 	// STARTER:  * client_without_server_is_refused_promptly,
 	// STARTER:  * client_gives_up_without_reply. */
 	// STARTER: (void)msg;
