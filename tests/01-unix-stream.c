@@ -3,11 +3,10 @@
  * stream socket.  Black-box: the tests run the lab's server and client as
  * separate processes and judge only what shows from outside (bytes on
  * the test's own sockets, exit status, files, log lines, the programs'
- * sockets as copies taken with pidfd_getfd(2), their system calls as
- * ptrace(2) reports them).  The test plays the other side with its own
+ * sockets as copies taken with pidfd_getfd(2)).  The test plays the other side with its own
  * sockets: a broken client never fails a server test, and vice versa.
  */
-#define _GNU_SOURCE     /* memmem, signalfd, ptrace's syscall info */
+#define _GNU_SOURCE     /* memmem */
 #include "harness.h"
 #include "robust.h"
 
@@ -18,11 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1034,230 +1030,6 @@ START_TEST(client_accepts_receipt_in_pieces)
 }
 END_TEST
 
-/* ---- a program's system calls, seen from outside -------------------------------
- * Some facts show only in the order of a program's system calls: a read
- * of its socket that returns at once changes no byte and no timing.  The
- * test, P's parent, may trace P with ptrace(2), as strace does: the
- * kernel reports each call P enters, and nothing in P can forge or hide
- * one.  A watch stops before P exits (a sanitizer's leak check at exit
- * wants ptrace for itself) and lets P go on as if never watched. */
-
-struct watch {
-	struct proc *p;
-	int sigfd;             /* SIGCHLD: P stopped for its tracer, or exited */
-	sigset_t mask;         /* the test's signal mask before the watch */
-	bool stopped;          /* P waits in a ptrace-stop for the test */
-	int status;            /* its waitpid() status there */
-	int inject;            /* a signal P was about to get: pass it on */
-};
-
-enum watched { WATCH_CALL, WATCH_EXITED, WATCH_TIMEOUT, WATCH_BLIND };
-
-/* Start watching P; false (errno set) if this system forbids it. */
-static bool watch_start(struct watch *w, struct proc *p)
-{
-	sigset_t chld;
-	int err;
-
-	memset(w, 0, sizeof *w);
-	w->p = p;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, &w->mask);
-	w->sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (w->sigfd >= 0
-	    && ptrace(PTRACE_SEIZE, p->pid, 0, (void *)(long)
-	              (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)) == 0) {
-		/* stopped, P can be told to stop at each call */
-		ptrace(PTRACE_INTERRUPT, p->pid, 0, 0);
-		return true;
-	}
-	err = errno;
-	if (w->sigfd >= 0)
-		close(w->sigfd);
-	sigprocmask(SIG_SETMASK, &w->mask, NULL);
-	errno = err;
-	return false;
-}
-
-/* Wait until DEADLINE for P's next stop (true: w->stopped, w->status) or
- * its end (true: P reaped); false at the deadline. */
-static bool watch_wait(struct watch *w, long long deadline)
-{
-	for (;;) {
-		struct pollfd pfd = { .fd = w->sigfd, .events = POLLIN };
-		struct signalfd_siginfo si;
-		int st;
-		pid_t r = waitpid(w->p->pid, &st, WNOHANG | __WALL);
-
-		if (r == w->p->pid) {
-			if (WIFEXITED(st) || WIFSIGNALED(st)) {
-				w->p->reaped = true;
-				w->p->status = st;
-			} else {
-				w->stopped = true;
-				w->status = st;
-			}
-			return true;
-		}
-		if (r < 0 || poll(&pfd, 1, left_ms(deadline)) <= 0)
-			return false;
-		while (read(w->sigfd, &si, sizeof si) > 0)
-			;
-	}
-}
-
-/* The signal P was about to get when it stopped with STATUS, to pass on
- * to it; 0 if the stop was the tracer's own (a call, the interrupt). */
-static int signal_of(int status)
-{
-	return status >> 16 == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80)
-	       ? WSTOPSIG(status) : 0;
-}
-
-/* Let P run to the entry of its next system call, within DEADLINE:
- * WATCH_CALL with the call in *CALL, P stopped there; WATCH_EXITED (P
- * reaped); WATCH_TIMEOUT; WATCH_BLIND (this kernel cannot say which
- * call: before Linux 5.3). */
-static enum watched watch_next(struct watch *w, long long deadline,
-                               struct __ptrace_syscall_info *call)
-{
-	for (;;) {
-		if (w->stopped) {
-			ptrace(PTRACE_SYSCALL, w->p->pid, 0, (void *)(long)w->inject);
-			w->stopped = false;
-			w->inject = 0;
-		}
-		if (!watch_wait(w, deadline))
-			return WATCH_TIMEOUT;
-		if (w->p->reaped)
-			return WATCH_EXITED;
-		w->inject = signal_of(w->status);
-		if (WSTOPSIG(w->status) != (SIGTRAP | 0x80))
-			continue;
-		if (ptrace(PTRACE_GET_SYSCALL_INFO, w->p->pid,
-		           (void *)sizeof *call, call) <= 0)
-			return WATCH_BLIND;
-		if (call->op == PTRACE_SYSCALL_INFO_ENTRY)
-			return WATCH_CALL;
-	}
-}
-
-/* Stop watching: P goes on untraced, as if never watched (or is killed,
- * should it not stop within a second to be let go). */
-static void watch_end(struct watch *w)
-{
-	if (!w->p->reaped && !w->stopped) {
-		long long deadline = now_ms() + ms(1000);
-
-		ptrace(PTRACE_INTERRUPT, w->p->pid, 0, 0);
-		if (watch_wait(w, deadline) && w->stopped)
-			w->inject = signal_of(w->status);
-		if (!w->p->reaped && !w->stopped) {
-			kill(w->p->pid, SIGKILL);
-			while (!w->p->reaped && watch_wait(w, deadline + ms(1000)))
-				w->stopped = false;
-		}
-	}
-	if (!w->p->reaped && w->stopped)
-		ptrace(PTRACE_DETACH, w->p->pid, 0, (void *)(long)w->inject);
-	w->stopped = false;
-	close(w->sigfd);
-	sigprocmask(SIG_SETMASK, &w->mask, NULL);
-}
-
-/* Is fd FD of P the socket whose inode is INO? */
-static bool is_socket(struct proc *p, long fd, ino_t ino)
-{
-	char link[64], want[64], got[64];
-	ssize_t n;
-
-	snprintf(link, sizeof link, "/proc/%d/fd/%ld", (int)p->pid, fd);
-	snprintf(want, sizeof want, "socket:[%lu]", (unsigned long)ino);
-	n = readlink(link, got, sizeof got - 1);
-	if (n < 0)
-		return false;
-	got[n] = '\0';
-	return strcmp(got, want) == 0;
-}
-
-/* The name of the call NR if it reads from an fd, else NULL. */
-static const char *read_call(unsigned long long nr)
-{
-	if (nr == SYS_read)
-		return "read";
-	if (nr == SYS_readv)
-		return "readv";
-	if (nr == SYS_recvfrom)
-		return "recvfrom";
-	if (nr == SYS_recvmsg)
-		return "recvmsg";
-#ifdef SYS_recvmmsg
-	if (nr == SYS_recvmmsg)
-		return "recvmmsg";
-#endif
-#ifdef SYS_recv
-	if (nr == SYS_recv)
-		return "recv";
-#endif
-	return NULL;
-}
-
-/* The client under W, done sending stdin, must half-close its socket
- * END with shutdown(SHUT_WR) before anything else it does to it: before
- * it reads it (even a read that returns at once), closes it, or exits.
- * Fails the test otherwise; returns with the watch ended.  A client that
- * does none of these in time is left to the test's deadline. */
-static void expect_half_close_first(struct watch *w, const struct sock_view *end)
-{
-	struct proc *cli = w->p;
-	long long deadline = now_ms() + ms(2000);
-	struct __ptrace_syscall_info call;
-
-	for (;;) {
-		enum watched what = watch_next(w, deadline, &call);
-		unsigned long long nr = call.entry.nr;
-		long fd = (long)call.entry.args[0];
-		const char *rd;
-
-		if (what == WATCH_BLIND)
-			report_note("the order of the client's calls was not "
-			            "watched: this kernel's ptrace(2) cannot tell "
-			            "which call a program makes (Linux 5.3 can)");
-		if (what != WATCH_CALL || nr == SYS_exit_group || nr == SYS_exit) {
-			watch_end(w);
-			return;     /* the rest shows in what the test gets */
-		}
-		rd = read_call(nr);
-		if ((rd == NULL && nr != SYS_close && nr != SYS_shutdown)
-		    || !is_socket(cli, fd, end->ino))
-			continue;
-		watch_end(w);
-		if (rd != NULL)
-			fail(cli, "expected shutdown(%ld, SHUT_WR) once stdin was sent, "
-			     "before reading the receipt; the client read its socket "
-			     "first: %s(%ld, ...), before any shutdown (its system "
-			     "calls watched with ptrace(2), as strace shows them). The "
-			     "server sends the receipt only after end of file: "
-			     "half-close, then read", fd, rd, fd);
-		if (nr == SYS_close)
-			fail(cli, "expected shutdown(%ld, SHUT_WR) once stdin was sent; "
-			     "the client called close(%ld) instead (seen with "
-			     "ptrace(2)): close() ends both directions, and the "
-			     "receipt has nowhere to arrive", fd, fd);
-		if (call.entry.args[1] != SHUT_WR)
-			fail(cli, "expected shutdown(%ld, SHUT_WR), which ends the "
-			     "sending half only; the client called shutdown(%ld, %s) "
-			     "(seen with ptrace(2)), which also ends the receiving "
-			     "half, where the receipt has yet to arrive", fd, fd,
-			     call.entry.args[1] == SHUT_RDWR ? "SHUT_RDWR"
-			     : call.entry.args[1] == SHUT_RD ? "SHUT_RD" : "?");
-		step("the client called shutdown(%ld, SHUT_WR) before it read its "
-		     "socket (seen with ptrace(2))", fd);
-		return;
-	}
-}
-
 /* The client's socket connected to this test's server, or false. */
 static bool client_end(struct proc *cli, struct sock_view *end)
 {
@@ -1286,8 +1058,7 @@ START_TEST(client_half_closes_before_reading_receipt)
 	char *data = malloc(len), *got;
 	struct sock_view end, now;
 	struct proc *cli;
-	struct watch w;
-	bool eof, watched;
+	bool eof;
 
 	fill_pattern(data, len, 6);
 	cli = run("client", &o, path, NULL);
@@ -1297,20 +1068,10 @@ START_TEST(client_half_closes_before_reading_receipt)
 		fail(cli, "expected the client to hold its socket connected to the "
 		     "test's server; it %s", running(cli) ? "holds none"
 		     : describe_status(cli->status));
-	watched = watch_start(&w, cli);
-	if (watched)
-		step("the test watches the client's system calls with ptrace(2), "
-		     "as strace does");
-	else
-		report_note("the order of the client's calls was not watched: "
-		            "ptrace(2) said %s", strerror(errno));
-	/* a few KB: the pipe takes them while the client is stopped */
 	ck_assert(write_fully(cli->in, data, len, ms(1000)) == 0);
 	close(cli->in);
 	cli->in = -1;
 	step("wrote %zu bytes to the client's stdin and closed it", len);
-	if (watched)
-		expect_half_close_first(&w, &end);
 
 	got = read_until_eof(conn, &got_len, &eof, ms(2000));
 	if (!eof)
