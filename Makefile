@@ -91,6 +91,14 @@ $(B)/%.o: $(TREE)/%.c $(wildcard $(TREE)/*/*.h common/*.h)
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) -Icommon -I$(dir $<) -c $< -o $@
 
+# Lab 02's programs start every local variable the code leaves
+# uninitialised filled with a byte pattern (0xfe...), not with whatever
+# the stack held: a forgotten recvfrom() address length or an unzeroed
+# sin_zero then shows in every run, not by chance (gcc 12, clang 8; a
+# compiler without the option builds them as it is).
+AUTO_INIT := $(shell $(CC) -ftrivial-auto-var-init=pattern -x c -c -o /dev/null /dev/null 2>/dev/null && echo -ftrivial-auto-var-init=pattern)
+$(B)/02-inet-datagram/%.o: CFLAGS += $(AUTO_INIT)
+
 # The grader's own object for a lab includes that lab's header from TREE.
 $(B)/tests/%.o: tests/%.c $(wildcard tests/*.h common/*.h $(TREE)/*/*.h)
 	$(call say,CC,$<)

@@ -1,7 +1,7 @@
 /*
- * preload-dgram.c - an LD_PRELOAD shim that makes two things about
- * connected datagram sockets show from outside, where a quiet Linux
- * loopback hides them (the lab 03 grader preloads it):
+ * preload-dgram.c - an LD_PRELOAD shim that makes three things about
+ * datagram programs show from outside, where a quiet Linux loopback
+ * hides them (the graders of labs 02 and 03 preload it):
  *
  * - An address given again on a connected datagram socket.  Linux sends
  *   to it all the same; POSIX lets a system refuse it with EISCONN, and
@@ -16,6 +16,13 @@
  *   sees them as they were when it was sent: a change made only after
  *   sending (an association dissolved after BYE was answered) is still
  *   to come.
+ * - Padding left to chance.  Linux's bind() never looks at sin_zero;
+ *   systems that look an address up whole (4.4BSD's descendants, some
+ *   still) refuse one whose sin_zero is not all zero bytes, with
+ *   EADDRNOTAVAIL.  With SOCKLAB_DGRAM_SIN_ZERO=1, bind() refuses it so
+ *   here too: a program that never zeroed its sockaddr_in does not start.
+ *   (The lab's programs are built with -ftrivial-auto-var-init=pattern,
+ *   so an unzeroed structure holds no zero bytes by luck.)
  *
  * The shim only provokes: a verdict is always what the test sees from
  * outside (a datagram that never came, a socket still connected).
@@ -23,28 +30,34 @@
  * Environment:
  *   SOCKLAB_DGRAM_EISCONN   1: refuse an address on a connected socket
  *   SOCKLAB_DGRAM_PAUSE_MS  the pause after each datagram sent (default 0)
+ *   SOCKLAB_DGRAM_SIN_ZERO  1: bind() refuses a sockaddr_in with sin_zero
+ *                           not all zero (EADDRNOTAVAIL)
  *
- * Interposed: write, send, sendto, sendmsg; only on AF_INET and AF_INET6
- * datagram sockets, everything else passes straight through.  Self-
+ * Interposed: write, send, sendto, sendmsg, only on AF_INET and AF_INET6
+ * datagram sockets; bind, only for an AF_INET address; everything else
+ * passes straight through.  Self-
  * contained (dlsym(RTLD_NEXT)), built by the Makefile's preload-%.so rule.
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
-static int eisconn;
+static int eisconn, sin_zero;
 static long pause_ms;
 
 __attribute__((constructor)) static void init(void)
 {
 	const char *refuse = getenv("SOCKLAB_DGRAM_EISCONN");
 	const char *text = getenv("SOCKLAB_DGRAM_PAUSE_MS");
+	const char *padding = getenv("SOCKLAB_DGRAM_SIN_ZERO");
 
 	eisconn = refuse != NULL && atoi(refuse) == 1;
+	sin_zero = padding != NULL && atoi(padding) == 1;
 	if (text && atol(text) > 0)
 		pause_ms = atol(text);
 }
@@ -138,4 +151,21 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 	if (msg != NULL && refused(fd, msg->msg_name))
 		return -1;
 	return sent(fd, NEXT(sendmsg)(fd, msg, flags));
+}
+
+/* An IPv4 address with padding that is not zero: refuse, as a system
+ * that looks the address up whole does. */
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	if (sin_zero && addr != NULL && len >= sizeof(struct sockaddr_in)
+	    && addr->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)addr;
+
+		for (size_t i = 0; i < sizeof in->sin_zero; i++)
+			if (in->sin_zero[i] != 0) {
+				errno = EADDRNOTAVAIL;
+				return -1;
+			}
+	}
+	return NEXT(bind)(fd, addr, len);
 }

@@ -1,7 +1,7 @@
 /*
  * udp.c - the test's own UDP/IPv4 sockets (see udp.h).
  */
-#define _DEFAULT_SOURCE /* SO_REUSEPORT */
+#define _DEFAULT_SOURCE /* SO_REUSEPORT, SO_DOMAIN */
 #include "udp.h"
 
 #include <arpa/inet.h>
@@ -306,4 +306,184 @@ void expect_port_in_use_refused(void)
 		     "its port");
 	free(err);
 	close(blocker);
+}
+
+/* ---- a program's sockets, seen from outside (labs 02 and 03) -------------- */
+/*
+ * peek_sockets() duplicates the sockets a program holds; the test only
+ * asks them what they are (getsockopt), where they are bound
+ * (getsockname) and to whom they are connected (getpeername), and closes
+ * them.  A fresh look every time: a program may close a socket and open
+ * another.
+ */
+
+#define MAX_SOCKETS 16
+
+/* FD's peer into *PEER: true, or false when it has none (errno ENOTCONN:
+ * never connected, or dissolved). */
+static bool peer_of(int fd, struct sockaddr_in *peer)
+{
+	socklen_t len = sizeof *peer;
+
+	memset(peer, 0, sizeof *peer);
+	return getpeername(fd, (struct sockaddr *)peer, &len) == 0;
+}
+
+/* Is FD an AF_INET datagram socket bound to BOUND? */
+static bool udp_bound_to(int fd, const struct sockaddr_in *bound)
+{
+	int domain = -1, type = -1;
+	socklen_t len = sizeof domain;
+	struct sockaddr_in here;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0
+	    || domain != AF_INET)
+		return false;
+	len = sizeof type;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0
+	    || type != SOCK_DGRAM)
+		return false;
+	len = sizeof here;
+	memset(&here, 0, sizeof here);
+	return getsockname(fd, (struct sockaddr *)&here, &len) == 0
+	       && udp_same(&here, bound);
+}
+
+/* What the N sockets FDS are ("fd 3: AF_INET SOCK_DGRAM, bound to
+ * 127.0.0.1:0, no peer; ..."; THEIRS: their numbers in the program),
+ * allocated. */
+static char *sockets_text(const int *fds, const int *theirs, int n)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	ck_assert(f != NULL);
+	if (n == 0)
+		fputs("no socket at all", f);
+	for (int i = 0; i < n; i++) {
+		int domain = -1, type = -1;
+		socklen_t len = sizeof domain;
+		struct sockaddr_in a;
+
+		getsockopt(fds[i], SOL_SOCKET, SO_DOMAIN, &domain, &len);
+		len = sizeof type;
+		getsockopt(fds[i], SOL_SOCKET, SO_TYPE, &type, &len);
+		fprintf(f, "%sfd %d: ", i ? "; " : "", theirs[i]);
+		if (domain == AF_INET)
+			fputs("AF_INET", f);
+		else if (domain == AF_INET6)
+			fputs("AF_INET6", f);
+		else if (domain == AF_UNIX)
+			fputs("AF_UNIX", f);
+		else
+			fprintf(f, "family %d", domain);
+		if (type == SOCK_DGRAM)
+			fputs(" SOCK_DGRAM", f);
+		else if (type == SOCK_STREAM)
+			fputs(" SOCK_STREAM", f);
+		else
+			fprintf(f, " type %d", type);
+		if (domain != AF_INET)
+			continue;
+		len = sizeof a;
+		memset(&a, 0, sizeof a);
+		getsockname(fds[i], (struct sockaddr *)&a, &len);
+		fprintf(f, ", bound to %s", udp_name(&a));
+		if (peer_of(fds[i], &a))
+			fprintf(f, ", connected to %s", udp_name(&a));
+		else
+			fputs(", no peer", f);
+	}
+	fclose(f);
+	return text;
+}
+
+/* A duplicate of P's AF_INET datagram socket bound to BOUND, for the test
+ * to look at (and close).  Fails, saying what P holds instead, when
+ * there is none; WHEN: the moment of the look ("after BYE"), HINT (or
+ * NULL): where to look. */
+int udp_socket_of(struct proc *p, const struct sockaddr_in *bound,
+                         const char *when, const char *hint)
+{
+	int fds[MAX_SOCKETS], theirs[MAX_SOCKETS], n, found = -1;
+	char *held;
+
+	if (!running(p))
+		fail(p, "expected %s to be running %s, holding its socket; it %s",
+		     p->name, when, describe_status(p->status));
+	n = peek_sockets(p, fds, theirs, MAX_SOCKETS);
+	for (int i = 0; i < n && found < 0; i++)
+		if (udp_bound_to(fds[i], bound))
+			found = i;
+	if (found >= 0) {
+		for (int i = 0; i < n; i++)
+			if (i != found)
+				close(fds[i]);
+		return fds[found];
+	}
+	held = sockets_text(fds, theirs, n);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	fail(p, "expected the %s to hold an AF_INET datagram (SOCK_DGRAM) "
+	     "socket bound to %s %s; looked at from outside, it holds %s%s%s",
+	     p->name, udp_name(bound), when, held, hint ? " - " : "",
+	     hint ? hint : "");
+}
+
+/* P's socket bound to BOUND must be connected to PEER now, WHEN.  HINT
+ * (or NULL): where to look when it is not; FIND_HINT, when there is no
+ * such socket at all. */
+void expect_peer(struct proc *p, const struct sockaddr_in *bound,
+                        const struct sockaddr_in *peer, const char *when,
+                        const char *find_hint, const char *hint)
+{
+	int fd = udp_socket_of(p, bound, when, find_hint);
+	struct sockaddr_in got;
+	bool connected = peer_of(fd, &got);
+	int err = errno;
+
+	close(fd);
+	step("looked at the %s's socket %s from outside %s: %s %s", p->name,
+	     udp_name(bound), when, connected ? "connected to" : "no peer",
+	     connected ? udp_name(&got) : "");
+	if (!connected)
+		fail(p, "expected the %s's socket %s connected to %s %s "
+		     "(getpeername() from outside); it has no peer (%s)%s%s",
+		     p->name, udp_name(bound), udp_name(peer), when,
+		     strerror(err), hint ? " - " : "", hint ? hint : "");
+	if (!udp_same(&got, peer))
+		fail(p, "expected the %s's socket %s connected to %s %s "
+		     "(getpeername() from outside); it is connected to %s%s%s",
+		     p->name, udp_name(bound), udp_name(peer), when,
+		     udp_name(&got), hint ? " - " : "", hint ? hint : "");
+}
+
+/* P's socket bound to BOUND must have no peer WHEN, or at the latest
+ * within TIMEOUT_MS (0: at once).  Hints as for expect_peer(). */
+void expect_no_peer(struct proc *p, const struct sockaddr_in *bound,
+                           int timeout_ms, const char *when,
+                           const char *find_hint, const char *hint)
+{
+	long long deadline = now_ms() + timeout_ms;
+	struct sockaddr_in got;
+
+	for (;;) {
+		int fd = udp_socket_of(p, bound, when, find_hint);
+		bool connected = peer_of(fd, &got);
+
+		close(fd);
+		if (!connected) {
+			step("looked at the %s's socket %s from outside %s: no peer",
+			     p->name, udp_name(bound), when);
+			return;
+		}
+		if (left_ms(deadline) == 0)
+			break;
+		poll(NULL, 0, 2);       /* looking again, bounded by DEADLINE */
+	}
+	fail(p, "expected the %s's socket %s to have no peer %s (getpeername() "
+	     "from outside: ENOTCONN); it is still connected to %s%s%s",
+	     p->name, udp_name(bound), when, udp_name(&got), hint ? " - " : "",
+	     hint ? hint : "");
 }

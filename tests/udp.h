@@ -71,4 +71,24 @@ void expect_log(struct proc *p, const char *text, int timeout_ms,
  * with "Address already in use" and never print a ready line. */
 void expect_port_in_use_refused(void);
 
+/* ---- a program's sockets, seen from outside -------------------------------- */
+
+/* A duplicate of P's AF_INET datagram socket bound to BOUND (peek_sockets()
+ * in harness.h), for the test to look at and close.  Fails, saying what P
+ * holds instead, when there is none; WHEN: the moment of the look ("after
+ * BYE"), HINT (or NULL): where to look. */
+int udp_socket_of(struct proc *p, const struct sockaddr_in *bound,
+                  const char *when, const char *hint);
+/* P's socket bound to BOUND must be connected to PEER now, WHEN (its
+ * getpeername() from outside).  HINT (or NULL): where to look when it is
+ * not; FIND_HINT, when there is no such socket at all. */
+void expect_peer(struct proc *p, const struct sockaddr_in *bound,
+                 const struct sockaddr_in *peer, const char *when,
+                 const char *find_hint, const char *hint);
+/* P's socket bound to BOUND must have no peer WHEN, or at the latest
+ * within TIMEOUT_MS (0: at once).  Hints as for expect_peer(). */
+void expect_no_peer(struct proc *p, const struct sockaddr_in *bound,
+                    int timeout_ms, const char *when, const char *find_hint,
+                    const char *hint);
+
 #endif

@@ -28,7 +28,7 @@ int server_address(const char *text, uint16_t port, struct sockaddr_in *addr)
 	 * sin_addr with inet_pton(3).  inet_pton() returns 1 on
 	 * success and 0 (not -1!) for text that is not an address:
 	 * then set errno = EINVAL and return -1.
-	 * Tests: server_address_is_network_order,
+	 * Tests: a_and_p_are_bound_as_given,
 	 * bad_arguments_exit_2. */
 	(void)text;
 	(void)port;

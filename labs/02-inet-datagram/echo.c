@@ -33,7 +33,7 @@ ssize_t receive_request(int fd, void *buf, size_t cap, struct sockaddr_in *from)
 	 * none in UDP.  Pass the flag MSG_DONTWAIT: wait_fd() has
 	 * already waited, and recvfrom() must never block with the
 	 * stop signals shut out.  Return what recvfrom() returns.
-	 * Tests: receive_request_reports_sender,
+	 * Tests: sender_address_comes_from_recvfrom,
 	 * echo_is_exact_uppercase, empty_datagram_is_answered,
 	 * largest_datagram_is_answered_whole,
 	 * datagram_boundaries_are_kept. */
@@ -52,7 +52,8 @@ int send_reply(int fd, const void *buf, size_t len, const struct sockaddr_in *to
 	 * not a fixed one: every client has its own port.  Return 0,
 	 * or -1 with errno.
 	 * Tests: echo_is_exact_uppercase,
-	 * each_reply_goes_to_its_sender. */
+	 * each_reply_goes_to_its_sender,
+	 * replies_leave_the_socket_unconnected. */
 	(void)fd;
 	(void)buf;
 	(void)len;

@@ -33,7 +33,7 @@ ssize_t receive_request(int fd, void *buf, size_t cap, struct sockaddr_in *from)
 	// STARTER:  * none in UDP.  Pass the flag MSG_DONTWAIT: wait_fd() has
 	// STARTER:  * already waited, and recvfrom() must never block with the
 	// STARTER:  * stop signals shut out.  Return what recvfrom() returns.
-	// STARTER:  * Tests: receive_request_reports_sender,
+	// STARTER:  * Tests: sender_address_comes_from_recvfrom,
 	// STARTER:  * echo_is_exact_uppercase, empty_datagram_is_answered,
 	// STARTER:  * largest_datagram_is_answered_whole,
 	// STARTER:  * datagram_boundaries_are_kept. */
@@ -63,7 +63,8 @@ int send_reply(int fd, const void *buf, size_t len, const struct sockaddr_in *to
 	// STARTER:  * not a fixed one: every client has its own port.  Return 0,
 	// STARTER:  * or -1 with errno.
 	// STARTER:  * Tests: echo_is_exact_uppercase,
-	// STARTER:  * each_reply_goes_to_its_sender. */
+	// STARTER:  * each_reply_goes_to_its_sender,
+	// STARTER:  * replies_leave_the_socket_unconnected. */
 	// STARTER: (void)fd;
 	// STARTER: (void)buf;
 	// STARTER: (void)len;
