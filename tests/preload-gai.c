@@ -1,85 +1,110 @@
 /*
- * preload-gai.c - an LD_PRELOAD shim for getaddrinfo(3), so that the
- * lab 04 grader can offer a client a name with several addresses (the
- * first of which refuses) without root or an /etc/hosts entry, and see
- * how the client asked and whether it freed the answer.
+ * preload-gai.c - an LD_PRELOAD shim for getaddrinfo(3): a resolver the
+ * graders of labs 02 and 04 control, so that a client can be offered a
+ * name with several addresses (the first of which refuses) without root
+ * or an /etc/hosts entry.
+ *
+ * The shim only shapes the client's surroundings; it tells the grader
+ * nothing.  Whatever it does must show in what the client itself does:
+ * which address it connects to, whether it connects at all, its exit
+ * status.
+ *
+ * The name SOCKLAB_GAI_HOST is answered from SOCKLAB_GAI_ADDRS as glibc
+ * would answer it on a host whose only IPv6 address is the loopback's,
+ * a common case:
+ * - the hints' ai_family keeps the addresses of that family (AF_UNSPEC:
+ *   all), in the order given;
+ * - ai_socktype 0 gives each address three times, for SOCK_STREAM,
+ *   SOCK_DGRAM and SOCK_RAW, in that order;
+ * - AI_ADDRCONFIG keeps only the families this host has an address of
+ *   beyond loopback: IPv4, so every IPv6 address is dropped;
+ * - no address left: EAI_NONAME;
+ * - hints whose fields POSIX wants zero (ai_addrlen, ai_addr,
+ *   ai_canonname, ai_next) are not, or that carry flags or a protocol no
+ *   resolver knows: EAI_BADFLAGS, as POSIX lets a resolver do.  glibc
+ *   itself refuses unknown flags that way.
+ * - a list freeaddrinfo() gives back is scribbled over before it is
+ *   freed, as a debugging allocator does: code that still reads it reads
+ *   garbage.
+ * Every other name goes to the real resolver.
  *
  * Environment:
- *   SOCKLAB_GAI_HOST   the name to answer from SOCKLAB_GAI_ADDRS; every
- *                      other name goes to the real resolver
- *   SOCKLAB_GAI_ADDRS  numeric addresses, in order, separated by spaces
- *                      or commas ("::1 127.0.0.2 127.0.0.1"); the
- *                      hints' family filters them as a resolver would
- *   SOCKLAB_GAI_LOG    a file: one line per call, appended with one
- *                      write(2) each:
- *     getaddrinfo node=N service=S family=F socktype=T protocol=P
- *       flags=X hints_dirty=D rc=R list=0xADDR
- *     freeaddrinfo list=0xADDR
- *   (hints_dirty=1: a hints field POSIX wants zero was not: ai_addrlen,
- *   ai_addr, ai_canonname or ai_next, the sign of unzeroed hints.)
+ *   SOCKLAB_GAI_HOST     the name to answer
+ *   SOCKLAB_GAI_ADDRS    its numeric addresses, in order, separated by
+ *                        spaces or commas ("::1 127.0.0.2 127.0.0.1")
+ *   SOCKLAB_GAI_GARBAGE  1: before main() runs, fill the stack it will
+ *                        use with 0xa5 bytes, as a long start-up might
+ *                        leave it, so that a local variable left
+ *                        uninitialised holds garbage, not zeros
  */
 #include <arpa/inet.h>
 #include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 typedef int gai_fn(const char *, const char *, const struct addrinfo *,
                    struct addrinfo **);
 typedef void freeai_fn(struct addrinfo *);
 
+#define GARBAGE 0xa5
+
+/* One entry of a list this shim made: the addrinfo and its address. */
+struct entry {
+	struct addrinfo ai;
+	struct sockaddr_storage ss;
+};
+
 /* The lists this shim made, so freeaddrinfo() knows which are its own. */
 #define MAX_OWN 64
 static struct addrinfo *own[MAX_OWN];
 
-/* Append one line to SOCKLAB_GAI_LOG, leaving errno as it was. */
-__attribute__((format(printf, 1, 2)))
-static void log_call(const char *fmt, ...)
+/* Leave GARBAGE in the stack below this frame: main() and the functions
+ * it calls reuse that memory. */
+__attribute__((noinline)) static void paint_stack(void)
 {
-	const char *path = getenv("SOCKLAB_GAI_LOG");
-	char line[1024];
-	va_list ap;
-	int fd, n, saved = errno;
+	volatile unsigned char area[64 * 1024];
 
-	if (path == NULL || *path == '\0')
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof line - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof line - 2)
-		n = sizeof line - 2;
-	line[n++] = '\n';
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		if (write(fd, line, (size_t)n) < 0) {
-			/* the log is the grader's; nothing to tell the program */
-		}
-		close(fd);
-	}
-	errno = saved;
+	for (size_t i = 0; i < sizeof area; i++)
+		area[i] = GARBAGE;
 }
 
-/* One entry for address TEXT, or NULL if TEXT is not of FAMILY (0: any). */
+__attribute__((constructor)) static void init(void)
+{
+	const char *garbage = getenv("SOCKLAB_GAI_GARBAGE");
+
+	if (garbage != NULL && strcmp(garbage, "1") == 0)
+		paint_stack();
+}
+
+/* Does HINTS carry anything a resolver must refuse? */
+static int hints_refused(const struct addrinfo *hints)
+{
+	const int known = AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST
+	                  | AI_V4MAPPED | AI_ALL | AI_ADDRCONFIG
+	                  | AI_NUMERICSERV;
+
+	if (hints == NULL)
+		return 0;
+	return hints->ai_addrlen != 0 || hints->ai_addr != NULL
+	       || hints->ai_canonname != NULL || hints->ai_next != NULL
+	       || (hints->ai_flags & ~known) != 0
+	       || (hints->ai_protocol != 0 && hints->ai_protocol != IPPROTO_TCP
+	           && hints->ai_protocol != IPPROTO_UDP);
+}
+
+/* One entry for address TEXT of socket type SOCKTYPE, or NULL if TEXT is
+ * not of FAMILY (0: any). */
 static struct addrinfo *make_entry(const char *text, int family, int socktype,
                                    uint16_t port)
 {
-	struct {
-		struct addrinfo ai;
-		struct sockaddr_storage ss;
-	} *e;
+	struct entry *e = calloc(1, sizeof *e);
 	struct in_addr v4;
 	struct in6_addr v6;
 
-	e = calloc(1, sizeof *e);
 	if (e == NULL)
 		return NULL;
 	if (inet_pton(AF_INET, text, &v4) == 1 && family != AF_INET6) {
@@ -102,25 +127,55 @@ static struct addrinfo *make_entry(const char *text, int family, int socktype,
 		free(e);
 		return NULL;
 	}
-	e->ai.ai_socktype = socktype ? socktype : SOCK_STREAM;
-	e->ai.ai_protocol = e->ai.ai_socktype == SOCK_STREAM ? IPPROTO_TCP
-	                                                     : IPPROTO_UDP;
+	e->ai.ai_socktype = socktype;
+	e->ai.ai_protocol = socktype == SOCK_STREAM ? IPPROTO_TCP
+	                    : socktype == SOCK_DGRAM ? IPPROTO_UDP : 0;
 	e->ai.ai_addr = (struct sockaddr *)&e->ss;
 	return &e->ai;
 }
 
-/* Answer NODE from SOCKLAB_GAI_ADDRS. */
+/* Append TEXT's entries for HINTS at *TAIL; returns the new tail. */
+static struct addrinfo **add_address(struct addrinfo **tail, const char *text,
+                                     const struct addrinfo *hints,
+                                     uint16_t port)
+{
+	static const int every_type[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_RAW };
+	int family = hints ? hints->ai_family : AF_UNSPEC;
+	int socktype = hints ? hints->ai_socktype : 0;
+	int flags = hints ? hints->ai_flags : AI_V4MAPPED | AI_ADDRCONFIG;
+	struct in6_addr v6;
+
+	if ((flags & AI_ADDRCONFIG) && inet_pton(AF_INET6, text, &v6) == 1)
+		return tail;    /* this host's IPv6 is on loopback only */
+	for (size_t i = 0; i < 3; i++) {
+		int type = socktype != 0 ? socktype : every_type[i];
+		struct addrinfo *ai = make_entry(text, family, type, port);
+
+		if (ai != NULL) {
+			*tail = ai;
+			tail = &ai->ai_next;
+		}
+		if (socktype != 0)
+			break;
+	}
+	return tail;
+}
+
+/* Answer the shim's name from SOCKLAB_GAI_ADDRS. */
 static int fake_answer(const char *service, const struct addrinfo *hints,
                        struct addrinfo **res)
 {
 	const char *addrs = getenv("SOCKLAB_GAI_ADDRS");
-	int family = hints ? hints->ai_family : AF_UNSPEC;
-	int socktype = hints ? hints->ai_socktype : 0;
 	struct addrinfo *head = NULL, **tail = &head;
 	char copy[1024], *save = NULL;
 	unsigned long port = 0;
 	char *end;
 
+	if (hints_refused(hints))
+		return EAI_BADFLAGS;
+	if (hints != NULL && hints->ai_family != AF_UNSPEC
+	    && hints->ai_family != AF_INET && hints->ai_family != AF_INET6)
+		return EAI_FAMILY;
 	if (service != NULL) {
 		port = strtoul(service, &end, 10);
 		if (*service == '\0' || *end != '\0' || port > 65535)
@@ -128,15 +183,8 @@ static int fake_answer(const char *service, const struct addrinfo *hints,
 	}
 	snprintf(copy, sizeof copy, "%s", addrs ? addrs : "");
 	for (char *t = strtok_r(copy, " ,", &save); t != NULL;
-	     t = strtok_r(NULL, " ,", &save)) {
-		struct addrinfo *ai = make_entry(t, family, socktype,
-		                                 (uint16_t)port);
-
-		if (ai != NULL) {
-			*tail = ai;
-			tail = &ai->ai_next;
-		}
-	}
+	     t = strtok_r(NULL, " ,", &save))
+		tail = add_address(tail, t, hints, (uint16_t)port);
 	if (head == NULL)
 		return EAI_NONAME;
 	for (int i = 0; i < MAX_OWN; i++)
@@ -153,24 +201,12 @@ int getaddrinfo(const char *node, const char *service,
 {
 	static gai_fn *real;
 	const char *fake = getenv("SOCKLAB_GAI_HOST");
-	int rc, dirty = 0;
 
 	if (real == NULL)
 		real = (gai_fn *)dlsym(RTLD_NEXT, "getaddrinfo");
-	if (hints != NULL)
-		dirty = hints->ai_addrlen != 0 || hints->ai_addr != NULL
-		        || hints->ai_canonname != NULL || hints->ai_next != NULL;
 	if (node != NULL && fake != NULL && strcmp(node, fake) == 0)
-		rc = fake_answer(service, hints, res);
-	else
-		rc = real(node, service, hints, res);
-	log_call("getaddrinfo node=%s service=%s family=%d socktype=%d "
-	         "protocol=%d flags=%d hints_dirty=%d rc=%d list=%p",
-	         node ? node : "(null)", service ? service : "(null)",
-	         hints ? hints->ai_family : -1, hints ? hints->ai_socktype : -1,
-	         hints ? hints->ai_protocol : -1, hints ? hints->ai_flags : -1,
-	         dirty, rc, rc == 0 ? (void *)*res : NULL);
-	return rc;
+		return fake_answer(service, hints, res);
+	return real(node, service, hints, res);
 }
 
 void freeaddrinfo(struct addrinfo *list)
@@ -179,14 +215,15 @@ void freeaddrinfo(struct addrinfo *list)
 
 	if (real == NULL)
 		real = (freeai_fn *)dlsym(RTLD_NEXT, "freeaddrinfo");
-	log_call("freeaddrinfo list=%p", (void *)list);
 	for (int i = 0; list != NULL && i < MAX_OWN; i++)
 		if (own[i] == list) {
 			own[i] = NULL;
 			while (list != NULL) {
 				struct addrinfo *next = list->ai_next;
 
-				free(list);     /* entry and address: one block */
+				/* entry and address: one block, scribbled over */
+				memset(list, GARBAGE, sizeof(struct entry));
+				free(list);
 				list = next;
 			}
 			return;

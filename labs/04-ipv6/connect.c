@@ -55,7 +55,7 @@ int connect_by_name(const char *host, const char *port,
 	 * getaddrinfo returns 0 or an EAI_* code, not -1 and errno:
 	 * store a failure in *GAI_ERROR and return -1 (the client
 	 * prints it with gai_strerror(3)).
-	 * Tests: connect_by_name_zeroes_hints_and_frees,
+	 * Tests: client_zeroes_hints_and_reads_no_freed_list,
 	 * client_asks_for_any_family, client_unknown_host_fails. */
 	(void)host;
 	(void)port;
@@ -74,7 +74,8 @@ int connect_by_name(const char *host, const char *port,
 	 * the fd (-1 if none connected).
 	 * Tests: client_tries_every_address,
 	 * client_all_refused_names_each, client_reaches_ipv6_server,
-	 * client_reaches_ipv4_server, connect_by_name_zeroes_hints_and_frees. */
+	 * client_reaches_ipv4_server,
+	 * client_zeroes_hints_and_reads_no_freed_list. */
 	(void)connect_to;
 	(void)connected;
 	(void)list;

@@ -31,8 +31,8 @@ int parse_ipv6(const char *text, struct in6_addr *addr)
 	 * success, 0 (not -1!) when TEXT is not an address.  Return 0
 	 * or -1.  "::1", "::" and "::ffff:127.0.0.1" are addresses;
 	 * "127.0.0.1" and "[::1]" are not.
-	 * Tests: address_text_round_trip, dual_stack_takes_ipv4_clients,
-	 * server_bad_arguments_exit_2. */
+	 * Tests: server_binds_the_address_asked,
+	 * dual_stack_takes_ipv4_clients, server_bad_arguments_exit_2. */
 	(void)text;
 	(void)addr;
 	return -1;
@@ -68,7 +68,7 @@ int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only)
 	 * network byte order (htons(3)); bind(2) to it, then listen(2).
 	 * Return the fd; on failure close it and return -1 with errno
 	 * as the failing call left it.
-	 * Tests: listener_is_ipv6_stream, v6only_set_before_bind,
+	 * Tests: server_socket_is_ipv6_stream, server_sets_v6only_as_asked,
 	 * default_is_ipv6_loopback, dual_stack_takes_ipv4_clients,
 	 * v6only_refuses_ipv4_clients, second_server_on_port_fails. */
 	(void)addr;
@@ -89,8 +89,8 @@ int accept_client(int listen_fd, struct sockaddr_in6 *peer)
 	 * the client's address stored in *PEER: pass a socklen_t set to
 	 * sizeof *PEER (accept writes at most that many bytes, and the
 	 * real length back).  Return the connected fd.
-	 * Tests: accept_client_fills_peer_address,
-	 * dual_stack_takes_ipv4_clients (its log line shows the address). */
+	 * Tests: server_logs_client_address,
+	 * dual_stack_takes_ipv4_clients (the log lines show the address). */
 	(void)peer;
 	errno = ENOSYS;
 	return -1;
@@ -104,7 +104,7 @@ const char *ipv6_text(const struct sockaddr_in6 *sa, char buf[ADDR_STRLEN])
 	 * bytes): ADDRESS from SA's sin6_addr with inet_ntop(3), family
 	 * AF_INET6, into IP; PORT is sin6_port back in host byte order
 	 * with ntohs(3).  An IPv4 client shows as "::ffff:127.0.0.1".
-	 * Tests: address_text_round_trip, default_is_ipv6_loopback,
+	 * Tests: server_binds_the_address_asked, server_logs_client_address,
 	 * dual_stack_takes_ipv4_clients. */
 	(void)sa;
 	(void)ip;

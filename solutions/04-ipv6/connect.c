@@ -55,7 +55,7 @@ int connect_by_name(const char *host, const char *port,
 	// STARTER:  * getaddrinfo returns 0 or an EAI_* code, not -1 and errno:
 	// STARTER:  * store a failure in *GAI_ERROR and return -1 (the client
 	// STARTER:  * prints it with gai_strerror(3)).
-	// STARTER:  * Tests: connect_by_name_zeroes_hints_and_frees,
+	// STARTER:  * Tests: client_zeroes_hints_and_reads_no_freed_list,
 	// STARTER:  * client_asks_for_any_family, client_unknown_host_fails. */
 	// STARTER: (void)host;
 	// STARTER: (void)port;
@@ -93,7 +93,8 @@ int connect_by_name(const char *host, const char *port,
 	// STARTER:  * the fd (-1 if none connected).
 	// STARTER:  * Tests: client_tries_every_address,
 	// STARTER:  * client_all_refused_names_each, client_reaches_ipv6_server,
-	// STARTER:  * client_reaches_ipv4_server, connect_by_name_zeroes_hints_and_frees. */
+	// STARTER:  * client_reaches_ipv4_server,
+	// STARTER:  * client_zeroes_hints_and_reads_no_freed_list. */
 	// STARTER: (void)connect_to;
 	// STARTER: (void)connected;
 	// STARTER: (void)list;

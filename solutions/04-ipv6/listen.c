@@ -31,8 +31,8 @@ int parse_ipv6(const char *text, struct in6_addr *addr)
 	// STARTER:  * success, 0 (not -1!) when TEXT is not an address.  Return 0
 	// STARTER:  * or -1.  "::1", "::" and "::ffff:127.0.0.1" are addresses;
 	// STARTER:  * "127.0.0.1" and "[::1]" are not.
-	// STARTER:  * Tests: address_text_round_trip, dual_stack_takes_ipv4_clients,
-	// STARTER:  * server_bad_arguments_exit_2. */
+	// STARTER:  * Tests: server_binds_the_address_asked,
+	// STARTER:  * dual_stack_takes_ipv4_clients, server_bad_arguments_exit_2. */
 	// STARTER: (void)text;
 	// STARTER: (void)addr;
 	// STARTER: return -1;
@@ -75,7 +75,7 @@ int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only)
 	// STARTER:  * network byte order (htons(3)); bind(2) to it, then listen(2).
 	// STARTER:  * Return the fd; on failure close it and return -1 with errno
 	// STARTER:  * as the failing call left it.
-	// STARTER:  * Tests: listener_is_ipv6_stream, v6only_set_before_bind,
+	// STARTER:  * Tests: server_socket_is_ipv6_stream, server_sets_v6only_as_asked,
 	// STARTER:  * default_is_ipv6_loopback, dual_stack_takes_ipv4_clients,
 	// STARTER:  * v6only_refuses_ipv4_clients, second_server_on_port_fails. */
 	// STARTER: (void)addr;
@@ -136,8 +136,8 @@ int accept_client(int listen_fd, struct sockaddr_in6 *peer)
 	// STARTER:  * the client's address stored in *PEER: pass a socklen_t set to
 	// STARTER:  * sizeof *PEER (accept writes at most that many bytes, and the
 	// STARTER:  * real length back).  Return the connected fd.
-	// STARTER:  * Tests: accept_client_fills_peer_address,
-	// STARTER:  * dual_stack_takes_ipv4_clients (its log line shows the address). */
+	// STARTER:  * Tests: server_logs_client_address,
+	// STARTER:  * dual_stack_takes_ipv4_clients (the log lines show the address). */
 	// STARTER: (void)peer;
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
@@ -161,7 +161,7 @@ const char *ipv6_text(const struct sockaddr_in6 *sa, char buf[ADDR_STRLEN])
 	// STARTER:  * bytes): ADDRESS from SA's sin6_addr with inet_ntop(3), family
 	// STARTER:  * AF_INET6, into IP; PORT is sin6_port back in host byte order
 	// STARTER:  * with ntohs(3).  An IPv4 client shows as "::ffff:127.0.0.1".
-	// STARTER:  * Tests: address_text_round_trip, default_is_ipv6_loopback,
+	// STARTER:  * Tests: server_binds_the_address_asked, server_logs_client_address,
 	// STARTER:  * dual_stack_takes_ipv4_clients. */
 	// STARTER: (void)sa;
 	// STARTER: (void)ip;
