@@ -10,6 +10,7 @@ LABS     ?= labs    # the tree to build and grade: labs, solutions, or any path
 LAB      ?=         # one lab by number (LAB=02); empty: every lab
 T        ?=         # one test by name (with LAB=)
 RESULTS  ?=         # write Gradescope results.json to this path
+SCORES   ?=         # write each lab's tally line here (grade-class reads it)
 LOGS     ?=         # write check's TAP and XML logs (NN-name.tap, .xml) here
 SANITIZE ?=         # 1: build with AddressSanitizer + UndefinedBehaviorSanitizer
 WERROR   ?=         # 1: warnings are errors (CI sets it)
@@ -26,8 +27,16 @@ N := $(strip $(N))
 
 CC      ?= cc
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
-CFLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -g -O2 \
-           $(if $(filter 1,$(WERROR)),-Werror) $(if $(filter 1,$(SANITIZE)),$(SANFLAGS))
+# The grader's own code is never built with the sanitizers: BASE_CFLAGS.
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -g -O2 \
+           $(if $(filter 1,$(WERROR)),-Werror)
+# A lab's programs start every local variable the code leaves
+# uninitialised filled with a byte pattern (0xfe...), not with whatever
+# the stack held: a forgotten recvfrom() address length or an unzeroed
+# sin_zero then shows in every run, not by chance (gcc 12, clang 8; a
+# compiler without the option builds them as it is).
+AUTO_INIT := $(shell $(CC) -ftrivial-auto-var-init=pattern -x c -c -o /dev/null /dev/null 2>/dev/null && echo -ftrivial-auto-var-init=pattern)
+CFLAGS  := $(BASE_CFLAGS) $(AUTO_INIT) $(if $(filter 1,$(SANITIZE)),$(SANFLAGS))
 LDFLAGS := $(if $(filter 1,$(SANITIZE)),$(SANFLAGS))
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
@@ -46,6 +55,11 @@ SAN  := $(if $(filter 1,$(SANITIZE)),-san)
 TREE_NAME := $(if $(filter $(CURDIR)/labs $(CURDIR)/solutions,$(TREE)),$(notdir $(TREE)),$(notdir $(TREE))-$(shell printf '%s' '$(TREE)' | cksum | cut -c1-8))
 B  := build/$(TREE_NAME)$(SAN)
 CB := build/common$(SAN)
+# The graders: the course's own programs, one per lab, built once for
+# every tree (they never link a lab's code).
+G  := build/grader
+# What runs a command as another uid, within limits (tools/run-limited.c).
+RUN_LIMITED := build/tools/run-limited
 
 # The labs are the suites in tests/: NN-name.c grades the tree's NN-name/.
 ALL_LABS := $(patsubst tests/%.c,%,$(wildcard tests/[0-9][0-9]-*.c))
@@ -55,14 +69,25 @@ SEL_LABS := $(if $(LAB),$(filter $(LAB)-% $(LAB),$(ALL_LABS)),$(ALL_LABS))
 
 COMMON_SRC := $(filter-out common/test_%.c,$(wildcard common/*.c))
 COMMON_LIB := $(CB)/libcommon.a
+PLAIN_LIB  := build/common/libcommon.a
 SUITES      := $(wildcard tests/[0-9][0-9]-*.c)
 PRELOAD_SRC := $(wildcard tests/preload-*.c)
-HARNESS_OBJ := $(patsubst tests/%.c,$(CB)/tests/%.o,$(filter-out $(SUITES) $(PRELOAD_SRC),$(wildcard tests/*.c)))
-PRELOADS    := $(patsubst tests/%.c,$(CB)/tests/%.so,$(PRELOAD_SRC))
+HARNESS_OBJ := $(patsubst tests/%.c,$(G)/obj/%.o,$(filter-out $(SUITES) $(PRELOAD_SRC),$(wildcard tests/*.c)))
+PRELOADS    := $(patsubst tests/%.c,build/common/tests/%.so,$(PRELOAD_SRC))
 
 $(CB)/%.o: common/%.c $(wildcard common/*.h)
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) -Icommon -c $< -o $@
+
+ifneq ($(SAN),)
+build/common/%.o: common/%.c $(wildcard common/*.h)
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) -Icommon -c $< -o $@
+
+$(PLAIN_LIB): $(patsubst common/%.c,build/common/%.o,$(COMMON_SRC))
+	$(call say,AR,$@)
+	$Q rm -f $@ && ar rcs $@ $^
+endif
 
 # common/'s own unit tests (make check runs them).
 $(CB)/test_common: $(CB)/test_common.o $(COMMON_LIB)
@@ -77,13 +102,22 @@ $(COMMON_LIB): $(patsubst common/%.c,$(CB)/%.o,$(COMMON_SRC))
 	$(call say,AR,$@)
 	$Q rm -f $@ && ar rcs $@ $^
 
-$(CB)/tests/%.o: tests/%.c $(wildcard tests/*.h common/*.h)
+# The graders' objects: the suites and the harness, never a lab's header
+# or code (tests/grade-all.sh builds the lab's programs from a copy of
+# its sources, tests/build-lab.sh).
+$(G)/obj/%.o: tests/%.c $(wildcard tests/*.h common/*.h)
 	$(call say,CC,$<)
-	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) $(CHECK_CFLAGS) -Icommon -Itests -c $< -o $@
+	$Q mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) -Icommon -Itests -c $< -o $@
 
-# A lab's sources: every .c file in its directory.  server.c and client.c
-# hold the two mains; everything else is the lab's functions, linked into
-# both programs and into the lab's grader (the white-box tests call them).
+# (kept, not removed as intermediates: a change rebuilds only its object)
+.SECONDARY: $(HARNESS_OBJ) $(patsubst tests/%.c,$(G)/obj/%.o,$(SUITES))
+$(G)/%/grade: $(G)/obj/%.o $(HARNESS_OBJ) $(PLAIN_LIB)
+	$(call say,LD,$@)
+	$Q mkdir -p $(@D) && $(CC) -o $@ $^ $(CHECK_LIBS)
+
+# `make` (the student's build, to run the programs by hand): each lab's
+# .c files, straight from the tree.  server.c and client.c hold the two
+# mains; everything else is the lab's functions, linked into both.
 lab_srcs = $(wildcard $(TREE)/$(1)/*.c)
 lab_objs = $(patsubst $(TREE)/$(1)/%.c,$(B)/$(1)/%.o,$(filter-out %/server.c %/client.c,$(call lab_srcs,$(1))))
 
@@ -91,25 +125,9 @@ $(B)/%.o: $(TREE)/%.c $(wildcard $(TREE)/*/*.h common/*.h)
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) -Icommon -I$(dir $<) -c $< -o $@
 
-# Lab 02's programs start every local variable the code leaves
-# uninitialised filled with a byte pattern (0xfe...), not with whatever
-# the stack held: a forgotten recvfrom() address length or an unzeroed
-# sin_zero then shows in every run, not by chance (gcc 12, clang 8; a
-# compiler without the option builds them as it is).
-AUTO_INIT := $(shell $(CC) -ftrivial-auto-var-init=pattern -x c -c -o /dev/null /dev/null 2>/dev/null && echo -ftrivial-auto-var-init=pattern)
-$(B)/02-inet-datagram/%.o: CFLAGS += $(AUTO_INIT)
-
-# The grader's own object for a lab includes that lab's header from TREE.
-$(B)/tests/%.o: tests/%.c $(wildcard tests/*.h common/*.h $(TREE)/*/*.h)
-	$(call say,CC,$<)
-	$Q mkdir -p $(@D) && $(CC) $(CFLAGS) $(CHECK_CFLAGS) -Icommon -Itests -I$(TREE)/$* -c $< -o $@
-
 define LAB_RULES
 $(B)/$(1)/server: $(B)/$(1)/server.o $(call lab_objs,$(1)) $(COMMON_LIB)
 $(B)/$(1)/client: $(B)/$(1)/client.o $(call lab_objs,$(1)) $(COMMON_LIB)
-$(B)/$(1)/grade: $(B)/tests/$(1).o $(call lab_objs,$(1)) $(HARNESS_OBJ) $(COMMON_LIB)
-	$$(call say,LD,$$@)
-	$$Q $(CC) $(LDFLAGS) -o $$@ $$^ $$(CHECK_LIBS)
 endef
 $(foreach lab,$(ALL_LABS),$(eval $(call LAB_RULES,$(lab))))
 
@@ -126,20 +144,20 @@ $(B)/%/client:
 # Libraries the grader preloads into programs under test (the short-write
 # shim, ...): tests/preload-NAME.c becomes preload-NAME.so.  Never built
 # with the sanitizers, which cannot run under LD_PRELOAD.
-$(CB)/tests/preload-%.so: tests/preload-%.c
+build/common/tests/preload-%.so: tests/preload-%.c
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -fPIC -shared -o $@ $< -ldl
 
 # Only the labs the tree has (grade-all.sh reports a missing one).
 PRESENT_LABS = $(foreach lab,$(SEL_LABS),$(if $(wildcard $(TREE)/$(lab)),$(lab)))
 PROGRAMS = $(foreach lab,$(PRESENT_LABS),$(B)/$(lab)/server $(B)/$(lab)/client)
-GRADERS  = $(foreach lab,$(PRESENT_LABS),$(B)/$(lab)/grade)
+GRADERS  = $(foreach lab,$(SEL_LABS),$(G)/$(lab)/grade)
 
 # ---- targets ----------------------------------------------------------------
 
 .DEFAULT_GOAL := all
 .PHONY: all help test list check doctor demo run-demo handout starter clean \
-        need-check build-lab mutants stress memcheck robust \
+        need-check build-lab mutants hostile-platforms stress memcheck robust \
         grade-class grade-class-prep print-build-dir gradescope-zip gradescope-test \
         classroom-steps scale-test bench
 
@@ -147,16 +165,23 @@ all: $(PROGRAMS)
 
 # Grade the tree: every lab is built on its own (a lab that does not
 # compile scores 0 and the others are still graded), then graded.
+GRADE_ENV = LABS='$(TREE)' B='$(B)' G='$(G)' COURSE='$(CURDIR)' \
+  COMMON_LIB='$(abspath $(COMMON_LIB))' CC='$(CC)' CFLAGS='$(CFLAGS)' \
+  LDFLAGS='$(LDFLAGS)' PRELOAD_DIR='build/common/tests' RUN_LIMITED='$(RUN_LIMITED)'
+
 test: need-check
-	@LABS='$(TREE)' B='$(B)' MAKE='$(MAKE)' PRELOAD_DIR='$(CB)/tests' T='$(T)' \
-	  ROBUST='$(ROBUST)' RESULTS='$(RESULTS)' LOGS='$(LOGS)' SAN='$(SAN)' sh tests/grade-all.sh $(SEL_LABS)
+	@$(MAKE) --no-print-directory -s build-lab
+	@$(GRADE_ENV) T='$(T)' ROBUST='$(ROBUST)' RESULTS='$(RESULTS)' SCORES='$(SCORES)' \
+	  LOGS='$(LOGS)' SAN='$(SAN)' sh tests/grade-all.sh $(SEL_LABS)
 
 list: need-check
-	@LABS='$(TREE)' B='$(B)' MAKE='$(MAKE)' PRELOAD_DIR='$(CB)/tests' \
-	  sh tests/grade-all.sh --list $(SEL_LABS)
+	@$(MAKE) --no-print-directory -s build-lab
+	@$(GRADE_ENV) sh tests/grade-all.sh --list $(SEL_LABS)
 
-# Internal: build one lab's programs and grader (grade-all.sh calls it).
-build-lab: $(PROGRAMS) $(GRADERS) $(PRELOADS)
+# Internal: what grading needs besides the lab's programs (grade-all.sh
+# builds those): the graders, the preloaded libraries, libcommon.
+build-lab: $(GRADERS) $(PRELOADS) $(COMMON_LIB) $(RUN_LIMITED)
+	@mkdir -p '$(B)'
 
 # The project's self-test: CI's and the README's test command.
 check: need-check
@@ -209,6 +234,11 @@ robust: need-check
 mutants: need-check
 	@MAKE='$(MAKE)' LAB='$(LAB)' sh tools/mutants.sh
 
+# As root: the hostile trees (tests/hostile.txt) graded through
+# grade-class and the Gradescope autograder must score as through make test.
+hostile-platforms: need-check build/tools/mkzip
+	@MAKE='$(MAKE)' sh tests/hostile.sh --platforms
+
 # labs/ is generated from solutions/: regenerate after editing a solution.
 starter:
 	@sh tools/mkstarter.sh solutions labs
@@ -236,6 +266,7 @@ help:
 	@echo '  stress         grade the solutions N times in a row and twice at once'
 	@echo '  mutants        seed student mistakes into copies of the solutions, grade each'
 	@echo '  memcheck       grade with every program under valgrind'
+	@echo '  hostile-platforms  as root: hostile submissions through grade-class and Gradescope'
 	@echo '  robust         throw bad input at every server (garbage, floods, silent and'
 	@echo '                 vanishing clients, oversize input): it must survive, leak no fd'
 	@echo '  bench          the performance table: lab 01 throughput, round trips, the grader'
@@ -287,9 +318,7 @@ $(TRACE_TEST): tools/trace/test_record.c
 	$Q mkdir -p $(@D) && $(TRACE_CC) -D_FORTIFY_SOURCE=2 $(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS)
 
 # The grader's shim includes the shared layer: rebuild it when that changes.
-$(CB)/tests/preload-shortwrite.so: tools/trace/interpose.h
-# The grader's copy of the recorder (tests/preload-trace.c includes it).
-$(CB)/tests/preload-trace.so: tools/trace/record.c tools/trace/interpose.h
+build/common/tests/preload-shortwrite.so: tools/trace/interpose.h
 # make demo draws what crossed the sockets where the recorder can run.
 run-demo: $(if $(SAN),,$(TRACE_LIB) $(TRACE_DRAW))
 
@@ -309,9 +338,9 @@ run-trace: $(PROGRAMS) $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 	  FORMAT='$(strip $(FORMAT))' NORMALISE='$(strip $(NORMALISE))' SAN='$(SAN)' \
 	  LAB='$(LAB)' RECORD='$(RECORD)' sh tools/trace/trace.sh $(SEL_LABS)
 
-trace-selftest: $(TRACE_LIB) $(TRACE_DRAW) $(TRACE_TEST) $(CB)/tests/preload-shortwrite.so
+trace-selftest: $(TRACE_LIB) $(TRACE_DRAW) $(TRACE_TEST) build/common/tests/preload-shortwrite.so
 	@SOCKTRACE_LIB='$(TRACE_LIB)' DRAW_BIN='$(TRACE_DRAW)' \
-	  SHORTWRITE_LIB='$(CB)/tests/preload-shortwrite.so' $(TRACE_TEST)
+	  SHORTWRITE_LIB='build/common/tests/preload-shortwrite.so' $(TRACE_TEST)
 
 trace-mutants: $(TRACE_TEST) $(TRACE_DRAW)
 	@CC='$(CC)' TRACE_B='$(TRACE_B)' TRACE_TEST='$(TRACE_TEST)' \
@@ -346,7 +375,6 @@ trace-guide trace-guide-check: $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 #   make scale-test         100 synthetic submissions through grade-class
 OUT        ?= gradebook.csv
 ZIP        ?= $(if $(LAB),socklabs-lab$(LAB)-autograder.zip,socklabs-autograder.zip)
-RUN_LIMITED   := build/tools/run-limited
 RESULTS_CHECK := build/tools/results-check
 MKZIP         := build/tools/mkzip
 
@@ -363,7 +391,7 @@ $(MKZIP): tools/gradescope/mkzip.c
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
 
 # Internal: what every grading job shares, built once before they start.
-grade-class-prep: need-check $(COMMON_LIB) $(HARNESS_OBJ) $(PRELOADS) $(RUN_LIMITED)
+grade-class-prep: need-check build-lab
 
 # Internal: the build directory of LABS (grade-class removes it after).
 print-build-dir:

@@ -3,10 +3,11 @@
  * tests, one check TCase per test, each in its own forked child, and
  * scores them from the table, failing closed.
  *
- * Usage: grade [--list | --todos] [--robust] [--only NAME] [--bin DIR]
+ * Usage: grade [--list | --todos] [--robust] [--sanitized] [--only NAME] [--bin DIR]
  *              [--preload DIR] [--uid UID] [--tally FILE] [--json FILE]
  *              [--tap FILE] [--xml FILE]
  *
+ * --sanitized says they are built with the sanitizers (SANITIZE=1).
  * --bin names the directory of the programs under test (server, client;
  * default: beside the grader); --uid, as root, the uid they run as: the
  * grader itself never links or runs the student's code (guard.h).
@@ -16,7 +17,8 @@
  * --robust runs the robustness suite (robust.h) instead: the attacks for
  * the lab's kind of server, each reported with what it threw, then
  * "lab NN (title): S/M attacks survived".
- * --tally appends one machine line for grade-all.sh; --json appends
+ * --tally appends one machine line for grade-all.sh ("NN title score max
+ * passed failed skipped skipped_points graded timeouts crashes"); --json appends
  * Gradescope test objects.  Exit 0 only at full marks.
  *
  * check 0.15.2 facts this relies on (GRADER-NOTES.md): fork mode kills
@@ -61,6 +63,7 @@ static bool colour, robust;
 static const struct graded_test *tests;
 static size_t ntests;
 static int score, max_score, passed, failed, skipped, skipped_points;
+static int timeouts, crashes;     /* of the failed tests */
 
 /* ---- files shared with the test child --------------------------------------- */
 
@@ -122,15 +125,6 @@ const char *grade_preload(const char *name)
 	snprintf(path, sizeof path, "%s/preload-%s.so", grade_state.preload_dir,
 	         name);
 	return path;
-}
-
-/* Under SANITIZE=1 the grader is built with ASan too (it links the lab's
- * functions).  Its own allocations are not what is graded: no leak check
- * for it.  The programs under test keep theirs (harness.c). */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-	return "detect_leaks=0";
 }
 
 /* ---- fixtures ------------------------------------------------------------ */
@@ -256,7 +250,7 @@ static void unchecked_setup(void)
 	         run_root, i);
 	for (int f = 0; f < GF_COUNT; f++)
 		snprintf(grade_state.file[f], sizeof grade_state.file[f],
-		         "%s/%s%02zu", run_root, names[f], i);
+		         "%s/%s", run_root, names[f]);
 	mkdir(grade_state.test_dir, 0700);
 	/* As root, the test dir is the student's: the programs write there */
 	if (grade_state.uid >= 0 && chown(grade_state.test_dir,
@@ -366,25 +360,25 @@ static char *failure_reason(TestResult *tr, bool done)
 	if (tr == NULL)
 		out = strdup("no result: the test did not run (its setup failed)");
 	else if (tr_rtype(tr) == CK_PASS && !done)
-		asprintf(&out, "the test ended early with status 0: the code under "
-		         "test called exit() or _exit() instead of returning.\n"
-		         "  look at: %s\n  last step: %s", grade_state.todo, last);
-	else if (msg && strstr(msg, "Test timeout expired"))
+		asprintf(&out, "the test ended early with status 0 without "
+		         "reaching its end (the grader's own test process: "
+		         "please report it)\n  look at: %s\n  last step: %s",
+		         grade_state.todo, last);
+	else if (msg && strstr(msg, "Test timeout expired")) {
+		timeouts++;
 		asprintf(&out, "TIMEOUT: the test did not finish within %.1f s "
 		         "(something the test waited on never happened: a hang?)\n"
 		         "  look at: %s\n  last step: %s",
 		         current->limit * grade_state.multiplier, grade_state.todo,
 		         last);
-	else if (msg && sscanf(msg, "Received signal %d", &sig) == 1)
-		asprintf(&out, "CRASH: the test process was killed by SIG%s while "
-		         "running the lab's code it calls\n  look at: %s\n"
-		         "  last step: %s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+	} else if (msg && sscanf(msg, "Received signal %d", &sig) == 1) {
+		crashes++;
+		asprintf(&out, "CRASH: the grader's test process was killed by "
+		         "SIG%s (killed from outside, or a defect of the grader)\n"
+		         "  look at: %s\n  last step: %s",
+		         sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
 		         grade_state.todo, last);
-	else if (msg && strstr(msg, "Early exit"))
-		asprintf(&out, "the test ended early (%s): the code under test "
-		         "called exit()\n  look at: %s\n  last step: %s", msg,
-		         grade_state.todo, last);
-	else
+	} else
 		asprintf(&out, "%s\n  look at: %s\n  last step: %s",
 		         msg ? msg : "(no message)", grade_state.todo, last);
 	free(steps);
@@ -510,16 +504,6 @@ static void setup_next(void)
 
 /* ---- main ----------------------------------------------------------------- */
 
-/* Are the programs under test built with the sanitizers?  (So is the
- * runner, today: it is built with the same flags.) */
-static bool sanitized(void)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	return true;
-#else
-	return false;
-#endif
-}
 
 static void usage(void)
 {
@@ -584,6 +568,10 @@ int main(int argc, char *argv[])
 		if (strcmp(a, "--list") == 0) { list = true; continue; }
 		if (strcmp(a, "--todos") == 0) { todos = true; continue; }
 		if (strcmp(a, "--robust") == 0) { robust = true; continue; }
+		if (strcmp(a, "--sanitized") == 0) {
+			grade_state.sanitized = true;
+			continue;
+		}
 		if (v == NULL)
 			usage();
 		if (strcmp(a, "--only") == 0) only = v;
@@ -660,7 +648,7 @@ int main(int argc, char *argv[])
 	make_run_root();
 	/* The exec guard, where the machine lets us trace and the programs
 	 * are not under valgrind or the sanitizers (guard.h). */
-	grade_state.guard = !sanitized() && getenv("SOCKLAB_VALGRIND") == NULL
+	grade_state.guard = !grade_state.sanitized && getenv("SOCKLAB_VALGRIND") == NULL && getenv("NOGUARD") == NULL
 	                    && guard_available();
 	if (json && (json_out = fopen(json, "a")) == NULL) {
 		perror(json);
@@ -696,6 +684,11 @@ int main(int argc, char *argv[])
 		score = passed;
 		max_score = passed + failed;
 	}
+	if (!grade_state.guard && !grade_state.sanitized
+	    && getenv("SOCKLAB_VALGRIND") == NULL && !robust)
+		printf("note: this machine does not let the grader trace programs "
+		       "(ptrace(2)): that no program under test ran another "
+		       "program was not checked\n");
 	printf("lab %.2s (%s): %d/%d%s", lab_dir_name, lab_title, score,
 	       max_score, robust ? " attacks survived" : "");
 	if (skipped)
@@ -706,9 +699,9 @@ int main(int argc, char *argv[])
 		FILE *f = fopen(tally, "a");
 
 		if (f) {
-			fprintf(f, "%.2s %s %d %d %d %d %d %d\n", lab_dir_name,
-			        lab_title, score, max_score, passed, failed, skipped,
-			        skipped_points);
+			fprintf(f, "%.2s %s %d %d %d %d %d %d graded %d %d\n",
+			        lab_dir_name, lab_title, score, max_score, passed,
+			        failed, skipped, skipped_points, timeouts, crashes);
 			fclose(f);
 		}
 	}

@@ -27,6 +27,7 @@ struct grade_state {
 	const char *bin_dir;       /* the tree's built programs */
 	const char *preload_dir;   /* the grader's preload libraries */
 	double multiplier;         /* CK_TIMEOUT_MULTIPLIER */
+	bool sanitized;            /* the programs are built with ASan+UBSan */
 	bool guard;                /* the exec guard watches the programs */
 	int uid;                   /* as root: the student's uid, else -1 */
 	const struct graded_test *test;  /* the test being run */

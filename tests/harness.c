@@ -37,12 +37,6 @@
 #define OUTPUT_CAP (16L << 20)   /* RLIMIT_FSIZE: a flood costs its test */
 #define MEMORY_CAP (1L << 30)    /* RLIMIT_AS: a runaway allocation too */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#else
-#define SANITIZED 0
-#endif
-
 static struct proc procs[MAX_PROCS];
 static int nprocs;
 static int nsteps;
@@ -238,7 +232,7 @@ static void add_guard_report(char *summary, size_t size);
 void fail(struct proc *p, const char *fmt, ...)
 {
 	static char msg[5000];
-	char summary[2000];     /* room for a trace excerpt (trace.h) */
+	char summary[2000];
 	va_list ap;
 	char *steps;
 	size_t used;
@@ -331,9 +325,6 @@ static void check_open_fds(struct proc *p, const char *log)
 		int len = eol ? (int)(eol - what) : (int)strlen(what);
 
 		if (next && strncmp(next + 3, "   <inherited from parent>", 26) == 0)
-			continue;
-		if (p->trace_path && memmem(what, (size_t)len, p->trace_path,
-		                            strlen(p->trace_path)))
 			continue;
 		snprintf(report, sizeof report, "%.*s", len < 200 ? len : 200, what);
 		/* the stack that opened it: the first three frames */
@@ -526,8 +517,7 @@ static void become_student(void)
  * promises (SPEC §5): SIGPIPE at its default, nothing blocked, only fds
  * 0-2 open, limits on CPU, output size and, if asked, open files. */
 static void exec_child(const char *path, char **argv, const struct run_opts *o,
-                       int in_fd, int out_fd, int err_fd, const char *vg_log,
-                       const char *trace_path)
+                       int in_fd, int out_fd, int err_fd, const char *vg_log)
 {
 	struct rlimit cpu = { 20, 20 }, fsize = { OUTPUT_CAP, OUTPUT_CAP },
 	              nofile = { 256, 256 }, as = { MEMORY_CAP, MEMORY_CAP };
@@ -545,7 +535,7 @@ static void exec_child(const char *path, char **argv, const struct run_opts *o,
 		nofile.rlim_cur = nofile.rlim_max = (rlim_t)o->max_fds;
 	setrlimit(RLIMIT_NOFILE, &nofile);
 	/* ASan's shadow memory and valgrind need far more address space */
-	if (!SANITIZED && vg_log == NULL)
+	if (!grade_state.sanitized && vg_log == NULL)
 		setrlimit(RLIMIT_AS, &as);
 	if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		_exit(127);
@@ -560,11 +550,10 @@ static void exec_child(const char *path, char **argv, const struct run_opts *o,
 		/* ASan wants to be first; the shim only wraps a few calls */
 		setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);
 	}
-	/* the recorder writes where SOCKTRACE says, and only if it is set */
-	if (trace_path != NULL)
-		setenv("SOCKTRACE", trace_path, 1);
-	else
-		unsetenv("SOCKTRACE");
+	/* its temporary files (valgrind's too) go in its test dir, the one
+	 * place its uid may write */
+	setenv("TMPDIR", test_dir(), 1);
+	unsetenv("SOCKTRACE");  /* no socket recorder (make trace's) here */
 	for (i = 0; o->env != NULL && o->env[i] != NULL; i++)
 		putenv((char *)o->env[i]);
 	if (vg_log != NULL) {
@@ -596,8 +585,7 @@ static void exec_child(const char *path, char **argv, const struct run_opts *o,
  * thing the guard sees. */
 static pid_t start_watched(const char *path, char **argv,
                            const struct run_opts *o, int in_fd, int out_fd,
-                           int err_fd, const char *vg_log,
-                           const char *trace_path)
+                           int err_fd, const char *vg_log)
 {
 	bool watched = grade_state.guard && vg_log == NULL;
 	int go[2] = { -1, -1 };
@@ -616,8 +604,7 @@ static pid_t start_watched(const char *path, char **argv,
 			if (read(go[0], &c, 1) != 1)
 				_exit(127);
 		}
-		exec_child(path, argv, o, in_fd, out_fd, err_fd, vg_log,
-		           trace_path);
+		exec_child(path, argv, o, in_fd, out_fd, err_fd, vg_log);
 	}
 	if (watched) {
 		bool seized = guard_seize(pid, ms(2000));
@@ -638,7 +625,7 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 {
 	static const struct run_opts defaults;
 	const struct run_opts *o = opts ? opts : &defaults;
-	struct run_opts shimmed, traced;
+	struct run_opts shimmed;
 	char *argv[64];
 	const char *path = program(name);
 	struct proc *p;
@@ -669,29 +656,6 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 		shimmed.preload = grade_preload("shortwrite");
 		o = &shimmed;
 	}
-	if (o->trace) {
-		/* The recorder comes first in LD_PRELOAD, before any other
-		 * library (the shim): it sees the calls the program makes.  In
-		 * a SANITIZE=1 build it loads after ASan's runtime, like the
-		 * shim (exec_child() sets verify_asan_link_order=0); should it
-		 * record nothing there, trace_of() SKIPs the test.  (The other
-		 * preload is copied first: grade_preload() reuses its buffer.) */
-		char *other = o->preload ? strdup(o->preload) : NULL, *preload;
-		const char *lib = grade_preload("trace");
-
-		ck_assert_msg(access(lib, R_OK) == 0, "harness: the socket "
-		              "recorder %s is missing (make build-lab builds it)", lib);
-		if (asprintf(&preload, "%s%s%s", lib, other ? ":" : "",
-		             other ? other : "") < 0
-		    || asprintf(&p->trace_path, "%s/%s-%d.rec",
-		                grade_state.test_dir, name, nprocs) < 0)
-			abort();
-		free(other);
-		traced = *o;
-		traced.preload = preload;
-		o = &traced;
-	}
-
 	if (asprintf(&p->out_path, "%s/%s-%d.out", grade_state.test_dir, name,
 	             nprocs) < 0
 	    || asprintf(&p->err_path, "%s/%s-%d.err", grade_state.test_dir, name,
@@ -719,18 +683,16 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 
 	if (under_valgrind() && asprintf(&vg_log, "%s.vg", p->err_path) < 0)
 		abort();
-	p->pid = start_watched(path, argv, o, in_fd, out_fd, err_fd, vg_log,
-	                       p->trace_path);
+	p->pid = start_watched(path, argv, o, in_fd, out_fd, err_fd, vg_log);
 	free(vg_log);
 	close(in_fd);
 	close(out_fd);
 	close(err_fd);
 	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 	ck_assert_msg(p->pidfd >= 0, "harness: pidfd_open: %s", strerror(errno));
-	step("%s%s%s%s%s", p->cmd,
+	step("%s%s%s%s", p->cmd,
 	     o->stdin_file ? " < " : "", o->stdin_file ? o->stdin_file : "",
-	     o->short_writes ? "   (socket writes cut short by the grader's shim)" : "",
-	     o->trace ? "   (its socket calls recorded, as by make trace)" : "");
+	     o->short_writes ? "   (socket writes cut short by the grader's shim)" : "");
 	return p;
 }
 

@@ -71,9 +71,6 @@ struct run_opts {
 	const char *preload;     /* LD_PRELOAD: grade_preload("NAME") gives
 	                            the grader's tests/preload-NAME.c */
 	const char *const *env;  /* extra "NAME=value" strings, NULL-ended */
-	bool trace;              /* record its socket calls: preload the
-	                            recorder (tools/trace/record.c) and read
-	                            them with trace_of() (trace.h) */
 };
 
 struct proc {
@@ -86,7 +83,6 @@ struct proc {
 	bool reaped;
 	int status;              /* waitpid() status, once reaped */
 	char ready_addr[256];    /* what followed "listening on " */
-	char *trace_path;        /* its record file (.trace), or NULL */
 };
 
 /* Start program NAME with the arguments that follow (NULL-terminated),

@@ -1,10 +1,24 @@
 #!/bin/sh
-# hostile.sh - grade deliberately hostile copies of the solutions (see
-# tests/hostile.txt) and prove the grader contains them: every listed test
-# fails, grading finishes, and no process, temp dir or socket file is
-# left behind.  Called by `make check`.
+# hostile.sh - grade deliberately hostile copies of the solutions and of
+# the starter code (tests/hostile.txt says how each is made and what it
+# must score) and prove the grader contains them: each scores what its
+# honest part earns, grading finishes, the course tree is unchanged, and
+# no process, temp dir or socket file is left behind.  `make check` runs
+# it through `make test`.  Cases marked root are checked only as root:
+# without root the grader promises containment only (INSTRUCTORS.md).
+#
+# hostile.sh --platforms (as root; `make hostile-platforms`, run by CI):
+# the cases that grade whole trees go through `make grade-class` (one
+# student each) and through the Gradescope autograder in a simulated
+# /autograder instead, and must score there what they must score.
 set -u
 MAKE=${MAKE:-make}
+platforms=no
+if [ "${1:-}" = --platforms ]; then
+	platforms=yes
+	[ "$(id -u)" = 0 ] || { echo "hostile.sh --platforms: needs root (grade-class and Gradescope grade as root)" >&2; exit 2; }
+fi
+course=$(pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/hostile.XXXXXX")
 tree=$work/hostile
 # The tree's build products go under build/, in a dir of its own: gone
@@ -16,54 +30,157 @@ marker=$work/start
 # The graders' temp roots go here, where nothing else runs.
 mkdir -p "$work/tmp"
 export TMPDIR=$work/tmp
-# Every hostile case fails anyway: shorter limits, same verdicts.
-export CK_TIMEOUT_MULTIPLIER=0.4
-bad=0 cases=0
+root=no; [ "$(id -u)" = 0 ] && root=yes
+bad=0 cases=0 skipped=0
 
 leftovers() {   # processes still running from the hostile tree's build
 	ps -eo pid=,args= | awk -v t="hostile-" 'index($0, "build/" t) && !/awk/ { print }'
+	ps -eo pid=,args= | awk 'index($0, "/sl-uid") && !/awk/ { print }'
+}
+problem() {     # WHAT...
+	echo "$*"; bad=$((bad + 1))
+}
+field() {       # LINE N: the Nth " :: "-separated field
+	printf '%s\n' "$1" | awk -F ' :: ' -v n="$2" '{print $n}'
+}
+
+# What the untouched starter code scores, lab by lab.
+$MAKE --no-print-directory -s test LABS=labs SCORES="$work/starter.scores" > /dev/null 2>&1
+
+# Make the case's tree: BASE's copy, with FILE edited or added.
+make_tree() {   # BASE LAB FILE EDIT
+	base=$1 lab=$2 file=$3 edit=$4
+	rm -rf "$tree" && mkdir -p "$tree" || return 1
+	for d in "$base"/[0-9][0-9]-*; do cp -Rp "$d" "$tree/"; done
+	dir=$(cd "$tree" && ls -d "$lab"-* | head -n 1)
+	case $file in
+	+*) case $edit in
+	    @*) sed "s|COURSE|$course|g; s|OTHER|$course/labs/$dir/server.c|g; s|AUTOGRADER|$autograder|g" \
+	            "tests/hostile/${edit#@}" > "$tree/$dir/${file#+}" ;;
+	    *)  printf '%b\n' "$edit" > "$tree/$dir/${file#+}" ;;
+	    esac ;;
+	*)  sed "$(printf '%s' "$edit" | sed "s|COURSE|$course|g")" "$base/$dir/$file" > "$tree/$dir/$file"
+	    if cmp -s "$base/$dir/$file" "$tree/$dir/$file"; then
+		    echo "the edit no longer applies to $base/$dir/$file"; return 1
+	    fi ;;
+	esac
+}
+
+# Does lab NUM's score in SCORES meet WANT (=N, =starter, <N)?
+score_ok() {    # SCORES NUM WANT
+	got=$(awk -v n="$2" '$1 == n { print $3 }' "$1" 2>/dev/null)
+	case $3 in
+	=starter) want=$(awk -v n="$2" '$1 == n { print $3 }' "$work/starter.scores" 2>/dev/null)
+	          [ -n "$got" ] && [ "$got" = "$want" ] ;;
+	=*)       [ -n "$got" ] && [ "$got" -eq "${3#=}" ] ;;
+	\<*)      [ -n "$got" ] && [ "$got" -lt "${3#<}" ] ;;
+	esac
+}
+
+# Does each lab of EXPECT score in SCORES what it must?  WHERE names the
+# way it was graded.
+check_scores() {   # SCORES WHERE
+	for want in $expect; do
+		case $want in [0-9][0-9][=\<]*) ;; *) continue ;; esac
+		num=$(echo "$want" | cut -c1-2)
+		score_ok "$1" "$num" "${want#??}" ||
+			problem "ESCAPED $lab $what ($2): lab $num scored $(awk -v n="$num" '$1 == n { print $3 }' "$1" 2>/dev/null), expected ${want#??}"
+	done
+}
+
+# ---- --platforms: Gradescope's /autograder, simulated, and a class ----------
+autograder=/autograder
+if [ $platforms = yes ]; then
+	autograder=$work/ag class=$work/class
+	mkdir -p "$class" "$autograder/source" && chmod 711 "$work" || exit 1
+	$MAKE --no-print-directory -s gradescope-zip ZIP="$work/ag.zip" > /dev/null &&
+		build/tools/mkzip -x "$work/ag.zip" "$autograder/source" &&
+		(cd "$autograder/source" && $MAKE --no-print-directory -s grade-class-prep build/tools/results-check > /dev/null) ||
+		{ echo "hostile.sh: cannot make the simulated /autograder" >&2; exit 1; }
+	: > "$work/class.cases"
+fi
+
+# Grade the tree through Gradescope's run_autograder; its results.json,
+# summed lab by lab, into SCORES.
+gradescope() {     # SCORES
+	rm -rf "$autograder/submission" "$autograder/results"
+	cp -Rp "$tree" "$autograder/submission"
+	AUTOGRADER_ROOT=$autograder sh "$autograder/source/run_autograder" > "$work/ag.out" 2>&1
+	grep -o '"number": "[0-9][0-9]\.[0-9]*", "score": [0-9]*' "$autograder/results/results.json" 2>/dev/null |
+		awk -F'"' '{ split($4, n, "."); s[n[1]] += $7 + 0 } END { for (l in s) print l, "x", s[l] }' > "$1"
+	changed=$(find "$autograder/source" -path "$autograder/source/build" -prune -o -newer "$marker" -print)
+	[ -n "$changed" ] && problem "WROTE  $lab $what: the autograder's source changed: $changed"
 }
 
 while IFS= read -r line; do
 	case $line in ''|'#'*) continue ;; esac
-	lab=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $1}' | cut -d' ' -f1)
-	file=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $1}' | cut -d' ' -f2)
-	script=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $2}')
-	tests=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $3}')
-	what=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $4}')
-	dir=$(ls -d solutions/"$lab"-* 2>/dev/null | head -n 1)
-	[ -n "$dir" ] || continue
-	name=${dir#solutions/}
+	head=$(field "$line" 1) edit=$(field "$line" 2) expect=$(field "$line" 3) what=$(field "$line" 4)
+	set -- $head    # BASE [root] LAB/FILE
+	base=$1; shift
+	only_root=no; [ "$1" = root ] && { only_root=yes; shift; }
+	lab=${1%%/*} file=${1#*/}
+	labs_wanted=$(printf '%s\n' $expect | sed -n 's/^\([0-9][0-9]\)[=<].*/\1/p')
+	tests_wanted=$(printf '%s\n' $expect | sed -n 's/^-//p')
+	# --platforms: the cases that grade whole trees only.
+	[ $platforms = yes ] && [ -z "$labs_wanted" ] && continue
 	cases=$((cases + 1))
-	# -p: only the edited file is rebuilt; the one the previous case
-	# edited is made newer than its object again.
-	rm -rf "$tree"; mkdir -p "$tree"; cp -Rp "$dir" "$tree/$name"
-	[ -f "$tree/${prev:-none}" ] && touch "$tree/$prev"
-	prev=$name/$file
-	sed "$script" "$dir/$file" > "$tree/$name/$file"
-	if cmp -s "$dir/$file" "$tree/$name/$file"; then
-		echo "STALE  $lab $what: the edit no longer applies"; bad=$((bad + 1)); continue
+	if [ $only_root = yes ] && [ $root = no ]; then
+		skipped=$((skipped + 1)); continue
 	fi
-	for t in $(echo "$tests" | tr ',' ' '); do
-		out=$($MAKE --no-print-directory -s test LABS="$tree" LAB="$lab" T="$t" NO_COLOR=1 2>&1)
-		if ! printf '%s\n' "$out" | grep -q "^FAIL  $t "; then
-			echo "ESCAPED $lab $what: $t did not fail"
-			printf '%s\n' "$out" | tail -n 5 | sed 's/^/    /'
-			bad=$((bad + 1))
-		fi
+	[ "$base" = starter ] && base=labs
+	make_tree "$base" "$lab" "$file" "$edit" > "$work/why" 2>&1 ||
+		{ problem "STALE  $lab $what: $(cat "$work/why")"; continue; }
+	if [ $platforms = yes ]; then
+		gradescope "$work/scores"
+		check_scores "$work/scores" "Gradescope"
+		cp -Rp "$tree" "$class/case$cases"
+		printf '%s\n' "case$cases $lab :: $expect :: $what" >> "$work/class.cases"
+		tests_wanted= labs_wanted=
+	fi
+	for t in $tests_wanted; do
+		# A test that must fail: shorter limits, same verdict.
+		out=$(CK_TIMEOUT_MULTIPLIER=0.4 $MAKE --no-print-directory -s test LABS="$tree" LAB="$lab" T="$t" NO_COLOR=1 2>&1)
+		printf '%s\n' "$out" | grep -q "^FAIL  $t " ||
+			{ problem "ESCAPED $lab $what: $t did not fail"; printf '%s\n' "$out" | tail -n 5 | sed 's/^/    /'; }
 	done
+	if [ -n "$labs_wanted" ]; then
+		sel=; [ "$(echo "$labs_wanted" | wc -l)" -eq 1 ] && sel="LAB=$labs_wanted"
+		rm -f "$work/scores"
+		$MAKE --no-print-directory -s test LABS="$tree" $sel NO_COLOR=1 SCORES="$work/scores" > "$work/out" 2>&1
+		check_scores "$work/scores" "make test"
+	fi
 	left=$(leftovers)
 	if [ -n "$left" ]; then
-		echo "LEFTOVER $lab $what: processes still running:"
+		problem "LEFTOVER $lab $what: processes still running:"
 		echo "$left" | sed 's/^/    /'
 		echo "$left" | awk '{print $1}' | xargs kill -9 2>/dev/null
-		bad=$((bad + 1))
 	fi
+	changed=$(find . -path ./build -prune -o -path ./.git -prune -o -newer "$marker" -print | grep -v '^\.$')
+	[ -n "$changed" ] && problem "WROTE  $lab $what: the course tree changed: $changed"
 done < tests/hostile.txt
+
+# --platforms: the whole class at once through make grade-class; each
+# student's scores from the gradebook.
+if [ $platforms = yes ]; then
+	$MAKE --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$work/class.csv" > "$work/gc.out" 2>&1
+	while IFS= read -r line; do
+		student=${line%% *} lab=$(echo "$line" | cut -d' ' -f2)
+		expect=$(field "$line" 2) what=$(field "$line" 3)
+		awk -F, -v s="\"$student\"" 'NR == 1 { for (k = 2; k <= NF; k++) num[k] = substr($k, 1, 2) }
+			$1 == s { for (k = 2; num[k] ~ /^[0-9][0-9]$/; k++) print num[k], "x", $k }' \
+			"$work/class.csv" > "$work/scores" 2>/dev/null
+		check_scores "$work/scores" "grade-class"
+	done < "$work/class.cases"
+	left=$(leftovers)
+	[ -n "$left" ] && problem "LEFTOVER after grade-class: $left"
+	changed=$(find . -path ./build -prune -o -path ./.git -prune -o -newer "$marker" -print | grep -v '^\.$')
+	[ -n "$changed" ] && problem "WROTE  grade-class: the course tree changed: $changed"
+fi
 
 dirs=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 2>/dev/null)
 socks=$(find "$TMPDIR" -type s 2>/dev/null)
-[ -n "$dirs" ] && { echo "LEFTOVER temp dirs: $dirs"; bad=$((bad + 1)); }
-[ -n "$socks" ] && { echo "LEFTOVER socket files: $socks"; bad=$((bad + 1)); }
-echo "hostile trees: $cases, contained: $((cases - bad < 0 ? 0 : cases - bad)), problems: $bad"
+[ -n "$dirs" ] && problem "LEFTOVER temp dirs: $dirs"
+[ -n "$socks" ] && problem "LEFTOVER socket files: $socks"
+note=; [ $skipped -gt 0 ] && note=", not checked without root: $skipped"
+echo "hostile trees: $cases, contained: $((cases - skipped - bad < 0 ? 0 : cases - skipped - bad)), problems: $bad$note"
 [ $bad -eq 0 ]

@@ -27,7 +27,7 @@ common_unit_tests() {
 # sockets in /tmp (where a path cut to 14 bytes by a wrong address
 # length lands).  Temp dirs are counted apart, in a TMPDIR of their own.
 traces_of() {   # TREE
-	ps -eo pid=,args= | awk -v t="build/$1/" 'index($0, t) && !/awk/ { print "process:", $0 }'
+	ps -eo pid=,args= | awk -v t="build/$1/" '(index($0, t) || index($0, "/sl-uid")) && !/awk/ { print "process:", $0 }'
 	find /tmp -maxdepth 1 -type s 2>/dev/null | sed 's/^/socket: /'
 }
 
@@ -56,7 +56,7 @@ starter_fails_its_todos() {
 	$M all LABS=labs || return 1
 	leaves_nothing labs $M test LABS=labs NO_COLOR=1 > "$log.out" 2>&1
 	cat "$log.out"
-	for grader in build/labs/*/grade; do
+	for grader in build/grader/*/grade; do
 		"$grader" --todos
 	done | awk -F '\t' -v out="$log.out" '
 		$2 ~ /^TODO/ { todo[$1] = 1 }
@@ -84,7 +84,7 @@ check "hostile trees are contained: they fail, nothing is left behind" sh tests/
 check "every server survives the robustness suite's attacks" $M robust NO_COLOR=1
 check "the socket trace: recorder and drawer tests" $M trace-selftest
 check "LAB_GUIDE.md's trace diagrams are current" $M trace-guide-check
-# Instructor tooling (issue 7): the handout, Gradescope, GitHub Classroom.
+# Instructor tooling: the handout, Gradescope, GitHub Classroom.
 instructor_tooling() {   # NAME: one of the three below
 	case $1 in
 	handout) $M build/tools/run-limited && sh tools/handout.sh --check ;;

@@ -8,7 +8,8 @@
 # Makefile are always the course's own.
 #
 # A student is graded by `make test LABS=tree` (every lab built and graded
-# side by side), run through build/tools/run-limited: a wall-clock LIMIT,
+# side by side; as root, the student's code runs as a uid of its own, see
+# tests/grade-all.sh), run through build/tools/run-limited: a wall-clock LIMIT,
 # output capped, no file over 64 MB, and every process it started killed
 # when it ends.  Should that run be cut short by LIMIT (or flood), each lab
 # is graded again on its own (`make test LABS=tree LAB=NN`, LIMIT each), so
@@ -26,8 +27,10 @@
 #
 # Environment (make grade-class passes them): SUBMISSIONS, OUT
 # (gradebook.csv), REPORTS (OUT without .csv, plus -reports), JOBS, LIMIT
-# (seconds per grading run, 300), KEEP_BUILD, MAKE, SANITIZE,
-# CK_TIMEOUT_MULTIPLIER.
+# (seconds per grading run, 300), KEEP_BUILD, MAKE, CK_TIMEOUT_MULTIPLIER.
+# Not SANITIZE: a sanitized run is advice for the student (its reports
+# come from inside the student's process, and it runs without the exec
+# guard), never a grade.
 set -u
 MAKE=${MAKE:-make}
 subs=${SUBMISSIONS:-}
@@ -46,9 +49,12 @@ case $jobs in ''|*[!0-9]*|0) echo "grade-class: JOBS=$jobs is not a count" >&2; 
 case $limit in ''|*[!0-9]*|0) echo "grade-class: LIMIT=$limit is not a number of seconds" >&2; exit 2 ;; esac
 
 # The grading of a student is a make of its own: not part of whatever make
-# started us (no jobserver, no stray variables), SANITIZE aside.
+# started us (no jobserver, no stray variables).
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
-san=${SANITIZE:+SANITIZE=$SANITIZE}
+if [ -n "${SANITIZE:-}" ]; then
+	echo "grade-class: SANITIZE=$SANITIZE ignored: sanitized runs are advice for students, not grades" >&2
+fi
+san=SANITIZE=
 
 # What every job shares is built once, before the jobs start (two jobs
 # building build/common/ at once would clobber each other).
@@ -58,6 +64,11 @@ $MAKE --no-print-directory -s grade-class-prep $san > /dev/null || {
 }
 
 subs=$(cd "$subs" && pwd -P)
+# As root, each submission's code runs as a uid of its own (make test):
+# none may read the others.
+if [ "$(id -u)" = 0 ] && [ -n "$(find "$subs" -maxdepth 0 -perm /077)" ]; then
+	chmod go-rwx "$subs" && echo "grade-class: as root: made $subs private (chmod go-rwx)"
+fi
 labs=$(ls tests/ | sed -n 's/^\([0-9][0-9]-.*\)\.c$/\1/p')
 work=$(mktemp -d "${TMPDIR:-/tmp}/gc.XXXXXX") || exit 1
 mkdir -p "$work/claim" "$work/done" "$work/links" "$reports" || exit 1
@@ -137,16 +148,16 @@ grade_one() {   # INDEX NAME
 	} > "$s/head"
 	: > "$s/body"
 	# First all the labs in one go (built together, graded side by side:
-	# the quick way); each lab's lines go to its own log.  Only if that run
-	# is cut short by LIMIT is each lab graded again on its own, so that
-	# what hangs costs its own lab only.
+	# the quick way).  Only if that run is cut short by LIMIT is each lab
+	# graded again on its own, so that what hangs costs its own lab only.
+	# Scores come from the graders' tally (SCORES), never from the log:
+	# the log is only shown, in the report.
 	whole=no
 	if [ -n "$tree" ]; then
 		TMPDIR=$tmp $RL -t "$limit" -c 4000000 -f 67108864 -o "$s/all.log" -- \
-			$MAKE --no-print-directory -s test LABS="$mtree" NO_COLOR=1 $san 2> /dev/null
+			$MAKE --no-print-directory -s test LABS="$mtree" NO_COLOR=1 SCORES="$s/scores" $san 2> /dev/null
 		rc=$?
-		if [ $rc -ne 124 ] && grep -q '^[0-9]* passed, [0-9]* failed' "$s/all.log" &&
-		   ! grep -q '^\[run-limited: output flood' "$s/all.log"; then
+		if [ $rc -ne 124 ] && [ -s "$s/scores" ]; then
 			whole=yes
 			awk -v nums="$(for lab in $labs; do printf '%s ' "${lab%%-*}"; done)" -v dir="$s" '
 				BEGIN { n = split(nums, L, " "); k = 1 }
@@ -155,13 +166,10 @@ grade_one() {   # INDEX NAME
 					if (index($0, "lab " L[k] " (") == 1 || index($0, "FAIL  " L[k] "-") == 1 ||
 					    index($0, "FAIL  lab " L[k] ": its grader stopped") == 1) { close(f); k++ }
 				}' "$s/all.log"
-			# What a killed grader could not clean up; otherwise a leak.
-			if [ -n "$(ls -A "$tmp")" ]; then
-				grep -q '^FAIL  lab [0-9]*: its grader stopped' "$s/all.log" ||
-					notes="all: left files in its temp dir"
-				rm -rf "$tmp" && mkdir -p "$tmp"
-			fi
+			[ -n "$(ls -A "$tmp")" ] && notes="all labs: left files in the temp dir"
 		fi
+		# What a run cut short could not clean up is not a lab's doing.
+		rm -rf "$tmp" && mkdir -p "$tmp"
 	fi
 	for lab in $labs; do
 		num=${lab%%-*} title=${lab#*-}
@@ -172,45 +180,39 @@ grade_one() {   # INDEX NAME
 		elif [ ! -d "$tree/$lab" ]; then
 			why="missing"
 		else
-			rc=0
+			rc=0 scores=$s/scores
 			if [ $whole = no ]; then
+				scores=$s/$num.scores
 				TMPDIR=$tmp $RL -t "$limit" -c 2000000 -f 67108864 -o "$log" -- \
-					$MAKE --no-print-directory -s test LABS="$mtree" LAB="$num" NO_COLOR=1 $san \
-					2> /dev/null
+					$MAKE --no-print-directory -s test LABS="$mtree" LAB="$num" NO_COLOR=1 \
+					SCORES="$scores" $san 2> /dev/null
 				rc=$?
 			fi
-			line=$(grep "^lab $num ([^)]*): [0-9]*/[0-9]*" "$log" 2> /dev/null | tail -n 1)
+			# NN title score max passed failed skipped skipped_points
+			# status timeouts crashes
+			set -- $(awk -v n="$num" '$1 == n' "$scores" 2> /dev/null)
 			if [ $rc -eq 124 ]; then
 				why="did not finish within $limit s: killed"
-			elif grep -q "^lab $num .*(did not build)" "$log" 2> /dev/null; then
-				why="did not build"
-			elif grep -q "^FAIL  lab $num: its grader stopped" "$log" 2> /dev/null; then
-				why="its grader stopped (status $(sed -n 's/.*grader stopped before the end (status \([0-9]*\)).*/\1/p' "$log" | head -n 1))"
-			elif [ -z "$line" ]; then
+			elif [ $# -lt 11 ]; then
 				why="grading stopped (status $rc) before the score"
+			elif [ "$9" != graded ]; then
+				why=$(echo "$9" | tr '-' ' ')
 			else
-				score=$(echo "$line" | sed 's|^lab [0-9]* ([^)]*): \([0-9]*\)/.*|\1|')
-				of=$(echo "$line" | sed 's|^lab [0-9]* ([^)]*): [0-9]*/\([0-9]*\).*|\1|')
+				score=$3 of=$4
 				# A skipped test's points leave the lab's total: the tests
 				# that ran carry the lab's points (as on Gradescope).
-				k=$(echo "$line" | sed -n 's/.*(\([0-9]*\) tests* skipped, \([0-9]*\) points.*/\1 \2/p')
-				if [ -n "$k" ]; then
-					why="${k% *} skipped on this machine"
-					score=$(awk -v s="$score" -v m="$of" -v p="${k#* }" 'BEGIN { printf "%d", (m > 0 ? s * (m + p) / m + 0.5 : 0) }')
-					of=$((of + ${k#* }))
+				if [ "$7" -gt 0 ]; then
+					why="$7 skipped on this machine"
+					score=$(awk -v s="$score" -v m="$of" -v p="$8" 'BEGIN { printf "%d", (m > 0 ? s * (m + p) / m + 0.5 : 0) }')
+					of=$((of + $8))
 				fi
+				[ "${10}" -gt 0 ] && why="${why:+$why, }${10} timed out"
+				[ "${11}" -gt 0 ] && why="${why:+$why, }${11} crashed"
 			fi
-			# What the failures were, in a word or two.
-			t=$(grep -c 'TIMEOUT:' "$log" 2> /dev/null) || t=0
-			c=$(grep -c 'CRASH:' "$log" 2> /dev/null) || c=0
-			[ "$t" -gt 0 ] && why="${why:+$why, }$t timed out"
-			[ "$c" -gt 0 ] && why="${why:+$why, }$c crashed"
-			grep -q '^\[run-limited: output flood' "$log" 2> /dev/null && why="${why:+$why, }output flood (cut)"
-			case $why in "did not"*|"its grader"*|"grading stopped"*) score=0 ;; esac
-			# What a killed grader could not clean up; otherwise a leak.
+			case $why in "did not"*|"grader"*|"grading stopped"*) score=0 ;; esac
 			if [ -n "$(ls -A "$tmp")" ]; then
 				case $why in
-				"did not finish"*|"its grader"*|"grading stopped"*) ;;
+				"did not finish"*|"grader"*|"grading stopped"*) ;;
 				*) why="${why:+$why, }left files in its temp dir" ;;
 				esac
 				rm -rf "$tmp" && mkdir -p "$tmp"
@@ -225,7 +227,7 @@ grade_one() {   # INDEX NAME
 			{
 				echo
 				echo "== lab $num ($title): $score/$of${why:+ ($why)} =="
-				sed '/^make\(\[[0-9]*\]\)*: \*\*\*/d' "$log"
+				sed '/^make\(\[[0-9]*\]\)*: \*\*\*/d' "$log" | LC_ALL=C tr -c '\n -~' '?'
 			} >> "$s/body"
 		fi
 	done

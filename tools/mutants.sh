@@ -62,7 +62,9 @@ try_mutant() {   # W LINE
 	else
 		out=$($MAKE --no-print-directory -s test LABS="$tree" LAB="$lab" NO_COLOR=1 2>&1)
 	fi
-	if printf '%s\n' "$out" | grep -q "^lab $lab .*: \([0-9]*\)/\1\( attacks survived\)\{0,1\}\$"; then
+	if printf '%s\n' "$out" | grep -q "^FAIL  lab $lab (.*) does not build"; then
+		printf 'STALE     %s %s: the mutant does not build\n' "$lab" "$what"
+	elif printf '%s\n' "$out" | grep -q "^lab $lab .*: \([0-9]*\)/\1\( attacks survived\)\{0,1\}\$"; then
 		printf 'SURVIVED  %s %s\n' "$lab" "$what"
 	else
 		by=$(printf '%s\n' "$out" | awk '$1 == "FAIL" { printf "%s%s", sep, $2; sep = ", " }')

@@ -2,7 +2,8 @@
  * inet_dgram.h - lab 02: an uppercase echo over UDP/IPv4.
  *
  * The socket work of the lab, in small functions that server.c and
- * client.c call and that the grader can call and inspect directly.
+ * client.c call: one step of the lab each, to read and write on its own.
+ * (The grader judges the programs from outside; it never calls these.)
  */
 #ifndef INET_DGRAM_H
 #define INET_DGRAM_H

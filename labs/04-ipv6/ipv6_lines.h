@@ -3,7 +3,8 @@
  * does not care which IP version it gets.
  *
  * The socket work of the lab, in small functions that server.c and
- * client.c call and that the grader can call and inspect directly.
+ * client.c call: one step of the lab each, to read and write on its own.
+ * (The grader judges the programs from outside; it never calls these.)
  */
 #ifndef IPV6_LINES_H
 #define IPV6_LINES_H

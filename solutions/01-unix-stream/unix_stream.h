@@ -2,7 +2,8 @@
  * unix_stream.h - lab 01: a file drop over a UNIX-domain stream socket.
  *
  * The socket work of the lab, in small functions that server.c and
- * client.c call and that the grader can call and inspect directly.
+ * client.c call: one step of the lab each, to read and write on its own.
+ * (The grader judges the programs from outside; it never calls these.)
  */
 #ifndef UNIX_STREAM_H
 #define UNIX_STREAM_H

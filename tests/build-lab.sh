@@ -1,0 +1,118 @@
+#!/bin/sh
+# build-lab.sh - build one lab of a submission as the grader runs it: from
+# a copy of the submission's own .c and .h files, where no other source is
+# within reach of a relative #include.  Two steps, so that as root the
+# copy is made by the grader and the compiler runs as the student's uid:
+#
+#   build-lab.sh copy SUBMITTED DEST   DEST/src/: SUBMITTED's regular .c
+#       and .h files (not symbolic links: they could point anywhere, at a
+#       solution), then over them the course's headers (common/*.h, and
+#       the lab's own from the course's labs/NN/: the lab's interface is
+#       the one the handout gave), and DEST/libcommon.a
+#   build-lab.sh compile DEST          DEST/obj/: one object per .c file,
+#       rebuilt when its source or any header is newer, or the flags
+#       changed (DEST/flags); DEST/server and
+#       DEST/client: server.c and client.c, each linked with every other
+#       object of the lab and libcommon.a
+#
+# The compiler's messages go to stderr, in the C locale (plain quotes).
+# Exit 0 when the step succeeded.  Environment: COURSE (the course's
+# root) and COMMON_LIB (its libcommon.a) for copy; CC, CFLAGS, LDFLAGS
+# for compile.
+set -u
+LC_ALL=C
+export LC_ALL
+
+# Only a file that changed is copied, and the copy is new (not cp -p: a
+# submission's file may be older than the object of the one it replaces),
+# so that only what changed is compiled again.
+sync_file() {   # FROM TO
+	cmp -s "$1" "$2" || cp "$1" "$2"
+}
+
+copy() {   # SUBMITTED DEST
+	submitted=$1 dest=$2 lab=${1##*/}
+	mkdir -p "$dest/src" "$dest/obj" || exit 1
+	for f in "$dest"/src/*; do      # what the submission no longer has
+		[ -e "$f" ] || continue
+		name=${f##*/}
+		if [ ! -f "$submitted/$name" ] || [ -L "$submitted/$name" ]; then
+			rm -f "$f"
+		fi
+	done
+	for f in "$submitted"/*.c "$submitted"/*.h; do
+		[ -e "$f" ] || [ -L "$f" ] || continue
+		if [ -L "$f" ] || [ ! -f "$f" ]; then
+			echo "build: $lab/${f##*/} is not a regular file (a symbolic link?): left out" >&2
+			continue
+		fi
+		sync_file "$f" "$dest/src/${f##*/}"
+	done
+	for h in "$COURSE"/common/*.h "$COURSE/labs/$lab"/*.h; do
+		[ -f "$h" ] || continue
+		name=${h##*/}
+		if [ -f "$submitted/$name" ] && ! cmp -s "$h" "$submitted/$name"; then
+			echo "build: $lab/$name differs from the lab's own: built with the lab's" >&2
+		fi
+		sync_file "$h" "$dest/src/$name"
+	done
+	sync_file "$COMMON_LIB" "$dest/libcommon.a"
+}
+
+compile() {   # DEST
+	dest=$1
+	for p in server client; do
+		if [ ! -f "$dest/src/$p.c" ]; then
+			echo "build: there is no $p.c" >&2
+			exit 1
+		fi
+	done
+	# Other flags (a sanitizer, another compiler): everything again.
+	flags="${CC:-cc} ${CFLAGS:-} | ${LDFLAGS:-}"
+	if [ "$(cat "$dest/flags" 2>/dev/null)" != "$flags" ]; then
+		rm -f "$dest"/obj/*.o "$dest/server" "$dest/client"
+		printf '%s\n' "$flags" > "$dest/flags" || exit 1
+	fi
+	# From inside src/: the messages name the files as the student
+	# knows them (listen.c:12:5: error: ...).
+	newest_header=$(ls -t "$dest"/src/*.h 2>/dev/null | head -n 1)
+	status=0
+	for c in "$dest"/src/*.c; do
+		name=${c##*/}; name=${name%.c}
+		o=$dest/obj/$name.o
+		if [ -f "$o" ] && [ "$o" -nt "$c" ] &&
+		   { [ -z "$newest_header" ] || [ "$o" -nt "$newest_header" ]; }; then
+			continue
+		fi
+		rm -f "$o"
+		# shellcheck disable=SC2086  # CFLAGS is a list of flags
+		(cd "$dest/src" && ${CC:-cc} ${CFLAGS:-} -I. -c "$name.c" -o "../obj/$name.o") || status=1
+	done
+	[ $status -eq 0 ] || exit 1
+	for o in "$dest"/obj/*.o; do     # the object of a file since removed
+		[ -e "$o" ] || continue
+		name=${o##*/}
+		[ -f "$dest/src/${name%.o}.c" ] || rm -f "$o" "$dest/server" "$dest/client"
+	done
+	# Each program with the lab's other objects, unless it is newer
+	# than all of them.
+	for p in server client; do
+		set --
+		for o in "$dest"/obj/*.o; do
+			case ${o##*/} in server.o|client.o) ;; *) set -- "$@" "$o" ;; esac
+		done
+		if [ -f "$dest/$p" ] &&
+		   [ -z "$(find "$dest/obj" "$dest/libcommon.a" -newer "$dest/$p" | head -n 1)" ]; then
+			continue
+		fi
+		# shellcheck disable=SC2086
+		${CC:-cc} ${LDFLAGS:-} -o "$dest/$p.new" "$dest/obj/$p.o" "$@" "$dest/libcommon.a" &&
+			mv -f "$dest/$p.new" "$dest/$p" || exit 1
+	done
+}
+
+case ${1:-} in
+copy)    [ $# -eq 3 ] && : "${COURSE:?}" "${COMMON_LIB:?}" && copy "$2" "$3" ;;
+compile) [ $# -eq 2 ] && compile "$2" ;;
+*)       echo "usage: build-lab.sh copy SUBMITTED DEST | compile DEST" >&2; exit 2 ;;
+esac
