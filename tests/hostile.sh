@@ -98,6 +98,7 @@ if [ $platforms = yes ]; then
 		(cd "$autograder/source" && $MAKE --no-print-directory -s grade-class-prep build/tools/results-check > /dev/null) ||
 		{ echo "hostile.sh: cannot make the simulated /autograder" >&2; exit 1; }
 	: > "$work/class.cases"
+	: > "$work/ag.start"
 fi
 
 # Grade the tree through Gradescope's run_autograder; its results.json,
@@ -107,8 +108,9 @@ gradescope() {     # SCORES
 	cp -Rp "$tree" "$autograder/submission"
 	AUTOGRADER_ROOT=$autograder sh "$autograder/source/run_autograder" > "$work/ag.out" 2>&1
 	grep -o '"number": "[0-9][0-9]\.[0-9]*", "score": [0-9]*' "$autograder/results/results.json" 2>/dev/null |
-		awk -F'"' '{ split($4, n, "."); s[n[1]] += $7 + 0 } END { for (l in s) print l, "x", s[l] }' > "$1"
-	changed=$(find "$autograder/source" -path "$autograder/source/build" -prune -o -newer "$marker" -print)
+		awk -F'"' '{ split($4, n, "."); v = $7; gsub(/[^0-9]/, "", v); s[n[1]] += v }
+		           END { for (l in s) print l, "x", s[l] }' > "$1"
+	changed=$(find "$autograder/source" -path "$autograder/source/build" -prune -o -newer "$work/ag.start" -print)
 	[ -n "$changed" ] && problem "WROTE  $lab $what: the autograder's source changed: $changed"
 }
 
