@@ -36,6 +36,7 @@ copy() {   # SUBMITTED DEST
 	for f in "$dest"/src/*; do      # what the submission no longer has
 		[ -e "$f" ] || continue
 		name=${f##*/}
+		[ -f "$COURSE/common/$name" ] || [ -f "$COURSE/labs/$lab/$name" ] && continue
 		if [ ! -f "$submitted/$name" ] || [ -L "$submitted/$name" ]; then
 			rm -f "$f"
 		fi
