@@ -10,11 +10,12 @@
 #   - the starter code: each lab's score on the starter (graded once here
 #     first, the reference);
 #   - one seeded bug each (60% of N): every hostile tree of
-#     tests/hostile.txt (hangs, crashes, exits, forks away, floods), and
-#     the mistakes of tools/mutants.txt, evenly sampled to fill the rest:
-#     below 100 on that lab, 100 on the others;
-#   - a lab that does not compile (0, "did not build"); a lab whose build
-#     hangs (an #include of a FIFO: 0, killed at LIMIT); labs missing
+#     tests/hostile.txt that edits a solution (hangs, crashes, exits, forks
+#     away, floods), and the mistakes of tools/mutants.txt, evenly sampled
+#     to fill the rest: below 100 on that lab (or what hostile.txt says),
+#     100 on the others;
+#   - a lab that does not compile (0, "did not build"); a header that is
+#     a FIFO (left out of the build: 0, "did not build"); labs missing
 #     (0, "missing"); nothing at all (0, "no submission"); a name with a
 #     space;
 #   - then solutions and starter code in turn up to N.
@@ -85,6 +86,7 @@ seeded() {      # LIST FILE (LAB FILE :: sed script :: ...)
 		lab=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $1}' | cut -d' ' -f1)
 		file=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $1}' | cut -d' ' -f2)
 		script=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $2}')
+		want=$(printf '%s\n' "$line" | awk -F ' :: ' '{print $3}')
 		dir=$(ls -d solutions/"$lab"-* 2>/dev/null | head -n 1)
 		[ -n "$dir" ] || continue
 		sed "$script" "$dir/$file" > "$work/seeded"
@@ -92,7 +94,16 @@ seeded() {      # LIST FILE (LAB FILE :: sed script :: ...)
 		new_sub "bug-$lab-$(basename "$1" .txt)" "$(layout)"
 		cp -R solutions/. "$tree/"
 		cp "$work/seeded" "$tree/${dir#solutions/}/$file"
-		expect $(all_but "$lab" "<100")
+		case $want in
+		*[0-9][0-9][=\<]*)   # hostile.txt's scores: NN=S, NN<S
+			out=
+			for l in $labs; do
+				tok=$(printf '%s\n' $want | sed -n "s/^${l%%-*}\([=<]\)/\1/p")
+				out="$out ${tok:-=100}"
+			done
+			expect $out ;;
+		*) expect $(all_but "$lab" "<100") ;;
+		esac
 	done < "$1"
 }
 
@@ -100,8 +111,12 @@ solutions; solutions; starter; starter
 # Seeded bugs: 60% of N.  Every hostile tree, and the seeded mistakes of
 # tools/mutants.txt spread evenly over the rest (it lists more than fit).
 budget=$((N * 6 / 10))
-grep -v '^#' tests/hostile.txt | grep . > "$work/hostile"
-grep -v '^#' tools/mutants.txt | grep . > "$work/all-mutants"
+# (hostile.txt's edits of a solution file, as LAB FILE :: EDIT :: EXPECT)
+grep '^solutions [0-9][0-9]/[^+]' tests/hostile.txt |
+	sed 's|^solutions \([0-9][0-9]\)/|\1 |' > "$work/hostile"
+# (not those only the robustness suite or valgrind catch: grade-class
+# runs neither)
+grep -v '^#' tools/mutants.txt | grep . | grep -v ' :: \(robust\|memcheck\)$' > "$work/all-mutants"
 room=$((budget - $(wc -l < "$work/hostile")))
 nm=$(wc -l < "$work/all-mutants")
 [ "$room" -lt 0 ] && room=0
@@ -114,12 +129,13 @@ for lab in $(echo "$labs" | sed -n '2,3p'); do
 	echo 'this is not C;' >> "$(ls "$tree/$lab/"*.c | head -n 1)"
 	expect $(all_but "${lab%%-*}" 0:did_not_build)
 done
-# A build that hangs: the compiler opens a FIFO nobody writes.
-new_sub "build-hangs" bare; cp -R solutions/. "$tree/"
+# A header that is a FIFO (a compiler would wait on it for ever): only
+# regular files are built, so the #include finds nothing.
+new_sub "fifo-header" bare; cp -R solutions/. "$tree/"
 mkfifo "$tree/$first/hang.h"
 f=$(ls "$tree/$first/"*.c | head -n 1)
 { echo '#include "hang.h"'; cat "$f"; } > "$work/f" && cp "$work/f" "$f"
-expect $(all_but "${first%%-*}" 0:did_not_finish)
+expect $(all_but "${first%%-*}" 0:did_not_build)
 # Only the first lab.
 new_sub "first-lab-only" bare; cp -R "solutions/$first" "$tree/"
 out=; for lab in $labs; do [ "$lab" = "$first" ] && out="$out =100" || out="$out 0:missing"; done; expect $out
@@ -163,7 +179,7 @@ awk -F'|' -v nlabs="$nlabs" -v book="$work/gradebook.csv" '
 			for (j = 1; j <= nlabs; j++) {
 				s = f[j] + 0; sum += s; tok = e[j]
 				if (tok ~ /^=/) ok = (s == substr(tok, 2) + 0)
-				else if (tok == "<100") ok = (s < 100)
+				else if (tok ~ /^</) ok = (s < substr(tok, 2) + 0)
 				else { split(tok, p, ":"); gsub(/_/, " ", p[2]); ok = (s == 0 && index(notes, p[2]) > 0) }
 				if (!ok) { printf "UNEXPECTED %s lab %d: %d, expected %s (notes: %s)\n", name, j, s, tok, notes; bad++ }
 			}
