@@ -54,10 +54,11 @@ make_tree() {   # BASE LAB FILE EDIT
 	for d in "$base"/[0-9][0-9]-*; do cp -Rp "$d" "$tree/"; done
 	dir=$(cd "$tree" && ls -d "$lab"-* | head -n 1)
 	case $file in
-	+*) case $edit in
+	+*) name=$(printf '%s' "${file#+}" | sed 's/%20/ /g')
+	    case $edit in
 	    @*) sed "s|COURSE|$course|g; s|OTHER|$course/labs/$dir/server.c|g; s|AUTOGRADER|$autograder|g" \
-	            "tests/hostile/${edit#@}" > "$tree/$dir/${file#+}" ;;
-	    *)  printf '%b\n' "$edit" > "$tree/$dir/${file#+}" ;;
+	            "tests/hostile/${edit#@}" > "$tree/$dir/$name" ;;
+	    *)  printf '%b\n' "$edit" > "$tree/$dir/$name" ;;
 	    esac ;;
 	*)  sed "$(printf '%s' "$edit" | sed "s|COURSE|$course|g")" "$base/$dir/$file" > "$tree/$dir/$file"
 	    if cmp -s "$base/$dir/$file" "$tree/$dir/$file"; then
@@ -75,6 +76,13 @@ score_ok() {    # SCORES NUM WANT
 	=*)       [ -n "$got" ] && [ "$got" -eq "${3#=}" ] ;;
 	\<*)      [ -n "$got" ] && [ "$got" -lt "${3#<}" ] ;;
 	esac
+}
+
+# What a student's program writes reaches a person only escaped: FILE
+# holds no control byte but newline and tab, and nothing outside ASCII.
+raw_bytes() {      # FILE WHAT
+	LC_ALL=C grep -q '[^[:print:]	]' "$1" 2>/dev/null &&
+		problem "RAW    $lab $what: $2 holds raw bytes: $(LC_ALL=C grep -n '[^[:print:]	]' "$1" | head -n 1 | cut -c1-80 | od -c | head -n 2 | tr -s ' ')"
 }
 
 # Does each lab of EXPECT score in SCORES what it must?  WHERE names the
@@ -150,6 +158,7 @@ while IFS= read -r line; do
 		rm -f "$work/scores"
 		$MAKE --no-print-directory -s test LABS="$tree" $sel NO_COLOR=1 SCORES="$work/scores" > "$work/out" 2>&1
 		check_scores "$work/scores" "make test"
+		raw_bytes "$work/out" "make test's output"
 	fi
 	left=$(leftovers)
 	if [ -n "$left" ]; then
@@ -172,6 +181,7 @@ if [ $platforms = yes ]; then
 			$1 == s { for (k = 2; num[k] ~ /^[0-9][0-9]$/; k++) print num[k], "x", $k }' \
 			"$work/class.csv" > "$work/scores" 2>/dev/null
 		check_scores "$work/scores" "grade-class"
+		raw_bytes "$work/class-reports/$student.txt" "grade-class's report"
 	done < "$work/class.cases"
 	left=$(leftovers)
 	[ -n "$left" ] && problem "LEFTOVER after grade-class: $left"
