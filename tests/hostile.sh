@@ -185,6 +185,22 @@ if [ $platforms = yes ]; then
 	done < "$work/class.cases"
 	left=$(leftovers)
 	[ -n "$left" ] && problem "LEFTOVER after grade-class: $left"
+	# GitHub Classroom runs one test per step (make test T=NAME) and
+	# awards its points when the step exits 0: a test skipped for want
+	# of ::1 (a network namespace with IPv6 off) must not exit 0.
+	t=default_is_ipv6_loopback lab=04 what="a test skipped (no ::1) in a Classroom step"
+	cases=$((cases + 1))
+	if ! $MAKE --no-print-directory -s list LAB=04 | grep -q " $t "; then
+		problem "STALE  $lab $what: lab 04 has no test $t"
+	elif command -v unshare > /dev/null && command -v ip > /dev/null; then
+		unshare -n sh -c "ip link set lo up && sysctl -qw net.ipv6.conf.lo.disable_ipv6=1 &&
+			$MAKE --no-print-directory -s test LABS=solutions LAB=04 T=$t NO_COLOR=1" > "$work/skip.out" 2>&1
+		rc=$?
+		grep -q '1 skipped' "$work/skip.out" || problem "STALE  $lab $what: $t was not skipped without ::1"
+		[ $rc -ne 0 ] || problem "ESCAPED $lab $what: make test T=$t exited 0"
+	else
+		skipped=$((skipped + 1))
+	fi
 	changed=$(find . -path ./build -prune -o -path ./.git -prune -o -newer "$marker" -print | grep -v '^\.$')
 	[ -n "$changed" ] && problem "WROTE  grade-class: the course tree changed: $changed"
 fi
