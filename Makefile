@@ -286,7 +286,7 @@ help:
 	@echo '  V=1            show the full compiler commands'
 	@echo '  CK_TIMEOUT_MULTIPLIER=3  give every test limit 3x longer (slow machines, SANITIZE)'
 
-# ---- the socket trace (SPEC §7) ----
+# ---- the socket trace ----
 # tools/trace/: the recorder (an LD_PRELOAD library, record.c), the drawer
 # (draw.c), their self-test (test_record.c), and the interposing layer the
 # grader's short-write shim shares (interpose.h).  Built under build/trace.
@@ -365,7 +365,7 @@ trace-guide trace-guide-check: $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 .PHONY: trace run-trace trace-selftest trace-mutants trace-overhead \
         trace-guide trace-guide-check
 
-# ---- instructor tooling (issue 7) ----
+# ---- instructor tooling ----
 # Grade a class, feed Gradescope and GitHub Classroom (LAB_GUIDE.md, "For
 # instructors").  The handout (make handout) carries the Classroom workflow.
 #   make grade-class SUBMISSIONS=dir [OUT=gradebook.csv] [JOBS=n] [LIMIT=s]
@@ -413,7 +413,7 @@ classroom-steps: need-check
 scale-test: need-check $(RUN_LIMITED)
 	@MAKE='$(MAKE)' sh tools/scale-test.sh
 
-# ---- benchmarks (issue 8) ----
+# ---- benchmarks ----
 # make bench: the performance table (tools/bench/bench.sh draws it; the
 # measuring programs are tools/bench/*.c).  It measures solutions/ (or the
 # tree given with LABS=); LAB=NN measures one lab.  Not part of make check:

@@ -12,8 +12,9 @@
  * default: beside the grader); --uid, as root, the uid they run as: the
  * grader itself never links or runs the student's code (guard.h).
  *
- * Output (SPEC §5): a line per test as it finishes (PASS/FAIL/SKIP, name,
- * points) with the reason under a failure, then "lab NN (title): S/M".
+ * Output (LAB_GUIDE.md, "How you are graded"): a line per test as it
+ * finishes (PASS/FAIL/SKIP, name, points) with the reason under a
+ * failure, then "lab NN (title): S/M".
  * --robust runs the robustness suite (robust.h) instead: the attacks for
  * the lab's kind of server, each reported with what it threw, then
  * "lab NN (title): S/M attacks survived".
@@ -21,7 +22,7 @@
  * passed failed skipped skipped_points graded timeouts crashes"); --json appends
  * Gradescope test objects.  Exit 0 only at full marks.
  *
- * check 0.15.2 facts this relies on (GRADER-NOTES.md): fork mode kills
+ * What this relies on in check (0.15.2, its check_run.c): fork mode kills
  * the test's process group after each test; a test that exit(0)s counts
  * as passed unless we look further (the done file); unchecked fixtures
  * run in this process, before and after each TCase, so the teardown can

@@ -5,7 +5,7 @@
  * Runs inside the forked child check makes for each test.  Everything a
  * test starts stays in that child's process group, so check's kill of the
  * group at a timeout takes it too; grade.c sweeps up anything that escaped
- * (see GRADER-NOTES.md).
+ * (a process that left the group with setsid()).
  */
 #define _GNU_SOURCE     /* pidfd via syscall(), close_range, memmem */
 #include "harness.h"
@@ -311,10 +311,9 @@ static bool under_valgrind(void)
 /* --track-fds=yes lists every fd still open at exit ("Open AF_INET
  * socket 3: ...", "Open file descriptor 4: ...") with the stack that
  * opened it; the ones the program was started with say "<inherited from
- * parent>".  SPEC §4: valgrind reports nothing, so a socket still open
- * when the program exits, on any path, fails the test (valgrind itself
- * counts it as an error only from 3.23 on).  The recorder's own file is
- * the grader's, not the program's. */
+ * parent>".  The labs' contract: valgrind reports nothing, so a socket
+ * still open when the program exits, on any path, fails the test
+ * (valgrind itself counts it as an error only from 3.23 on). */
 static void check_open_fds(struct proc *p, const char *log)
 {
 	for (const char *at = strstr(log, "== Open "); at != NULL;
@@ -514,7 +513,7 @@ static void become_student(void)
 }
 
 /* In the child, between fork and exec: the program starts as the grader
- * promises (SPEC §5): SIGPIPE at its default, nothing blocked, only fds
+ * promises (LAB_GUIDE.md, "For instructors"): SIGPIPE at its default, nothing blocked, only fds
  * 0-2 open, limits on CPU, output size and, if asked, open files. */
 static void exec_child(const char *path, char **argv, const struct run_opts *o,
                        int in_fd, int out_fd, int err_fd, const char *vg_log)

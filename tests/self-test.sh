@@ -75,7 +75,15 @@ starter_fails_its_todos() {
 	return 0
 }
 
+# The repository explains itself: it cites no document it does not hold
+# (the project's private notes), and no issue or work session.
+cites_only_itself() {
+	! git grep -n -i -E 'SPEC §|SPEC\.md|GRADER-NOTES|MISTAKES\.md|STYLE\.md|DEVELOPERS\.md|\bissue [0-9]+|\bsession [0-9]+' \
+		-- . ':!tests/self-test.sh'
+}
+
 check "common/ unit tests" common_unit_tests
+check "the repository cites only what it holds (no private notes, no issue numbers)" cites_only_itself
 check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions labs
 check "solutions build without warnings (-Werror)" $M all LABS=solutions
 check "solutions score full marks" $M test LABS=solutions NO_COLOR=1 RESULTS="$log.json"

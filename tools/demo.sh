@@ -1,7 +1,7 @@
 #!/bin/sh
 # demo.sh - `make demo`: run each lab's client against its server and show
 # what each side said and, where the socket recorder can run, what crossed
-# the sockets: the drawing of `make trace` (SPEC §3, §7), normalised (no
+# the sockets: the drawing of `make trace`, normalised (no
 # times, ephemeral ports named PORT1...) and in ASCII.  Called with B (the
 # build dir) and EXCHANGE (the exchange program) set, and the labs as
 # arguments; TRACE_LIB (the recorder) and DRAW (the drawer) are set unless

@@ -1,6 +1,6 @@
 /*
  * bench.h - `make bench`: the measuring programs behind the performance
- * table (issue 8).  One binary, build/bench/bench, with three commands:
+ * table.  One binary, build/bench/bench, with three commands:
  *
  *   bench xfer ...   lab 01 transfer throughput next to the kernel's limit
  *                    (xfer.c), and the lab programs' peak RSS

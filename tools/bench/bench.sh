@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench.sh - `make bench`: the performance table (issue 8).
+# bench.sh - `make bench`: the performance table.
 #
 # Called by the Makefile (make bench) with:
 #   BENCH        build/bench/bench (tools/bench/*.c)
@@ -199,7 +199,7 @@ END {
 		print ""
 	}
 	if (nl["target"] > 0) {
-		print "Targets (issue 8)"
+		print "Targets"
 		for (i = 1; i <= nl["target"]; i++) print "  " lines["target", i]
 		print ""
 	}

@@ -1,6 +1,6 @@
 /*
  * record.c - the socket recorder: an LD_PRELOAD library that writes one
- * line for every socket call a program makes (SPEC §7).
+ * line for every socket call a program makes (LAB_GUIDE.md, "The socket trace").
  *
  *     SOCKTRACE=/tmp/t.rec LD_PRELOAD=build/trace/socktrace.so ./server /tmp/s
  *     build/trace/draw /tmp/t.rec
@@ -43,7 +43,7 @@
  *   7 ARGS    the arguments, decoded and comma-separated as a person
  *             reads them: "AF_UNIX, SOCK_STREAM, 0", "len=65536",
  *             "SHUT_WR", "SOL_SOCKET, SO_REUSEADDR, 1"
- *   8 ADDR    the address of the call, in SPEC §4's form (unix:/path,
+ *   8 ADDR    the address of the call, in the labs' form (unix:/path,
  *             unix:(unnamed), unix:@abstract, 127.0.0.1:50002,
  *             [::1]:50004, AF_UNSPEC): what bind/connect/sendto/sendmsg
  *             were given, what accept/recvfrom/recvmsg/getsockname/
@@ -511,7 +511,7 @@ static void put_domain_type(struct rec *r, int domain, int type, int proto)
 		put_name(r, proto_names, proto);
 }
 
-/* ---- addresses, as SPEC §4 writes them ------------------------------------- */
+/* ---- addresses, as the labs write them -------------------------------------- */
 
 static void put_addr(struct rec *r, const struct sockaddr *sa, socklen_t len)
 {
