@@ -1046,23 +1046,48 @@ void fill_pattern(void *buf, size_t len, unsigned seed)
 	}
 }
 
+/* The first port the kernel hands out by itself (ip_local_port_range):
+ * below it, a port is taken only by whoever asks for it by number. */
+static unsigned first_ephemeral_port(void)
+{
+	unsigned low = 32768, high;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+
+	if (f != NULL) {
+		if (fscanf(f, "%u %u", &low, &high) != 2)
+			low = 32768;
+		fclose(f);
+	}
+	return low;
+}
+
+/* A port in 10000 up to the ephemeral range, where no other program's
+ * bind(port 0) or connect() lands between this check and the program's
+ * own bind; if that range is too small, one the kernel picks. */
 uint16_t free_port(int family, int type)
 {
+	unsigned low = first_ephemeral_port(), span = low > 11000 ? low - 10000 : 0;
+	unsigned seed = (unsigned)getpid() * 2654435761u ^ (unsigned)now_ms();
+
 	for (int tries = 0; tries < 50; tries++) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof ss;
-		uint16_t port;
+		uint16_t port = span ? (uint16_t)(10000 + (seed = seed * 1103515245u
+		                                  + 12345) % span) : 0;
 		int fd = socket(family, type, 0);
 
 		ck_assert_msg(fd >= 0, "harness: socket: %s", strerror(errno));
 		memset(&ss, 0, sizeof ss);
 		ss.ss_family = (sa_family_t)family;
-		if (family == AF_INET)
+		if (family == AF_INET) {
 			((struct sockaddr_in *)&ss)->sin_addr.s_addr =
 				htonl(INADDR_LOOPBACK);
-		else    /* ::1, or :: on machines where ::1 is unusable */
+			((struct sockaddr_in *)&ss)->sin_port = htons(port);
+		} else {        /* ::1, or :: on machines where ::1 is unusable */
 			((struct sockaddr_in6 *)&ss)->sin6_addr =
 				tries % 2 ? in6addr_any : in6addr_loopback;
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+		}
 		if (bind(fd, (struct sockaddr *)&ss, family == AF_INET
 		         ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) < 0
 		    || getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {

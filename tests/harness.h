@@ -165,8 +165,10 @@ char *read_until_eof(int fd, size_t *len, bool *eof_seen, int timeout_ms);
 int write_fully(int fd, const void *buf, size_t len, int timeout_ms);
 /* Fill BUF with reproducible bytes that include NUL and 0xff. */
 void fill_pattern(void *buf, size_t len, unsigned seed);
-/* A free port whose two bytes differ (so a missing htons shows): bound
- * with port 0 and closed again.  TYPE: SOCK_STREAM or SOCK_DGRAM. */
+/* A free port whose two bytes differ (so a missing htons shows), below
+ * the kernel's ephemeral range (no other program's port 0 lands there
+ * before the test's program binds it): bound once and closed again.
+ * TYPE: SOCK_STREAM or SOCK_DGRAM. */
 uint16_t free_port(int family, int type);
 
 #endif
