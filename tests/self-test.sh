@@ -26,8 +26,8 @@ common_unit_tests() {
 # What grading TREE could leave behind: its programs still running, and
 # sockets in /tmp (where a path cut to 14 bytes by a wrong address
 # length lands).  Temp dirs are counted apart, in a TMPDIR of their own.
-traces_of() {   # TREE
-	ps -eo pid=,args= | awk -v t="build/$1/" '(index($0, t) || index($0, "/sl-uid")) && !/awk/ { print "process:", $0 }'
+traces_of() {   # TREE TMP: as root, the programs run from a sandbox in TMP
+	ps -eo pid=,args= | awk -v t="build/$1/" -v s="$2/sl-uid" '(index($0, t) || index($0, s)) && !/awk/ { print "process:", $0 }'
 	find /tmp -maxdepth 1 -type s 2>/dev/null | sed 's/^/socket: /'
 }
 
@@ -35,10 +35,10 @@ traces_of() {   # TREE
 # what exists after, and did not before, is listed.
 leaves_nothing() {   # TREE COMMAND...
 	tree=$1; shift
-	traces_of "$tree" | sort > "$log.before"
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/selftest.XXXXXX")
+	traces_of "$tree" "$tmp" | sort > "$log.before"
 	TMPDIR=$tmp "$@"; rc=$?
-	traces_of "$tree" | sort > "$log.after"
+	traces_of "$tree" "$tmp" | sort > "$log.after"
 	left=$(comm -13 "$log.before" "$log.after"; find "$tmp" -mindepth 1 -maxdepth 1 | sed 's/^/temp: /')
 	rm -rf "$tmp"
 	if [ -n "$left" ]; then
@@ -88,6 +88,7 @@ check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions
 check "solutions build without warnings (-Werror)" $M all LABS=solutions
 check "solutions score full marks" $M test LABS=solutions NO_COLOR=1 RESULTS="$log.json"
 check "starter code builds without warnings, fails its TODOs' tests, leaves nothing behind" starter_fails_its_todos
+check "the TODOs cite only tests that exist, and every TODO is some test's" sh tests/cited-tests.sh
 check "hostile trees are contained: they fail, nothing is left behind" sh tests/hostile.sh
 check "every server survives the robustness suite's attacks" $M robust NO_COLOR=1
 check "the socket trace: recorder and drawer tests" $M trace-selftest
