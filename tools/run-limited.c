@@ -195,51 +195,200 @@ static void usage(void)
 	exit(125);
 }
 
-int main(int argc, char *argv[])
-{
-	double limit = 300, deadline;
-	const char *outfile = NULL, *user = NULL, *dir = NULL;
-	size_t cap = 4u << 20;
-	unsigned long long fsize = 0;
-	struct passwd *pw = NULL;
-	struct capture cap_state = { 0 };
-	int opt, pipefd[2] = { -1, -1 }, status = 0, reaped = 0, timed_out = 0;
-	double reaped_at = 0;
-	pid_t child, self = getpid();
-	struct sigaction sa = { 0 };
-	sigset_t block, old;
+/* What the command line asked for. */
+struct job {
+	double limit;             /* -t, seconds */
+	const char *outfile;      /* -o, or NULL */
+	size_t cap;               /* -c */
+	unsigned long long fsize; /* -f, 0: no limit */
+	struct passwd *pw;        /* -u, or NULL */
+	const char *dir;          /* -d, or NULL */
+	char **cmd;               /* COMMAND [ARG...] */
+};
 
+static void parse_options(int argc, char *argv[], struct job *j)
+{
+	const char *user = NULL;
+	int opt;
+
+	*j = (struct job){ .limit = 300, .cap = 4u << 20 };
 	while ((opt = getopt(argc, argv, "+t:o:c:f:u:d:")) != -1) {
 		switch (opt) {
-		case 'f': fsize = strtoull(optarg, NULL, 10); break;
-		case 't': limit = atof(optarg); break;
-		case 'o': outfile = optarg; break;
-		case 'c': cap = (size_t)strtoull(optarg, NULL, 10); break;
+		case 'f': j->fsize = strtoull(optarg, NULL, 10); break;
+		case 't': j->limit = atof(optarg); break;
+		case 'o': j->outfile = optarg; break;
+		case 'c': j->cap = (size_t)strtoull(optarg, NULL, 10); break;
 		case 'u': user = optarg; break;
-		case 'd': dir = optarg; break;
+		case 'd': j->dir = optarg; break;
 		default: usage();
 		}
 	}
-	if (optind >= argc || limit <= 0 || cap < 1024)
+	if (optind >= argc || j->limit <= 0 || j->cap < 1024)
 		usage();
-	if (user) {
-		if (getuid() != 0) {
-			fprintf(stderr, "run-limited: -u %s needs root\n", user);
-			return 125;
-		}
-		if ((pw = getpwnam(user)) == NULL && (pw = numeric_user(user)) == NULL) {
-			fprintf(stderr, "run-limited: no user %s\n", user);
-			return 125;
-		}
+	j->cmd = argv + optind;
+	if (user == NULL)
+		return;
+	if (getuid() != 0) {
+		fprintf(stderr, "run-limited: -u %s needs root\n", user);
+		exit(125);
 	}
-	if (outfile) {
-		cap_state.out = fopen(outfile, "w");
-		cap_state.head_cap = cap / 2;
-		cap_state.tail_cap = cap - cap / 2;
+	if ((j->pw = getpwnam(user)) == NULL && (j->pw = numeric_user(user)) == NULL) {
+		fprintf(stderr, "run-limited: no user %s\n", user);
+		exit(125);
+	}
+}
+
+/* Take on the user of -u, in the child: every step checked, or no job. */
+static void become(const struct passwd *pw)
+{
+	if (setgroups(0, NULL) < 0
+	    || (pw->pw_name[0] && initgroups(pw->pw_name, pw->pw_gid) < 0)
+	    || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		fprintf(stderr, "run-limited: cannot become %s: %s\n",
+		        pw->pw_name, strerror(errno));
+		_exit(125);
+	}
+	setenv("HOME", pw->pw_dir, 1);
+	setenv("USER", pw->pw_name, 1);
+	setenv("LOGNAME", pw->pw_name, 1);
+}
+
+/* The child: COMMAND with stdin /dev/null, its output into OUT_FD (if
+ * >= 0), no core dumps, the file size limit, in a process group of its
+ * own, as -u's user in -d's directory.  Never returns. */
+static void exec_job(const struct job *j, int out_fd, const sigset_t *old,
+                     pid_t parent)
+{
+	struct rlimit core = { 0, 0 }, fs = { (rlim_t)j->fsize, (rlim_t)j->fsize };
+	int null = open("/dev/null", O_RDONLY);
+
+	sigprocmask(SIG_SETMASK, old, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	setpgid(0, 0);
+	setrlimit(RLIMIT_CORE, &core);
+	if (j->fsize)
+		setrlimit(RLIMIT_FSIZE, &fs);
+	if (null >= 0) {
+		dup2(null, 0);
+		if (null > 2)
+			close(null);
+	}
+	if (out_fd >= 0) {
+		dup2(out_fd, 1);
+		dup2(out_fd, 2);
+	}
+	if (j->dir && chdir(j->dir) < 0) {
+		fprintf(stderr, "run-limited: %s: %s\n", j->dir, strerror(errno));
+		_exit(125);
+	}
+	if (j->pw)
+		become(j->pw);
+	/* Should we die without sweeping, the job dies too. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(125);
+	execvp(j->cmd[0], j->cmd);
+	fprintf(stderr, "run-limited: %s: %s\n", j->cmd[0], strerror(errno));
+	_exit(125);
+}
+
+/* The job as it runs: its pipe's read end (-1: none, or closed) and how
+ * it ended. */
+struct watch {
+	pid_t child;
+	int pipe;
+	int status, reaped, timed_out;
+};
+
+/* Read what the job writes until it ends (and its pipe closes), the
+ * limit passes or a stop signal comes. */
+static void watch_job(struct watch *w, const struct job *j,
+                      struct capture *cap, const sigset_t *old)
+{
+	double deadline = now() + j->limit, reaped_at = 0;
+
+	for (;;) {
+		struct pollfd pfd = { w->pipe, POLLIN, 0 };
+		double left = deadline - now();
+		struct timespec ts;
+		int r;
+
+		if (!w->reaped && waitpid(w->child, &w->status, WNOHANG) == w->child) {
+			w->reaped = 1;
+			reaped_at = now();
+		}
+		if (w->reaped && w->pipe < 0)
+			return;
+		if (stop_signal || left <= 0) {
+			w->timed_out = !stop_signal;
+			return;
+		}
+		/* SIGCHLD and the stop signals interrupt the wait (unblocked
+		 * only here); without -o there is no fd to poll. */
+		if (left > 0.1)
+			left = 0.1;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(left * 1e9);
+		r = ppoll(w->pipe >= 0 ? &pfd : NULL, w->pipe >= 0, &ts, old);
+		if (r > 0) {
+			char buf[65536];
+			ssize_t n = read(w->pipe, buf, sizeof buf);
+
+			if (n > 0)
+				capture_add(cap, buf, (size_t)n);
+			else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+				close(w->pipe);
+				w->pipe = -1;
+			}
+		}
+		/* COMMAND ended but something it started still holds the
+		 * pipe (quiet, or flooding): a leftover, swept after. */
+		if (w->reaped && w->pipe >= 0 && (r == 0 || now() - reaped_at > 1.0))
+			return;
+	}
+}
+
+/* Kill what is left of the job, keep the last of its output. */
+static void end_job(struct watch *w, struct capture *cap)
+{
+	if (!w->reaped || w->timed_out || stop_signal)
+		kill(-w->child, SIGKILL);
+	sweep(w->child, &w->status, &w->reaped);
+	if (!w->reaped && waitpid(w->child, &w->status, 0) == w->child)
+		w->reaped = 1;
+	if (w->pipe >= 0) {     /* every writer is gone: drain to EOF */
+		char buf[65536];
+		ssize_t n;
+
+		while ((n = read(w->pipe, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+			if (n > 0)
+				capture_add(cap, buf, (size_t)n);
+		close(w->pipe);
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	struct job j;
+	struct capture cap_state = { 0 };
+	struct watch w = { .pipe = -1 };
+	int pipefd[2] = { -1, -1 };
+	pid_t self = getpid();
+	struct sigaction sa = { 0 };
+	sigset_t block, old;
+
+	parse_options(argc, argv, &j);
+	if (j.outfile) {
+		cap_state.out = fopen(j.outfile, "w");
+		cap_state.head_cap = j.cap / 2;
+		cap_state.tail_cap = j.cap - j.cap / 2;
 		cap_state.ring = malloc(cap_state.tail_cap);
 		if (cap_state.out == NULL || cap_state.ring == NULL
 		    || pipe2(pipefd, O_CLOEXEC) < 0) {
-			perror(outfile);
+			perror(j.outfile);
 			return 125;
 		}
 	}
@@ -259,129 +408,26 @@ int main(int argc, char *argv[])
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	child = fork();
-	if (child < 0) {
+	w.child = fork();
+	if (w.child < 0) {
 		perror("run-limited: fork");
 		return 125;
 	}
-	if (child == 0) {
-		struct rlimit core = { 0, 0 };
-		int null = open("/dev/null", O_RDONLY);
-
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		setpgid(0, 0);
-		setrlimit(RLIMIT_CORE, &core);
-		if (fsize) {
-			struct rlimit fs = { (rlim_t)fsize, (rlim_t)fsize };
-
-			setrlimit(RLIMIT_FSIZE, &fs);
-		}
-		if (null >= 0) {
-			dup2(null, 0);
-			if (null > 2)
-				close(null);
-		}
-		if (outfile) {
-			dup2(pipefd[1], 1);
-			dup2(pipefd[1], 2);
-		}
-		if (dir && chdir(dir) < 0) {
-			fprintf(stderr, "run-limited: %s: %s\n", dir, strerror(errno));
-			_exit(125);
-		}
-		if (pw) {
-			if (setgroups(0, NULL) < 0
-			    || (pw->pw_name[0] && initgroups(pw->pw_name, pw->pw_gid) < 0)
-			    || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-				fprintf(stderr, "run-limited: cannot become %s: %s\n",
-				        pw->pw_name, strerror(errno));
-				_exit(125);
-			}
-			setenv("HOME", pw->pw_dir, 1);
-			setenv("USER", pw->pw_name, 1);
-			setenv("LOGNAME", pw->pw_name, 1);
-		}
-		/* Should we die without sweeping, the job dies too. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != self)
-			_exit(125);
-		execvp(argv[optind], argv + optind);
-		fprintf(stderr, "run-limited: %s: %s\n", argv[optind], strerror(errno));
-		_exit(125);
-	}
-	setpgid(child, child);
-	if (outfile)
+	if (w.child == 0)
+		exec_job(&j, pipefd[1], &old, self);
+	setpgid(w.child, w.child);
+	if (j.outfile)
 		close(pipefd[1]);
+	w.pipe = pipefd[0];
 
-	deadline = now() + limit;
-	for (;;) {
-		struct pollfd pfd = { pipefd[0], POLLIN, 0 };
-		double left = deadline - now();
-		struct timespec ts;
-		int r;
-
-		if (!reaped) {
-			pid_t w = waitpid(child, &status, WNOHANG);
-
-			if (w == child) {
-				reaped = 1;
-				reaped_at = now();
-			}
-		}
-		if (reaped && pipefd[0] < 0)
-			break;
-		if (stop_signal || left <= 0) {
-			timed_out = !stop_signal;
-			break;
-		}
-		/* Without -o there is nothing to read: poll on no fd, as a
-		 * sleep that the stop signals interrupt. */
-		if (left > 0.1)
-			left = 0.1;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(left * 1e9);
-		r = ppoll(pipefd[0] >= 0 ? &pfd : NULL, pipefd[0] >= 0, &ts, &old);
-		if (r > 0) {
-			char buf[65536];
-			ssize_t n = read(pipefd[0], buf, sizeof buf);
-
-			if (n > 0)
-				capture_add(&cap_state, buf, (size_t)n);
-			else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-				close(pipefd[0]);
-				pipefd[0] = -1;
-			}
-		}
-		/* COMMAND ended but something it started still holds the
-		 * pipe (quiet, or flooding): a leftover, swept below. */
-		if (reaped && pipefd[0] >= 0 && (r == 0 || now() - reaped_at > 1.0))
-			break;
-	}
-
-	if (!reaped || timed_out || stop_signal)
-		kill(-child, SIGKILL);
-	sweep(child, &status, &reaped);
-	if (!reaped && waitpid(child, &status, 0) == child)
-		reaped = 1;
-	if (pipefd[0] >= 0) {   /* every writer is gone: drain to EOF */
-		char buf[65536];
-		ssize_t n;
-
-		while ((n = read(pipefd[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-			if (n > 0)
-				capture_add(&cap_state, buf, (size_t)n);
-		close(pipefd[0]);
-	}
-	if (outfile) {
+	watch_job(&w, &j, &cap_state, &old);
+	end_job(&w, &cap_state);
+	if (j.outfile) {
 		capture_end(&cap_state);
-		if (timed_out)
+		if (w.timed_out)
 			fprintf(cap_state.out, "\n[run-limited: %s did not finish within "
 			        "%g s: killed, with everything it started]\n",
-			        argv[optind], limit);
+			        j.cmd[0], j.limit);
 		fclose(cap_state.out);
 	}
 	if (stop_signal) {
@@ -390,14 +436,14 @@ int main(int argc, char *argv[])
 		raise(stop_signal);
 		return 128 + stop_signal;
 	}
-	if (timed_out) {
+	if (w.timed_out) {
 		fprintf(stderr, "run-limited: %s: timed out after %g s, killed\n",
-		        argv[optind], limit);
+		        j.cmd[0], j.limit);
 		return 124;
 	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
+	if (WIFEXITED(w.status))
+		return WEXITSTATUS(w.status);
+	if (WIFSIGNALED(w.status))
+		return 128 + WTERMSIG(w.status);
 	return 125;
 }
