@@ -553,21 +553,20 @@ static void make_run_root(void)
 		chmod(run_root, 0711);
 }
 
-int main(int argc, char *argv[])
-{
-	const char *only = NULL, *tally = NULL, *json = NULL, *tap = NULL,
-	           *xml = NULL, *mult = getenv("CK_TIMEOUT_MULTIPLIER");
-	static char exe[PATH_MAX], bin_dir[PATH_MAX];
-	const char *bin = NULL, *uid = NULL;
-	bool list = false, todos = false;
-	Suite *suite;
-	ssize_t n;
+/* The command line. */
+struct options {
+	const char *only, *tally, *json, *tap, *xml, *bin, *uid;
+	bool list, todos;
+};
 
+static void parse_options(int argc, char *argv[], struct options *o)
+{
+	memset(o, 0, sizeof *o);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (strcmp(a, "--list") == 0) { list = true; continue; }
-		if (strcmp(a, "--todos") == 0) { todos = true; continue; }
+		if (strcmp(a, "--list") == 0) { o->list = true; continue; }
+		if (strcmp(a, "--todos") == 0) { o->todos = true; continue; }
 		if (strcmp(a, "--robust") == 0) { robust = true; continue; }
 		if (strcmp(a, "--sanitized") == 0) {
 			grade_state.sanitized = true;
@@ -575,39 +574,47 @@ int main(int argc, char *argv[])
 		}
 		if (v == NULL)
 			usage();
-		if (strcmp(a, "--only") == 0) only = v;
-		else if (strcmp(a, "--bin") == 0) bin = v;
+		if (strcmp(a, "--only") == 0) o->only = v;
+		else if (strcmp(a, "--bin") == 0) o->bin = v;
 		else if (strcmp(a, "--preload") == 0) grade_state.preload_dir = v;
-		else if (strcmp(a, "--uid") == 0) uid = v;
-		else if (strcmp(a, "--tally") == 0) tally = v;
-		else if (strcmp(a, "--json") == 0) json = v;
-		else if (strcmp(a, "--tap") == 0) tap = v;
-		else if (strcmp(a, "--xml") == 0) xml = v;
+		else if (strcmp(a, "--uid") == 0) o->uid = v;
+		else if (strcmp(a, "--tally") == 0) o->tally = v;
+		else if (strcmp(a, "--json") == 0) o->json = v;
+		else if (strcmp(a, "--tap") == 0) o->tap = v;
+		else if (strcmp(a, "--xml") == 0) o->xml = v;
 		else usage();
 		i++;
 	}
+}
 
-	/* The programs under test sit beside this grader. */
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+/* The lab is the name of the directory this grader sits in; the programs
+ * and preload libraries sit beside it unless --bin and --preload say
+ * otherwise; --uid as root only.  Exits 2 on a bad option. */
+static void set_up(const struct options *o)
+{
+	static char exe[PATH_MAX], bin_dir[PATH_MAX];
+	const char *mult = getenv("CK_TIMEOUT_MULTIPLIER");
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
 	if (n < 0) {
 		perror("grade: /proc/self/exe");
-		return 2;
+		exit(2);
 	}
 	exe[n] = '\0';
 	snprintf(bin_dir, sizeof bin_dir, "%s", dirname(exe));
 	snprintf(lab_dir_name, sizeof lab_dir_name, "%s", basename(bin_dir));
-	grade_state.bin_dir = bin ? bin : bin_dir;
+	grade_state.bin_dir = o->bin ? o->bin : bin_dir;
 	if (grade_state.preload_dir == NULL)
 		grade_state.preload_dir = bin_dir;
 	grade_state.uid = -1;
-	if (uid != NULL) {
+	if (o->uid != NULL) {
 		char *end;
-		long u = strtol(uid, &end, 10);
+		long u = strtol(o->uid, &end, 10);
 
 		if (*end != '\0' || u <= 0 || u >= 65535 || getuid() != 0) {
 			fprintf(stderr, "grade: --uid %s: a uid other than root's, "
-			        "and only as root\n", uid);
-			return 2;
+			        "and only as root\n", o->uid);
+			exit(2);
 		}
 		grade_state.uid = (int)u;
 	}
@@ -618,50 +625,18 @@ int main(int argc, char *argv[])
 		tests = lab_tests;
 		ntests = lab_ntests;
 	}
+}
 
-	if (list) {
-		list_tests();
-		return 0;
-	}
-	if (todos) {    /* for make check: which TODO each test concerns */
-		for (size_t i = 0; i < ntests; i++)
-			printf("%s\t%s\n", (*tests[i].test)->name, tests[i].todo);
-		return 0;
-	}
-	if (only != NULL) {
-		size_t i;
+/* Run the tests (all, or ONLY) as check's fork-mode suite. */
+static void run_tests(const struct options *o)
+{
+	Suite *suite = suite_create(lab_dir_name);
 
-		for (i = 0; i < ntests; i++)
-			if (strcmp((*tests[i].test)->name, only) == 0)
-				break;
-		if (i == ntests) {
-			fprintf(stderr, "grade: lab %s has no test '%s'; its tests:\n",
-			        lab_dir_name, only);
-			list_tests();
-			return 2;
-		}
-	}
-
-	clear_check_env();
-	colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-	signal(SIGPIPE, SIG_IGN);   /* a closed test socket is an error, not death */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	make_run_root();
-	/* The exec guard, where the machine lets us trace and the programs
-	 * are not under valgrind or the sanitizers (guard.h). */
-	grade_state.guard = !grade_state.sanitized && getenv("SOCKLAB_VALGRIND") == NULL && getenv("NOGUARD") == NULL
-	                    && guard_available();
-	if (json && (json_out = fopen(json, "a")) == NULL) {
-		perror(json);
-		return 2;
-	}
-
-	suite = suite_create(lab_dir_name);
 	for (size_t i = 0; i < ntests && norder < 256; i++) {
 		const struct graded_test *t = &tests[i];
 		TCase *tc;
 
-		if (only && strcmp((*t->test)->name, only) != 0)
+		if (o->only && strcmp((*t->test)->name, o->only) != 0)
 			continue;
 		order[norder++] = t;
 		tc = tcase_create((*t->test)->name);
@@ -673,14 +648,17 @@ int main(int argc, char *argv[])
 	}
 	runner = srunner_create(suite);
 	srunner_set_fork_status(runner, CK_FORK);
-	if (tap)
-		srunner_set_tap(runner, tap);
-	if (xml)
-		srunner_set_xml(runner, xml);
+	if (o->tap)
+		srunner_set_tap(runner, o->tap);
+	if (o->xml)
+		srunner_set_xml(runner, o->xml);
 	srunner_run_all(runner, CK_SILENT);
 	srunner_free(runner);
-	remove_tree(run_root);
+}
 
+/* The score line, and the tally line for grade-all.sh. */
+static void report_totals(const char *tally)
+{
 	if (robust) {   /* the tally counts attacks survived, not points */
 		score = passed;
 		max_score = passed + failed;
@@ -706,6 +684,53 @@ int main(int argc, char *argv[])
 			fclose(f);
 		}
 	}
+}
+
+int main(int argc, char *argv[])
+{
+	struct options o;
+
+	parse_options(argc, argv, &o);
+	set_up(&o);
+	if (o.list) {
+		list_tests();
+		return 0;
+	}
+	if (o.todos) {  /* for make check: which TODO each test concerns */
+		for (size_t i = 0; i < ntests; i++)
+			printf("%s\t%s\n", (*tests[i].test)->name, tests[i].todo);
+		return 0;
+	}
+	if (o.only != NULL) {
+		size_t i;
+
+		for (i = 0; i < ntests; i++)
+			if (strcmp((*tests[i].test)->name, o.only) == 0)
+				break;
+		if (i == ntests) {
+			fprintf(stderr, "grade: lab %s has no test '%s'; its tests:\n",
+			        lab_dir_name, o.only);
+			list_tests();
+			return 2;
+		}
+	}
+
+	clear_check_env();
+	colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	signal(SIGPIPE, SIG_IGN);   /* a closed test socket is an error, not death */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	make_run_root();
+	/* The exec guard, where the machine lets us trace and the programs
+	 * are not under valgrind or the sanitizers (guard.h). */
+	grade_state.guard = !grade_state.sanitized && getenv("SOCKLAB_VALGRIND") == NULL
+	                    && guard_available();
+	if (o.json && (json_out = fopen(o.json, "a")) == NULL) {
+		perror(o.json);
+		return 2;
+	}
+	run_tests(&o);
+	remove_tree(run_root);
+	report_totals(o.tally);
 	if (json_out)
 		fclose(json_out);
 	return failed == 0 && score == max_score ? 0 : 1;
