@@ -23,8 +23,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#define NORETURN __attribute__((noreturn))
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#include "common.h"      /* NORETURN, PRINTF_LIKE */
 
 /* ---- the table each suite defines ---------------------------------------- */
 
