@@ -60,7 +60,7 @@ make_tree() {   # BASE LAB FILE EDIT
 	case $file in
 	+*) name=$(printf '%s' "${file#+}" | sed 's/%20/ /g')
 	    case $edit in
-	    @*) sed "s|COURSE|$course|g; s|OTHER|$course/labs/$dir/server.c|g; s|AUTOGRADER|$autograder|g" \
+	    @*) sed "s|COURSE|$course|g; s|OTHER|${other:-$course/labs}/$dir/server.c|g; s|AUTOGRADER|$autograder|g" \
 	            "tests/hostile/${edit#@}" > "$tree/$dir/$name" ;;
 	    *)  printf '%b\n' "$edit" > "$tree/$dir/$name" ;;
 	    esac ;;
@@ -101,10 +101,14 @@ check_scores() {   # SCORES WHERE
 }
 
 # ---- --platforms: Gradescope's /autograder, simulated, and a class ----------
-autograder=/autograder
+autograder=/autograder other=
 if [ $platforms = yes ]; then
-	autograder=$work/ag class=$work/class
-	mkdir -p "$class" "$autograder/source" && chmod 711 "$work" || exit 1
+	# (another student's submission: the class's first, graded beside)
+	autograder=$work/ag class=$work/class other=$work/class/case1
+	# The class is gathered apart, then handed over open to all (755):
+	# grade-class must make it private itself.
+	mkdir -p "$class" "$work/staging" "$autograder/source" && chmod 711 "$work" &&
+		chmod 700 "$work/staging" && chmod 755 "$class" || exit 1
 	$MAKE --no-print-directory -s gradescope-zip ZIP="$work/ag.zip" > /dev/null &&
 		build/tools/mkzip -x "$work/ag.zip" "$autograder/source" &&
 		(cd "$autograder/source" && $MAKE --no-print-directory -s grade-class-prep build/tools/results-check > /dev/null) ||
@@ -147,7 +151,7 @@ while IFS= read -r line; do
 	if [ $platforms = yes ]; then
 		gradescope "$work/scores"
 		check_scores "$work/scores" "Gradescope"
-		cp -Rp "$tree" "$class/case$cases"
+		cp -Rp "$tree" "$work/staging/case$cases"
 		printf '%s\n' "case$cases $lab :: $expect :: $what" >> "$work/class.cases"
 		tests_wanted= labs_wanted=
 	fi
@@ -177,6 +181,7 @@ done < tests/hostile.txt
 # --platforms: the whole class at once through make grade-class; each
 # student's scores from the gradebook.
 if [ $platforms = yes ]; then
+	mv "$work"/staging/* "$class/"
 	$MAKE --no-print-directory -s grade-class SUBMISSIONS="$class" OUT="$work/class.csv" > "$work/gc.out" 2>&1
 	while IFS= read -r line; do
 		student=${line%% *} lab=$(echo "$line" | cut -d' ' -f2)
