@@ -3,11 +3,13 @@
  * and IPv6 alike.
  *
  * Usage: client HOST PORT
+ *        client --help
  *
  * HOST is a name ("localhost") or an address of either family ("::1",
  * "127.0.0.1").  Connects to the first of HOST's addresses that accepts,
  * says which on stderr, sends stdin, and prints every answer on stdout.
- * Exits 0 once every line has been answered.
+ * Exits 0 once every line has been answered; 1, saying so, when the
+ * server closes or resets the connection first.
  *
  *     ./client ::1 50004 < some-file
  *     printf 'hello\nworld' | ./client localhost 50004
@@ -17,24 +19,47 @@
 #include "common.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <netdb.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #define USAGE "HOST PORT"
 
+/* --help: a request, not a mistake, so the usage goes to stdout and
+ * the exit status is 0 (a usage error's goes to stderr, exit 2). */
+static const struct option help_option[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+NORETURN static void help(void)
+{
+	printf("usage: %s %s\n"
+	       "Sends stdin to the line service at HOST (a name, an IPv6 or an\n"
+	       "IPv4 address) and PORT, prints every answer; exit 0 once every\n"
+	       "line is answered.\n", progname(), USAGE);
+	exit(fflush(stdout) == 0 ? 0 : 1);
+}
+
 int main(int argc, char *argv[])
 {
 	char connected[ADDR_STRLEN];
-	unsigned long sent, answered;
+	unsigned long sent = 0, answered = 0;
 	const char *host, *port;
 	uint16_t number;
-	int sock, gai_error, opt;
+	int sock, gai_error, opt, result, err;
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
-	if ((opt = getopt(argc, argv, ":")) != -1)     /* it takes no options */
+	/* No options but --help (getopt_long(3)). */
+	if ((opt = getopt_long(argc, argv, ":", help_option, NULL)) != -1) {
+		if (opt == 'h')
+			help();
 		die_bad_option(USAGE, opt);
+	}
 	if (argc - optind != 2)
 		die_usage(USAGE, argc - optind < 2 ? "missing HOST or PORT"
 		                                   : "too many operands");
@@ -56,19 +81,21 @@ int main(int argc, char *argv[])
 	}
 	log_line("connected to %s", connected);
 
-	if (exchange_lines(sock, STDIN_FILENO, STDOUT_FILENO, &sent,
-	                   &answered) < 0) {
-		if (errno == EPIPE)     /* see exchange_lines() */
-			warn_msg("%s closed the connection before taking every "
-			         "line", connected);
-		else
-			warn("exchange with %s", connected);
-		close(sock);    /* nothing left open for exit() to close */
-		return 1;
+	result = exchange_lines(sock, STDIN_FILENO, STDOUT_FILENO, &sent,
+	                        &answered);
+	err = errno;
+	close(sock);    /* nothing left open for exit() to close */
+	/* The server went away mid-exchange: say how, and how far we got,
+	 * rather than the errno of whichever call noticed it first. */
+	if (result < 0 && err == ECONNRESET)
+		die_msg("connection reset by the server at %s after %lu of %lu "
+		        "lines were answered", connected, answered, sent);
+	if ((result < 0 && err == EPIPE) || (result == 0 && answered < sent))
+		die_msg("the server at %s closed the connection after "
+		        "answering %lu of %lu lines", connected, answered, sent);
+	if (result < 0) {
+		errno = err;
+		die("exchange with %s", connected);
 	}
-	close(sock);
-	if (answered < sent)
-		die_msg("%s answered %lu of %lu lines", connected, answered,
-		        sent);
 	return 0;
 }

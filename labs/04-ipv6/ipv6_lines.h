@@ -74,9 +74,11 @@ int connect_by_name(const char *host, const char *port,
 
 /* Send IN_FD to SOCK and copy the replies to OUT_FD, both at once; at
  * IN_FD's end, half-close SOCK, and return when the server closes.
- * *SENT counts the lines sent (an unfinished last line included),
- * *ANSWERED the reply lines received.  0, or -1 with errno (EPIPE: the
- * server closed before IN_FD's end).  Makes SOCK non-blocking. */
+ * *SENT counts the lines read from IN_FD to send (an unfinished last
+ * line included), *ANSWERED the reply lines received, however the
+ * exchange ends.  0, or -1 with errno: EPIPE, the server closed before
+ * IN_FD's end; ECONNRESET, the server reset the connection; another, a
+ * call failed.  Makes SOCK non-blocking.  Never raises SIGPIPE. */
 int exchange_lines(int sock, int in_fd, int out_fd,
                    unsigned long *sent, unsigned long *answered);
 

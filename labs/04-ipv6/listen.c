@@ -65,12 +65,16 @@ int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only)
 	 * Set SO_REUSEADDR (level SOL_SOCKET) to 1 as well, so a
 	 * restarted server can bind while old connections linger.
 	 * TODO 4: fill SA: sin6_addr = *ADDR, sin6_port = PORT in
-	 * network byte order (htons(3)); bind(2) to it, then listen(2).
+	 * network byte order (htons(3)); bind(2) to it, then listen(2)
+	 * with a backlog of SOMAXCONN: clients that connect while the
+	 * server is busy wait in that queue, and when it is full the
+	 * kernel drops their SYN, and each waits a second or more.
 	 * Return the fd; on failure close it and return -1 with errno
 	 * as the failing call left it.
 	 * Tests: server_socket_is_ipv6_stream, server_sets_v6only_as_asked,
 	 * default_is_ipv6_loopback, dual_stack_takes_ipv4_clients,
-	 * v6only_refuses_ipv4_clients, second_server_on_port_fails. */
+	 * v6only_refuses_ipv4_clients, second_server_on_port_fails,
+	 * burst_of_clients_is_served_at_once. */
 	(void)addr;
 	(void)port;
 	(void)v6only;

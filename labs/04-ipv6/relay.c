@@ -14,7 +14,16 @@
  * throw them away.  The server's close, read as end of file, says the
  * last answer is in.
  *
- * Man pages: poll(2), shutdown(2), send(2), read(2).
+ * A server may also go away mid-exchange: close early (end of file
+ * before our half-close), or reset the connection (an RST: it closed
+ * with our lines still unread, or with SO_LINGER 0).  After an RST the
+ * first call on the socket fails with ECONNRESET, the sends after it
+ * with EPIPE, and shutdown() with ENOTCONN.  ECONNRESET and EPIPE go
+ * back to the client, which says in words what the server did;
+ * shutdown()'s ENOTCONN is passed over, since the read after it tells
+ * the real news (tcp(7)).
+ *
+ * Man pages: poll(2), shutdown(2), send(2), read(2), tcp(7).
  */
 #include "ipv6_lines.h"
 
@@ -68,7 +77,10 @@ static int take_answers(struct relay *r)
 /* The socket has room: send what is pending.  0, or -1 on an error. */
 static int send_pending(struct relay *r)
 {
-	/* Non-blocking: send() takes what fits, maybe less than asked. */
+	/* Non-blocking: send() takes what fits, maybe less than asked.
+	 * MSG_NOSIGNAL: a server that has gone makes send() fail with
+	 * EPIPE instead of raising SIGPIPE, which would kill the client
+	 * before it could say what happened. */
 	ssize_t n = send(r->sock, r->pending + r->off, r->len, MSG_NOSIGNAL);
 
 	if (n < 0)
@@ -105,8 +117,39 @@ static int read_input(struct relay *r)
 	 * '\n', and closes; the socket stays open for reading the
 	 * answers still coming.  close(2) would discard them, and
 	 * doing nothing leaves both sides waiting for ever.
-	 * Tests: client_half_closes_and_prints_every_reply. */
+	 * It fails with ENOTCONN when the server has already reset
+	 * the connection: there is nobody left to tell, so return 0
+	 * and let the next read(2) report the reset (ECONNRESET).
+	 * Tests: client_half_closes_and_prints_every_reply,
+	 * client_says_how_the_server_went_away. */
 	return 0;
+}
+
+/* Relay both ways until the server closes.  0, or -1 with errno as
+ * exchange_lines() says; R's counters tell how far it got. */
+static int relay(struct relay *r)
+{
+	/* TODO 12: relay both ways at once until the server closes.
+	 * Loop: poll(2) two pollfds: R->SOCK for POLLIN always, and for
+	 * POLLOUT too while r->len > 0 (something to send); R->IN_FD
+	 * for POLLIN while r->len == 0 and !r->in_done (fd -1
+	 * otherwise: poll skips it).  Retry poll on EINTR.  Then, by
+	 * revents: SOCK readable (POLLIN, POLLHUP or POLLERR):
+	 * take_answers(); 1 means the server closed: done (0) if
+	 * r->in_done, else it quit before taking all our lines
+	 * (errno = EPIPE, -1).  SOCK writable: send_pending().  IN_FD
+	 * readable (or POLLHUP): read_input(), which half-closes at
+	 * the end (TODO 13).  Any -1: return -1, errno as it is
+	 * (ECONNRESET: the server reset the connection).
+	 * Tests: client_half_closes_and_prints_every_reply,
+	 * client_handles_large_input, client_survives_short_writes,
+	 * client_says_how_the_server_went_away. */
+	(void)r;
+	(void)take_answers;
+	(void)send_pending;
+	(void)read_input;
+	errno = ENOSYS;
+	return -1;
 }
 
 int exchange_lines(int sock, int in_fd, int out_fd,
@@ -114,33 +157,15 @@ int exchange_lines(int sock, int in_fd, int out_fd,
 {
 	struct relay r = { .sock = sock, .in_fd = in_fd, .out_fd = out_fd,
 	                   .last = '\n' };
-	int flags;
-
-	*sent = *answered = 0;
+	int flags, result = -1;
 
 	/* Non-blocking, so a send() never waits: we have answers to read
 	 * meanwhile.  poll() says when the socket has room again. */
 	flags = fcntl(sock, F_GETFL);
-	if (flags < 0 || fcntl(sock, F_SETFL, flags | O_NONBLOCK) < 0)
-		return -1;
-
-	/* TODO 12: relay both ways at once until the server closes.
-	 * Loop: poll(2) two pollfds: SOCK for POLLIN always, and for
-	 * POLLOUT too while r.len > 0 (something to send); IN_FD for
-	 * POLLIN while r.len == 0 and !r.in_done (fd -1 otherwise:
-	 * poll skips it).  Retry poll on EINTR.  Then, by revents:
-	 * SOCK readable (POLLIN, POLLHUP or POLLERR): take_answers();
-	 * 1 means the server closed: done if r.in_done, else the
-	 * server quit early (errno = EPIPE, -1).  SOCK writable:
-	 * send_pending().  IN_FD readable (or POLLHUP): read_input(),
-	 * which half-closes at the end (TODO 13).  Any -1: return -1.
-	 * At the end, set *SENT and *ANSWERED from r and return 0.
-	 * Tests: client_half_closes_and_prints_every_reply,
-	 * client_handles_large_input, client_survives_short_writes. */
-	(void)r;
-	(void)take_answers;
-	(void)send_pending;
-	(void)read_input;
-	errno = ENOSYS;
-	return -1;
+	if (flags >= 0 && fcntl(sock, F_SETFL, flags | O_NONBLOCK) == 0)
+		result = relay(&r);
+	/* However it ended, errno kept: the client says how far it got. */
+	*sent = r.sent;
+	*answered = r.answered;
+	return result;
 }

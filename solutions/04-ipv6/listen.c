@@ -72,12 +72,16 @@ int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only)
 	// STARTER:  * Set SO_REUSEADDR (level SOL_SOCKET) to 1 as well, so a
 	// STARTER:  * restarted server can bind while old connections linger.
 	// STARTER:  * TODO 4: fill SA: sin6_addr = *ADDR, sin6_port = PORT in
-	// STARTER:  * network byte order (htons(3)); bind(2) to it, then listen(2).
+	// STARTER:  * network byte order (htons(3)); bind(2) to it, then listen(2)
+	// STARTER:  * with a backlog of SOMAXCONN: clients that connect while the
+	// STARTER:  * server is busy wait in that queue, and when it is full the
+	// STARTER:  * kernel drops their SYN, and each waits a second or more.
 	// STARTER:  * Return the fd; on failure close it and return -1 with errno
 	// STARTER:  * as the failing call left it.
 	// STARTER:  * Tests: server_socket_is_ipv6_stream, server_sets_v6only_as_asked,
 	// STARTER:  * default_is_ipv6_loopback, dual_stack_takes_ipv4_clients,
-	// STARTER:  * v6only_refuses_ipv4_clients, second_server_on_port_fails. */
+	// STARTER:  * v6only_refuses_ipv4_clients, second_server_on_port_fails,
+	// STARTER:  * burst_of_clients_is_served_at_once. */
 	// STARTER: (void)addr;
 	// STARTER: (void)port;
 	// STARTER: (void)v6only;
@@ -119,7 +123,13 @@ int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only)
 
 	/* listen() makes the socket passive: the kernel completes the TCP
 	 * handshake with clients and queues them for accept().  Without
-	 * it, clients get ECONNREFUSED. */
+	 * it, clients get ECONNREFUSED.  The backlog bounds that queue,
+	 * and this server is iterative: while it serves one client, the
+	 * others wait there.  Once it is full, Linux drops the SYNs that
+	 * come (listen(2), tcp(7)), and each of those clients retransmits
+	 * its SYN a second later, then 3 s, 7 s...: a burst of 100 clients
+	 * against a backlog of 5 takes seconds to connect.  SOMAXCONN asks
+	 * for the most the system allows (net.core.somaxconn, 4096). */
 	if (listen(fd, SOMAXCONN) < 0)
 		return close_on_error(fd);
 	return fd;

@@ -14,7 +14,16 @@
  * throw them away.  The server's close, read as end of file, says the
  * last answer is in.
  *
- * Man pages: poll(2), shutdown(2), send(2), read(2).
+ * A server may also go away mid-exchange: close early (end of file
+ * before our half-close), or reset the connection (an RST: it closed
+ * with our lines still unread, or with SO_LINGER 0).  After an RST the
+ * first call on the socket fails with ECONNRESET, the sends after it
+ * with EPIPE, and shutdown() with ENOTCONN.  ECONNRESET and EPIPE go
+ * back to the client, which says in words what the server did;
+ * shutdown()'s ENOTCONN is passed over, since the read after it tells
+ * the real news (tcp(7)).
+ *
+ * Man pages: poll(2), shutdown(2), send(2), read(2), tcp(7).
  */
 #include "ipv6_lines.h"
 
@@ -68,7 +77,10 @@ static int take_answers(struct relay *r)
 /* The socket has room: send what is pending.  0, or -1 on an error. */
 static int send_pending(struct relay *r)
 {
-	/* Non-blocking: send() takes what fits, maybe less than asked. */
+	/* Non-blocking: send() takes what fits, maybe less than asked.
+	 * MSG_NOSIGNAL: a server that has gone makes send() fail with
+	 * EPIPE instead of raising SIGPIPE, which would kill the client
+	 * before it could say what happened. */
 	ssize_t n = send(r->sock, r->pending + r->off, r->len, MSG_NOSIGNAL);
 
 	if (n < 0)
@@ -105,44 +117,44 @@ static int read_input(struct relay *r)
 	// STARTER:  * '\n', and closes; the socket stays open for reading the
 	// STARTER:  * answers still coming.  close(2) would discard them, and
 	// STARTER:  * doing nothing leaves both sides waiting for ever.
-	// STARTER:  * Tests: client_half_closes_and_prints_every_reply. */
+	// STARTER:  * It fails with ENOTCONN when the server has already reset
+	// STARTER:  * the connection: there is nobody left to tell, so return 0
+	// STARTER:  * and let the next read(2) report the reset (ECONNRESET).
+	// STARTER:  * Tests: client_half_closes_and_prints_every_reply,
+	// STARTER:  * client_says_how_the_server_went_away. */
 	// STARTER: return 0;
 	// BEGIN SOLUTION
 	/* shutdown(SHUT_WR) sends a FIN: the server's read() returns 0 once
 	 * it has read every line.  The socket stays open in the other
-	 * direction for the answers still coming. */
-	return shutdown(r->sock, SHUT_WR);
+	 * direction for the answers still coming.  ENOTCONN: an RST came
+	 * in first (the server closed with our lines unread); the answers
+	 * that came before it can still be read, and then read() says
+	 * ECONNRESET: that, not ENOTCONN, is what the user must hear. */
+	if (shutdown(r->sock, SHUT_WR) < 0 && errno != ENOTCONN)
+		return -1;
+	return 0;
 	// END SOLUTION
 }
 
-int exchange_lines(int sock, int in_fd, int out_fd,
-                   unsigned long *sent, unsigned long *answered)
+/* Relay both ways until the server closes.  0, or -1 with errno as
+ * exchange_lines() says; R's counters tell how far it got. */
+static int relay(struct relay *r)
 {
-	struct relay r = { .sock = sock, .in_fd = in_fd, .out_fd = out_fd,
-	                   .last = '\n' };
-	int flags;
-
-	*sent = *answered = 0;
-
-	/* Non-blocking, so a send() never waits: we have answers to read
-	 * meanwhile.  poll() says when the socket has room again. */
-	flags = fcntl(sock, F_GETFL);
-	if (flags < 0 || fcntl(sock, F_SETFL, flags | O_NONBLOCK) < 0)
-		return -1;
-
 	// STARTER: /* TODO 12: relay both ways at once until the server closes.
-	// STARTER:  * Loop: poll(2) two pollfds: SOCK for POLLIN always, and for
-	// STARTER:  * POLLOUT too while r.len > 0 (something to send); IN_FD for
-	// STARTER:  * POLLIN while r.len == 0 and !r.in_done (fd -1 otherwise:
-	// STARTER:  * poll skips it).  Retry poll on EINTR.  Then, by revents:
-	// STARTER:  * SOCK readable (POLLIN, POLLHUP or POLLERR): take_answers();
-	// STARTER:  * 1 means the server closed: done if r.in_done, else the
-	// STARTER:  * server quit early (errno = EPIPE, -1).  SOCK writable:
-	// STARTER:  * send_pending().  IN_FD readable (or POLLHUP): read_input(),
-	// STARTER:  * which half-closes at the end (TODO 13).  Any -1: return -1.
-	// STARTER:  * At the end, set *SENT and *ANSWERED from r and return 0.
+	// STARTER:  * Loop: poll(2) two pollfds: R->SOCK for POLLIN always, and for
+	// STARTER:  * POLLOUT too while r->len > 0 (something to send); R->IN_FD
+	// STARTER:  * for POLLIN while r->len == 0 and !r->in_done (fd -1
+	// STARTER:  * otherwise: poll skips it).  Retry poll on EINTR.  Then, by
+	// STARTER:  * revents: SOCK readable (POLLIN, POLLHUP or POLLERR):
+	// STARTER:  * take_answers(); 1 means the server closed: done (0) if
+	// STARTER:  * r->in_done, else it quit before taking all our lines
+	// STARTER:  * (errno = EPIPE, -1).  SOCK writable: send_pending().  IN_FD
+	// STARTER:  * readable (or POLLHUP): read_input(), which half-closes at
+	// STARTER:  * the end (TODO 13).  Any -1: return -1, errno as it is
+	// STARTER:  * (ECONNRESET: the server reset the connection).
 	// STARTER:  * Tests: client_half_closes_and_prints_every_reply,
-	// STARTER:  * client_handles_large_input, client_survives_short_writes. */
+	// STARTER:  * client_handles_large_input, client_survives_short_writes,
+	// STARTER:  * client_says_how_the_server_went_away. */
 	// STARTER: (void)r;
 	// STARTER: (void)take_answers;
 	// STARTER: (void)send_pending;
@@ -152,14 +164,14 @@ int exchange_lines(int sock, int in_fd, int out_fd,
 	// BEGIN SOLUTION
 	for (;;) {
 		struct pollfd fds[2] = {
-			{ .fd = sock, .events = POLLIN },
+			{ .fd = r->sock, .events = POLLIN },
 			{ .fd = -1, .events = POLLIN },   /* -1: not watched */
 		};
 
-		if (r.len > 0)
+		if (r->len > 0)
 			fds[0].events |= POLLOUT;
-		else if (!r.in_done)
-			fds[1].fd = in_fd;      /* read more once all is sent */
+		else if (!r->in_done)
+			fds[1].fd = r->in_fd;   /* read more once all is sent */
 
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -167,26 +179,40 @@ int exchange_lines(int sock, int in_fd, int out_fd,
 			return -1;
 		}
 		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			int end = take_answers(&r);
+			int end = take_answers(r);
 
 			if (end < 0)
-				return -1;
+				return -1;      /* ECONNRESET: reset */
 			if (end == 1) {
-				if (!r.in_done) {
-					errno = EPIPE;  /* closed on our lines */
-					return -1;
-				}
-				break;
+				if (r->in_done)
+					return 0;
+				errno = EPIPE;  /* closed on our lines */
+				return -1;
 			}
 		}
-		if ((fds[0].revents & POLLOUT) && send_pending(&r) < 0)
+		if ((fds[0].revents & POLLOUT) && send_pending(r) < 0)
 			return -1;
 		if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR))
-		    && read_input(&r) < 0)
+		    && read_input(r) < 0)
 			return -1;
 	}
+	// END SOLUTION
+}
+
+int exchange_lines(int sock, int in_fd, int out_fd,
+                   unsigned long *sent, unsigned long *answered)
+{
+	struct relay r = { .sock = sock, .in_fd = in_fd, .out_fd = out_fd,
+	                   .last = '\n' };
+	int flags, result = -1;
+
+	/* Non-blocking, so a send() never waits: we have answers to read
+	 * meanwhile.  poll() says when the socket has room again. */
+	flags = fcntl(sock, F_GETFL);
+	if (flags >= 0 && fcntl(sock, F_SETFL, flags | O_NONBLOCK) == 0)
+		result = relay(&r);
+	/* However it ended, errno kept: the client says how far it got. */
 	*sent = r.sent;
 	*answered = r.answered;
-	return 0;
-	// END SOLUTION
+	return result;
 }
