@@ -998,7 +998,9 @@ START_TEST(client_refused_by_busy_server_says_so)
 	if (strstr(err, want) == NULL)
 		fail(cli, "expected \"client: %s: %s\" on stderr: a busy server "
 		     "refuses exactly as no server does, and the message must not "
-		     "send the user looking for a dead one (client.c, report())",
+		     "send the user looking for a dead one: exchange() returns -1 "
+		     "with errno ECONNREFUSED (TODO 10), and client.c's report() "
+		     "words it",
 		     want, strerror(ECONNREFUSED));
 	free(err);
 	if (udp_pending(s.fd))
@@ -1044,7 +1046,8 @@ START_TEST(client_reports_server_gone_mid_session)
 		     "away, or ended our session ...: %s\" on stderr: once the "
 		     "server has answered, a refusal means it is gone (or gave our "
 		     "session to another client), not that it was never there "
-		     "(client.c, report())", udp_name(&s.addr),
+		     "(exchange() returns ECONNREFUSED, TODO 10; client.c's "
+		     "report() words it)", udp_name(&s.addr),
 		     strerror(ECONNREFUSED));
 	free(err);
 }
