@@ -547,6 +547,33 @@ START_TEST(bad_arguments_exit_2)
 }
 END_TEST
 
+/* PROGRAM --help: exit 0 with its usage on stdout, a line "usage:
+ * PROGRAM ..." (a request, not a mistake: no usage error). */
+static void expect_help(const char *program)
+{
+	struct proc *p = run(program, NULL, "--help", NULL);
+	char want[32], *out, *at;
+
+	expect_exit(p, 0, ms(2000), "--help asks for the usage: not an error");
+	out = proc_stdout(p, NULL);
+	snprintf(want, sizeof want, "usage: %s ", program);
+	for (at = strstr(out, want); at != NULL && at != out && at[-1] != '\n';
+	     at = strstr(at + 1, want))
+		;
+	if (at == NULL)
+		fail(p, "expected the usage on stdout, a line starting \"%s\" "
+		     "(stdout, not stderr: \"%s --help | less\" must work); "
+		     "stdout is %s", want, program, quote(out, strlen(out), 80));
+	free(out);
+}
+
+START_TEST(help_prints_usage)
+{
+	expect_help("server");
+	expect_help("client");
+}
+END_TEST
+
 START_TEST(sigterm_exits_0)
 {
 	struct sockaddr_in srv_addr;
@@ -973,28 +1000,98 @@ START_TEST(two_clients_at_once_do_not_clash)
 }
 END_TEST
 
+/* The test plays a plain echo server, one that does not uppercase (as
+ * the classic UDP echo servers do): every request comes back as it
+ * was.  Nothing the client gets is the answer, and its message must say
+ * what came, not "no reply": the server is there, and answering. */
+START_TEST(client_reports_reply_that_is_not_uppercase)
+{
+	struct fake_server s = fake_server();
+	struct proc *cli = run("client", NULL, "-t", "100", "-r", "1",
+	                       "127.0.0.1", s.port, "hello", NULL);
+	char buf[MAX_PAYLOAD], line[512], want[128], *err;
+	struct sockaddr_in from;
+	int tries = 0;
+
+	step("the test's server echoes every request as it is, not "
+	     "uppercased");
+	while (wait_io_or_exit(cli, s.fd, false, ms(3000)) > 0
+	       || udp_pending(s.fd)) {
+		ssize_t n = udp_recv(s.fd, buf, sizeof buf, &from, 0);
+
+		if (n >= 0 && tries++ < 10)
+			answer(&s, &from, buf, (size_t)n);
+	}
+	expect_exit(cli, 1, ms(1000), "no answer came, only wrong replies");
+	err = proc_stderr(cli, NULL);
+	last_line(err, line, sizeof line);
+	snprintf(want, sizeof want, "reply from %s was not the uppercase of the "
+	         "request: got 'hello'", udp_name(&s.addr));
+	if (strstr(line, want) == NULL)
+		fail(cli, "expected the client's last line on stderr to say what "
+		     "came back instead of the answer, like \"client: %s for "
+		     "'hello' (2 tries of 100 ms)\": a server that answers wrong is "
+		     "not a server that does not answer; %s%s%s - await_reply() "
+		     "keeps the server's wrong datagram (keep_wrong(), TODO 8), "
+		     "request_reply() gives up with EBADMSG when one came (TODO 9)",
+		     want, *line ? "its last line is \"" : "its stderr is empty",
+		     *line ? line : "", *line ? "\"" : "");
+	free(err);
+}
+END_TEST
+
+/* stdout is a pipe whose reader has gone ("client ... | head -c 1"): the
+ * write of the reply fails, and the client must say so and exit 1, not
+ * die of SIGPIPE with nothing said. */
+START_TEST(client_survives_closed_stdout)
+{
+	struct fake_server s = fake_server();
+	struct run_opts o = { .stdout_pipe = true };
+	struct proc *cli = run("client", &o, "127.0.0.1", s.port, "one", NULL);
+	struct sockaddr_in from;
+	char buf[MAX_PAYLOAD], *err;
+
+	close(cli->out);
+	cli->out = -1;
+	step("closed the read end of the client's stdout pipe: its writes to "
+	     "stdout fail with EPIPE, or kill it with SIGPIPE");
+	next_request(cli, &s, buf, sizeof buf, &from, ms(2000), "\"one\"");
+	answer(&s, &from, "ONE", 3);
+	expect_exit(cli, 1, ms(2000), "printing the reply failed (EPIPE): a "
+	            "runtime failure, said on stderr - ignore SIGPIPE "
+	            "(signal(SIGPIPE, SIG_IGN)) so that the write returns EPIPE "
+	            "instead of killing the client");
+	err = proc_stderr(cli, NULL);
+	if (strstr(err, strerror(EPIPE)) == NULL)
+		fail(cli, "expected the client to say why it stopped, like "
+		     "\"client: writing stdout: %s\"; its stderr does not name "
+		     "the error", strerror(EPIPE));
+	free(err);
+}
+END_TEST
+
 /* ---- the table --------------------------------------------------------------- */
 
 const struct graded_test lab_tests[] = {
-	{ &a_and_p_are_bound_as_given, 5, 3, "TODO 1 in bind.c (server_address)",
+	{ &a_and_p_are_bound_as_given, 4, 3, "TODO 1 in bind.c (server_address)",
 	  "-a 127.0.0.2 -p PORT: bound and answering there (sin_zero zeroed); bad -a text: exit 2" },
-	{ &server_socket_is_udp_on_loopback, 5, 3, "TODO 2 in bind.c (socket, bind)",
+	{ &server_socket_is_udp_on_loopback, 4, 3, "TODO 2 in bind.c (socket, bind)",
 	  "the server holds an AF_INET SOCK_DGRAM socket bound to 127.0.0.1:PORT" },
 	{ &sender_address_comes_from_recvfrom, 4, 3, "TODO 4 in echo.c (recvfrom's address length)",
 	  "senders on two hosts in turn: each answered and logged with its own address" },
-	{ &ready_line_has_real_port, 5, 3, "TODO 3 in bind.c (getsockname)",
+	{ &ready_line_has_real_port, 4, 3, "TODO 3 in bind.c (getsockname)",
 	  "-p 0: the ready line gives 127.0.0.1 and the real port, which answers" },
 	{ &port_is_in_network_order, 4, 3, "TODO 1 in bind.c (htons), server.c (default port)",
 	  "-p PORT, or no -p (127.0.0.1:50002): the server listens on that port" },
-	{ &echo_is_exact_uppercase, 6, 3, "TODO 4-5 in echo.c (recvfrom, sendto)",
+	{ &echo_is_exact_uppercase, 5, 3, "TODO 4-5 in echo.c (recvfrom, sendto)",
 	  "the reply is the request with a-z uppercased, NUL and 0xff unchanged; logged" },
-	{ &empty_datagram_is_answered, 5, 3, "TODO 4 in echo.c (0 is a datagram)",
+	{ &empty_datagram_is_answered, 4, 3, "TODO 4 in echo.c (0 is a datagram)",
 	  "a zero-length datagram gets a zero-length reply; the server carries on" },
-	{ &largest_datagram_is_answered_whole, 5, 3, "TODO 4 in echo.c (buffer size)",
+	{ &largest_datagram_is_answered_whole, 4, 3, "TODO 4 in echo.c (buffer size)",
 	  "a 65507-byte datagram is answered whole" },
 	{ &datagram_boundaries_are_kept, 4, 3, "TODO 4-5 in echo.c",
 	  "three datagrams sent at once get three replies of their sizes" },
-	{ &each_reply_goes_to_its_sender, 5, 3, "TODO 5 in echo.c (sendto the sender)",
+	{ &each_reply_goes_to_its_sender, 4, 3, "TODO 5 in echo.c (sendto the sender)",
 	  "interleaved clients on two hosts each get their own replies" },
 	{ &replies_leave_the_socket_unconnected, 4, 3, "TODO 5 in echo.c (sendto, no connect)",
 	  "the socket has no peer the moment each reply arrives (the server paused after sending)" },
@@ -1004,11 +1101,13 @@ const struct graded_test lab_tests[] = {
 	  "a port in use: exit 1 with the bind error" },
 	{ &bad_arguments_exit_2, 4, 5, "server.c / client.c (argument checks)",
 	  "bad address, port, option or missing operand: usage, exit 2" },
+	{ &help_prints_usage, 2, 3, "server.c / client.c (--help)",
+	  "--help: the usage on stdout, exit 0, for the server and the client" },
 	{ &sigterm_exits_0, 4, 3, "server.c (stop_signals_init, wait_fd)",
 	  "SIGTERM and SIGINT: exit 0 at once" },
-	{ &client_prints_replies_in_order, 6, 4, "TODO 6-8 in request.c",
+	{ &client_prints_replies_in_order, 5, 4, "TODO 6-8 in request.c",
 	  "each MSG is one datagram; each reply printed on its own line, in order" },
-	{ &client_ignores_stranger, 6, 4, "TODO 8 in request.c (check the sender)",
+	{ &client_ignores_stranger, 5, 4, "TODO 8 in request.c (check the sender)",
 	  "answers from another port or another host are ignored" },
 	{ &client_ignores_late_answer, 5, 4, "TODO 8 in request.c (answers())",
 	  "a duplicate answer to an earlier message is not taken for the next" },
@@ -1022,6 +1121,10 @@ const struct graded_test lab_tests[] = {
 	  "HOST localhost works; a HOST that does not resolve: exit 1, gai_strerror's message" },
 	{ &two_clients_at_once_do_not_clash, 2, 4, "TODO 6 in request.c (no bind)",
 	  "two clients run at once, each on its own port" },
+	{ &client_reports_reply_that_is_not_uppercase, 4, 4, "TODO 8-9 in request.c (keep_wrong, EBADMSG)",
+	  "a plain echo server (no uppercase): exit 1, saying what came back, not \"no reply\"" },
+	{ &client_survives_closed_stdout, 3, 4, "client.c (SIGPIPE)",
+	  "stdout a pipe nobody reads: exit 1 naming EPIPE, never killed by SIGPIPE" },
 };
 const size_t lab_ntests = sizeof lab_tests / sizeof lab_tests[0];
 const char lab_title[] = "inet-datagram";

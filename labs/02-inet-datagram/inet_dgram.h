@@ -47,23 +47,35 @@ int client_socket(void);
 int send_request(int fd, const void *msg, size_t len,
                  const struct sockaddr_in *server);
 
+/* The last datagram from the server that was not the answer to the
+ * request: a plain echo server, one that does not uppercase, sends the
+ * request back as it was.  Kept so that a client that gives up can say
+ * what came back instead of "no reply". */
+struct wrong_reply {
+	ssize_t size;                   /* -1: none came */
+	unsigned char start[32];        /* its first bytes */
+};
+
 /* Wait until DEADLINE (see deadline_after()) for the answer to MSG (LEN
  * bytes): a datagram from *SERVER equal to MSG with its ASCII letters
  * uppercased, received into REPLY (UDP_MAX_PAYLOAD bytes).  Datagrams
- * from anyone else, and from the server but not that answer (a late
- * answer to an earlier request), are logged and skipped.  Returns the
- * answer's size (LEN); -1 with errno ETIMEDOUT when the deadline passed
- * first, or another errno on failure. */
+ * from anyone else are logged and skipped; datagrams from the server
+ * but not that answer (a late answer to an earlier request, or a server
+ * that does not uppercase) are logged, kept in *WRONG and skipped.
+ * Returns the answer's size (LEN); -1 with errno ETIMEDOUT when the
+ * deadline passed first, or another errno on failure. */
 ssize_t await_reply(int fd, const struct sockaddr_in *server,
                     const void *msg, size_t len, void *reply,
-                    int64_t deadline);
+                    int64_t deadline, struct wrong_reply *wrong);
 
 /* The whole request: send MSG, wait up to TIMEOUT_MS for its answer,
  * and send it again, up to RETRIES more times, when none comes.  Returns
- * the answer's size, in REPLY (UDP_MAX_PAYLOAD bytes); -1 with errno
- * ETIMEDOUT when every try went unanswered, or another errno. */
+ * the answer's size, in REPLY (UDP_MAX_PAYLOAD bytes).  When every try
+ * went unanswered: -1 with errno ETIMEDOUT if nothing came from the
+ * server, EBADMSG if something did but never the answer (the last such
+ * datagram in *WRONG); another errno on failure. */
 ssize_t request_reply(int fd, const struct sockaddr_in *server,
                       const void *msg, size_t len, void *reply,
-                      int timeout_ms, int retries);
+                      int timeout_ms, int retries, struct wrong_reply *wrong);
 
 #endif

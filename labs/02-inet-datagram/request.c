@@ -66,9 +66,19 @@ static bool answers(const unsigned char *reply, size_t n,
 	return true;
 }
 
+/* Keep the first bytes of REPLY (N bytes), a datagram from the server
+ * that is not the answer, in *WRONG: if no answer ever comes, the
+ * client says what came instead. */
+static void keep_wrong(struct wrong_reply *wrong, const void *reply, size_t n)
+{
+	wrong->size = (ssize_t)n;
+	memcpy(wrong->start, reply, n < sizeof wrong->start ? n
+	                                                    : sizeof wrong->start);
+}
+
 ssize_t await_reply(int fd, const struct sockaddr_in *server,
                     const void *msg, size_t len, void *reply,
-                    int64_t deadline)
+                    int64_t deadline, struct wrong_reply *wrong)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char where[ADDR_STRLEN];
@@ -83,10 +93,13 @@ ssize_t await_reply(int fd, const struct sockaddr_in *server,
 	 * - from anyone but *SERVER (same_endpoint(): address AND
 	 *   port): log_line() "ignored N bytes from ADDRESS" and loop;
 	 * - from the server but not the answer to MSG (answers()):
-	 *   a late answer to an earlier request: log it and loop;
+	 *   a late answer to an earlier request, or a server that
+	 *   does not uppercase: log it, keep_wrong() it in *WRONG
+	 *   (so that giving up can say what came), and loop;
 	 * - otherwise return its size.
 	 * Tests: client_ignores_stranger,
-	 * client_ignores_late_answer, client_timeout_is_honoured. */
+	 * client_ignores_late_answer, client_timeout_is_honoured,
+	 * client_reports_reply_that_is_not_uppercase. */
 	(void)server;
 	(void)msg;
 	(void)len;
@@ -95,32 +108,39 @@ ssize_t await_reply(int fd, const struct sockaddr_in *server,
 	(void)pfd;
 	(void)where;
 	(void)answers;
+	(void)wrong;
+	(void)keep_wrong;
 	errno = ENOSYS;
 	return -1;
 }
 
 ssize_t request_reply(int fd, const struct sockaddr_in *server,
                       const void *msg, size_t len, void *reply,
-                      int timeout_ms, int retries)
+                      int timeout_ms, int retries, struct wrong_reply *wrong)
 {
 	char where[ADDR_STRLEN];
 
 	format_addr((const struct sockaddr *)server, sizeof *server, where);
+	wrong->size = -1;       /* nothing wrong came yet */
 	/* TODO 9: send MSG (send_request()) and wait TIMEOUT_MS for
 	 * its answer (await_reply() with deadline_after(timeout_ms)).
 	 * When it fails with ETIMEDOUT, send again, at most RETRIES
 	 * more times, logging each retransmission on stderr with
 	 * log_line(); any other failure: return -1 at once.  Return
-	 * the answer's size; -1 with errno ETIMEDOUT when no try was
-	 * answered.
+	 * the answer's size.  When no try was answered: -1 with errno
+	 * ETIMEDOUT, or EBADMSG if the server did send something
+	 * (WRONG->size >= 0: await_reply() kept it), so that the
+	 * client can tell "no reply" from "a wrong reply".
 	 * Tests: client_retransmits_lost_request,
-	 * client_gives_up_after_retries. */
+	 * client_gives_up_after_retries,
+	 * client_reports_reply_that_is_not_uppercase. */
 	(void)fd;
 	(void)msg;
 	(void)len;
 	(void)reply;
 	(void)timeout_ms;
 	(void)retries;
+	(void)wrong;
 	errno = ENOSYS;
 	return -1;
 }

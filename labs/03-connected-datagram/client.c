@@ -7,7 +7,19 @@
  * Sends each line of stdin (without its newline) as one datagram and
  * prints each reply as a line.  At end of input sends BYE and waits for
  * the server's BYE.  Exits 1 when a reply does not come within MS
- * milliseconds (default 1000), or at once when nobody listens on PORT.
+ * milliseconds (default 1000), and at once when the server's port
+ * refuses: "refused: no server at ADDRESS, or it is busy with another
+ * client".  Both look the same from here: a server in a session has its
+ * socket connected to its peer, and the kernel refuses everyone else
+ * exactly as it refuses a port nobody listens on.
+ *
+ * A line that is exactly BYE is not sent: the server could not tell it
+ * from the end of the session, which would end, and the next line would
+ * open another.  The client stops there, ends the session and exits 1,
+ * saying so.  Whenever it fails once a datagram went out (no reply, a
+ * line too long for a datagram, stdout unwritable), it sends BYE before
+ * it exits, so that the server is free for others at once, not after
+ * its idle limit.  --help: this usage on stdout, exit 0.
  *
  *     printf 'hello\nworld\n' | ./client localhost 50003    # HELLO, WORLD
  */
@@ -16,6 +28,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,47 +36,162 @@
 
 #define USAGE "[-t MS] HOST PORT"
 
-/* Send MSG and return its reply's size, or -1 after saying why not. */
-static ssize_t talk(int fd, const char *msg, size_t len, void *reply,
-                    int timeout_ms, const char *where)
-{
-	ssize_t n = exchange(fd, msg, len, reply, timeout_ms);
+/* The session with the server, as the client sees it. */
+struct session {
+	int fd, timeout_ms;
+	const char *where;      /* the server's ADDRESS, for messages */
+	char *reply;            /* UDP_MAX_PAYLOAD bytes */
+	bool sent;              /* a datagram may have gone out: the server
+	                           may think the session open */
+	bool answered;          /* a reply came back */
+	bool refused;           /* ECONNREFUSED: nobody there to hear BYE */
+};
 
-	if (n < 0 && errno == ETIMEDOUT)
-		warn_msg("no reply from %s within %d ms", where, timeout_ms);
-	else if (n < 0)
-		warn("%s", where);  /* "127.0.0.1:50003: Connection refused" */
+/* How sending the lines ended. */
+enum lines { LINES_DONE, LINES_BYE, LINES_FAILED };
+
+/* Say why an exchange of LEN bytes failed (errno: exchange()'s). */
+static void report(const struct session *s, size_t len)
+{
+	if (errno == ETIMEDOUT)
+		warn_msg("no reply from %s within %d ms", s->where, s->timeout_ms);
+	/* A connected socket hears only its peer: the kernel answers
+	 * anyone else with ICMP "port unreachable", as for a port nobody
+	 * listens on.  A busy server looks like no server (udp(7)). */
+	else if (errno == ECONNREFUSED && !s->answered)
+		warn("refused: no server at %s, or it is busy with another "
+		     "client", s->where);
+	else if (errno == ECONNREFUSED)
+		warn("refused: the server at %s went away, or ended our "
+		     "session (we were silent too long) and is busy with "
+		     "another client", s->where);
+	else if (errno == EMSGSIZE)
+		warn("a line of %zu bytes to %s: one datagram holds %d at most",
+		     len, s->where, UDP_MAX_PAYLOAD);
+	else
+		warn("%s", s->where);
+}
+
+/* Send MSG and return its reply's size, or -1 after saying why not. */
+static ssize_t talk(struct session *s, const char *msg, size_t len)
+{
+	ssize_t n = exchange(s->fd, msg, len, s->reply, s->timeout_ms);
+
+	/* Only a datagram too long for write() surely never left. */
+	if (n >= 0 || errno != EMSGSIZE)
+		s->sent = true;
+	if (n >= 0)
+		s->answered = true;
+	else if (errno == ECONNREFUSED)
+		s->refused = true;
+	if (n < 0)
+		report(s, len);
 	return n;
 }
 
 /* Send BYE and expect BYE back: 0, or 1 after saying what went wrong. */
-static int end_session(int fd, void *reply, int timeout_ms, const char *where)
+static int end_session(struct session *s)
 {
-	ssize_t n = talk(fd, BYE, BYE_LEN, reply, timeout_ms, where);
+	ssize_t n = talk(s, BYE, BYE_LEN);
 
 	if (n < 0)
 		return 1;
-	if (n != BYE_LEN || memcmp(reply, BYE, BYE_LEN) != 0) {
+	if (n != BYE_LEN || memcmp(s->reply, BYE, BYE_LEN) != 0) {
 		warn_msg("%s answered BYE with something else: the session may "
-		         "still be open", where);
+		         "still be open", s->where);
 		return 1;
 	}
 	return 0;
 }
 
-int main(int argc, char *argv[])
+/* The client failed with a session the server may think open: end it
+ * with BYE, best effort (one write, no answer awaited), so that the
+ * server is free at once, not after IDLE_MS of refusing everyone.  Not
+ * after a refusal: nobody there holds a session for us. */
+static void abandon(const struct session *s)
 {
-	static char reply[UDP_MAX_PAYLOAD];
-	int timeout_ms = 1000, opt, fd, rc, status = 0;
-	struct sockaddr_in server;
-	char where[ADDR_STRLEN];
+	if (s->sent && !s->refused && write(s->fd, BYE, BYE_LEN) < 0)
+		warn("ending the session with %s", s->where);
+}
+
+/* Send each line of stdin and print its reply. */
+static enum lines send_lines(struct session *s)
+{
+	enum lines how = LINES_DONE;
+	unsigned long number = 0;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
+
+	/* getline(3): a line of any length, NUL bytes included. */
+	while (how == LINES_DONE && (len = getline(&line, &cap, stdin)) > 0) {
+		ssize_t n;
+
+		number++;
+		if (line[len - 1] == '\n')
+			len--;
+		if (len == BYE_LEN && memcmp(line, BYE, BYE_LEN) == 0) {
+			warn_msg("line %lu is \"%s\", which the server would take "
+			         "for the end of the session: not sent, nor "
+			         "anything after it", number, BYE);
+			how = LINES_BYE;
+		} else if ((n = talk(s, line, (size_t)len)) < 0) {
+			how = LINES_FAILED;
+		} else if (write_all(STDOUT_FILENO, s->reply, (size_t)n) < 0
+		           || write_all(STDOUT_FILENO, "\n", 1) < 0) {
+			warn("writing stdout");
+			how = LINES_FAILED;
+		}
+	}
+	if (how == LINES_DONE && ferror(stdin)) {
+		warn("reading stdin");
+		how = LINES_FAILED;
+	}
+	free(line);
+	return how;
+}
+
+/* The whole session on the connected socket FD: 0, or 1 after saying
+ * what went wrong. */
+static int run_session(int fd, int timeout_ms, const char *where)
+{
+	static char reply[UDP_MAX_PAYLOAD];
+	struct session s = { .fd = fd, .timeout_ms = timeout_ms,
+	                     .where = where, .reply = reply };
+
+	switch (send_lines(&s)) {
+	case LINES_DONE:
+		/* End of input: end the session too, so the server is free
+		 * for the next peer at once rather than after its idle limit. */
+		return end_session(&s);
+	case LINES_BYE:
+		if (s.sent)
+			(void)end_session(&s);
+		return 1;
+	default:
+		abandon(&s);
+		return 1;
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	int timeout_ms = 1000, opt, fd, rc, status;
+	struct sockaddr_in server;
+	char where[ADDR_STRLEN];
 	uint16_t port;
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
+	/* stdout may be a pipe whose reader has gone ("client ... | head
+	 * -n1"): a write to it would kill us with SIGPIPE, the session left
+	 * open.  Ignored, the write fails with EPIPE: we say so and end the
+	 * session (pipe(7), signal(7)). */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: %s %s\n", progname(), USAGE);
+		return 0;       /* asked for: no error */
+	}
 	while ((opt = getopt(argc, argv, "+:t:")) != -1) {
 		if (opt != 't')
 			die_bad_option(USAGE, opt);
@@ -86,33 +214,7 @@ int main(int argc, char *argv[])
 	fd = connect_server(&server);
 	if (fd < 0)
 		die("connect %s", where);
-
-	/* getline(3): a line of any length, NUL bytes included.  A failure
-	 * ends the loop: the socket is closed on every way out. */
-	while (status == 0 && (len = getline(&line, &cap, stdin)) > 0) {
-		ssize_t n;
-
-		if (line[len - 1] == '\n')
-			len--;
-		n = talk(fd, line, (size_t)len, reply, timeout_ms, where);
-		if (n < 0)
-			status = 1;
-		else if (write_all(STDOUT_FILENO, reply, (size_t)n) < 0
-		         || write_all(STDOUT_FILENO, "\n", 1) < 0) {
-			warn("writing stdout");
-			status = 1;
-		}
-	}
-	if (status == 0 && ferror(stdin)) {
-		warn("reading stdin");
-		status = 1;
-	}
-	free(line);
-
-	/* End of input: end the session too, so the server is free for the
-	 * next peer at once rather than after its idle limit. */
-	if (status == 0)
-		status = end_session(fd, reply, timeout_ms, where);
+	status = run_session(fd, timeout_ms, where);
 	close(fd);
 	return status;
 }

@@ -37,7 +37,9 @@ int session_bind(struct sockaddr_in *addr);
 ssize_t wait_for_peer(int fd, void *buf, size_t cap, struct sockaddr_in *peer);
 
 /* Connect FD to *PEER: from now on only PEER's datagrams arrive, and
- * send()/write() go to PEER.  0, or -1 with errno. */
+ * send()/write() go to PEER.  Anyone else who sends to the port is
+ * refused by the kernel (ICMP "port unreachable"): a second client sees
+ * ECONNREFUSED, as if no server listened.  0, or -1 with errno. */
 int connect_peer(int fd, const struct sockaddr_in *peer);
 
 /* Send LEN bytes of BUF to the connected peer, one datagram.  0, or -1. */
@@ -73,7 +75,9 @@ int connect_server(const struct sockaddr_in *server);
 /* Send MSG (LEN bytes) on the connected socket FD and wait up to
  * TIMEOUT_MS for the server's reply, read into REPLY (UDP_MAX_PAYLOAD
  * bytes).  Returns the reply's size, or -1 with errno: ETIMEDOUT (no
- * reply in time), ECONNREFUSED (nobody listens on the server's port), ... */
+ * reply in time), ECONNREFUSED (nobody listens on the server's port, or
+ * the server is in a session with another client: the kernel refuses
+ * for it), EMSGSIZE (MSG is longer than a datagram holds: not sent), ... */
 ssize_t exchange(int fd, const void *msg, size_t len, void *reply,
                  int timeout_ms);
 

@@ -10,19 +10,29 @@
  * session ends when the peer sends BYE (answered with BYE), is silent
  * for IDLE_MS (default 5000), or its port closes; then the server
  * dissolves the association and waits for the next peer.  Runs until
- * Ctrl-C or SIGTERM.  Try it, in two terminals:
+ * Ctrl-C or SIGTERM.  --help: this usage on stdout, exit 0.
+ *
+ * While a session is open, anyone else who sends to the port is refused:
+ * the socket, connected to its peer, no longer matches their datagrams,
+ * and the kernel answers them with ICMP "port unreachable", as for a
+ * port nobody listens on.  A second client gets ECONNREFUSED at once: a
+ * busy server looks exactly like no server (udp(7)).  Try it, in two
+ * terminals:
  *
  *     ./server
  *     ./client 127.0.0.1 50003         # type lines; Ctrl-D sends BYE
  *
- * and, while a session is open, from a third: socat - UDP:127.0.0.1:50003
- * (it gets no answer until the session ends).
+ * and, while that session is open, from a third: ./client 127.0.0.1 50003
+ * ("refused: no server at 127.0.0.1:50003, or it is busy with another
+ * client"), or socat - UDP:127.0.0.1:50003 (its first line is refused:
+ * socat exits with "Connection refused").
  */
 #include "connected_dgram.h"
 
 #include "common.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,6 +50,10 @@ int main(int argc, char *argv[])
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: %s %s\n", progname(), USAGE);
+		return 0;       /* asked for: no error */
+	}
 	while ((opt = getopt(argc, argv, ":a:p:i:")) != -1) {
 		switch (opt) {
 		case 'a':

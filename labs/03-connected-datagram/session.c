@@ -6,7 +6,9 @@
  * What connect() does to a datagram socket: no handshake, no packet on
  * the wire.  The kernel records the peer, and from then on
  *   - send()/write() need no address: they go to the peer;
- *   - datagrams from anyone else are no longer delivered to the socket;
+ *   - datagrams from anyone else are no longer delivered to the socket:
+ *     the kernel answers them with ICMP "port unreachable", as for a port
+ *     nobody listens on, so another client gets ECONNREFUSED;
  *   - errors the network reports about the peer (ECONNREFUSED, from an
  *     ICMP "port unreachable") are returned by the next call.
  * What it does not do: take back the datagrams that other senders had

@@ -1,7 +1,9 @@
 /*
  * talk.c - lab 03, the client: a datagram socket connected to the
  * server, so plain write() and read() work, only the server's datagrams
- * arrive, and "nobody listens on that port" comes back as ECONNREFUSED.
+ * arrive, and "nobody listens on that port" comes back as ECONNREFUSED
+ * (so does "the server is in a session with someone else": its socket,
+ * connected to that peer, is not there for us, and the kernel says so).
  *
  * Compare lab 02's request.c: there every datagram needs an address
  * (sendto), every reply must be checked for its sender (recvfrom), and a
@@ -45,13 +47,16 @@ ssize_t exchange(int fd, const void *msg, size_t len, void *reply,
 	 * ready means no reply (errno = ETIMEDOUT, return -1).  Then
 	 * read(2) the reply into REPLY (UDP_MAX_PAYLOAD bytes) and
 	 * return its size (0 is an empty datagram, not end of file).
-	 * When nobody listens on the server's port, its host answers
-	 * with an ICMP "port unreachable": poll() wakes up at once
-	 * and read() (or the next write()) fails with ECONNREFUSED.
+	 * When nobody listens on the server's port (or the server is
+	 * in a session with another client), its host answers with
+	 * an ICMP "port unreachable": poll() wakes up at once and
+	 * read() (or the next write()) fails with ECONNREFUSED.
 	 * Return -1 with that errno; do not wait for the timeout.
 	 * Tests: client_sends_lines_and_bye,
 	 * client_socket_is_connected_to_server,
 	 * client_without_server_is_refused_promptly,
+	 * client_refused_by_busy_server_says_so,
+	 * client_reports_server_gone_mid_session,
 	 * client_gives_up_without_reply. */
 	(void)msg;
 	(void)len;

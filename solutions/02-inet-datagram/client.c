@@ -6,8 +6,11 @@
  * Sends each MSG as one datagram to HOST:PORT and prints each answer on
  * its own line.  Waits MS milliseconds (default 1000) for an answer and
  * sends again, up to RETRIES times (default 2); exits 1 when a message
- * gets no answer at all.  Everything after PORT is a message, even if it
- * starts with '-'.
+ * gets no answer at all, saying "no reply" when nothing came back, or
+ * what came back when the server sent something else (a plain echo
+ * server, one that does not uppercase, answers "hello" with "hello").
+ * Everything after PORT is a message, even if it starts with '-'.
+ * --help, as the first argument: this usage on stdout, exit 0.
  *
  *     ./client localhost 50002 hello -world    # HELLO, then -WORLD
  */
@@ -16,10 +19,55 @@
 #include "common.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #define USAGE "[-t MS] [-r RETRIES] HOST PORT MSG..."
+
+/* Room for what quote_wrong() writes: 4 characters a byte at most,
+ * "..." and the NUL. */
+#define QUOTED_MAX (4 * sizeof ((struct wrong_reply *)0)->start + 4)
+
+/* The bytes *WRONG kept, as text for a message, in OUT: printable ASCII
+ * as it is, the rest as \xNN, and "..." when the datagram was longer. */
+static const char *quote_wrong(const struct wrong_reply *wrong,
+                               char out[QUOTED_MAX])
+{
+	size_t size = (size_t)wrong->size, at = 0;
+	size_t kept = size < sizeof wrong->start ? size : sizeof wrong->start;
+
+	for (size_t i = 0; i < kept; i++) {
+		unsigned char c = wrong->start[i];
+
+		if (c >= ' ' && c < 127 && c != '\\' && c != '\'')
+			out[at++] = (char)c;
+		else
+			at += (size_t)snprintf(out + at, 5, "\\x%02x", c);
+	}
+	snprintf(out + at, QUOTED_MAX - at, "%s", size > kept ? "..." : "");
+	return out;
+}
+
+/* Say why MSG got no answer in TRIES tries (errno: request_reply()'s). */
+static void report_failure(const char *where, const char *msg,
+                           const struct wrong_reply *wrong, int tries,
+                           int timeout_ms)
+{
+	const char *s = tries == 1 ? "try" : "tries";
+	char text[QUOTED_MAX];
+
+	if (errno == EBADMSG)
+		warn_msg("reply from %s was not the uppercase of the request: "
+		         "got '%s' for '%s' (%d %s of %d ms)", where,
+		         quote_wrong(wrong, text), msg, tries, s, timeout_ms);
+	else if (errno == ETIMEDOUT)
+		warn_msg("no reply from %s to '%s' after %d %s of %d ms", where,
+		         msg, tries, s, timeout_ms);
+	else
+		warn("sending to %s", where);
+}
 
 int main(int argc, char *argv[])
 {
@@ -33,6 +81,15 @@ int main(int argc, char *argv[])
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
+	/* stdout may be a pipe whose reader has gone ("client ... | head
+	 * -c1"): a write to it would kill us with SIGPIPE before we could
+	 * say anything.  Ignored, the write fails with EPIPE, which we
+	 * report (pipe(7), signal(7)). */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: %s %s\n", progname(), USAGE);
+		return 0;
+	}
 	/* "+": stop at the first operand, so a MSG like "-x" after PORT is
 	 * a message, not an unknown option (GNU getopt would look on). */
 	while ((opt = getopt(argc, argv, "+:t:r:")) != -1) {
@@ -72,16 +129,14 @@ int main(int argc, char *argv[])
 	/* A failure stops the loop; the socket is closed on every way out. */
 	for (int i = optind + 2; i < argc && status == 0; i++) {
 		size_t len = strlen(argv[i]);
+		struct wrong_reply wrong;
 		ssize_t got = request_reply(fd, &server, argv[i], len, reply,
-		                            timeout_ms, retries);
+		                            timeout_ms, retries, &wrong);
 
 		status = 1;
-		if (got < 0 && errno == ETIMEDOUT)
-			warn_msg("no reply from %s to '%s' after %d %s of %d ms",
-			         where, argv[i], retries + 1,
-			         retries == 0 ? "try" : "tries", timeout_ms);
-		else if (got < 0)
-			warn("sending to %s", where);
+		if (got < 0)
+			report_failure(where, argv[i], &wrong, retries + 1,
+			               timeout_ms);
 		/* The answer is data, not a string: it goes out whole. */
 		else if (write_all(STDOUT_FILENO, reply, (size_t)got) < 0
 		         || write_all(STDOUT_FILENO, "\n", 1) < 0)

@@ -78,9 +78,19 @@ static bool answers(const unsigned char *reply, size_t n,
 	return true;
 }
 
+/* Keep the first bytes of REPLY (N bytes), a datagram from the server
+ * that is not the answer, in *WRONG: if no answer ever comes, the
+ * client says what came instead. */
+static void keep_wrong(struct wrong_reply *wrong, const void *reply, size_t n)
+{
+	wrong->size = (ssize_t)n;
+	memcpy(wrong->start, reply, n < sizeof wrong->start ? n
+	                                                    : sizeof wrong->start);
+}
+
 ssize_t await_reply(int fd, const struct sockaddr_in *server,
                     const void *msg, size_t len, void *reply,
-                    int64_t deadline)
+                    int64_t deadline, struct wrong_reply *wrong)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char where[ADDR_STRLEN];
@@ -95,10 +105,13 @@ ssize_t await_reply(int fd, const struct sockaddr_in *server,
 	// STARTER:  * - from anyone but *SERVER (same_endpoint(): address AND
 	// STARTER:  *   port): log_line() "ignored N bytes from ADDRESS" and loop;
 	// STARTER:  * - from the server but not the answer to MSG (answers()):
-	// STARTER:  *   a late answer to an earlier request: log it and loop;
+	// STARTER:  *   a late answer to an earlier request, or a server that
+	// STARTER:  *   does not uppercase: log it, keep_wrong() it in *WRONG
+	// STARTER:  *   (so that giving up can say what came), and loop;
 	// STARTER:  * - otherwise return its size.
 	// STARTER:  * Tests: client_ignores_stranger,
-	// STARTER:  * client_ignores_late_answer, client_timeout_is_honoured. */
+	// STARTER:  * client_ignores_late_answer, client_timeout_is_honoured,
+	// STARTER:  * client_reports_reply_that_is_not_uppercase. */
 	// STARTER: (void)server;
 	// STARTER: (void)msg;
 	// STARTER: (void)len;
@@ -107,6 +120,8 @@ ssize_t await_reply(int fd, const struct sockaddr_in *server,
 	// STARTER: (void)pfd;
 	// STARTER: (void)where;
 	// STARTER: (void)answers;
+	// STARTER: (void)wrong;
+	// STARTER: (void)keep_wrong;
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
 	// BEGIN SOLUTION
@@ -150,12 +165,15 @@ ssize_t await_reply(int fd, const struct sockaddr_in *server,
 		}
 		/* From the server, but not this answer: the late answer to a
 		 * request we retransmitted.  Taking it would print the
-		 * previous answer again and lose this one. */
+		 * previous answer again and lose this one.  A server that
+		 * does not uppercase (a plain echo server) lands here too:
+		 * keep what it sent, to say so if no answer ever comes. */
 		if (!answers(reply, (size_t)n, msg, len)) {
 			log_line("ignored %zd bytes from %s: not the answer to "
 			         "this request", n,
 			         format_addr((struct sockaddr *)&from, from_len,
 			                     where));
+			keep_wrong(wrong, reply, (size_t)n);
 			continue;
 		}
 		return n;
@@ -165,26 +183,31 @@ ssize_t await_reply(int fd, const struct sockaddr_in *server,
 
 ssize_t request_reply(int fd, const struct sockaddr_in *server,
                       const void *msg, size_t len, void *reply,
-                      int timeout_ms, int retries)
+                      int timeout_ms, int retries, struct wrong_reply *wrong)
 {
 	char where[ADDR_STRLEN];
 
 	format_addr((const struct sockaddr *)server, sizeof *server, where);
+	wrong->size = -1;       /* nothing wrong came yet */
 	// STARTER: /* TODO 9: send MSG (send_request()) and wait TIMEOUT_MS for
 	// STARTER:  * its answer (await_reply() with deadline_after(timeout_ms)).
 	// STARTER:  * When it fails with ETIMEDOUT, send again, at most RETRIES
 	// STARTER:  * more times, logging each retransmission on stderr with
 	// STARTER:  * log_line(); any other failure: return -1 at once.  Return
-	// STARTER:  * the answer's size; -1 with errno ETIMEDOUT when no try was
-	// STARTER:  * answered.
+	// STARTER:  * the answer's size.  When no try was answered: -1 with errno
+	// STARTER:  * ETIMEDOUT, or EBADMSG if the server did send something
+	// STARTER:  * (WRONG->size >= 0: await_reply() kept it), so that the
+	// STARTER:  * client can tell "no reply" from "a wrong reply".
 	// STARTER:  * Tests: client_retransmits_lost_request,
-	// STARTER:  * client_gives_up_after_retries. */
+	// STARTER:  * client_gives_up_after_retries,
+	// STARTER:  * client_reports_reply_that_is_not_uppercase. */
 	// STARTER: (void)fd;
 	// STARTER: (void)msg;
 	// STARTER: (void)len;
 	// STARTER: (void)reply;
 	// STARTER: (void)timeout_ms;
 	// STARTER: (void)retries;
+	// STARTER: (void)wrong;
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
 	// BEGIN SOLUTION
@@ -197,11 +220,13 @@ ssize_t request_reply(int fd, const struct sockaddr_in *server,
 		if (send_request(fd, msg, len, server) < 0)
 			return -1;
 		n = await_reply(fd, server, msg, len, reply,
-		                deadline_after(timeout_ms));
+		                deadline_after(timeout_ms), wrong);
 		if (n >= 0 || errno != ETIMEDOUT)
 			return n;
 	}
-	errno = ETIMEDOUT;
+	/* "No reply" would send the user looking for a dead server when a
+	 * live one answered wrong (a plain echo server, say). */
+	errno = wrong->size >= 0 ? EBADMSG : ETIMEDOUT;
 	return -1;
 	// END SOLUTION
 }

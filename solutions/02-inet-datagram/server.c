@@ -6,7 +6,8 @@
  * Binds a UDP socket to ADDR:PORT (default 127.0.0.1:50002; -p 0 picks
  * any free port) and answers every datagram with the same bytes, ASCII
  * letters uppercased, sent back to whoever sent it.  Runs until Ctrl-C
- * or SIGTERM.  Try it, in two terminals:
+ * or SIGTERM.  --help: this usage on stdout, exit 0.  Try it, in two
+ * terminals:
  *
  *     ./server
  *     ./client 127.0.0.1 50002 hello world      # prints HELLO, WORLD
@@ -18,6 +19,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -61,6 +63,10 @@ int main(int argc, char *argv[])
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: %s %s\n", progname(), USAGE);
+		return 0;       /* asked for: no error */
+	}
 	while ((opt = getopt(argc, argv, ":a:p:")) != -1) {
 		switch (opt) {
 		case 'a':
