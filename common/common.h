@@ -43,6 +43,11 @@ NORETURN void die_usage(const char *usage, const char *fmt, ...) PRINTF_LIKE(2, 
  * start with ':', which also keeps getopt's own message out) or '?' (an
  * unknown option).  Names the option (optopt). */
 NORETURN void die_bad_option(const char *usage, int opt);
+/* --help as the first argument: a request, not a mistake, so "usage:
+ * PROG USAGE" and then ABOUT (NULL: nothing more) go to stdout, and the
+ * program exits 0.  (Only first: later, "--help" may be an operand, a
+ * message to send.)  Call it before getopt(3). */
+void help_if_asked(int argc, char *argv[], const char *usage, const char *about);
 /* One event, one line on stderr, written with a single write(2) so lines
  * from several processes never mix. */
 void log_line(const char *fmt, ...) PRINTF_LIKE(1, 2);

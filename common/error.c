@@ -123,6 +123,14 @@ void die_bad_option(const char *usage, int opt)
 	die_usage(usage, "unknown option");     /* e.g. --long */
 }
 
+void help_if_asked(int argc, char *argv[], const char *usage, const char *about)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") != 0)
+		return;
+	printf("usage: %s %s\n%s", program_name, usage, about ? about : "");
+	exit(fflush(stdout) == 0 ? 0 : 1);
+}
+
 void log_line(const char *fmt, ...)
 {
 	va_list ap;

@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -267,7 +268,8 @@ END_TEST
 
 /* ---- error exits ----------------------------------------------------------------- */
 
-/* Run F in a child with stderr on a pipe; return its status and output. */
+/* Run F in a child with stderr (and stdout) on a pipe; return its status
+ * and output. */
 static int in_child(void (*f)(void), char *out, size_t size)
 {
 	int p[2], status;
@@ -278,6 +280,7 @@ static int in_child(void (*f)(void), char *out, size_t size)
 	pid = fork();
 	if (pid == 0) {
 		dup2(p[1], 2);
+		dup2(p[1], 1);
 		f();
 		_exit(99);
 	}
@@ -321,6 +324,32 @@ static void call_die_bad_option(void)
 	optind = 1;
 	die_bad_option("[-p PORT]", getopt(2, argv, ":p:"));
 }
+
+static char *help_argv[4];      /* what call_help_if_asked() gives */
+
+static void call_help_if_asked(void)
+{
+	set_progname("client");
+	help_if_asked(3, help_argv, "HOST PORT MSG...", "Sends MSG.\n");
+	fflush(stdout);         /* it returned: "--help" was not asked for */
+}
+
+START_TEST(help_if_asked_prints_usage_and_exits_0)
+{
+	char out[512];
+	int status;
+
+	help_argv[0] = "client", help_argv[1] = "--help", help_argv[2] = "x";
+	status = in_child(call_help_if_asked, out, sizeof out);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_str_eq(out, "usage: client HOST PORT MSG...\nSends MSG.\n");
+	/* later, "--help" is an operand (a message to send) */
+	help_argv[1] = "localhost", help_argv[2] = "--help";
+	status = in_child(call_help_if_asked, out, sizeof out);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 99);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
 
 START_TEST(die_says_what_failed_and_exits_1)
 {
@@ -493,6 +522,7 @@ int main(void)
 	tcase_add_test(tc, die_says_what_failed_and_exits_1);
 	tcase_add_test(tc, die_usage_prints_usage_and_exits_2);
 	tcase_add_test(tc, die_bad_option_names_the_option);
+	tcase_add_test(tc, help_if_asked_prints_usage_and_exits_0);
 	tcase_add_test(tc, warn_says_what_failed_and_returns);
 	tcase_add_test(tc, reserve_std_fds_keeps_sockets_off_stdin);
 	tcase_add_test(tc, ipv4_address_is_network_order_and_strict);

@@ -19,7 +19,6 @@
 #include "common.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <netdb.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,21 +27,10 @@
 
 #define USAGE "HOST PORT"
 
-/* --help: a request, not a mistake, so the usage goes to stdout and
- * the exit status is 0 (a usage error's goes to stderr, exit 2). */
-static const struct option help_option[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-NORETURN static void help(void)
-{
-	printf("usage: %s %s\n"
-	       "Sends stdin to the line service at HOST (a name, an IPv6 or an\n"
-	       "IPv4 address) and PORT, prints every answer; exit 0 once every\n"
-	       "line is answered.\n", progname(), USAGE);
-	exit(fflush(stdout) == 0 ? 0 : 1);
-}
+/* What --help prints after the usage line. */
+#define ABOUT "Sends stdin to the line service at HOST (a name, an IPv6 or an\n" \
+	"IPv4 address) and PORT, prints every answer; exit 0 once every\n" \
+	"line is answered.\n"
 
 int main(int argc, char *argv[])
 {
@@ -54,12 +42,9 @@ int main(int argc, char *argv[])
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
-	/* No options but --help (getopt_long(3)). */
-	if ((opt = getopt_long(argc, argv, ":", help_option, NULL)) != -1) {
-		if (opt == 'h')
-			help();
+	help_if_asked(argc, argv, USAGE, ABOUT);
+	if ((opt = getopt(argc, argv, ":")) != -1)     /* no options */
 		die_bad_option(USAGE, opt);
-	}
 	if (argc - optind != 2)
 		die_usage(USAGE, argc - optind < 2 ? "missing HOST or PORT"
 		                                   : "too many operands");

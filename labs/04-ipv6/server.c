@@ -23,7 +23,6 @@
 #include "inet.h"       /* parse_ms() */
 
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,25 +33,15 @@
 
 #define USAGE "[-a ADDR] [-p PORT] [-i IDLE_MS] [-6]"
 
-/* --help: a request, not a mistake, so the usage goes to stdout and
- * the exit status is 0 (a usage error's goes to stderr, exit 2). */
-static const struct option help_option[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-NORETURN static void help(void)
-{
-	printf("usage: %s %s\n"
-	       "Answers every line a client sends with the line uppercased.\n"
-	       "  -a ADDR     IPv6 address to listen on (default ::1; :: takes\n"
-	       "              IPv4 clients too, as ::ffff:a.b.c.d)\n"
-	       "  -p PORT     port (default %d; 0: any free port)\n"
-	       "  -i IDLE_MS  drop a client idle that long (default %d)\n"
-	       "  -6          IPv6 clients only (IPV6_V6ONLY)\n",
-	       progname(), USAGE, DEFAULT_PORT, DEFAULT_IDLE_MS);
-	exit(fflush(stdout) == 0 ? 0 : 1);
-}
+/* What --help prints after the usage line (STR: a number's digits). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define ABOUT "Answers every line a client sends with the line uppercased.\n" \
+	"  -a ADDR     IPv6 address to listen on (default ::1; :: takes\n" \
+	"              IPv4 clients too, as ::ffff:a.b.c.d)\n" \
+	"  -p PORT     port (default " STR(DEFAULT_PORT) "; 0: any free port)\n" \
+	"  -i IDLE_MS  drop a client idle that long (default " STR(DEFAULT_IDLE_MS) ")\n" \
+	"  -6          IPv6 clients only (IPV6_V6ONLY)\n"
 
 /* Serve one client; log how it ended.  False when the server must stop. */
 static bool serve_client(int sock, const char *peer, int idle_ms)
@@ -92,11 +81,9 @@ int main(int argc, char *argv[])
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
-	while ((opt = getopt_long(argc, argv, ":a:p:i:6", help_option,
-	                          NULL)) != -1) {
+	help_if_asked(argc, argv, USAGE, ABOUT);
+	while ((opt = getopt(argc, argv, ":a:p:i:6")) != -1) {
 		switch (opt) {
-		case 'h':
-			help();
 		case 'a':
 			if (parse_ipv6(optarg, &addr) < 0)
 				die_usage(USAGE, "-a: not an IPv6 address: '%s'"

@@ -86,10 +86,7 @@ int main(int argc, char *argv[])
 	 * say anything.  Ignored, the write fails with EPIPE, which we
 	 * report (pipe(7), signal(7)). */
 	signal(SIGPIPE, SIG_IGN);
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: %s %s\n", progname(), USAGE);
-		return 0;
-	}
+	help_if_asked(argc, argv, USAGE, NULL);
 	/* "+": stop at the first operand, so a MSG like "-x" after PORT is
 	 * a message, not an unknown option (GNU getopt would look on). */
 	while ((opt = getopt(argc, argv, "+:t:r:")) != -1) {

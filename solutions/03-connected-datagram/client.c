@@ -188,10 +188,7 @@ int main(int argc, char *argv[])
 	 * open.  Ignored, the write fails with EPIPE: we say so and end the
 	 * session (pipe(7), signal(7)). */
 	signal(SIGPIPE, SIG_IGN);
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: %s %s\n", progname(), USAGE);
-		return 0;       /* asked for: no error */
-	}
+	help_if_asked(argc, argv, USAGE, NULL);
 	while ((opt = getopt(argc, argv, "+:t:")) != -1) {
 		if (opt != 't')
 			die_bad_option(USAGE, opt);

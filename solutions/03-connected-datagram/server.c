@@ -50,10 +50,7 @@ int main(int argc, char *argv[])
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
-	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: %s %s\n", progname(), USAGE);
-		return 0;       /* asked for: no error */
-	}
+	help_if_asked(argc, argv, USAGE, NULL);
 	while ((opt = getopt(argc, argv, ":a:p:i:")) != -1) {
 		switch (opt) {
 		case 'a':
