@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -1123,52 +1124,491 @@ START_TEST(client_without_server_fails)
 }
 END_TEST
 
+/* ---- peers nobody here wrote -------------------------------------------------- */
+
+/* Bytes waiting to be read on FD (a socket or a pipe): FIONREAD. */
+static long unread_bytes(int fd)
+{
+	int n = 0;
+
+	return ioctl(fd, FIONREAD, &n) < 0 ? -1 : n;
+}
+
+START_TEST(silent_client_is_dropped_after_idle_limit)
+{
+	char *path = test_path("s.sock");
+	struct proc *srv = run("server", NULL, "-i", "300", path, NULL);
+	size_t len, rlen;
+	char *got, *reply;
+	long long t0, waited;
+	bool eof;
+	int silent, next;
+
+	wait_ready(srv);
+	silent = connect_to(srv, path);
+	write_fully(silent, "abc", 3, ms(1000));
+	t0 = now_ms();
+	step("client 1 (server started with -i 300) sent 3 bytes, then nothing: "
+	     "no more data, no end of file (a stuck program, or `nc -U` without "
+	     "-N)");
+	next = connect_to(srv, path);
+	write_fully(next, "next", 4, ms(1000));
+	shutdown(next, SHUT_WR);
+	step("client 2 connected, sent 4 bytes and half-closed; it waits in the "
+	     "backlog");
+	got = read_until_eof(silent, &len, &eof, ms(300) + ms(3000));
+	waited = now_ms() - t0;
+	if (!eof || len > 0)
+		fail(srv, "expected the server to drop client 1 (connection closed, "
+		     "no receipt) once it had been silent for 300 ms (-i 300); %s. "
+		     "An iterative server serves nobody else while it waits: "
+		     "receive_file() must wait with wait_fd(sock, POLLIN, idle_ms) "
+		     "and return DROP_IDLE when it returns 0", len > 0 ? "it got "
+		     "bytes back, a receipt it should not have" : "it was still "
+		     "connected after 3.3 s");
+	if (waited < 250)
+		fail(srv, "expected client 1 to be dropped after 300 ms of silence "
+		     "(-i 300); it was dropped after %lld ms (is the limit taken in "
+		     "milliseconds?)", waited);
+	free(got);
+	close(silent);
+	step("client 1 was dropped after %lld ms", waited);
+	reply = read_until_eof(next, &rlen, &eof, ms(3000));
+	close(next);
+	expect_receipt(srv, reply, rlen, 4);
+	if (!wait_stderr_line(srv, "client 1:", ms(1000)))
+		fail(srv, "expected a log line \"client 1: ...\" saying the silent "
+		     "client was dropped (server.c logs DROP_IDLE)");
+
+	/* The default limit is 30 s: a pause of half a second is no reason. */
+	path = test_path("d.sock");
+	srv = start_server(path, NULL);
+	silent = connect_to(srv, path);
+	write_fully(silent, "x", 1, ms(1000));
+	step("a server without -i; a client sent 1 byte and pauses %d ms",
+	     ms(500));
+	if (wait_io(silent, false, ms(500)) != 0)
+		fail(srv, "expected the server (default -i 30000) to keep a client "
+		     "silent for %d ms; it closed the connection", ms(500));
+	shutdown(silent, SHUT_WR);
+	reply = read_until_eof(silent, &rlen, &eof, ms(3000));
+	close(silent);
+	expect_receipt(srv, reply, rlen, 1);
+}
+END_TEST
+
+/* A test server at PATH, and the client under test started against it
+ * with ARGS ("-t", "300" or NULL) and DATA on stdin: returns the
+ * connection, after reading the client's stdin until its end of file. */
+static int accept_and_read_all(struct proc **cli, const char *t_opt,
+                               const char *data)
+{
+	char *path = test_path("t.sock"), *in = test_path("input");
+	int lfd = listen_at(path), fd;
+	struct run_opts o = { .stdin_file = in };
+	size_t len;
+	bool eof;
+
+	fd = open(in, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert(write(fd, data, strlen(data)) == (ssize_t)strlen(data));
+	close(fd);
+	*cli = t_opt ? run("client", &o, "-t", t_opt, path, NULL)
+	             : run("client", &o, path, NULL);
+	fd = accept_from(*cli, lfd);
+	close(lfd);
+	free(read_until_eof(fd, &len, &eof, ms(3000)));
+	if (!eof)
+		fail(*cli, "expected the client to half-close after sending its "
+		     "stdin; no end of file within %d ms (TODO 9)", ms(3000));
+	step("the test's server read the client's %zu bytes and end of file, "
+	     "and sends no receipt", len);
+	return fd;
+}
+
+START_TEST(client_gives_up_without_receipt)
+{
+	struct proc *cli;
+	long long t0;
+	char *err;
+	int fd = accept_and_read_all(&cli, "300", "hello");
+
+	t0 = now_ms();
+	if (!wait_exit(cli, ms(300) + ms(3000)))
+		fail(cli, "expected the client (-t 300) to give up 300 ms after "
+		     "its half-close when no receipt comes; it is still waiting "
+		     "after %d ms. read_receipt() must wait with a deadline "
+		     "(TODO 10: wait_readable())", ms(300) + ms(3000));
+	if (now_ms() - t0 < 250)
+		fail(cli, "expected the client (-t 300) to wait 300 ms for the "
+		     "receipt; it gave up after %lld ms", now_ms() - t0);
+	expect_exit(cli, 1, 0, "no receipt within -t 300 ms");
+	err = proc_stderr(cli, NULL);
+	if (line_at(err, "receipt", false) < 0 || line_at(err, "client: ", true) < 0)
+		fail(cli, "expected the client to say on stderr that no receipt "
+		     "came (\"client: no receipt from ... within 300 ms ...\"); "
+		     "it did not mention the receipt");
+	free(err);
+	close(fd);
+
+	/* The default is 30 s: half a second's wait is no reason to leave. */
+	fd = accept_and_read_all(&cli, NULL, "hello");
+	if (wait_exit(cli, ms(500)))
+		fail(cli, "expected the client (default -t 30000) to wait for a "
+		     "receipt %d ms late; it %s first", ms(500),
+		     describe_status(cli->status));
+	write_fully(fd, "OK 5\n", 5, ms(1000));
+	close(fd);
+	step("the test's server sent \"OK 5\\n\" %d ms late and closed", ms(500));
+	expect_exit(cli, 0, ms(2000), "a late receipt, within -t, confirms "
+	            "the 5 bytes");
+}
+END_TEST
+
+/* The client must have ended with exit 1 and a "client: " line, not by a
+ * signal: WHAT says what the test's server did. */
+static void expect_client_reported(struct proc *cli, int timeout_ms,
+                                   const char *what)
+{
+	char *err;
+
+	if (!wait_exit(cli, timeout_ms))
+		fail(cli, "expected the client to exit 1 when %s; it is still "
+		     "running after %d ms", what, timeout_ms);
+	if (WIFSIGNALED(cli->status))
+		fail(cli, "expected the client to exit 1 with a message when %s; "
+		     "it was %s (SIGPIPE must be ignored: see client.c)", what,
+		     describe_status(cli->status));
+	expect_exit(cli, 1, 0, what);
+	err = proc_stderr(cli, NULL);
+	if (line_at(err, "client: ", true) < 0)
+		fail(cli, "expected the client to say what failed when %s, on a "
+		     "line \"client: ...\"; its stderr has none", what);
+	free(err);
+}
+
+START_TEST(client_reports_server_gone_or_stuck)
+{
+	char *path = test_path("t.sock"), *in = test_path("input");
+	struct run_opts o = { .stdin_file = in };
+	size_t len = 8 << 20, got = 0;
+	char *big = malloc(len), peek[8];
+	struct proc *cli;
+	int fd, lfd;
+
+	/* Stops reading: takes nothing, keeps the connection open. */
+	fill_pattern(big, len, 8);
+	fd = open(in, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert(write(fd, big, len) == (ssize_t)len);
+	close(fd);
+	lfd = listen_at(path);
+	cli = run("client", &o, "-t", "300", path, NULL);
+	fd = accept_from(cli, lfd);
+	step("the test's server accepted the client (-t 300, 8 MB on stdin) and "
+	     "reads nothing: the client's writes fill the socket and block");
+	expect_client_reported(cli, ms(300) + ms(3000), "the server takes no "
+	                       "data for 300 ms (-t 300; client.c: SO_SNDTIMEO)");
+	close(fd);
+	close(lfd);
+
+	/* Resets: closes with the client's bytes unread, after its EOF. */
+	fd = open(in, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert(write(fd, "hello", 5) == 5);
+	close(fd);
+	lfd = listen_at(path);
+	cli = run("client", &o, path, NULL);
+	fd = accept_from(cli, lfd);
+	while (got < 5 && wait_io(fd, false, ms(2000)) > 0) {
+		ssize_t n = recv(fd, peek, sizeof peek, MSG_PEEK);
+
+		if (n <= 0 || (size_t)n == got)
+			break;
+		got = (size_t)n;
+	}
+	close(fd);
+	close(lfd);
+	step("the test's server saw the client's 5 bytes arrive and closed "
+	     "without reading them: the client's next read fails with "
+	     "ECONNRESET");
+	expect_client_reported(cli, ms(3000), "the server resets the "
+	                       "connection instead of sending a receipt");
+}
+END_TEST
+
+/* A live socket of TYPE bound at PATH by the test: a server must not
+ * take its name. */
+static void expect_live_type_kept(const char *path, int type)
+{
+	struct sockaddr_un a;
+	struct stat before, after;
+	struct proc *srv;
+	char buf[8];
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0), out;
+
+	make_addr(path, &a);
+	ck_assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+	if (type == SOCK_SEQPACKET)
+		ck_assert(listen(fd, 8) == 0);
+	ck_assert(lstat(path, &before) == 0);
+	step("the test bound a live %s socket at %s", type_name(type), path);
+	srv = run("server", NULL, path, NULL);
+	expect_exit(srv, 1, ms(3000), "a live socket of another type is bound "
+	            "at the path: the probe's connect() fails with EPROTOTYPE, "
+	            "not ECONNREFUSED, and only ECONNREFUSED means stale");
+	if (lstat(path, &after) < 0 || after.st_ino != before.st_ino)
+		fail(srv, "expected the test's %s socket file at %s to be left "
+		     "alone; it was %s. Only ECONNREFUSED from the probe's "
+		     "connect() means nobody is there (remove_stale_socket())",
+		     type_name(type), path, errno == ENOENT ? "removed" : "replaced");
+	if (!wait_stderr_line(srv, "server: ", 0))
+		fail(srv, "expected the server to say why it refused the path, on "
+		     "a line \"server: ...\"");
+	if (type == SOCK_DGRAM) {
+		out = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (sendto(out, "live", 4, 0, (struct sockaddr *)&a, sizeof a) != 4
+		    || wait_io(fd, false, ms(1000)) != 1
+		    || recv(fd, buf, sizeof buf, 0) != 4)
+			fail(srv, "expected the test's datagram socket to still "
+			     "receive at %s; it does not", path);
+		close(out);
+	}
+	close(fd);
+}
+
+START_TEST(live_socket_of_another_type_is_left_alone)
+{
+	expect_live_type_kept(test_path("dgram.sock"), SOCK_DGRAM);
+	expect_live_type_kept(test_path("seqpacket.sock"), SOCK_SEQPACKET);
+}
+END_TEST
+
+/* Fill the server's stdout pipe (shrunk to CAP bytes) through a client
+ * connection FD until the server holds more than the pipe can take.
+ * THEIRS: a copy of the server's end (-1 if not allowed).  Returns the
+ * bytes sent. */
+static size_t fill_past_pipe(struct proc *srv, int fd, int theirs, long cap)
+{
+	size_t len = 4 << 20, sent = 0;
+	char *data = malloc(len);
+	long long deadline = now_ms() + ms(3000);
+
+	fill_pattern(data, len, 9);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while (sent < len && left_ms(deadline) > 0) {
+		ssize_t n = write(fd, data + sent, len - sent);
+
+		if (n > 0)
+			sent += (size_t)n;
+		/* The server has read more than its stdout can ever take: it
+		 * holds bytes it cannot write. */
+		if (theirs >= 0 && (long)sent - unread_bytes(theirs) > cap)
+			break;
+		if (n < 0 && wait_io(fd, true, theirs >= 0 ? left_ms(deadline)
+		                                           : ms(300)) == 0
+		    && theirs < 0)
+			break;  /* it stopped reading: that will do */
+	}
+	free(data);
+	if (left_ms(deadline) == 0)
+		fail(srv, "expected the server to read more than its stdout pipe "
+		     "holds (%ld bytes); it did not within %d ms", cap, ms(3000));
+	return sent;
+}
+
+START_TEST(stop_with_stdout_blocked_gives_up_and_exits_1)
+{
+	char *path = test_path("s.sock"), want[64];
+	struct run_opts o = { .stdout_pipe = true };
+	struct proc *srv = start_server(path, &o);
+	long cap = fcntl(srv->out, F_SETPIPE_SZ, 4096);
+	int fd = connect_to(srv, path), theirs = server_end(srv);
+	size_t sent;
+	long long unwritten;
+
+	if (cap < 0)
+		cap = fcntl(srv->out, F_GETPIPE_SZ);
+	step("the server's stdout is a pipe of %ld bytes that the test never "
+	     "reads; a client sends up to 4 MB", cap);
+	sent = fill_past_pipe(srv, fd, theirs, cap);
+	step("the client sent %zu bytes; the server's stdout is full", sent);
+	kill(srv->pid, SIGTERM);
+	step("sent SIGTERM to the server");
+	expect_exit(srv, 1, ms(2000), "SIGTERM while stdout is blocked: give up "
+	            "writing within 2 s, log how many bytes were not written, "
+	            "remove the socket file, exit 1. A write(2) that blocks with "
+	            "the stop signals blocked never sees them: write_out() waits "
+	            "in wait_fd() for room first");
+	if (access(path, F_OK) == 0)
+		fail(srv, "expected the server to remove its socket file %s before "
+		     "exiting 1", path);
+	if (theirs < 0) {
+		report_note("byte count not checked: pidfd_getfd(2) is not "
+		            "allowed here");
+		ck_assert(wait_stderr_line(srv, " bytes", 0));
+		return;
+	}
+	/* What the server read and did not write: the rest of what was
+	 * sent is still in its socket (unread) or in the pipe (written). */
+	unwritten = (long long)sent - unread_bytes(theirs) - unread_bytes(srv->out);
+	snprintf(want, sizeof want, " %lld bytes", unwritten);
+	if (!wait_stderr_line(srv, want, 0))
+		fail(srv, "expected a log line saying how many bytes the server "
+		     "could not write to stdout: \"...%s not written\" (it read "
+		     "%lld bytes that are neither in its stdout pipe nor still in "
+		     "its socket); no line says so", want, unwritten);
+	close(theirs);
+	close(fd);
+}
+END_TEST
+
+START_TEST(empty_path_is_a_usage_error)
+{
+	expect_usage_error(run("server", NULL, "", NULL));
+	expect_usage_error(run("client", NULL, "", NULL));
+}
+END_TEST
+
+START_TEST(help_prints_usage_and_exits_0)
+{
+	static const char *const progs[] = { "server", "client" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct proc *p = run(progs[i], NULL, "--help", NULL);
+		char prefix[32], *out, *err;
+
+		expect_exit(p, 0, ms(2000), "--help asks for the usage: not an "
+		            "error");
+		out = proc_stdout(p, NULL);
+		err = proc_stderr(p, NULL);
+		snprintf(prefix, sizeof prefix, "usage: %s ", progs[i]);
+		if (line_at(out, prefix, true) < 0 || *err != '\0')
+			fail(p, "expected --help to print the usage line \"%s...\" on "
+			     "stdout and nothing on stderr; stdout %s, stderr %s",
+			     prefix, line_at(out, prefix, true) < 0 ? "has no such "
+			     "line" : "has it", *err ? "is not empty" : "is empty");
+		free(out);
+		free(err);
+	}
+}
+END_TEST
+
+#define AT_ONCE 100
+
+START_TEST(hundred_clients_at_once_are_all_served)
+{
+	char *path = test_path("s.sock");
+	struct proc *srv = start_server(path, NULL);
+	struct sockaddr_un a;
+	struct pollfd pfd[AT_ONCE];
+	char reply[AT_ONCE][16], want[32];
+	size_t got[AT_ONCE] = { 0 };
+	long long deadline;
+	int open_left = AT_ONCE;
+
+	make_addr(path, &a);
+	for (int i = 0; i < AT_ONCE; i++) {
+		pfd[i].fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		pfd[i].events = POLLIN;
+		if (connect(pfd[i].fd, (struct sockaddr *)&a, sizeof a) < 0)
+			fail(srv, "expected %d clients connecting at once to be "
+			     "queued; client %d's connect() failed: %s (the backlog "
+			     "of listen(2): SOMAXCONN)", AT_ONCE, i + 1, strerror(errno));
+		ck_assert(write(pfd[i].fd, "0123456789", 10) == 10);
+		shutdown(pfd[i].fd, SHUT_WR);
+	}
+	step("%d clients connected at once (non-blocking connect()), each sent "
+	     "10 bytes and half-closed", AT_ONCE);
+	deadline = now_ms() + ms(5000);
+	while (open_left > 0 && poll(pfd, AT_ONCE, left_ms(deadline)) > 0)
+		for (int i = 0; i < AT_ONCE; i++) {
+			ssize_t n;
+
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			n = read(pfd[i].fd, reply[i] + got[i], sizeof reply[i] - 1 - got[i]);
+			if (n > 0 && got[i] + (size_t)n < sizeof reply[i] - 1) {
+				got[i] += (size_t)n;
+				continue;
+			}
+			close(pfd[i].fd);
+			pfd[i].fd = -1;
+			open_left--;
+		}
+	for (int i = 0; i < AT_ONCE; i++) {
+		reply[i][got[i]] = '\0';
+		if (strcmp(reply[i], "OK 10\n") != 0)
+			fail(srv, "expected each of %d clients connected at once to get "
+			     "\"OK 10\\n\"; client %d got %s%s", AT_ONCE, i + 1,
+			     quote(reply[i], got[i], 20), pfd[i].fd >= 0
+			     ? " and no end of file within the time limit" : "");
+	}
+	snprintf(want, sizeof want, "client %d: 10 bytes", AT_ONCE);
+	if (!wait_stderr_line(srv, want, ms(1000)))
+		fail(srv, "expected the log line \"%s\"", want);
+}
+END_TEST
+
 /* ---- the table --------------------------------------------------------------- */
 
 const struct graded_test lab_tests[] = {
-	{ &listener_is_unix_stream, 5, 5, "TODO 1-3 in listen.c (socket, bind, listen)",
+	{ &listener_is_unix_stream, 4, 5, "TODO 1-3 in listen.c (socket, bind, listen)",
 	  "the server's listening socket, seen from outside, is AF_UNIX stream" },
-	{ &bound_to_full_path, 5, 5, "TODO 2 in listen.c (bind and its address length)",
+	{ &bound_to_full_path, 4, 5, "TODO 2 in listen.c (bind and its address length)",
 	  "the listener is bound to the whole path, longer than 14 bytes" },
-	{ &stale_socket_is_replaced, 6, 5, "TODO 2 in listen.c (remove_stale_socket)",
+	{ &stale_socket_is_replaced, 5, 5, "TODO 2 in listen.c (remove_stale_socket)",
 	  "a stale socket file is removed, reused, logged after the ready line" },
-	{ &live_socket_is_refused, 5, 5, "TODO 2 in listen.c (remove_stale_socket)",
+	{ &live_socket_of_another_type_is_left_alone, 3, 5, "listen.c (remove_stale_socket: only ECONNREFUSED means stale)",
+	  "a live SOCK_DGRAM or SOCK_SEQPACKET socket at the path is kept: exit 1" },
+	{ &live_socket_is_refused, 4, 5, "TODO 2 in listen.c (remove_stale_socket)",
 	  "a second server on a live path (even a full backlog) exits 1" },
-	{ &regular_file_is_left_alone, 4, 5, "TODO 2 in listen.c (remove_stale_socket)",
+	{ &regular_file_is_left_alone, 3, 5, "TODO 2 in listen.c (remove_stale_socket)",
 	  "a regular file or a symlink at the path is never removed: exit 1" },
-	{ &path_of_107_bytes_works, 4, 5, "TODO 2 in listen.c (bind)",
+	{ &path_of_107_bytes_works, 3, 5, "TODO 2 in listen.c (bind)",
 	  "a 107-byte path, the longest sun_path holds, works" },
-	{ &path_of_108_bytes_is_a_usage_error, 3, 5, "server.c / client.c (argument checks)",
+	{ &path_of_108_bytes_is_a_usage_error, 2, 5, "server.c / client.c (argument checks)",
 	  "a 108-byte path is a usage error (exit 2), not a crash" },
-	{ &bad_arguments_are_usage_errors, 3, 5, "server.c / client.c (argument checks)",
+	{ &bad_arguments_are_usage_errors, 2, 5, "server.c / client.c (argument checks)",
 	  "missing or extra operands, unknown options, bad -n: usage, exit 2" },
-	{ &empty_transfer_gets_ok_0, 4, 5, "TODO 4-6 (accept, copy loop, receipt)",
+	{ &empty_path_is_a_usage_error, 1, 5, "server.c / client.c (argument checks)",
+	  "an empty SOCKET_PATH is a usage error (exit 2) for both programs" },
+	{ &help_prints_usage_and_exits_0, 1, 5, "server.c / client.c (--help)",
+	  "--help prints the usage on stdout and exits 0, both programs" },
+	{ &empty_transfer_gets_ok_0, 3, 5, "TODO 4-6 (accept, copy loop, receipt)",
 	  "a client that sends nothing gets \"OK 0\"" },
-	{ &one_byte_is_received, 4, 5, "TODO 4-6 (accept, copy loop, receipt)",
+	{ &one_byte_is_received, 3, 5, "TODO 4-6 (accept, copy loop, receipt)",
 	  "one byte is copied to stdout, receipted and logged" },
-	{ &binary_megabytes_byte_exact, 6, 10, "TODO 5 in drop.c (receive_file)",
+	{ &binary_megabytes_byte_exact, 5, 10, "TODO 5 in drop.c (receive_file)",
 	  "3 MB of binary data (NUL, 0xff) in pieces arrives byte for byte" },
-	{ &data_in_pieces_is_counted_whole, 4, 5, "TODO 5 in drop.c (copy until EOF)",
+	{ &data_in_pieces_is_counted_whole, 3, 5, "TODO 5 in drop.c (copy until EOF)",
 	  "data sent a byte at a time is received whole before the receipt" },
-	{ &server_survives_short_writes, 5, 10, "TODO 5 in drop.c (write_all, EINTR, DROP_OUTPUT_FAILED)",
+	{ &server_survives_short_writes, 4, 10, "TODO 5 in drop.c (write_all, EINTR, DROP_OUTPUT_FAILED)",
 	  "short writes and EINTR lose nothing; a failing stdout (EPIPE): exit 1" },
-	{ &clients_served_in_a_row_under_fd_limit, 5, 10, "server.c (close each client)",
+	{ &clients_served_in_a_row_under_fd_limit, 4, 10, "server.c (close each client)",
 	  "30 clients in a row with 12 fds allowed: no fd leak" },
-	{ &vanished_client_is_survived, 5, 5, "TODO 6 and SIGPIPE in server.c",
+	{ &silent_client_is_dropped_after_idle_limit, 4, 10, "TODO 5 in drop.c (wait_fd with idle_ms, DROP_IDLE)",
+	  "-i 300: a silent client is dropped after 300 ms, the next is served" },
+	{ &hundred_clients_at_once_are_all_served, 3, 10, "TODO 3 in listen.c (listen backlog)",
+	  "100 clients connecting at once are queued and all get receipts" },
+	{ &vanished_client_is_survived, 4, 5, "TODO 6 and SIGPIPE in server.c",
 	  "clients lost mid-transfer or before the receipt: logged, server goes on" },
-	{ &sigterm_removes_socket_and_exits_0, 4, 5, "server.c (clean up at exit)",
+	{ &sigterm_removes_socket_and_exits_0, 3, 5, "server.c (clean up at exit)",
 	  "SIGTERM: the socket file is removed, exit 0" },
-	{ &sigint_mid_client_keeps_bytes_and_exits_0, 4, 5, "TODO 5 (wait_fd) and server.c",
+	{ &sigint_mid_client_keeps_bytes_and_exits_0, 3, 5, "TODO 5 (wait_fd) and server.c",
 	  "SIGINT mid-client: the bytes read are written out, no receipt, exit 0" },
-	{ &count_option_stops_after_n_clients, 3, 5, "server.c (-n COUNT)",
+	{ &stop_with_stdout_blocked_gives_up_and_exits_1, 4, 10, "TODO 5 in drop.c (write_out, DROP_OUTPUT_FAILED)",
+	  "SIGTERM with stdout blocked: exit 1 within 2 s, unwritten bytes logged" },
+	{ &count_option_stops_after_n_clients, 2, 5, "server.c (-n COUNT)",
 	  "-n 2 exits 0 after two clients" },
-	{ &client_sends_stdin_and_half_closes, 4, 5, "TODO 7-9 in connect.c and drop.c",
+	{ &client_sends_stdin_and_half_closes, 3, 5, "TODO 7-9 in connect.c and drop.c",
 	  "the client sends stdin byte for byte, then shutdown(SHUT_WR)" },
-	{ &client_survives_short_writes, 4, 10, "TODO 8 in drop.c (write_all)",
+	{ &client_survives_short_writes, 3, 10, "TODO 8 in drop.c (write_all)",
 	  "short writes and EINTR in the client lose nothing" },
-	{ &client_rejects_wrong_receipt, 4, 8, "TODO 10 in drop.c (read_receipt); SIGPIPE in client.c",
+	{ &client_rejects_wrong_receipt, 3, 8, "TODO 10 in drop.c (read_receipt); SIGPIPE in client.c",
 	  "a wrong, garbled or missing receipt, a server gone mid-transfer: exit 1" },
-	{ &client_accepts_receipt_in_pieces, 3, 5, "TODO 10 in drop.c (read_receipt)",
+	{ &client_gives_up_without_receipt, 3, 10, "TODO 10 in drop.c (read_receipt's deadline)",
+	  "-t 300: no receipt, exit 1 after 300 ms with a message; a late one is taken" },
+	{ &client_reports_server_gone_or_stuck, 3, 10, "client.c (SO_SNDTIMEO, SIGPIPE), TODO 10",
+	  "a server that stops reading or resets: exit 1 with a message, no signal" },
+	{ &client_accepts_receipt_in_pieces, 2, 5, "TODO 10 in drop.c (read_receipt)",
 	  "a receipt arriving in pieces is read whole" },
 	{ &client_half_closes_before_reading_receipt, 4, 8, "TODO 9 in drop.c (shutdown), then TODO 10 (read_receipt)",
 	  "the client half-closes (SHUT_WR) before reading, then reads the receipt" },

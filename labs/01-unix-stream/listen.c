@@ -17,22 +17,30 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* Is a server listening on PATH?  Tries a non-blocking connect: a live
- * server accepts it (or its backlog is full: EAGAIN, still live); a stale
- * socket file, whose server died without removing it, refuses it
- * (ECONNREFUSED).  The live server sees this probe as a client that sends
- * nothing. */
-static bool socket_is_live(const struct sockaddr_un *addr, socklen_t len)
+/* Is the socket file at ADDR stale?  Tries a non-blocking connect and
+ * trusts only one answer: ECONNREFUSED, "no socket is bound to this file
+ * any more" (its server died without removing it).  Everything else
+ * means someone may be there, and the file is not ours to remove:
+ * accepted, or EAGAIN (a full backlog), is a live server, which sees the
+ * probe as a client that sends nothing; EPROTOTYPE is a live socket of
+ * another type (SOCK_DGRAM, SOCK_SEQPACKET) bound to the path; EACCES and
+ * the like say nothing about liveness.  See connect(2), unix(7).
+ * Returns 0 when stale, or -1 with errno: EADDRINUSE for a live server,
+ * otherwise what connect(2) said. */
+static int probe_stale(const struct sockaddr_un *addr, socklen_t len)
 {
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	bool live;
+	int err = 0;
 
 	if (fd < 0)
-		return true;    /* cannot tell: never remove what may be live */
-	live = connect(fd, (const struct sockaddr *)addr, len) == 0
-	       || errno == EAGAIN;
+		return -1;      /* cannot tell: never remove what may be live */
+	if (connect(fd, (const struct sockaddr *)addr, len) < 0)
+		err = errno;
 	close(fd);
-	return live;
+	if (err == ECONNREFUSED)
+		return 0;
+	errno = err == 0 || err == EAGAIN ? EADDRINUSE : err;
+	return -1;
 }
 
 /* bind() failed with EADDRINUSE: something exists at PATH.  Remove it only
@@ -49,10 +57,8 @@ static int remove_stale_socket(const char *path,
 		errno = ENOTSOCK;   /* a regular file, directory, symlink... */
 		return -1;
 	}
-	if (socket_is_live(addr, len)) {
-		errno = EADDRINUSE;
-		return -1;
-	}
+	if (probe_stale(addr, len) < 0)
+		return -1;      /* live, of another type, or unknown: keep it */
 	return unlink(path);
 }
 
@@ -75,7 +81,8 @@ int unix_listen(const char *path, bool *replaced_stale)
 	 * with errno as the failing call left it.
 	 * Tests: listener_is_unix_stream, bound_to_full_path,
 	 * stale_socket_is_replaced, live_socket_is_refused,
-	 * regular_file_is_left_alone. */
+	 * regular_file_is_left_alone,
+	 * hundred_clients_at_once_are_all_served (the backlog). */
 	(void)remove_stale_socket;
 	errno = ENOSYS;
 	return -1;

@@ -9,6 +9,7 @@
 #define UNIX_STREAM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -27,9 +28,12 @@
  * PATH (nobody listening) is removed and reused, and *REPLACED_STALE set.
  * Returns the listening fd, or -1 with errno:
  *   EADDRINUSE  a server is listening on PATH: left alone;
+ *   EPROTOTYPE  a live socket of another type (SOCK_DGRAM, ...) is bound
+ *               to PATH: left alone;
  *   ENOTSOCK    PATH exists and is not a socket: left alone;
  *   ENAMETOOLONG PATH does not fit in sun_path;
- *   anything socket(2), bind(2) or listen(2) report. */
+ *   anything socket(2), bind(2) or listen(2) report, or the liveness
+ *   probe's connect(2) (EACCES, ...): then the file is left alone too. */
 int unix_listen(const char *path, bool *replaced_stale);
 
 /* Wait for and accept the next client; -1 with errno EINTR when a stop
@@ -46,13 +50,29 @@ int unix_connect(const char *path);
 enum drop_result {
 	DROP_DONE,         /* the client's EOF: everything received */
 	DROP_CLIENT_LOST,  /* the client's connection failed mid-transfer */
+	DROP_IDLE,         /* the client sent nothing for IDLE_MS */
 	DROP_OUTPUT_FAILED,/* writing OUT_FD failed: errno says why */
 	DROP_STOPPED,      /* a stop signal arrived mid-transfer */
 };
 
+/* How long a stopped server still tries to write out what it has read,
+ * when stdout is blocked (a reader that does not read): then it gives
+ * up, well within the 2 s its contract allows. */
+#define STOP_GRACE_MS 1000
+
 /* Server: copy everything the client sends on SOCK to OUT_FD until the
- * client's EOF.  *BYTES counts what was written to OUT_FD. */
-enum drop_result receive_file(int sock, int out_fd, uint64_t *bytes);
+ * client's EOF, or until it has sent nothing for IDLE_MS milliseconds.
+ * *BYTES counts what was written to OUT_FD; at DROP_OUTPUT_FAILED,
+ * *UNWRITTEN counts what was read from the client but not written. */
+enum drop_result receive_file(int sock, int out_fd, int idle_ms,
+                              uint64_t *bytes, uint64_t *unwritten);
+
+/* Server: write LEN bytes of BUF to FD (stdout) without ever blocking
+ * outside wait_fd(), so that a stop signal is seen even while a reader
+ * does not read.  Returns how many bytes it wrote: LEN, or fewer with
+ * errno set: ETIMEDOUT when a stop signal arrived and FD stayed blocked
+ * for STOP_GRACE_MS, or what write(2) said (EPIPE, ENOSPC). */
+size_t write_out(int fd, const void *buf, size_t len);
 
 /* Server: send the receipt "OK <bytes>\n".  0, or -1 with errno. */
 int send_receipt(int sock, uint64_t bytes);
@@ -61,9 +81,10 @@ int send_receipt(int sock, uint64_t bytes);
  * the server sees EOF.  *BYTES counts what was sent.  0, or -1 with errno. */
 int send_file(int sock, int in_fd, uint64_t *bytes);
 
-/* Client: read the receipt line.  Returns 0 and its count in *BYTES, or
- * -1: errno set on a read error, errno 0 on a missing or malformed
+/* Client: read the receipt line, all of it within TIMEOUT_MS.  Returns 0
+ * and its count in *BYTES, or -1: errno ETIMEDOUT when it did not come in
+ * time, errno set on a read error, errno 0 on a missing or malformed
  * receipt (the server closed without one, or sent something else). */
-int read_receipt(int sock, uint64_t *bytes);
+int read_receipt(int sock, int timeout_ms, uint64_t *bytes);
 
 #endif

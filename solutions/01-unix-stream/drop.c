@@ -8,7 +8,7 @@
  * from end of file, which the client causes with shutdown(SHUT_WR) while
  * keeping its socket open to read the receipt.
  *
- * Man pages: read(2), write(2), send(2), shutdown(2).
+ * Man pages: read(2), write(2), send(2), shutdown(2), poll(2), pipe(7).
  */
 #include "unix_stream.h"
 
@@ -22,36 +22,135 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-enum drop_result receive_file(int sock, int out_fd, uint64_t *bytes)
+/* Milliseconds on the monotonic clock, for deadlines (clock_gettime(2):
+ * CLOCK_REALTIME would jump when someone sets the date). */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until FD is readable or DEADLINE (a now_ms() value) has passed:
+ * 1 readable, 0 time is up, -1 failure.  poll(2) takes what is left, and
+ * starts again with less after a signal (EINTR). */
+static int wait_readable(int fd, long long deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		long long left = deadline - now_ms();
+		int n;
+
+		if (left <= 0)
+			return 0;
+		n = poll(&pfd, 1, left < INT_MAX ? (int)left : INT_MAX);
+		if (n > 0)
+			return 1;
+		if (n < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+size_t write_out(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0, most = len;
+	long long give_up = -1;         /* a deadline, once stopped */
+	struct stat st;
+
+	/* The stop signals are let in only inside wait_fd(): a write(2)
+	 * that blocks, on a pipe nobody reads, would never see them.  So
+	 * wait for room first.  Linux says POLLOUT on a pipe once a page,
+	 * at least PIPE_BUF bytes, is free (pipe(7)), and on a UNIX socket
+	 * once most of its buffer is: a write of PIPE_BUF then never blocks,
+	 * a larger one may, half-way.  A file or /dev/null never waits for
+	 * a reader: those get the whole buffer in one write. */
+	if (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+		most = PIPE_BUF;
+	while (done < len) {
+		ssize_t n;
+		int ready;
+
+		if (give_up < 0) {
+			ready = wait_fd(fd, POLLOUT, -1);
+			if (ready < 0 && stop_requested()) {
+				/* Stopped: what was read is still written out,
+				 * but a reader that does not read gets only
+				 * STOP_GRACE_MS more to make room. */
+				give_up = now_ms() + STOP_GRACE_MS;
+				continue;
+			}
+		} else {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+			long long left = give_up - now_ms();
+
+			ready = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+			if (ready == 0) {
+				errno = ETIMEDOUT;
+				return done;
+			}
+		}
+		if (ready < 0 && errno != EINTR)
+			return done;
+		if (ready < 0)
+			continue;
+		n = write(fd, p + done, len - done < most ? len - done : most);
+		if (n < 0 && errno != EINTR)
+			return done;    /* EPIPE, ENOSPC: errno says which */
+		if (n > 0)
+			done += (size_t)n;
+	}
+	return done;
+}
+
+enum drop_result receive_file(int sock, int out_fd, int idle_ms,
+                              uint64_t *bytes, uint64_t *unwritten)
 {
 	char buf[DROP_BUFSIZE];
 
-	*bytes = 0;
+	*bytes = *unwritten = 0;
 	// STARTER: /* TODO 5: copy from SOCK to OUT_FD until end of file.
-	// STARTER:  * Before each read(2), call wait_fd(sock, POLLIN, -1): when it
-	// STARTER:  * returns -1 a stop signal arrived: return DROP_STOPPED.
+	// STARTER:  * Before each read(2), call wait_fd(sock, POLLIN, idle_ms):
+	// STARTER:  * -1 means a stop signal arrived: return DROP_STOPPED; 0 means
+	// STARTER:  * the client sent nothing for IDLE_MS: return DROP_IDLE (an
+	// STARTER:  * iterative server serves nobody else while it waits).
 	// STARTER:  * read(2) returns 0 at the client's EOF: return DROP_DONE;
 	// STARTER:  * < 0 (after EINTR: use read_retry()): DROP_CLIENT_LOST.
 	// STARTER:  * A read returns whatever has arrived, not a "message": never
-	// STARTER:  * stop before EOF.  Write each piece with write_all() (a single
-	// STARTER:  * write(2) may write less); if that fails: DROP_OUTPUT_FAILED.
-	// STARTER:  * Add what you wrote to *bytes.  Data is binary: no strlen().
+	// STARTER:  * stop before EOF.  Write each piece with write_out() (above:
+	// STARTER:  * it loops over short writes and never blocks the stop
+	// STARTER:  * signals out) and add what it wrote to *bytes; if it wrote
+	// STARTER:  * less than the piece, put the rest's size in *unwritten and
+	// STARTER:  * return DROP_OUTPUT_FAILED.  Data is binary: no strlen().
 	// STARTER:  * Tests: one_byte_is_received, binary_megabytes_byte_exact,
-	// STARTER:  * data_in_pieces_is_counted_whole. */
+	// STARTER:  * data_in_pieces_is_counted_whole,
+	// STARTER:  * silent_client_is_dropped_after_idle_limit,
+	// STARTER:  * stop_with_stdout_blocked_gives_up_and_exits_1. */
 	// STARTER: (void)sock;
 	// STARTER: (void)out_fd;
+	// STARTER: (void)idle_ms;
 	// STARTER: (void)buf;
 	// STARTER: return DROP_CLIENT_LOST;
 	// BEGIN SOLUTION
 	for (;;) {
 		ssize_t n;
-
+		size_t done;
 		/* Wait with SIGINT/SIGTERM open: a stop during a client ends
-		 * the copy here, after everything read so far was written. */
-		if (wait_fd(sock, POLLIN, -1) < 0)
+		 * the copy here, after everything read so far was written.
+		 * The time limit: a client that neither sends nor closes
+		 * would otherwise hold this one-at-a-time server for ever. */
+		int ready = wait_fd(sock, POLLIN, idle_ms);
+
+		if (ready < 0)
 			return DROP_STOPPED;
+		if (ready == 0)
+			return DROP_IDLE;
 
 		/* A read() returns what has arrived so far: one byte or a
 		 * buffer full, however the client wrote it.  0 is end of
@@ -62,11 +161,14 @@ enum drop_result receive_file(int sock, int out_fd, uint64_t *bytes)
 		if (n < 0)
 			return DROP_CLIENT_LOST;    /* e.g. ECONNRESET */
 
-		/* write_all(): a pipe or a slow disk may take less than n
-		 * bytes per write(); the rest must not be dropped. */
-		if (write_all(out_fd, buf, (size_t)n) < 0)
+		/* write_out(): a pipe may take less than n bytes per
+		 * write(), and the rest must not be dropped. */
+		done = write_out(out_fd, buf, (size_t)n);
+		*bytes += done;
+		if (done < (size_t)n) {
+			*unwritten = (uint64_t)n - done;
 			return DROP_OUTPUT_FAILED;
-		*bytes += (uint64_t)n;
+		}
 	}
 	// END SOLUTION
 }
@@ -136,21 +238,28 @@ int send_file(int sock, int in_fd, uint64_t *bytes)
 	// END SOLUTION
 }
 
-int read_receipt(int sock, uint64_t *bytes)
+int read_receipt(int sock, int timeout_ms, uint64_t *bytes)
 {
+	long long deadline = now_ms() + timeout_ms;
 	char line[32];
 	size_t len = 0;
 
 	// STARTER: /* TODO 10: read the receipt "OK <count>\n" into LINE.  It may
 	// STARTER:  * arrive in pieces: read (read_retry()) until you have the
-	// STARTER:  * newline; end of file or a full LINE before it means no valid
+	// STARTER:  * newline.  Before each read, wait_readable(sock, deadline)
+	// STARTER:  * (above): 0 means TIMEOUT_MS have passed since the
+	// STARTER:  * half-close with no whole receipt: errno = ETIMEDOUT, return
+	// STARTER:  * -1 (a server that never answers must not hold the client
+	// STARTER:  * for ever).  End of file or a full LINE before it means no valid
 	// STARTER:  * receipt (errno = 0, return -1).  Then parse the count with
 	// STARTER:  * parse_number() (common.h) into *bytes and return 0.  Be
 	// STARTER:  * exact: no leading zero ("OK 05"), and nothing after the
 	// STARTER:  * newline (the server closes: one more read returns 0).
 	// STARTER:  * Tests: client_accepts_receipt_in_pieces,
-	// STARTER:  * client_rejects_wrong_receipt. */
+	// STARTER:  * client_rejects_wrong_receipt, client_gives_up_without_receipt. */
 	// STARTER: (void)sock;
+	// STARTER: (void)deadline;
+	// STARTER: (void)wait_readable;
 	// STARTER: (void)bytes;
 	// STARTER: (void)line;
 	// STARTER: (void)len;
@@ -164,9 +273,19 @@ int read_receipt(int sock, uint64_t *bytes)
 	 * keep reading until the newline arrives. */
 	while ((newline = memchr(line, '\n', len)) == NULL) {
 		ssize_t n;
+		int ready;
 
 		if (len == sizeof line - 1) {
 			errno = 0;      /* too long to be a receipt */
+			return -1;
+		}
+		/* One deadline for the whole line: a server that never
+		 * answers, or answers a byte at a time, cannot hold the
+		 * client longer than TIMEOUT_MS. */
+		ready = wait_readable(sock, deadline);
+		if (ready <= 0) {
+			if (ready == 0)
+				errno = ETIMEDOUT;
 			return -1;
 		}
 		n = read_retry(sock, line + len, sizeof line - 1 - len);
@@ -185,6 +304,7 @@ int read_receipt(int sock, uint64_t *bytes)
 	    || (line[3] == '0' && line[4] != '\0')
 	    || parse_number(line + 3, 0, ULONG_MAX, &count) < 0
 	    || newline + 1 != line + len
+	    || wait_readable(sock, deadline) <= 0
 	    || read_retry(sock, line, 1) != 0) {
 		errno = 0;
 		return -1;
