@@ -1136,14 +1136,22 @@ static long unread_bytes(int fd)
 
 START_TEST(silent_client_is_dropped_after_idle_limit)
 {
-	char *path = test_path("s.sock");
-	struct proc *srv = run("server", NULL, "-i", "300", path, NULL);
+	char *path = test_path("s.sock"), *dpath = test_path("d.sock");
+	struct proc *srv = run("server", NULL, "-i", "300", path, NULL), *dflt;
 	size_t len, rlen;
 	char *got, *reply;
-	long long t0, waited;
+	long long t0, waited, paused;
 	bool eof;
-	int silent, next;
+	int silent, next, pauser;
 
+	/* The default limit is 30 s: a client of a server without -i pauses
+	 * half a second meanwhile, which is no reason to drop it. */
+	dflt = start_server(dpath, NULL);
+	pauser = connect_to(dflt, dpath);
+	write_fully(pauser, "x", 1, ms(1000));
+	paused = now_ms();
+	step("a server without -i; a client sent 1 byte and pauses %d ms",
+	     ms(500));
 	wait_ready(srv);
 	silent = connect_to(srv, path);
 	write_fully(silent, "abc", 3, ms(1000));
@@ -1180,20 +1188,14 @@ START_TEST(silent_client_is_dropped_after_idle_limit)
 		fail(srv, "expected a log line \"client 1: ...\" saying the silent "
 		     "client was dropped (server.c logs DROP_IDLE)");
 
-	/* The default limit is 30 s: a pause of half a second is no reason. */
-	path = test_path("d.sock");
-	srv = start_server(path, NULL);
-	silent = connect_to(srv, path);
-	write_fully(silent, "x", 1, ms(1000));
-	step("a server without -i; a client sent 1 byte and pauses %d ms",
-	     ms(500));
-	if (wait_io(silent, false, ms(500)) != 0)
-		fail(srv, "expected the server (default -i 30000) to keep a client "
+	if (wait_io(pauser, false, (int)(paused + ms(500) > now_ms()
+	                                 ? paused + ms(500) - now_ms() : 0)) != 0)
+		fail(dflt, "expected the server (default -i 30000) to keep a client "
 		     "silent for %d ms; it closed the connection", ms(500));
-	shutdown(silent, SHUT_WR);
-	reply = read_until_eof(silent, &rlen, &eof, ms(3000));
-	close(silent);
-	expect_receipt(srv, reply, rlen, 1);
+	shutdown(pauser, SHUT_WR);
+	reply = read_until_eof(pauser, &rlen, &eof, ms(3000));
+	close(pauser);
+	expect_receipt(dflt, reply, rlen, 1);
 }
 END_TEST
 
@@ -1203,7 +1205,9 @@ END_TEST
 static int accept_and_read_all(struct proc **cli, const char *t_opt,
                                const char *data)
 {
-	char *path = test_path("t.sock"), *in = test_path("input");
+	/* (names of their own per -t: two clients may run at once) */
+	char *path = test_path(t_opt ? "t.sock" : "d.sock"),
+	     *in = test_path(t_opt ? "input" : "input-d");
 	int lfd = listen_at(path), fd;
 	struct run_opts o = { .stdin_file = in };
 	size_t len;
@@ -1227,11 +1231,15 @@ static int accept_and_read_all(struct proc **cli, const char *t_opt,
 
 START_TEST(client_gives_up_without_receipt)
 {
-	struct proc *cli;
-	long long t0;
+	struct proc *cli, *patient;
+	long long t0, since;
 	char *err;
-	int fd = accept_and_read_all(&cli, "300", "hello");
+	/* The default is 30 s: a client without -t, whose receipt will come
+	 * half a second late, waits while the other one gives up. */
+	int late = accept_and_read_all(&patient, NULL, "hello"), fd;
 
+	since = now_ms();
+	fd = accept_and_read_all(&cli, "300", "hello");
 	t0 = now_ms();
 	if (!wait_exit(cli, ms(300) + ms(3000)))
 		fail(cli, "expected the client (-t 300) to give up 300 ms after "
@@ -1250,16 +1258,16 @@ START_TEST(client_gives_up_without_receipt)
 	free(err);
 	close(fd);
 
-	/* The default is 30 s: half a second's wait is no reason to leave. */
-	fd = accept_and_read_all(&cli, NULL, "hello");
-	if (wait_exit(cli, ms(500)))
-		fail(cli, "expected the client (default -t 30000) to wait for a "
+	if (wait_exit(patient, (int)(since + ms(500) > now_ms()
+	                             ? since + ms(500) - now_ms() : 0)))
+		fail(patient, "expected the client (default -t 30000) to wait for a "
 		     "receipt %d ms late; it %s first", ms(500),
-		     describe_status(cli->status));
-	write_fully(fd, "OK 5\n", 5, ms(1000));
-	close(fd);
-	step("the test's server sent \"OK 5\\n\" %d ms late and closed", ms(500));
-	expect_exit(cli, 0, ms(2000), "a late receipt, within -t, confirms "
+		     describe_status(patient->status));
+	write_fully(late, "OK 5\n", 5, ms(1000));
+	close(late);
+	step("the test's server sent the client without -t \"OK 5\\n\" %d ms "
+	     "late and closed", ms(500));
+	expect_exit(patient, 0, ms(2000), "a late receipt, within -t, confirms "
 	            "the 5 bytes");
 }
 END_TEST

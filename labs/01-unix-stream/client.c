@@ -29,17 +29,6 @@
 #define USAGE "[-t MS] SOCKET_PATH"
 #define DEFAULT_TIMEOUT_MS 30000
 
-/* --help: the usage, on stdout since it was asked for, and exit 0. */
-static void help_if_asked(int argc, char *argv[])
-{
-	for (int i = 1; i < argc && argv[i][0] == '-'
-	                && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--help") == 0) {
-			printf("usage: %s %s\n", progname(), USAGE);
-			exit(0);
-		}
-}
-
 /* The options and the one operand, SOCKET_PATH; exit 2 on bad ones. */
 static const char *parse_args(int argc, char *argv[], int *timeout_ms)
 {
@@ -47,7 +36,7 @@ static const char *parse_args(int argc, char *argv[], int *timeout_ms)
 	const char *path;
 	int opt;
 
-	help_if_asked(argc, argv);
+	help_if_asked(argc, argv, USAGE, NULL);
 	while ((opt = getopt(argc, argv, ":t:")) != -1) {
 		if (opt != 't')
 			die_bad_option(USAGE, opt);

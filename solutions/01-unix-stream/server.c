@@ -100,17 +100,6 @@ static int listen_or_die(const char *path, bool *replaced)
 	die("listen on unix:%s", path);
 }
 
-/* --help: the usage, on stdout since it was asked for, and exit 0. */
-static void help_if_asked(int argc, char *argv[])
-{
-	for (int i = 1; i < argc && argv[i][0] == '-'
-	                && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--help") == 0) {
-			printf("usage: %s %s\n", progname(), USAGE);
-			exit(0);
-		}
-}
-
 int main(int argc, char *argv[])
 {
 	unsigned long max_clients = 0, served = 0;  /* 0: no limit */
@@ -123,7 +112,7 @@ int main(int argc, char *argv[])
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
-	help_if_asked(argc, argv);
+	help_if_asked(argc, argv, USAGE, NULL);
 	while ((opt = getopt(argc, argv, ":n:i:")) != -1) {
 		if (opt == 'n') {
 			if (parse_number(optarg, 1, ULONG_MAX, &max_clients) < 0)
