@@ -58,7 +58,7 @@ enum drop_result {
 /* How long a stopped server still tries to write out what it has read,
  * when stdout is blocked (a reader that does not read): then it gives
  * up, well within the 2 s its contract allows. */
-#define STOP_GRACE_MS 1000
+#define STOP_GRACE_MS 500
 
 /* Server: copy everything the client sends on SOCK to OUT_FD until the
  * client's EOF, or until it has sent nothing for IDLE_MS milliseconds.
