@@ -57,9 +57,6 @@ void log_line(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Write all LEN bytes, however many write(2) calls it takes.  Returns LEN,
  * or -1 with errno set (EPIPE when the reader has gone, ...). */
 ssize_t write_all(int fd, const void *buf, size_t len);
-/* Read until LEN bytes or end of file.  Returns the count (less than LEN
- * only at end of file), or -1 with errno set. */
-ssize_t read_full(int fd, void *buf, size_t len);
 /* One read(2), retried on EINTR: returns what read(2) returns. */
 ssize_t read_retry(int fd, void *buf, size_t len);
 /* Keep fds 0-2 taken even if the program was started with one closed, so

@@ -42,23 +42,6 @@ ssize_t read_retry(int fd, void *buf, size_t len)
 	return n;
 }
 
-ssize_t read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read_retry(fd, p + done, len - done);
-
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;          /* end of file: return what we have */
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
 void reserve_std_fds(void)
 {
 	/* socket(2) and open(2) return the lowest free number.  Started with

@@ -62,7 +62,7 @@ static unsigned char pattern(size_t i)
 	return (unsigned char)(i * 7 + i / 251);
 }
 
-/* ---- write_all / read_full ------------------------------------------------ */
+/* ---- write_all / read_retry ----------------------------------------------- */
 
 START_TEST(write_all_survives_short_writes_and_eintr)
 {
@@ -103,7 +103,18 @@ START_TEST(write_all_survives_short_writes_and_eintr)
 }
 END_TEST
 
-START_TEST(read_full_gathers_pieces_until_eof)
+/* Read with read_retry() until LEN bytes or end of file: the count. */
+static ssize_t read_until(int fd, char *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len && (n = read_retry(fd, buf + done, len - done)) > 0)
+		done += (size_t)n;
+	return (ssize_t)done;
+}
+
+START_TEST(read_retry_survives_eintr_until_eof)
 {
 	int p[2];
 	char buf[64];
@@ -122,9 +133,9 @@ START_TEST(read_full_gathers_pieces_until_eof)
 	}
 	close(p[1]);
 	start_storm();
-	ck_assert_int_eq(read_full(p[0], buf, 20), 20);
-	ck_assert_int_eq(read_full(p[0], buf, sizeof buf), 10);  /* then EOF */
-	ck_assert_int_eq(read_full(p[0], buf, sizeof buf), 0);
+	ck_assert_int_eq(read_until(p[0], buf, 20), 20);
+	ck_assert_int_eq(read_until(p[0], buf, sizeof buf), 10);  /* then EOF */
+	ck_assert_int_eq(read_until(p[0], buf, sizeof buf), 0);
 	stop_storm();
 	ck_assert(memcmp(buf, "cabcabcabc", 10) == 0);
 	close(p[0]);
@@ -511,7 +522,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, write_all_survives_short_writes_and_eintr);
-	tcase_add_test(tc, read_full_gathers_pieces_until_eof);
+	tcase_add_test(tc, read_retry_survives_eintr_until_eof);
 	tcase_add_test(tc, write_all_reports_a_closed_reader);
 	tcase_add_test(tc, format_addr_writes_spec_addresses);
 	tcase_add_test(tc, unix_addr_refuses_paths_that_do_not_fit);
