@@ -594,24 +594,6 @@ END_TEST
 
 /* ---- the client: the test plays the server -------------------------------------- */
 
-/* The test's server socket and the client started against it. */
-struct fake_server {
-	int fd;
-	struct sockaddr_in addr;
-	char port[8];
-};
-
-static struct fake_server fake_server(void)
-{
-	struct fake_server s;
-
-	s.fd = udp_open("127.0.0.1");
-	s.addr = udp_local(s.fd);
-	snprintf(s.port, sizeof s.port, "%u", ntohs(s.addr.sin_port));
-	step("the test's server listens on %s", udp_name(&s.addr));
-	return s;
-}
-
 /* Wait for the client's next request: its size, and its sender in *FROM.
  * Fails when none comes within TIMEOUT_MS or the client exits first. */
 static size_t next_request(struct proc *cli, struct fake_server *s, char *buf,

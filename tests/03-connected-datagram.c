@@ -699,23 +699,6 @@ END_TEST
 
 /* ---- the client: the test plays the server -------------------------------------- */
 
-struct fake_server {
-	int fd;
-	struct sockaddr_in addr;
-	char port[8];
-};
-
-static struct fake_server fake_server(void)
-{
-	struct fake_server s;
-
-	s.fd = udp_open("127.0.0.1");
-	s.addr = udp_local(s.fd);
-	snprintf(s.port, sizeof s.port, "%u", ntohs(s.addr.sin_port));
-	step("the test's server listens on %s", udp_name(&s.addr));
-	return s;
-}
-
 static char *input_file(const char *text)
 {
 	char *path = test_path("input");

@@ -487,3 +487,14 @@ void expect_no_peer(struct proc *p, const struct sockaddr_in *bound,
 	     p->name, udp_name(bound), when, udp_name(&got), hint ? " - " : "",
 	     hint ? hint : "");
 }
+
+struct fake_server fake_server(void)
+{
+	struct fake_server s;
+
+	s.fd = udp_open("127.0.0.1");
+	s.addr = udp_local(s.fd);
+	snprintf(s.port, sizeof s.port, "%u", ntohs(s.addr.sin_port));
+	step("the test's server listens on %s", udp_name(&s.addr));
+	return s;
+}

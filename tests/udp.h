@@ -91,4 +91,15 @@ void expect_no_peer(struct proc *p, const struct sockaddr_in *bound,
                     int timeout_ms, const char *when, const char *find_hint,
                     const char *hint);
 
+/* The test playing a client's server: a UDP socket on 127.0.0.1, its
+ * address, and its port as text for the client's command line. */
+struct fake_server {
+	int fd;
+	struct sockaddr_in addr;
+	char port[8];
+};
+
+/* A new one, its address noted as a step. */
+struct fake_server fake_server(void);
+
 #endif
