@@ -1477,25 +1477,8 @@ END_TEST
 
 START_TEST(help_prints_usage_and_exits_0)
 {
-	static const char *const progs[] = { "server", "client" };
-
-	for (size_t i = 0; i < 2; i++) {
-		struct proc *p = run(progs[i], NULL, "--help", NULL);
-		char prefix[32], *out, *err;
-
-		expect_exit(p, 0, ms(2000), "--help asks for the usage: not an "
-		            "error");
-		out = proc_stdout(p, NULL);
-		err = proc_stderr(p, NULL);
-		snprintf(prefix, sizeof prefix, "usage: %s ", progs[i]);
-		if (line_at(out, prefix, true) < 0 || *err != '\0')
-			fail(p, "expected --help to print the usage line \"%s...\" on "
-			     "stdout and nothing on stderr; stdout %s, stderr %s",
-			     prefix, line_at(out, prefix, true) < 0 ? "has no such "
-			     "line" : "has it", *err ? "is not empty" : "is empty");
-		free(out);
-		free(err);
-	}
+	expect_help("server");
+	expect_help("client");
 }
 END_TEST
 

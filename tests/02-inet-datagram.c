@@ -547,26 +547,6 @@ START_TEST(bad_arguments_exit_2)
 }
 END_TEST
 
-/* PROGRAM --help: exit 0 with its usage on stdout, a line "usage:
- * PROGRAM ..." (a request, not a mistake: no usage error). */
-static void expect_help(const char *program)
-{
-	struct proc *p = run(program, NULL, "--help", NULL);
-	char want[32], *out, *at;
-
-	expect_exit(p, 0, ms(2000), "--help asks for the usage: not an error");
-	out = proc_stdout(p, NULL);
-	snprintf(want, sizeof want, "usage: %s ", program);
-	for (at = strstr(out, want); at != NULL && at != out && at[-1] != '\n';
-	     at = strstr(at + 1, want))
-		;
-	if (at == NULL)
-		fail(p, "expected the usage on stdout, a line starting \"%s\" "
-		     "(stdout, not stderr: \"%s --help | less\" must work); "
-		     "stdout is %s", want, program, quote(out, strlen(out), 80));
-	free(out);
-}
-
 START_TEST(help_prints_usage)
 {
 	expect_help("server");

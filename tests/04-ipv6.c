@@ -2246,25 +2246,8 @@ END_TEST
 /* --help is a request for the usage, not a mistake: stdout, exit 0. */
 START_TEST(programs_print_help)
 {
-	static const char *const progs[][2] = {
-		{ "server", "[-a ADDR]" }, { "client", "HOST PORT" },
-	};
-
-	for (size_t i = 0; i < sizeof progs / sizeof progs[0]; i++) {
-		struct proc *p = run(progs[i][0], NULL, "--help", NULL);
-		char *out;
-
-		step("%s --help", progs[i][0]);
-		expect_exit(p, 0, ms(3000), "--help asks for the usage: it is not "
-		            "a mistake (getopt_long(3) with a \"help\" option)");
-		out = proc_stdout(p, NULL);
-		if (strstr(out, "usage:") == NULL
-		    || strstr(out, progs[i][1]) == NULL)
-			fail(p, "expected %s --help to print its usage on stdout "
-			     "(\"usage: %s %s...\"); its stdout: %s", progs[i][0],
-			     progs[i][0], progs[i][1], quote(out, strlen(out), 80));
-		free(out);
-	}
+	expect_help("server");
+	expect_help("client");
 }
 END_TEST
 

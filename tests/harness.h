@@ -169,5 +169,7 @@ void fill_pattern(void *buf, size_t len, unsigned seed);
  * before the test's program binds it): bound once and closed again.
  * TYPE: SOCK_STREAM or SOCK_DGRAM. */
 uint16_t free_port(int family, int type);
+/* PROGRAM --help must exit 0 with a line "usage: PROGRAM ..." on stdout. */
+void expect_help(const char *program);
 
 #endif
