@@ -262,7 +262,7 @@ help:
 	@echo '  check          the project'"'"'s self-test (CI runs it): solutions full marks,'
 	@echo '                 starter code fails its TODOs'"'"' tests, labs/ in sync, unit tests'
 	@echo '  trace LAB=NN   run the lab'"'"'s exchange with both programs traced and draw it'
-	@echo '                 (FORMAT=mermaid, NORMALISE=1, RECORD=file; see LAB_GUIDE.md)'
+	@echo '                 (FORMAT=mermaid, NORMALISE=1, RECORD=file; see docs/trace.md)'
 	@echo '  stress         grade the solutions N times in a row and twice at once'
 	@echo '  mutants        seed student mistakes into copies of the solutions, grade each'
 	@echo '  memcheck       grade with every program under valgrind'
@@ -294,8 +294,8 @@ help:
 #   make trace-selftest   the recorder's and drawer's tests (make check)
 #   make trace-mutants    the self-test must fail on recorders with bugs
 #   make trace-overhead   what recording costs a 1 GiB lab 01 transfer
-#   make trace-guide      rewrite LAB_GUIDE.md's diagrams; trace-guide-check
-#                         says if one is stale (for make check)
+#   make trace-docs       redraw the reference exchanges in the lab handouts
+#                         (solutions/NN-name/README.md) and docs/trace.md
 TRACE_B    := build/trace
 TRACE_LIB  := $(TRACE_B)/socktrace.so
 TRACE_DRAW := $(TRACE_B)/draw
@@ -352,22 +352,21 @@ trace-overhead: $(TRACE_LIB)
 	@B='build/solutions' TRACE_LIB='$(TRACE_LIB)' SIZE='$(SIZE)' ROUNDS='$(ROUNDS)' \
 	  sh tools/trace/overhead.sh
 
-# The guide's diagrams of the reference exchanges (LAB_GUIDE.md's blocks
-# "<!-- trace NN: ... -->"): trace-guide rewrites them, trace-guide-check
-# fails when one is stale (for make check).
-TRACE_GUIDE_ENV = B='build/solutions' EXCHANGE='$(EXCHANGE)' \
-  TRACE_LIB='$(TRACE_LIB)' DRAW='$(TRACE_DRAW)'
-trace-guide trace-guide-check: $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
+# The drawings of the reference exchanges in the handouts and docs/trace.md
+# (blocks "<!-- trace NN: ... -->", tools/trace/guide.sh): trace-docs
+# redraws them from solutions/ and regenerates labs/.  make check only
+# looks that every handout still has its drawing (guide.sh check).
+TRACE_DOCS := $(wildcard solutions/[0-9]*/README.md) docs/trace.md
+trace-docs: $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 	@$(MAKE) --no-print-directory LABS=solutions LAB= all
-	@$(TRACE_GUIDE_ENV) sh tools/trace/guide.sh \
-	  $(if $(filter trace-guide,$@),update,check) LAB_GUIDE.md
+	@MAKE='$(MAKE)' B='build/solutions' EXCHANGE='$(EXCHANGE)' TRACE_LIB='$(TRACE_LIB)' \
+	  DRAW='$(TRACE_DRAW)' sh tools/trace/guide.sh update $(TRACE_DOCS)
+	@sh tools/mkstarter.sh solutions labs
 
-.PHONY: trace run-trace trace-selftest trace-mutants trace-overhead \
-        trace-guide trace-guide-check
+.PHONY: trace run-trace trace-selftest trace-mutants trace-overhead trace-docs
 
 # ---- instructor tooling ----
-# Grade a class, feed Gradescope and GitHub Classroom (LAB_GUIDE.md, "For
-# instructors").  The handout (make handout) carries the Classroom workflow.
+# Grade a class, feed Gradescope and GitHub Classroom (INSTRUCTORS.md).  The handout (make handout) carries the Classroom workflow.
 #   make grade-class SUBMISSIONS=dir [OUT=gradebook.csv] [JOBS=n] [LIMIT=s]
 #   make gradescope-zip [LAB=NN] [ZIP=file]   the Gradescope autograder
 #   make gradescope-test    run that autograder on a simulated /autograder

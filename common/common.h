@@ -70,7 +70,7 @@ void reserve_std_fds(void);
  * or "[" + an IPv6 address + "]:" + a port. */
 #define ADDR_STRLEN 128
 
-/* Write SA as SPEC's ADDRESS: "unix:/path", "127.0.0.1:50002",
+/* Write SA as the labs write an ADDRESS: "unix:/path", "127.0.0.1:50002",
  * "[::1]:50004" (an unnamed UNIX socket is "unix:(unnamed)").  Returns BUF. */
 const char *format_addr(const struct sockaddr *sa, socklen_t len,
                         char buf[ADDR_STRLEN]);

@@ -79,11 +79,43 @@ starter_fails_its_todos() {
 # (the project's private notes), and no issue or work session.  (The
 # brackets keep this pattern from citing them itself.)
 cites_only_itself() {
-	! git grep -n -i -E 'S[P]EC §|S[P]EC[.]md|GRADER[-]NOTES|MISTAKE[S][.]md|STYL[E][.]md|DEVELOPER[S][.]md|\bissu[e] [0-9]+|\bsessio[n] [0-9]+'
+	! git grep -n -i -E 'S[P]EC §|S[P]EC[.]md|GRADER[-]NOTES|MISTAKE[S][.]md|STYL[E][.]md|DEVELOPER[S][.]md|\bissu[e] [0-9]+|\bsessio[n] [0-9]+' &&
+	! git grep -n -w -E 'S[P]EC'
+}
+
+# ...and holds together: every relative link [text](path) of its
+# Markdown files leads to a file it has (a #anchor is not checked), the
+# guide stays short enough to read (LAB_GUIDE.md, at most 2,500 words), and
+# every lab's handout has its drawing (make trace-docs redraws them).
+docs_hold_together() {
+	bad=0
+	for md in $(git ls-files --cached --others --exclude-standard '*.md'); do
+		[ -f "$md" ] || continue
+		dir=$(dirname "$md")
+		# Links outside fenced code blocks; no scheme (http:, mailto:),
+		# not an anchor of this file.
+		awk '/^[ \t]*```/ { fence = !fence; next }
+		     !fence {
+			line = $0
+			while (match(line, /\]\([^) ]+/)) {
+				print substr(line, RSTART + 2, RLENGTH - 2)
+				line = substr(line, RSTART + RLENGTH)
+			}
+		     }' "$md" | sed 's/#.*//' | grep -v -E '^$|^[a-z]+:' | sort -u |
+		while IFS= read -r target; do
+			[ -e "$dir/$target" ] || echo "$md: a link to $target, which does not exist"
+		done
+	done > "$log.out"
+	[ -s "$log.out" ] && { cat "$log.out"; bad=1; }
+	words=$(wc -w < LAB_GUIDE.md)
+	[ "$words" -le 2500 ] || { echo "LAB_GUIDE.md has $words words: at most 2500 (a lab's material goes to its README, the optional to docs/)"; bad=1; }
+	sh tools/trace/guide.sh check labs/[0-9]*/README.md docs/trace.md || bad=1
+	return $bad
 }
 
 check "common/ unit tests" common_unit_tests
 check "the repository cites only what it holds (no private notes, no issue numbers)" cites_only_itself
+check "the docs hold together: every relative link resolves, LAB_GUIDE.md at most 2500 words, each handout has its drawing" docs_hold_together
 check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions labs
 check "solutions build without warnings (-Werror)" $M all LABS=solutions
 check "solutions score full marks" $M test LABS=solutions NO_COLOR=1 RESULTS="$log.json"
@@ -92,7 +124,6 @@ check "the TODOs cite only tests that exist, and every TODO is some test's" sh t
 check "hostile trees are contained: they fail, nothing is left behind" sh tests/hostile.sh
 check "every server survives the robustness suite's attacks" $M robust NO_COLOR=1
 check "the socket trace: recorder and drawer tests" $M trace-selftest
-check "LAB_GUIDE.md's trace diagrams are current" $M trace-guide-check
 # Instructor tooling: the handout, Gradescope, GitHub Classroom.
 instructor_tooling() {   # NAME: one of the three below
 	case $1 in

@@ -34,7 +34,7 @@ write_handout() {   # DEST
 		exit 2
 	fi
 	mkdir -p "$dest"
-	for f in Makefile .gitignore common labs tests tools; do
+	for f in Makefile .gitignore common docs labs tests tools; do
 		[ -e "$f" ] && cp -R "$f" "$dest/$f"
 	done
 	for f in $EXCLUDE; do

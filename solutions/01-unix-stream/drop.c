@@ -3,7 +3,7 @@
  * and reads a receipt; the server copies until EOF and answers with the
  * byte count.
  *
- * A stream has no message boundaries (SPEC's stream/datagram table): the
+ * A stream has no message boundaries (LAB_GUIDE.md's stream/datagram table): the
  * server cannot know the file has ended from the size of a read(), only
  * from end of file, which the client causes with shutdown(SHUT_WR) while
  * keeping its socket open to read the receipt.

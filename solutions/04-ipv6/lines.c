@@ -2,7 +2,7 @@
  * lines.c - lab 04, the server's side of the exchange: framing a byte
  * stream into lines, and never letting one client hold the server.
  *
- * TCP, like every stream socket, keeps no message boundaries (SPEC's
+ * TCP, like every stream socket, keeps no message boundaries (LAB_GUIDE.md's
  * stream/datagram table): "hello\n" may arrive as "hel" then "lo\n", and
  * a hundred lines may arrive in one read().  The protocol has to supply
  * the boundaries, and here a line ends at '\n'.  So the server keeps the

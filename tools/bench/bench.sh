@@ -79,7 +79,7 @@ if has 01-unix-stream && [ -n "$REF" ]; then
 		-v "$VARIANTS" -s "$socat" $SIZES
 fi
 
-# ---- round trips: SPEC's domain table in numbers -------------------------
+# ---- round trips: the guide's domain table in numbers --------------------
 raw=no
 for lab in 02-inet-datagram 03-connected-datagram 04-ipv6; do
 	has $lab || continue

@@ -38,7 +38,7 @@ make_list() {
 }
 
 # The list, checked: every line a test, every lab of tests/ present, every
-# lab totalling 100 (SPEC 5).  Prints "NN name points" lines.
+# lab totalling 100.  Prints "NN name points" lines.
 read_list() {   # FILE
 	labs=$(ls tests/[0-9][0-9]-*.c 2>/dev/null | sed 's|tests/||; s|-.*||' | tr '\n' ' ')
 	awk -v labs="$labs" '

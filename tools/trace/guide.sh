@@ -1,125 +1,161 @@
 #!/bin/sh
-# guide.sh - the Mermaid diagrams of the reference exchanges in the guide.
+# guide.sh - the drawings of the reference exchanges in the handouts
+# (solutions/NN-name/README.md, copied to labs/ by mkstarter) and in
+# docs/trace.md.
 #
-#   guide.sh update FILE   regenerate every trace block in FILE
-#   guide.sh check FILE    exit 1 if a block is not what make trace draws now
-#   guide.sh show NN       print lab NN's block
+#   guide.sh update FILE...   redraw every trace block in each FILE
+#   guide.sh check FILE...    exit 1 unless each FILE has a trace block and
+#                             every block holds a drawing (no exchange is
+#                             run: make check calls it)
+#   guide.sh show NN          print lab NN's block
 #
-# A block in FILE (LAB_GUIDE.md) is:
-#   <!-- trace NN: written by `make trace-guide`, checked by `make check` -->
-#   ```mermaid
-#   ...
+# A block in FILE is:
+#   <!-- trace NN: drawn by `make trace-docs` -->
+#   ```
+#   (make trace LAB=NN NORMALISE=1, of solutions/)
 #   ```
 #   <!-- end trace NN -->
-# and holds `make trace LAB=NN NORMALISE=1 FORMAT=mermaid` of solutions/.
-# A program may interleave its calls differently from run to run (lab 04's
-# client polls stdin and the socket together: the reply may come before or
-# after it sees the end of stdin), so `update` writes the most frequent of
-# 10 runs and `check` accepts a block that matches any of up to 20.  A lab whose exchange cannot run here (no
-# ::1 for lab 04) is skipped, saying so.
+# or, to draw a mistake, the same with
+#   <!-- trace NN, with the mistake "WHAT": drawn by `make trace-docs` -->
+# where WHAT is a mistake of tools/mutants.txt (its third field): the
+# block then draws solutions/ with that mistake seeded, up to where the
+# exchange stopped.
 #
-# Environment (set by the Makefile): B, EXCHANGE, TRACE_LIB, DRAW.
+# A program may interleave its calls differently from run to run (lab 04's
+# client polls stdin and the socket together; whether poll() sees a close
+# with the last data is the scheduler's doing), so `update` writes the
+# most frequent of 10 runs.  A lab whose exchange cannot run here (no ::1
+# for lab 04) keeps its block, saying so.
+#
+# Environment (set by the Makefile): MAKE, B, EXCHANGE, TRACE_LIB, DRAW.
 set -u
+MAKE=${MAKE:-make}
 cmd=${1:-}
+[ $# -gt 0 ] && shift
 work=$(mktemp -d "${TMPDIR:-/tmp}/guide.XXXXXX") || exit 2
-trap 'rm -rf "$work"' EXIT INT TERM
+# (the build dirs of mistakes' trees are listed in $work/builds)
+trap 'rm -rf $(cat "$work/builds" 2>/dev/null) "$work"' EXIT INT TERM
 
-# The block for lab $1 into $2; non-zero if the exchange failed.
+# The drawing of lab $1 into $2, from build dir $3 (default $B); with $4
+# non-empty the exchange may fail (a mistake's drawing).
 generate() {
 	lab=$(cd solutions && ls -d "$1"-* 2>/dev/null | head -n 1)
 	[ -n "$lab" ] || return 2
+	B=${3:-$B} STRICT=1 FORMAT=ascii NORMALISE=1 sh tools/trace/trace.sh "$lab" \
+		> "$work/raw" 2> "$work/err"
+	rc=$?
+	[ $rc -eq 0 ] || [ -n "${4:-}" ] || { cat "$work/raw" >> "$work/err"; return 1; }
+	# Without the title line, the blank line at the end, and (a failed
+	# exchange) the programs' transcript after the drawing.
 	{
-		echo '```mermaid'
-		STRICT=1 FORMAT=mermaid NORMALISE=1 sh tools/trace/trace.sh "$lab" 2> "$work/err" \
-			|| return 1
+		echo '```'
+		sed '1{/^== lab /d;}; /^The exchange failed/,$d' "$work/raw" |
+			awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--
+			                          for (i = 1; i <= n; i++) print l[i] }'
 		echo '```'
 	} > "$2"
 }
 
-# The block for lab $1 as FILE $2 has it (between its markers).
-current() {
-	awk -v n="$1" '
-		$0 ~ "^<!-- end trace " n " -->" { inside = 0 }
-		inside { print }
-		$0 ~ "^<!-- trace " n ":" { inside = 1 }' "$2"
+# solutions/ with mistake $2 of lab $1 seeded, built; prints the build dir.
+mutant_tree() {
+	line=$(awk -F ' :: ' -v lab="$1" -v what="$2" \
+		'$1 ~ "^" lab " " && $3 == what { print; exit }' tools/mutants.txt)
+	[ -n "$line" ] || { echo "no mistake \"$2\" for lab $1 in tools/mutants.txt" > "$work/err"; return 1; }
+	file=$(printf '%s\n' "$line" | awk -F ' :: ' '{ split($1, f, " "); print f[2] }')
+	script=$(printf '%s\n' "$line" | awk -F ' :: ' '{ print $2 }')
+	dir=$(ls -d solutions/"$1"-* | head -n 1)
+	tree=$work/tree
+	rm -rf "$tree"; mkdir -p "$tree"
+	cp -R "$dir" "$tree/"
+	sed "$script" "$dir/$file" > "$tree/${dir#solutions/}/$file" || return 1
+	b=$($MAKE --no-print-directory -s print-build-dir LABS="$tree")
+	echo "$b" >> "$work/builds"
+	$MAKE --no-print-directory -s LABS="$tree" LAB="$1" all > "$work/err" 2>&1 || return 1
+	echo "$b"
 }
 
-labs_in() {
-	sed -n 's/^<!-- trace \([0-9][0-9]\):.*/\1/p' "$1"
+# The markers of FILE: "NN<TAB>WHAT" per block (WHAT empty: no mistake).
+blocks_in() {
+	sed -n 's/^<!-- trace \([0-9][0-9]\)\(, with the mistake "\([^"]*\)"\)\{0,1\}:.*/\1	\3/p' "$1"
+}
+
+# Replace block N (the Nth trace block) of FILE $1 with file $2.
+replace_block() {
+	awk -v k="$2" -v new="$3" '
+		/^<!-- end trace [0-9][0-9] -->/ && inside {
+			while ((getline l < new) > 0) print l
+			inside = 0
+		}
+		!inside { print }
+		/^<!-- trace [0-9][0-9][,:]/ { if (++seen == k) inside = 1 }' "$1" > "$work/tmp" &&
+	cat "$work/tmp" > "$1"
 }
 
 case "$cmd" in
 show)
-	generate "$2" "$work/new" || { cat "$work/err" >&2; exit 1; }
-	echo "<!-- trace $2: written by \`make trace-guide\`, checked by \`make check\` -->"
+	generate "$1" "$work/new" || { cat "$work/err" >&2; exit 1; }
+	echo "<!-- trace $1: drawn by \`make trace-docs\` -->"
 	cat "$work/new"
-	echo "<!-- end trace $2 -->"
+	echo "<!-- end trace $1 -->"
 	;;
 update)
-	file=$2
-	cp "$file" "$work/out"
-	for n in $(labs_in "$file"); do
-		# the most frequent of 10 runs (a program may vary, above)
-		failed=no
-		for try in 0 1 2 3 4 5 6 7 8 9; do
-			generate "$n" "$work/run$try" || { failed=yes; break; }
-		done
-		if [ $failed = yes ]; then
-			echo "guide: lab $n: the exchange failed here, block left as it was:" >&2
-			cat "$work/err" >&2
-			continue
-		fi
-		best=$(for f in "$work"/run?; do echo "$(cksum < "$f" | cut -d' ' -f1) $f"; done \
-		       | sort | awk '{ n[$1]++; f[$1] = $2 }
-		                    END { for (k in n) if (n[k] > m) { m = n[k]; b = f[k] }
-		                          print b }')
-		cp "$best" "$work/new"
-		awk -v n="$n" -v new="$work/new" '
-			$0 ~ "^<!-- end trace " n " -->" {
-				while ((getline l < new) > 0) print l
-				inside = 0
-			}
-			!inside { print }
-			$0 ~ "^<!-- trace " n ":" { inside = 1 }' "$work/out" > "$work/tmp"
-		mv "$work/tmp" "$work/out"
-		echo "guide: lab $n: diagram written"
-	done
-	cp "$work/out" "$file"
-	;;
-check)
-	file=$2
 	status=0
-	labs=$(labs_in "$file")
-	[ -n "$labs" ] || { echo "guide: $file has no trace blocks"; exit 1; }
-	for n in $labs; do
-		current "$n" "$file" > "$work/old"
-		result=stale
-		for try in $(seq 20); do
-			if ! generate "$n" "$work/new"; then
-				result=skipped
-				break
+	for file in "$@"; do
+		k=0
+		blocks_in "$file" > "$work/blocks"
+		while IFS='	' read -r n what; do
+			k=$((k + 1))
+			if [ -n "$what" ]; then
+				# one run: a mistake's exchange may wait for its deadline
+				if b=$(mutant_tree "$n" "$what") && generate "$n" "$work/new" "$b" fails; then
+					replace_block "$file" "$k" "$work/new"
+					echo "guide: $file: lab $n with \"$what\": drawn"
+				else
+					echo "guide: $file: lab $n with \"$what\": failed, block left as it was:" >&2
+					cat "$work/err" >&2; status=1
+				fi
+				continue
 			fi
-			# Whether poll() saw the peer's close together with
-			# its last data (POLLIN|POLLHUP) is the scheduler's
-			# doing: a block differing only there is current.
-			if [ "$(sed 's/|POLLHUP//g' "$work/old")" = "$(sed 's/|POLLHUP//g' "$work/new")" ]; then
-				result=current
-				break
+			failed=no
+			for try in 0 1 2 3 4 5 6 7 8 9; do
+				generate "$n" "$work/run$try" || { failed=yes; break; }
+			done
+			if [ $failed = yes ]; then
+				echo "guide: $file: lab $n: the exchange failed here, block left as it was:" >&2
+				cat "$work/err" >&2
+				continue
 			fi
-		done
-		case $result in
-		current) echo "guide: lab $n: diagram current" ;;
-		skipped) echo "guide: lab $n: SKIPPED, its exchange cannot run here:"
-		         sed 's/^/  /' "$work/err" ;;
-		stale)   echo "guide: lab $n: the diagram in $file is stale; make trace-guide rewrites it:"
-		         diff "$work/old" "$work/new" | head -n 20 | sed 's/^/  /'
-		         status=1 ;;
-		esac
+			best=$(for f in "$work"/run?; do echo "$(cksum < "$f" | cut -d' ' -f1) $f"; done \
+			       | sort | awk '{ n[$1]++; f[$1] = $2 }
+			                    END { for (k in n) if (n[k] > m) { m = n[k]; b = f[k] }
+			                          print b }')
+			replace_block "$file" "$k" "$best"
+			echo "guide: $file: lab $n: drawn"
+		done < "$work/blocks"
 	done
 	exit $status
 	;;
+check)
+	status=0
+	for file in "$@"; do
+		[ -n "$(blocks_in "$file")" ] || { echo "guide: $file has no trace block"; status=1; continue; }
+		# Each block: a fence, the drawing's header, ..., a fence.
+		awk -v f="$file" '
+			/^<!-- trace [0-9][0-9][,:]/ { inside = 1; n = 0; head = ""; next }
+			/^<!-- end trace / && inside {
+				if (n < 5 || first != "```" || last != "```" || head !~ /^server +client$/) {
+					print "guide: " f ": the block before line " NR " holds no drawing"; bad = 1
+				}
+				inside = 0; next
+			}
+			inside { n++; if (n == 1) first = $0; if (n == 2) head = $0; last = $0 }
+			END { exit bad }' "$file" || status=1
+	done
+	[ $status -eq 0 ] && echo "guide: every file has its drawings: $*"
+	exit $status
+	;;
 *)
-	echo "usage: guide.sh update FILE | check FILE | show NN" >&2
+	echo "usage: guide.sh update FILE... | check FILE... | show NN" >&2
 	exit 2
 	;;
 esac
