@@ -30,6 +30,13 @@ marker=$work/start
 # The graders' temp roots go here, where nothing else runs.
 mkdir -p "$work/tmp"
 export TMPDIR=$work/tmp
+# The handout's reference programs (make handout), where a submission
+# may name them (REF in tests/hostile.txt): one that runs them must still
+# score only what its own code earns.  As root the student's uid must be
+# able to run them, so that only the grader's exec guard stands in the way.
+sh tools/handout.sh --ref "$work/ref" > "$work/ref.log" 2>&1 &&
+	chmod 711 "$work" && chmod 755 "$work/ref" ||
+	{ cat "$work/ref.log"; echo "hostile.sh: cannot make the reference programs" >&2; exit 1; }
 root=no; [ "$(id -u)" = 0 ] && root=yes
 bad=0 cases=0 skipped=0
 
@@ -60,11 +67,11 @@ make_tree() {   # BASE LAB FILE EDIT
 	case $file in
 	+*) name=$(printf '%s' "${file#+}" | sed 's/%20/ /g')
 	    case $edit in
-	    @*) sed "s|COURSE|$course|g; s|OTHER|${other:-$course/labs}/$dir/server.c|g; s|AUTOGRADER|$autograder|g" \
+	    @*) sed "s|COURSE|$course|g; s|OTHER|${other:-$course/labs}/$dir/server.c|g; s|AUTOGRADER|$autograder|g; s|REF|$work/ref/$dir/ref|g" \
 	            "tests/hostile/${edit#@}" > "$tree/$dir/$name" ;;
 	    *)  printf '%b\n' "$edit" > "$tree/$dir/$name" ;;
 	    esac ;;
-	*)  sed "$(printf '%s' "$edit" | sed "s|COURSE|$course|g")" "$base/$dir/$file" > "$tree/$dir/$file"
+	*)  sed "$(printf '%s' "$edit" | sed "s|COURSE|$course|g; s|REF|$work/ref/$dir/ref|g")" "$base/$dir/$file" > "$tree/$dir/$file"
 	    if cmp -s "$base/$dir/$file" "$tree/$dir/$file"; then
 		    echo "the edit no longer applies to $base/$dir/$file"; return 1
 	    fi ;;
