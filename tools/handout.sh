@@ -138,6 +138,9 @@ echo "now grade your work: make test (one lab: make test LAB=NN)"
 exit $status
 EOF
 	mkdir -p "$dest/.github/workflows"
+	# The workflow lists the graders' tests (make list): built first,
+	# or their build's progress lines would be read as the list.
+	$MAKE --no-print-directory -s build-lab > /dev/null
 	sh tools/classroom/workflow.sh > "$dest/.github/workflows/classroom.yml"
 }
 
