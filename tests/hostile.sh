@@ -40,12 +40,14 @@ sh tools/handout.sh --ref "$work/ref" > "$work/ref.log" 2>&1 &&
 root=no; [ "$(id -u)" = 0 ] && root=yes
 bad=0 cases=0 skipped=0
 
-# Processes still running from the hostile tree's build, or (as root)
+# Processes still running from this run's hostile tree's build (its own
+# dir: another checkout's hostile.sh may be running, and what is found
+# here is killed), or (as root)
 # from a grading's sandbox: ours are under our TMPDIR when its path is
 # short enough for grade-all.sh to put them there, else anywhere in /tmp.
 leftovers() {
 	where=/sl-uid; [ ${#TMPDIR} -le 24 ] && where=$TMPDIR/sl-uid
-	ps -eo pid=,args= | awk -v t="hostile-" 'index($0, "build/" t) && !/awk/ { print }'
+	ps -eo pid=,args= | awk -v t="$built/" 'index($0, t) && !/awk/ { print }'
 	ps -eo pid=,args= | awk -v w="$where" 'index($0, w) && !/awk/ { print }'
 }
 problem() {     # WHAT...
