@@ -30,15 +30,24 @@ marker=$work/start
 # The graders' temp roots go here, where nothing else runs.
 mkdir -p "$work/tmp"
 export TMPDIR=$work/tmp
+# The handout's reference programs (make handout), where a submission
+# may name them (REF in tests/hostile.txt): one that runs them must still
+# score only what its own code earns.  As root the student's uid must be
+# able to run them, so that only the grader's exec guard stands in the way.
+sh tools/handout.sh --ref "$work/ref" > "$work/ref.log" 2>&1 &&
+	chmod 711 "$work" && chmod 755 "$work/ref" ||
+	{ cat "$work/ref.log"; echo "hostile.sh: cannot make the reference programs" >&2; exit 1; }
 root=no; [ "$(id -u)" = 0 ] && root=yes
 bad=0 cases=0 skipped=0
 
-# Processes still running from the hostile tree's build, or (as root)
+# Processes still running from this run's hostile tree's build (its own
+# dir: another checkout's hostile.sh may be running, and what is found
+# here is killed), or (as root)
 # from a grading's sandbox: ours are under our TMPDIR when its path is
 # short enough for grade-all.sh to put them there, else anywhere in /tmp.
 leftovers() {
 	where=/sl-uid; [ ${#TMPDIR} -le 24 ] && where=$TMPDIR/sl-uid
-	ps -eo pid=,args= | awk -v t="hostile-" 'index($0, "build/" t) && !/awk/ { print }'
+	ps -eo pid=,args= | awk -v t="$built/" 'index($0, t) && !/awk/ { print }'
 	ps -eo pid=,args= | awk -v w="$where" 'index($0, w) && !/awk/ { print }'
 }
 problem() {     # WHAT...
@@ -60,11 +69,11 @@ make_tree() {   # BASE LAB FILE EDIT
 	case $file in
 	+*) name=$(printf '%s' "${file#+}" | sed 's/%20/ /g')
 	    case $edit in
-	    @*) sed "s|COURSE|$course|g; s|OTHER|${other:-$course/labs}/$dir/server.c|g; s|AUTOGRADER|$autograder|g" \
+	    @*) sed "s|COURSE|$course|g; s|OTHER|${other:-$course/labs}/$dir/server.c|g; s|AUTOGRADER|$autograder|g; s|REF|$work/ref/$dir/ref|g" \
 	            "tests/hostile/${edit#@}" > "$tree/$dir/$name" ;;
 	    *)  printf '%b\n' "$edit" > "$tree/$dir/$name" ;;
 	    esac ;;
-	*)  sed "$(printf '%s' "$edit" | sed "s|COURSE|$course|g")" "$base/$dir/$file" > "$tree/$dir/$file"
+	*)  sed "$(printf '%s' "$edit" | sed "s|COURSE|$course|g; s|REF|$work/ref/$dir/ref|g")" "$base/$dir/$file" > "$tree/$dir/$file"
 	    if cmp -s "$base/$dir/$file" "$tree/$dir/$file"; then
 		    echo "the edit no longer applies to $base/$dir/$file"; return 1
 	    fi ;;

@@ -132,7 +132,7 @@ instructor_tooling() {   # NAME: one of the three below
 	classroom) sh tools/classroom/workflow.sh --self-test "$log.json" ;;
 	esac
 }
-check "student handout: builds and grades in its own directory, no solutions" instructor_tooling handout
+check "student handout: builds and grades in its own directory, no solutions; reference programs stripped, run (make doctor), talk" instructor_tooling handout
 check "results.json of the solutions: Gradescope's format, full marks, every test once" instructor_tooling gradescope
 check "classroom.yml: every test once with its points; its steps pass on the solutions" instructor_tooling classroom
 
