@@ -115,6 +115,18 @@ $(G)/%/grade: $(G)/obj/%.o $(HARNESS_OBJ) $(PLAIN_LIB)
 	$(call say,LD,$@)
 	$Q mkdir -p $(@D) && $(CC) -o $@ $^ $(CHECK_LIBS)
 
+# The diagnosis behind the hints (tests/diagnose/diagnose.h): each lab's
+# checks of its functions, compiled here against the lab's own header;
+# tests/build-lab.sh links them with a submission's functions into the
+# `diagnose` program, which grade-all.sh runs apart from the graders.
+DIAG_LIBS = $(foreach lab,$(SEL_LABS),$(if $(wildcard tests/diagnose/$(lab).c),$(G)/$(lab)/diagnose.a))
+$(G)/%/diagnose.a: tests/diagnose/%.c tests/diagnose/diagnose.c tests/diagnose/diagnose.h $(wildcard labs/*/*.h common/*.h)
+	$(call say,AR,$@)
+	$Q mkdir -p $(@D) && \
+	  $(CC) $(BASE_CFLAGS) -Icommon -Itests/diagnose -Ilabs/$* -c tests/diagnose/$*.c -o $(@D)/diagnose-lab.o && \
+	  $(CC) $(BASE_CFLAGS) -Itests/diagnose -c tests/diagnose/diagnose.c -o $(@D)/diagnose.o && \
+	  rm -f $@ && ar rcs $@ $(@D)/diagnose.o $(@D)/diagnose-lab.o
+
 # `make` (the student's build, to run the programs by hand): each lab's
 # .c files, straight from the tree.  server.c and client.c hold the two
 # mains; everything else is the lab's functions, linked into both.
@@ -179,8 +191,9 @@ list: need-check
 	@$(GRADE_ENV) sh tests/grade-all.sh --list $(SEL_LABS)
 
 # Internal: what grading needs besides the lab's programs (grade-all.sh
-# builds those): the graders, the preloaded libraries, libcommon.
-build-lab: $(GRADERS) $(PRELOADS) $(COMMON_LIB) $(RUN_LIMITED)
+# builds those): the graders, the diagnosis, the preloaded libraries,
+# libcommon.
+build-lab: $(GRADERS) $(DIAG_LIBS) $(PRELOADS) $(COMMON_LIB) $(RUN_LIMITED)
 	@mkdir -p '$(B)'
 
 # The project's self-test: CI's and the README's test command.

@@ -8,7 +8,8 @@
 #       and .h files (not symbolic links: they could point anywhere, at a
 #       solution), then over them the course's headers (common/*.h, and
 #       the lab's own from the course's labs/NN/: the lab's interface is
-#       the one the handout gave), and DEST/libcommon.a
+#       the one the handout gave), DEST/libcommon.a, and DEST/diagnose.a
+#       when the lab has a diagnosis (DIAGNOSE_LIB)
 #   build-lab.sh compile DEST          DEST/obj/: one object per .c file,
 #       rebuilt when its source or any header is newer, or the flags
 #       changed (DEST/flags); DEST/server and
@@ -17,8 +18,8 @@
 #
 # The compiler's messages go to stderr, in the C locale (plain quotes).
 # Exit 0 when the step succeeded.  Environment: COURSE (the course's
-# root) and COMMON_LIB (its libcommon.a) for copy; CC, CFLAGS, LDFLAGS
-# for compile.
+# root), COMMON_LIB (its libcommon.a) and DIAGNOSE_LIB (optional) for
+# copy; CC, CFLAGS, LDFLAGS for compile.
 set -u
 LC_ALL=C
 export LC_ALL
@@ -58,6 +59,11 @@ copy() {   # SUBMITTED DEST
 		sync_file "$h" "$dest/src/$name"
 	done
 	sync_file "$COMMON_LIB" "$dest/libcommon.a"
+	if [ -n "${DIAGNOSE_LIB:-}" ] && [ -f "$DIAGNOSE_LIB" ]; then
+		sync_file "$DIAGNOSE_LIB" "$dest/diagnose.a"
+	else
+		rm -f "$dest/diagnose.a" "$dest/diagnose"
+	fi
 }
 
 compile() {   # DEST
@@ -110,6 +116,26 @@ compile() {   # DEST
 		${CC:-cc} ${LDFLAGS:-} -o "$dest/$p.new" "$dest/obj/$p.o" "$@" "$dest/libcommon.a" &&
 			mv -f "$dest/$p.new" "$dest/$p" || exit 1
 	done
+	[ -f "$dest/diagnose.a" ] && link_diagnosis "$dest" "$@"
+	return 0
+}
+
+# The diagnosis: not needed to grade, so a submission whose functions it
+# cannot link with (one renamed or removed) is graded without hints.
+link_diagnosis() {   # DEST OBJECT...
+	dest=$1; shift
+	if [ -f "$dest/diagnose" ] &&
+	   [ -z "$(find "$dest/obj" "$dest/diagnose.a" "$dest/libcommon.a" -newer "$dest/diagnose" | head -n 1)" ]; then
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	if ! ${CC:-cc} ${LDFLAGS:-} -o "$dest/diagnose.new" "$@" "$dest/diagnose.a" \
+		"$dest/libcommon.a" 2> "$dest/diagnose.log"; then
+		rm -f "$dest/diagnose.new" "$dest/diagnose"
+		echo "build: the hints' diagnosis could not be linked with the lab's functions (see $dest/diagnose.log)" >&2
+		return 0
+	fi
+	mv -f "$dest/diagnose.new" "$dest/diagnose"
 }
 
 case ${1:-} in

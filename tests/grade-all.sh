@@ -122,32 +122,60 @@ zero() {    # NUM TITLE REASON_FILE WHAT
 # in the tree's build dir, so that an unchanged lab is not compiled again.
 build() {   # LAB: its programs in $bin/LAB, or non-zero
 	keep=$B/$1/grading
-	COURSE=$COURSE COMMON_LIB=$COMMON_LIB sh tests/build-lab.sh copy "$LABS/$1" "$keep" || return 1
+	COURSE=$COURSE COMMON_LIB=$COMMON_LIB DIAGNOSE_LIB=$G/$1/diagnose.a \
+		sh tests/build-lab.sh copy "$LABS/$1" "$keep" || return 1
 	if [ -z "$uid" ]; then
 		sh tests/build-lab.sh compile "$keep"
 		return
 	fi
 	if [ ! -f "$keep/server" ] || [ ! -f "$keep/client" ] ||
 	   [ "$(cat "$keep/flags" 2>/dev/null)" != "${CC:-cc} $CFLAGS | $LDFLAGS" ] ||
-	   [ -n "$(find "$keep/src" "$keep/libcommon.a" -newer "$keep/server" | head -n 1)" ]; then
+	   [ -n "$(find "$keep/src" "$keep/libcommon.a" "$keep/diagnose.a" -newer "$keep/server" 2>/dev/null | head -n 1)" ]; then
 		scratch=$sandbox/build-$1
 		rm -rf "$scratch"
 		cp -Rp "$keep" "$scratch" && chown -R "$uid:$uid" "$scratch" || return 1
 		CC=$CC CFLAGS=$CFLAGS LDFLAGS=$LDFLAGS "$RUN_LIMITED" -t 300 -u "$uid" -d "$scratch" -- \
 			sh "$sandbox/lib/build-lab.sh" compile "$scratch" || return 1
-		rm -rf "$keep/obj"
+		rm -rf "$keep/obj" "$keep/diagnose"
 		cp -Rp "$scratch/obj" "$scratch/flags" "$scratch/server" "$scratch/client" "$keep/" || return 1
+		[ -f "$scratch/diagnose" ] && cp -p "$scratch/diagnose" "$keep/"
 		chown -R 0:0 "$keep"
 		rm -rf "$scratch"
 	fi
 	mkdir -p "$sandbox/$1" && cp -p "$keep/server" "$keep/client" "$sandbox/$1/" &&
-		chmod 755 "$sandbox/$1" "$sandbox/$1/server" "$sandbox/$1/client"
+		chmod 755 "$sandbox/$1" "$sandbox/$1/server" "$sandbox/$1/client" || return 1
+	if [ -f "$keep/diagnose" ]; then
+		cp -p "$keep/diagnose" "$sandbox/$1/" && chmod 755 "$sandbox/$1/diagnose"
+	fi
+	return 0
+}
+
+# The hints' diagnosis (tests/diagnose/diagnose.h): the lab's functions
+# called one at a time, in a program apart from the grader, within limits
+# and, as root, as the uid.  Its verdicts ($work/NUM.diag) only choose
+# which TODO a failure names.
+diagnose() {   # LAB
+	num=${1%%-*}
+	if [ -n "$uid" ]; then
+		prog=$sandbox/$1/diagnose dir=$sandbox/diagnose-$num
+	else
+		prog=$B/$1/grading/diagnose dir=$work/diagnose-$num
+	fi
+	[ -x "$prog" ] || return 0
+	mkdir -p "$dir" && { [ -z "$uid" ] || chown "$uid:$uid" "$dir"; } || return 0
+	TMPDIR=$dir "$RUN_LIMITED" -t 120 -o "$work/$num.diag" -c 65536 \
+		${uid:+-u "$uid"} -d "$dir" -- "$prog" > /dev/null 2>&1
+	rm -rf "$dir"
 }
 # The labs are built side by side, each in its own directories.
 for lab in "$@"; do
 	num=${lab%%-*}
 	[ -d "$LABS/$lab" ] || continue
-	{ build "$lab" > "$work/$num.build" 2>&1; echo $? > "$work/$num.built"; } &
+	{
+		build "$lab" > "$work/$num.build" 2>&1
+		echo $? > "$work/$num.built"
+		[ "$(cat "$work/$num.built")" = 0 ] && [ -z "${ROBUST:-}" ] && diagnose "$lab"
+	} &
 done
 wait
 for lab in "$@"; do
@@ -173,6 +201,8 @@ if [ -n "${LOGS:-}" ]; then mkdir -p "$LOGS" || exit 2; fi
 for lab in "$@"; do
 	num=${lab%%-*}
 	[ -f "$work/$num.out" ] && continue
+	diag=$work/$num.diag
+	[ -s "$diag" ] || diag=
 	if [ -n "$uid" ]; then
 		bin=$sandbox/$lab preload=$sandbox/lib
 	else
@@ -181,6 +211,7 @@ for lab in "$@"; do
 	TMPDIR=${sandbox:-$scratch_root} "$G/$lab/grade" --bin "$bin" --preload "$preload" \
 		${uid:+--uid "$uid"} ${SAN:+--sanitized} --tally "$work/$num.tally" \
 		${ROBUST:+--robust} ${T:+--only "$T"} ${RESULTS:+--json "$work/$num.json"} \
+		${diag:+--diagnosis "$diag"} \
 		${LOGS:+--tap "$LOGS/$lab.tap" --xml "$LOGS/$lab.xml"} \
 		> "$work/$num.out" 2>&1 &
 	echo $! > "$work/$num.pid"

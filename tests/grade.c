@@ -5,12 +5,14 @@
  *
  * Usage: grade [--list | --todos] [--robust] [--sanitized] [--only NAME] [--bin DIR]
  *              [--preload DIR] [--uid UID] [--tally FILE] [--json FILE]
- *              [--tap FILE] [--xml FILE]
+ *              [--tap FILE] [--xml FILE] [--diagnosis FILE]
  *
  * --sanitized says they are built with the sanitizers (SANITIZE=1).
  * --bin names the directory of the programs under test (server, client;
  * default: beside the grader); --uid, as root, the uid they run as: the
  * grader itself never links or runs the student's code (guard.h).
+ * --diagnosis names the verdicts of the lab's diagnosis (hints.h): they
+ * choose which TODO a failure's "look at:" names, never a score.
  *
  * Output (LAB_GUIDE.md, "How you are graded"): a line per test as it
  * finishes (PASS/FAIL/SKIP, name, points) with the reason under a
@@ -31,6 +33,7 @@
 #define _GNU_SOURCE     /* sigabbrev_np, nftw flags */
 #include "grade.h"
 #include "guard.h"
+#include "hints.h"
 #include "robust.h"
 
 #include <dirent.h>
@@ -246,7 +249,7 @@ static void unchecked_setup(void)
 	size_t i = (size_t)(current - tests);
 
 	grade_state.test = current;
-	grade_state.todo = current->todo;
+	grade_state.todo = hint_for(current);
 	snprintf(grade_state.test_dir, sizeof grade_state.test_dir, "%s/t%02zu",
 	         run_root, i);
 	for (int f = 0; f < GF_COUNT; f++)
@@ -510,7 +513,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: grade [--list | --todos] [--robust] [--only NAME] "
 	        "[--bin DIR] [--preload DIR] [--uid UID] [--tally FILE] [--json FILE] [--tap FILE] "
-	        "[--xml FILE]\n");
+	        "[--xml FILE] [--diagnosis FILE]\n");
 	exit(2);
 }
 
@@ -582,6 +585,7 @@ static void parse_options(int argc, char *argv[], struct options *o)
 		else if (strcmp(a, "--json") == 0) o->json = v;
 		else if (strcmp(a, "--tap") == 0) o->tap = v;
 		else if (strcmp(a, "--xml") == 0) o->xml = v;
+		else if (strcmp(a, "--diagnosis") == 0) hints_load(v);
 		else usage();
 		i++;
 	}
@@ -696,9 +700,11 @@ int main(int argc, char *argv[])
 		list_tests();
 		return 0;
 	}
-	if (o.todos) {  /* for make check: which TODO each test concerns */
+	if (o.todos) {  /* for make check: which TODOs each test needs */
 		for (size_t i = 0; i < ntests; i++)
-			printf("%s\t%s\n", (*tests[i].test)->name, tests[i].todo);
+			printf("%s\t%s%s\t%s\n", (*tests[i].test)->name,
+			       tests[i].needs ? "TODO " : "",
+			       tests[i].needs ? tests[i].needs : "", tests[i].todo);
 		return 0;
 	}
 	if (o.only != NULL) {

@@ -33,6 +33,7 @@ struct graded_test {
 	double limit;         /* seconds, scaled by CK_TIMEOUT_MULTIPLIER */
 	const char *todo;     /* where a failing student should look */
 	const char *what;     /* one line: the behaviour checked */
+	const char *needs;    /* the TODOs it needs, in order: "1-6" (hints.h) */
 };
 
 extern const struct graded_test lab_tests[];

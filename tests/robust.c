@@ -445,24 +445,24 @@ END_TEST
 
 static const struct graded_test stream_attacks[] = {
 	{ &stream_garbage, 0, 30, LOOK_AT,
-	  "clients send random bytes and close without reading" },
+	  "clients send random bytes and close without reading", NULL },
 	{ &stream_silent_connections, 0, 30, LOOK_AT,
-	  "hundreds of connections that send nothing" },
+	  "hundreds of connections that send nothing", NULL },
 	{ &stream_early_closes, 0, 30, LOOK_AT,
-	  "clients vanish at every point of an exchange" },
+	  "clients vanish at every point of an exchange", NULL },
 	{ &stream_oversize_input, 0, 40, LOOK_AT,
-	  "8 MiB without a newline" },
+	  "8 MiB without a newline", NULL },
 };
 
 static const struct graded_test datagram_attacks[] = {
 	{ &datagram_garbage, 0, 30, LOOK_AT,
-	  "random datagrams of every size from several senders" },
+	  "random datagrams of every size from several senders", NULL },
 	{ &datagram_flood, 0, 30, LOOK_AT,
-	  "thousands of datagrams, no reply read" },
+	  "thousands of datagrams, no reply read", NULL },
 	{ &datagram_vanished_senders, 0, 30, LOOK_AT,
-	  "senders that close their socket at once" },
+	  "senders that close their socket at once", NULL },
 	{ &datagram_extreme_sizes, 0, 30, LOOK_AT,
-	  "largest and empty datagrams in turn" },
+	  "largest and empty datagrams in turn", NULL },
 };
 
 const struct graded_test *robust_table(size_t *n)

@@ -6,6 +6,9 @@
 # "robust" is graded by the robustness suite (make robust) instead, and
 # survives if it survives every attack; one marked "memcheck" is graded
 # with every program under valgrind (make memcheck).
+# For a mutant inside a TODO's solution region, it also reports whether
+# the first failure's "look at:" names that TODO (one of the region's,
+# when it holds several) and its file: the hints' hit rate.
 # Environment: MAKE; LAB=NN to try one lab's mutants only; JOBS (default
 # 2) mutants graded at once, each worker in a tree of its own (two graders
 # at once never interfere: make stress checks it).
@@ -25,6 +28,30 @@ trap 'rm -rf "$work" $built' EXIT INT TERM
 
 field() {   # LINE N: the Nth " :: "-separated field
 	printf '%s\n' "$1" | awk -F ' :: ' -v n="$2" '{print $n}'
+}
+
+# The TODOs of the solution region holding line LINE of FILE ("1 2 3":
+# those the starter lines before the region name), or nothing when the
+# line is given code, outside every region.
+region_todos() {   # FILE LINE
+	awk -v at="$2" '
+	/\/\/ STARTER:/ { s = $0; while (match(s, /TODO [0-9]+/)) {
+		todos = todos " " substr(s, RSTART + 5, RLENGTH - 5); s = substr(s, RSTART + RLENGTH) }
+		next }
+	/\/\/ BEGIN SOLUTION/ { inside = 1; next }
+	/\/\/ END SOLUTION/ { inside = 0; todos = ""; next }
+	NR == at { if (inside) print todos; exit }' "$1"
+}
+
+# Does the "look at:" line HINT name one of TODOS (the first TODO it
+# names, a range wholly inside them) in FILE (the first file it names)?
+hint_is_right() {   # HINT TODOS FILE
+	printf '%s\n' "$1" | awk -v todos=" $2 " -v file="$3" '{
+		if (!match($0, /TODO [0-9]+(-[0-9]+)?/)) exit 1
+		split(substr($0, RSTART + 5, RLENGTH - 5), r, "-"); hi = r[2] == "" ? r[1] : r[2]
+		for (n = r[1]; n <= hi; n++) if (index(todos, " " n " ") == 0) exit 1
+		if (!match($0, /[a-z_0-9]+\.[ch]/) || substr($0, RSTART, RLENGTH) != file) exit 1
+		exit 0 }'
 }
 
 # Grade mutant LINE in worker W's tree; print its verdict, one of
@@ -69,6 +96,13 @@ try_mutant() {   # W LINE
 	else
 		by=$(printf '%s\n' "$out" | awk '$1 == "FAIL" { printf "%s%s", sep, $2; sep = ", " }')
 		printf 'caught    %s %s\n          by: %s\n' "$lab" "$what" "$by"
+		at=$(cmp "$dir/$file" "$tree/$name/$file" | sed 's/.*line //')
+		todos=$(region_todos "$dir/$file" "$at")
+		[ -n "$todos" ] || return 0
+		hint=$(printf '%s\n' "$out" | grep -m 1 'look at:' | sed 's/^ *look at: *//')
+		if hint_is_right "$hint" "$todos" "$file"; then verdict=right; else verdict=WRONG; fi
+		printf '          hint %s (the mistake is in TODO%s of %s): %s\n' \
+			"$verdict" "$(echo "$todos" | sed 's/ /, /g; s/^,//')" "$file" "$hint"
 	fi
 }
 
@@ -96,5 +130,9 @@ caught=$(grep -c '^caught' "$work/all")
 survived=$(grep -c '^SURVIVED' "$work/all")
 broken=$(grep -c '^STALE' "$work/all")
 echo "mutants: $total, caught $caught, survived $survived, stale $broken"
+in_todo=$(grep -c '^          hint ' "$work/all")
+right=$(grep -c '^          hint right' "$work/all")
+[ "$in_todo" -gt 0 ] &&
+	echo "hints: $right of the $in_todo caught mutants inside a TODO's code name that TODO and its file first ($((100 * right / in_todo))%)"
 [ "$total" -gt 0 ] && echo "catch rate: $((100 * caught / total))%"
 [ "$survived" -eq 0 ] && [ "$broken" -eq 0 ] && [ "$total" -gt 0 ]

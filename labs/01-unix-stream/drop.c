@@ -136,6 +136,7 @@ enum drop_result receive_file(int sock, int out_fd, int idle_ms,
 	(void)out_fd;
 	(void)idle_ms;
 	(void)buf;
+	errno = ENOSYS;
 	return DROP_CLIENT_LOST;
 }
 
