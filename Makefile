@@ -270,7 +270,7 @@ help:
 	@echo '  all (default)  build the selected tree: common/ and every lab'"'"'s server and client'
 	@echo '  demo           run each lab'"'"'s client against its server and show the exchange'
 	@echo '  test           grade the selected tree: points per test, score per lab, total'
-	@echo '  list           every test of every lab, its points and what it checks'
+	@echo '  list           every test of every lab: points, the TODOs it needs, what it checks'
 	@echo '  doctor         what this machine has that grading needs (check, ::1, ...), and'
 	@echo '                 whether the handout'"'"'s reference programs run here'
 	@echo '  check          the project'"'"'s self-test (CI runs it): solutions full marks,'

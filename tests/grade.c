@@ -517,11 +517,18 @@ static void usage(void)
 	exit(2);
 }
 
+/* make list: a line per test, its points, the TODOs it needs (or "given
+ * code": server.c, client.c) and what it checks. */
 static void list_tests(void)
 {
-	for (size_t i = 0; i < ntests; i++)
-		printf("%.2s  %-44s %3d  %s\n", lab_dir_name,
-		       (*tests[i].test)->name, tests[i].points, tests[i].what);
+	for (size_t i = 0; i < ntests; i++) {
+		char needs[32] = "given code";
+
+		if (tests[i].needs)
+			snprintf(needs, sizeof needs, "TODO %s", tests[i].needs);
+		printf("%.2s  %-44s %3d  %-12s %s\n", lab_dir_name,
+		       (*tests[i].test)->name, tests[i].points, needs, tests[i].what);
+	}
 }
 
 /* CK_RUN_CASE=typo would silently run nothing, CK_FORK=no would disable

@@ -513,8 +513,9 @@ static void become_student(void)
 }
 
 /* In the child, between fork and exec: the program starts as the grader
- * promises (LAB_GUIDE.md, "For instructors"): SIGPIPE at its default, nothing blocked, only fds
- * 0-2 open, limits on CPU, output size and, if asked, open files. */
+ * promises (INSTRUCTORS.md, "Grading"): SIGPIPE at its default, nothing
+ * blocked, only fds 0-2 open, limits on CPU, output size and, if asked,
+ * open files. */
 static void exec_child(const char *path, char **argv, const struct run_opts *o,
                        int in_fd, int out_fd, int err_fd, const char *vg_log)
 {

@@ -20,13 +20,10 @@ int unix_connect(const char *path)
 
 	if (unix_addr(path, &addr, &len) < 0)
 		return -1;
-	/* TODO 7: create an AF_UNIX stream socket, as in TODO 1, and
-	 * connect(2) it to ADDR (LEN bytes).  Return the connected
-	 * fd, or -1 (closing the socket) when connect fails: with no
-	 * server the tests expect the client to exit 1 with the
-	 * connect error.
-	 * Tests: client_sends_stdin_and_half_closes,
-	 * client_without_server_fails. */
+	/* TODO 7: socket(2) as in TODO 1, then connect(2) to ADDR, LEN bytes.
+	 * Trap: on failure close the socket but keep connect's errno (close
+	 * may change it): the client reports it.  connect(2), unix(7).
+	 * Tests: client_without_server_fails. */
 	errno = ENOSYS;
 	return -1;
 }

@@ -115,23 +115,12 @@ enum drop_result receive_file(int sock, int out_fd, int idle_ms,
 	char buf[DROP_BUFSIZE];
 
 	*bytes = *unwritten = 0;
-	/* TODO 5: copy from SOCK to OUT_FD until end of file.
-	 * Before each read(2), call wait_fd(sock, POLLIN, idle_ms):
-	 * -1 means a stop signal arrived: return DROP_STOPPED; 0 means
-	 * the client sent nothing for IDLE_MS: return DROP_IDLE (an
-	 * iterative server serves nobody else while it waits).
-	 * read(2) returns 0 at the client's EOF: return DROP_DONE;
-	 * < 0 (after EINTR: use read_retry()): DROP_CLIENT_LOST.
-	 * A read returns whatever has arrived, not a "message": never
-	 * stop before EOF.  Write each piece with write_out() (above:
-	 * it loops over short writes and never blocks the stop
-	 * signals out) and add what it wrote to *bytes; if it wrote
-	 * less than the piece, put the rest's size in *unwritten and
-	 * return DROP_OUTPUT_FAILED.  Data is binary: no strlen().
-	 * Tests: one_byte_is_received, binary_megabytes_byte_exact,
-	 * data_in_pieces_is_counted_whole,
-	 * silent_client_is_dropped_after_idle_limit,
-	 * stop_with_stdout_blocked_gives_up_and_exits_1. */
+	/* TODO 5: copy SOCK to OUT_FD until read(2) returns 0 (end of file:
+	 * DROP_DONE).  Before each read, wait_fd(sock, POLLIN, idle_ms): -1 is
+	 * DROP_STOPPED, 0 DROP_IDLE; a failed read_retry() DROP_CLIENT_LOST.
+	 * Trap: a read returns what has arrived, not a message; write all of it
+	 * with write_out(), as bytes (no strlen()).  read(2), poll(2).
+	 * Tests: data_in_pieces_is_counted_whole, binary_megabytes_byte_exact. */
 	(void)sock;
 	(void)out_fd;
 	(void)idle_ms;
@@ -145,13 +134,10 @@ int send_receipt(int sock, uint64_t bytes)
 	char line[32];
 	int len = snprintf(line, sizeof line, "OK %" PRIu64 "\n", bytes);
 
-	/* TODO 6: send LINE (LEN bytes) to the client.  Use
-	 * write_all(): write(2) may write only part of it.  Return 0,
-	 * or -1 when writing failed (the client may be gone: the
-	 * server must log it and carry on, so SIGPIPE must not kill
-	 * it; see server.c).
-	 * Tests: empty_transfer_gets_ok_0, one_byte_is_received,
-	 * vanished_client_is_survived. */
+	/* TODO 6: send LINE, LEN bytes, with write_all(): one write(2) may
+	 * take only part.  0, or -1 when the client is gone (the server logs it
+	 * and goes on: SIGPIPE is ignored in server.c).
+	 * Tests: empty_transfer_gets_ok_0, vanished_client_is_survived. */
 	(void)sock;
 	(void)len;
 	errno = ENOSYS;
@@ -163,15 +149,11 @@ int send_file(int sock, int in_fd, uint64_t *bytes)
 	char buf[DROP_BUFSIZE];
 
 	*bytes = 0;
-	/* TODO 8: copy IN_FD to SOCK until read(2) returns 0 (end of
-	 * file).  Read with read_retry(), write each piece with
-	 * write_all(): one write(2) may send only part of it.  Add
-	 * what you sent to *bytes.  Return -1 on a failure.
-	 * TODO 9: then shutdown(2) the socket for writing (SHUT_WR):
-	 * the server sees end of file, and you can still read its
-	 * receipt.  close(2) instead would lose the receipt.
-	 * Tests: client_sends_stdin_and_half_closes,
-	 * client_survives_short_writes,
+	/* TODO 8: copy IN_FD to SOCK until read_retry() returns 0, each piece
+	 * with write_all() (a write may take part of it); count *bytes.
+	 * TODO 9: then shutdown(sock, SHUT_WR): the server sees end of file and
+	 * the receipt can still arrive.  Trap: close(2) would lose it.
+	 * Tests: client_survives_short_writes,
 	 * client_half_closes_before_reading_receipt. */
 	(void)sock;
 	(void)in_fd;
@@ -186,19 +168,12 @@ int read_receipt(int sock, int timeout_ms, uint64_t *bytes)
 	char line[32];
 	size_t len = 0;
 
-	/* TODO 10: read the receipt "OK <count>\n" into LINE.  It may
-	 * arrive in pieces: read (read_retry()) until you have the
-	 * newline.  Before each read, wait_readable(sock, deadline)
-	 * (above): 0 means TIMEOUT_MS have passed since the
-	 * half-close with no whole receipt: errno = ETIMEDOUT, return
-	 * -1 (a server that never answers must not hold the client
-	 * for ever).  End of file or a full LINE before it means no valid
-	 * receipt (errno = 0, return -1).  Then parse the count with
-	 * parse_number() (common.h) into *bytes and return 0.  Be
-	 * exact: no leading zero ("OK 05"), and nothing after the
-	 * newline (the server closes: one more read returns 0).
-	 * Tests: client_accepts_receipt_in_pieces,
-	 * client_rejects_wrong_receipt, client_gives_up_without_receipt. */
+	/* TODO 10: read into LINE until the newline: the receipt may come in
+	 * pieces.  Wait with wait_readable(sock, deadline) first: 0 is
+	 * ETIMEDOUT.  Then take exactly "OK <count>\n" then end of file (errno
+	 * 0, -1 otherwise).  Trap: parse_number() accepts "05": refuse it.
+	 * Tests: client_accepts_receipt_in_pieces, client_rejects_wrong_receipt,
+	 * client_gives_up_without_receipt. */
 	(void)sock;
 	(void)deadline;
 	(void)wait_readable;

@@ -70,19 +70,12 @@ int unix_listen(const char *path, bool *replaced_stale)
 	*replaced_stale = false;
 	if (unix_addr(path, &addr, &len) < 0)
 		return -1;
-	/* TODO 1: create the socket with socket(2): the domain is
-	 * AF_UNIX, the type SOCK_STREAM (see unix(7)).
-	 * TODO 2: bind(2) it to ADDR (filled in above, LEN bytes
-	 * long).  If bind fails with EADDRINUSE, call
-	 * remove_stale_socket() and, when it returns 0, set
-	 * *replaced_stale and bind once more.
-	 * TODO 3: make it a passive socket with listen(2).
-	 * Return the listening fd; on failure close it and return -1
-	 * with errno as the failing call left it.
-	 * Tests: listener_is_unix_stream, bound_to_full_path,
-	 * stale_socket_is_replaced, live_socket_is_refused,
-	 * regular_file_is_left_alone,
-	 * hundred_clients_at_once_are_all_served (the backlog). */
+	/* TODO 1: create the socket: socket(2), AF_UNIX, SOCK_STREAM (unix(7)).
+	 * TODO 2: bind(2) it to ADDR, LEN bytes (not sizeof(struct sockaddr):
+	 * 16 bytes cut the path).  EADDRINUSE: remove_stale_socket(), then, if
+	 * it returned 0, set *replaced_stale and bind again.
+	 * TODO 3: listen(2), backlog SOMAXCONN.  On failure: close, errno kept.
+	 * Tests: bound_to_full_path, stale_socket_is_replaced. */
 	(void)remove_stale_socket;
 	errno = ENOSYS;
 	return -1;
@@ -96,12 +89,10 @@ int accept_client(int listen_fd)
 
 	if (ready < 0)
 		return -1;
-	/* TODO 4: accept(2) the next connection on LISTEN_FD and
-	 * return the new, connected fd.  The listening socket stays
-	 * open for the next client.  The client's address is not
-	 * needed: pass NULL, NULL.
-	 * Tests: one_byte_is_received,
-	 * clients_served_in_a_row_under_fd_limit. */
+	/* TODO 4: accept(2) the next connection on LISTEN_FD and return its
+	 * fd (NULL, NULL: the address is not needed).  Trap: the listening
+	 * socket stays open for the next client.
+	 * Tests: one_byte_is_received. */
 	errno = ENOSYS;
 	return -1;
 }

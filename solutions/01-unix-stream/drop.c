@@ -115,23 +115,12 @@ enum drop_result receive_file(int sock, int out_fd, int idle_ms,
 	char buf[DROP_BUFSIZE];
 
 	*bytes = *unwritten = 0;
-	// STARTER: /* TODO 5: copy from SOCK to OUT_FD until end of file.
-	// STARTER:  * Before each read(2), call wait_fd(sock, POLLIN, idle_ms):
-	// STARTER:  * -1 means a stop signal arrived: return DROP_STOPPED; 0 means
-	// STARTER:  * the client sent nothing for IDLE_MS: return DROP_IDLE (an
-	// STARTER:  * iterative server serves nobody else while it waits).
-	// STARTER:  * read(2) returns 0 at the client's EOF: return DROP_DONE;
-	// STARTER:  * < 0 (after EINTR: use read_retry()): DROP_CLIENT_LOST.
-	// STARTER:  * A read returns whatever has arrived, not a "message": never
-	// STARTER:  * stop before EOF.  Write each piece with write_out() (above:
-	// STARTER:  * it loops over short writes and never blocks the stop
-	// STARTER:  * signals out) and add what it wrote to *bytes; if it wrote
-	// STARTER:  * less than the piece, put the rest's size in *unwritten and
-	// STARTER:  * return DROP_OUTPUT_FAILED.  Data is binary: no strlen().
-	// STARTER:  * Tests: one_byte_is_received, binary_megabytes_byte_exact,
-	// STARTER:  * data_in_pieces_is_counted_whole,
-	// STARTER:  * silent_client_is_dropped_after_idle_limit,
-	// STARTER:  * stop_with_stdout_blocked_gives_up_and_exits_1. */
+	// STARTER: /* TODO 5: copy SOCK to OUT_FD until read(2) returns 0 (end of file:
+	// STARTER:  * DROP_DONE).  Before each read, wait_fd(sock, POLLIN, idle_ms): -1 is
+	// STARTER:  * DROP_STOPPED, 0 DROP_IDLE; a failed read_retry() DROP_CLIENT_LOST.
+	// STARTER:  * Trap: a read returns what has arrived, not a message; write all of it
+	// STARTER:  * with write_out(), as bytes (no strlen()).  read(2), poll(2).
+	// STARTER:  * Tests: data_in_pieces_is_counted_whole, binary_megabytes_byte_exact. */
 	// STARTER: (void)sock;
 	// STARTER: (void)out_fd;
 	// STARTER: (void)idle_ms;
@@ -179,13 +168,10 @@ int send_receipt(int sock, uint64_t bytes)
 	char line[32];
 	int len = snprintf(line, sizeof line, "OK %" PRIu64 "\n", bytes);
 
-	// STARTER: /* TODO 6: send LINE (LEN bytes) to the client.  Use
-	// STARTER:  * write_all(): write(2) may write only part of it.  Return 0,
-	// STARTER:  * or -1 when writing failed (the client may be gone: the
-	// STARTER:  * server must log it and carry on, so SIGPIPE must not kill
-	// STARTER:  * it; see server.c).
-	// STARTER:  * Tests: empty_transfer_gets_ok_0, one_byte_is_received,
-	// STARTER:  * vanished_client_is_survived. */
+	// STARTER: /* TODO 6: send LINE, LEN bytes, with write_all(): one write(2) may
+	// STARTER:  * take only part.  0, or -1 when the client is gone (the server logs it
+	// STARTER:  * and goes on: SIGPIPE is ignored in server.c).
+	// STARTER:  * Tests: empty_transfer_gets_ok_0, vanished_client_is_survived. */
 	// STARTER: (void)sock;
 	// STARTER: (void)len;
 	// STARTER: errno = ENOSYS;
@@ -202,15 +188,11 @@ int send_file(int sock, int in_fd, uint64_t *bytes)
 	char buf[DROP_BUFSIZE];
 
 	*bytes = 0;
-	// STARTER: /* TODO 8: copy IN_FD to SOCK until read(2) returns 0 (end of
-	// STARTER:  * file).  Read with read_retry(), write each piece with
-	// STARTER:  * write_all(): one write(2) may send only part of it.  Add
-	// STARTER:  * what you sent to *bytes.  Return -1 on a failure.
-	// STARTER:  * TODO 9: then shutdown(2) the socket for writing (SHUT_WR):
-	// STARTER:  * the server sees end of file, and you can still read its
-	// STARTER:  * receipt.  close(2) instead would lose the receipt.
-	// STARTER:  * Tests: client_sends_stdin_and_half_closes,
-	// STARTER:  * client_survives_short_writes,
+	// STARTER: /* TODO 8: copy IN_FD to SOCK until read_retry() returns 0, each piece
+	// STARTER:  * with write_all() (a write may take part of it); count *bytes.
+	// STARTER:  * TODO 9: then shutdown(sock, SHUT_WR): the server sees end of file and
+	// STARTER:  * the receipt can still arrive.  Trap: close(2) would lose it.
+	// STARTER:  * Tests: client_survives_short_writes,
 	// STARTER:  * client_half_closes_before_reading_receipt. */
 	// STARTER: (void)sock;
 	// STARTER: (void)in_fd;
@@ -245,19 +227,12 @@ int read_receipt(int sock, int timeout_ms, uint64_t *bytes)
 	char line[32];
 	size_t len = 0;
 
-	// STARTER: /* TODO 10: read the receipt "OK <count>\n" into LINE.  It may
-	// STARTER:  * arrive in pieces: read (read_retry()) until you have the
-	// STARTER:  * newline.  Before each read, wait_readable(sock, deadline)
-	// STARTER:  * (above): 0 means TIMEOUT_MS have passed since the
-	// STARTER:  * half-close with no whole receipt: errno = ETIMEDOUT, return
-	// STARTER:  * -1 (a server that never answers must not hold the client
-	// STARTER:  * for ever).  End of file or a full LINE before it means no valid
-	// STARTER:  * receipt (errno = 0, return -1).  Then parse the count with
-	// STARTER:  * parse_number() (common.h) into *bytes and return 0.  Be
-	// STARTER:  * exact: no leading zero ("OK 05"), and nothing after the
-	// STARTER:  * newline (the server closes: one more read returns 0).
-	// STARTER:  * Tests: client_accepts_receipt_in_pieces,
-	// STARTER:  * client_rejects_wrong_receipt, client_gives_up_without_receipt. */
+	// STARTER: /* TODO 10: read into LINE until the newline: the receipt may come in
+	// STARTER:  * pieces.  Wait with wait_readable(sock, deadline) first: 0 is
+	// STARTER:  * ETIMEDOUT.  Then take exactly "OK <count>\n" then end of file (errno
+	// STARTER:  * 0, -1 otherwise).  Trap: parse_number() accepts "05": refuse it.
+	// STARTER:  * Tests: client_accepts_receipt_in_pieces, client_rejects_wrong_receipt,
+	// STARTER:  * client_gives_up_without_receipt. */
 	// STARTER: (void)sock;
 	// STARTER: (void)deadline;
 	// STARTER: (void)wait_readable;

@@ -70,19 +70,12 @@ int unix_listen(const char *path, bool *replaced_stale)
 	*replaced_stale = false;
 	if (unix_addr(path, &addr, &len) < 0)
 		return -1;
-	// STARTER: /* TODO 1: create the socket with socket(2): the domain is
-	// STARTER:  * AF_UNIX, the type SOCK_STREAM (see unix(7)).
-	// STARTER:  * TODO 2: bind(2) it to ADDR (filled in above, LEN bytes
-	// STARTER:  * long).  If bind fails with EADDRINUSE, call
-	// STARTER:  * remove_stale_socket() and, when it returns 0, set
-	// STARTER:  * *replaced_stale and bind once more.
-	// STARTER:  * TODO 3: make it a passive socket with listen(2).
-	// STARTER:  * Return the listening fd; on failure close it and return -1
-	// STARTER:  * with errno as the failing call left it.
-	// STARTER:  * Tests: listener_is_unix_stream, bound_to_full_path,
-	// STARTER:  * stale_socket_is_replaced, live_socket_is_refused,
-	// STARTER:  * regular_file_is_left_alone,
-	// STARTER:  * hundred_clients_at_once_are_all_served (the backlog). */
+	// STARTER: /* TODO 1: create the socket: socket(2), AF_UNIX, SOCK_STREAM (unix(7)).
+	// STARTER:  * TODO 2: bind(2) it to ADDR, LEN bytes (not sizeof(struct sockaddr):
+	// STARTER:  * 16 bytes cut the path).  EADDRINUSE: remove_stale_socket(), then, if
+	// STARTER:  * it returned 0, set *replaced_stale and bind again.
+	// STARTER:  * TODO 3: listen(2), backlog SOMAXCONN.  On failure: close, errno kept.
+	// STARTER:  * Tests: bound_to_full_path, stale_socket_is_replaced. */
 	// STARTER: (void)remove_stale_socket;
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
@@ -135,12 +128,10 @@ int accept_client(int listen_fd)
 
 	if (ready < 0)
 		return -1;
-	// STARTER: /* TODO 4: accept(2) the next connection on LISTEN_FD and
-	// STARTER:  * return the new, connected fd.  The listening socket stays
-	// STARTER:  * open for the next client.  The client's address is not
-	// STARTER:  * needed: pass NULL, NULL.
-	// STARTER:  * Tests: one_byte_is_received,
-	// STARTER:  * clients_served_in_a_row_under_fd_limit. */
+	// STARTER: /* TODO 4: accept(2) the next connection on LISTEN_FD and return its
+	// STARTER:  * fd (NULL, NULL: the address is not needed).  Trap: the listening
+	// STARTER:  * socket stays open for the next client.
+	// STARTER:  * Tests: one_byte_is_received. */
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
 	// BEGIN SOLUTION
