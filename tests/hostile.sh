@@ -110,8 +110,8 @@ if [ $platforms = yes ]; then
 	mkdir -p "$class" "$work/staging" "$autograder/source" && chmod 711 "$work" &&
 		chmod 700 "$work/staging" && chmod 755 "$class" || exit 1
 	$MAKE --no-print-directory -s gradescope-zip ZIP="$work/ag.zip" > /dev/null &&
-		build/tools/mkzip -x "$work/ag.zip" "$autograder/source" &&
-		(cd "$autograder/source" && $MAKE --no-print-directory -s grade-class-prep build/tools/results-check > /dev/null) ||
+		unzip -q "$work/ag.zip" -d "$autograder/source" &&
+		(cd "$autograder/source" && $MAKE --no-print-directory -s grade-class-prep > /dev/null) ||
 		{ echo "hostile.sh: cannot make the simulated /autograder" >&2; exit 1; }
 	: > "$work/class.cases"
 	: > "$work/ag.start"

@@ -23,6 +23,10 @@ common_unit_tests() {
 	$M build/common/test_common && build/common/test_common
 }
 
+grader_unit_tests() {
+	$M build/grader/test_results_json && build/grader/test_results_json
+}
+
 # What grading TREE could leave behind: its programs still running, and
 # sockets in /tmp (where a path cut to 14 bytes by a wrong address
 # length lands).  Temp dirs are counted apart, in a TMPDIR of their own.
@@ -83,6 +87,7 @@ cites_only_itself() {
 }
 
 check "common/ unit tests" common_unit_tests
+check "grader unit tests: the results.json writer" grader_unit_tests
 check "the repository cites only what it holds (no private notes, no issue numbers)" cites_only_itself
 check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions labs
 check "solutions build without warnings (-Werror)" $M all LABS=solutions
@@ -102,7 +107,7 @@ instructor_tooling() {   # NAME: one of the three below
 	esac
 }
 check "student handout: builds and grades in its own directory, no solutions" instructor_tooling handout
-check "results.json of the solutions: Gradescope's format, full marks, every test once" instructor_tooling gradescope
+check "results.json of the solutions: full marks, every test once" instructor_tooling gradescope
 check "classroom.yml: every test once with its points; its steps pass on the solutions" instructor_tooling classroom
 
 echo "$passed passed, $failed failed"
