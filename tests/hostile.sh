@@ -33,12 +33,14 @@ export TMPDIR=$work/tmp
 root=no; [ "$(id -u)" = 0 ] && root=yes
 bad=0 cases=0 skipped=0
 
-# Processes still running from the hostile tree's build, or (as root)
-# from a grading's sandbox: ours are under our TMPDIR when its path is
-# short enough for grade-all.sh to put them there, else anywhere in /tmp.
+# Processes still running from the hostile tree's build (its own build
+# dir: another hostile.sh may be running on this machine, whose processes
+# are not ours to report or kill), or (as root) from a grading's sandbox:
+# ours are under our TMPDIR when its path is short enough for
+# grade-all.sh to put them there, else anywhere in /tmp.
 leftovers() {
 	where=/sl-uid; [ ${#TMPDIR} -le 24 ] && where=$TMPDIR/sl-uid
-	ps -eo pid=,args= | awk -v t="hostile-" 'index($0, "build/" t) && !/awk/ { print }'
+	ps -eo pid=,args= | awk -v t="$built/" 'index($0, t) && !/awk/ { print }'
 	ps -eo pid=,args= | awk -v w="$where" 'index($0, w) && !/awk/ { print }'
 }
 problem() {     # WHAT...

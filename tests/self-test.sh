@@ -31,7 +31,15 @@ grader_unit_tests() {
 # sockets in /tmp (where a path cut to 14 bytes by a wrong address
 # length lands).  Temp dirs are counted apart, in a TMPDIR of their own.
 traces_of() {   # TREE TMP: as root, the programs run from a sandbox in TMP
-	ps -eo pid=,args= | awk -v t="build/$1/" -v s="$2/sl-uid" '(index($0, t) || index($0, s)) && !/awk/ { print "process:", $0 }'
+	ps -eo pid=,args= | awk -v t="build/$1/" -v s="$2/sl-uid" '(index($0, t) || index($0, s)) && !/awk/' |
+	while read -r pid args; do
+		# build/TREE/ is relative: another checkout on this machine may
+		# be building or grading its own; ours run here or in TMP.
+		case $args in *"$2/sl-uid"*) ;; *)
+			case $(readlink "/proc/$pid/cwd" 2>/dev/null) in "$PWD"|"$2"/*) ;; *) continue ;; esac ;;
+		esac
+		echo "process: $pid $args"
+	done
 	find /tmp -maxdepth 1 -type s 2>/dev/null | sed 's/^/socket: /'
 }
 
