@@ -72,7 +72,7 @@ COMMON_LIB := $(CB)/libcommon.a
 PLAIN_LIB  := build/common/libcommon.a
 SUITES      := $(wildcard tests/[0-9][0-9]-*.c)
 PRELOAD_SRC := $(wildcard tests/preload-*.c)
-HARNESS_OBJ := $(patsubst tests/%.c,$(G)/obj/%.o,$(filter-out $(SUITES) $(PRELOAD_SRC),$(wildcard tests/*.c)))
+HARNESS_OBJ := $(patsubst tests/%.c,$(G)/obj/%.o,$(filter-out $(SUITES) $(PRELOAD_SRC) tests/test_%.c,$(wildcard tests/*.c)))
 PRELOADS    := $(patsubst tests/%.c,build/common/tests/%.so,$(PRELOAD_SRC))
 
 $(CB)/%.o: common/%.c $(wildcard common/*.h)
@@ -127,6 +127,12 @@ $(G)/%/diagnose.a: tests/diagnose/%.c tests/diagnose/diagnose.c tests/diagnose/d
 	  $(CC) $(BASE_CFLAGS) -Itests/diagnose -c tests/diagnose/diagnose.c -o $(@D)/diagnose.o && \
 	  rm -f $@ && ar rcs $@ $(@D)/diagnose.o $(@D)/diagnose-lab.o
 
+# The grader's own unit tests (make check runs them): the results.json
+# writer, which must turn any bytes a program prints into valid JSON.
+$(G)/test_results_json: $(G)/obj/test_results_json.o $(G)/obj/results-json.o
+	$(call say,LD,$@)
+	$Q $(CC) -o $@ $^ $(CHECK_LIBS)
+
 # `make` (the student's build, to run the programs by hand): each lab's
 # .c files, straight from the tree.  server.c and client.c hold the two
 # mains; everything else is the lab's functions, linked into both.
@@ -169,7 +175,7 @@ GRADERS  = $(foreach lab,$(SEL_LABS),$(G)/$(lab)/grade)
 
 .DEFAULT_GOAL := all
 .PHONY: all help test list check doctor demo run-demo handout starter clean \
-        need-check build-lab mutants hostile-platforms stress memcheck robust \
+        need-check need-zip build-lab mutants hostile-platforms stress memcheck robust \
         grade-class grade-class-prep print-build-dir gradescope-zip gradescope-test \
         classroom-steps scale-test bench
 
@@ -249,7 +255,7 @@ mutants: need-check
 
 # As root: the hostile trees (tests/hostile.txt) graded through
 # grade-class and the Gradescope autograder must score as through make test.
-hostile-platforms: need-check build/tools/mkzip
+hostile-platforms: need-check need-zip
 	@MAKE='$(MAKE)' sh tests/hostile.sh --platforms
 
 # labs/ is generated from solutions/: regenerate after editing a solution.
@@ -389,18 +395,8 @@ trace-docs: $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 #   make scale-test         100 synthetic submissions through grade-class
 OUT        ?= gradebook.csv
 ZIP        ?= $(if $(LAB),socklabs-lab$(LAB)-autograder.zip,socklabs-autograder.zip)
-RESULTS_CHECK := build/tools/results-check
-MKZIP         := build/tools/mkzip
 
 $(RUN_LIMITED): tools/run-limited.c
-	$(call say,CC,$<)
-	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
-
-$(RESULTS_CHECK): tools/gradescope/results-check.c
-	$(call say,CC,$<)
-	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $< -lm
-
-$(MKZIP): tools/gradescope/mkzip.c
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
 
@@ -415,10 +411,15 @@ grade-class: need-check $(RUN_LIMITED)
 	@MAKE='$(MAKE)' SUBMISSIONS='$(SUBMISSIONS)' OUT='$(OUT)' SANITIZE='$(SANITIZE)' \
 	  sh tools/grade-class.sh
 
-gradescope-zip: need-check $(MKZIP)
-	@MAKE='$(MAKE)' LAB='$(LAB)' ZIP='$(ZIP)' MKZIP='$(MKZIP)' sh tools/gradescope/make-zip.sh
+# The Gradescope zip is packed with zip and unpacked with unzip (the
+# local tests): installed like check when they are missing and we can.
+need-zip:
+	@sh tools/need-check.sh zip
 
-gradescope-test: need-check $(MKZIP) $(RESULTS_CHECK)
+gradescope-zip: need-check need-zip
+	@MAKE='$(MAKE)' LAB='$(LAB)' ZIP='$(ZIP)' sh tools/gradescope/make-zip.sh
+
+gradescope-test: need-check need-zip
 	@MAKE='$(MAKE)' sh tools/gradescope/test.sh
 
 classroom-steps: need-check

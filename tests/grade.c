@@ -22,7 +22,7 @@
  * "lab NN (title): S/M attacks survived".
  * --tally appends one machine line for grade-all.sh ("NN title score max
  * passed failed skipped skipped_points graded timeouts crashes"); --json appends
- * Gradescope test objects.  Exit 0 only at full marks.
+ * Gradescope test objects (results-json.h).  Exit 0 only at full marks.
  *
  * What this relies on in check (0.15.2, its check_run.c): fork mode kills
  * the test's process group after each test; a test that exit(0)s counts
@@ -34,6 +34,7 @@
 #include "grade.h"
 #include "guard.h"
 #include "hints.h"
+#include "results-json.h"
 #include "robust.h"
 
 #include <dirent.h>
@@ -296,51 +297,6 @@ static void checked_teardown(void)
 	grade_put(GF_DONE, "done");
 }
 
-/* The length of the valid UTF-8 sequence at S (1-4), or 0 if none. */
-static size_t utf8_length(const unsigned char *s)
-{
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3
-	         : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0)      /* overlong */
-	    || (n == 3 && s[0] == 0xed && s[1] >= 0xa0)  /* surrogate */
-	    || (n == 4 && s[0] == 0xf0 && s[1] < 0x90)   /* overlong */
-	    || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90)) /* past U+10FFFF */
-		return 0;
-	return n;
-}
-
-/* S as a JSON string: valid UTF-8 (a stray byte from a student's output
- * becomes U+FFFD), control characters escaped. */
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	while (*s) {
-		const unsigned char *c = (const unsigned char *)s;
-		size_t n;
-
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c == '\n')
-			fputs("\\n", f);
-		else if (*c < 32)
-			fprintf(f, "\\u%04x", *c);
-		else if (*c < 0x80)
-			fputc(*c, f);
-		else if ((n = utf8_length(c)) > 0) {
-			fwrite(s, 1, n, f);
-			s += n;
-			continue;
-		} else
-			fputs("\\ufffd", f);
-		s++;
-	}
-	fputc('"', f);
-}
-
 /* The reason a test failed, in words: check's message, or what check's
  * message means (a timeout, a signal, an early exit). */
 static char *failure_reason(TestResult *tr, bool done)
@@ -430,16 +386,10 @@ static void report(const char *verdict, const char *col, int got, int of,
 	}
 	fflush(stdout);
 	if (json_out) {
-		fprintf(json_out, "{\"name\": ");
-		json_string(json_out, name);
-		fprintf(json_out, ", \"number\": \"%.2s.%02zu\", \"score\": %d, "
-		        "\"max_score\": %d, \"status\": \"%s\", \"tags\": [\"lab%.2s\"], "
-		        "\"visibility\": \"visible\", \"output\": ", lab_dir_name,
-		        (size_t)(current - tests) + 1, got, of,
-		        got == of ? "passed" : "failed", lab_dir_name);
-		json_string(json_out, text ? text : current->what);
-		fprintf(json_out, "}\n");
-		fflush(json_out);
+		struct json_result r = { lab_dir_name, (size_t)(current - tests) + 1,
+			name, got, of, text ? text : current->what };
+
+		results_json_test(json_out, &r);
 	}
 }
 

@@ -40,11 +40,11 @@ sh tools/handout.sh --ref "$work/ref" > "$work/ref.log" 2>&1 &&
 root=no; [ "$(id -u)" = 0 ] && root=yes
 bad=0 cases=0 skipped=0
 
-# Processes still running from this run's hostile tree's build (its own
-# dir: another checkout's hostile.sh may be running, and what is found
-# here is killed), or (as root)
-# from a grading's sandbox: ours are under our TMPDIR when its path is
-# short enough for grade-all.sh to put them there, else anywhere in /tmp.
+# Processes still running from the hostile tree's build (its own build
+# dir: another hostile.sh may be running on this machine, whose processes
+# are not ours to report or kill), or (as root) from a grading's sandbox:
+# ours are under our TMPDIR when its path is short enough for
+# grade-all.sh to put them there, else anywhere in /tmp.
 leftovers() {
 	where=/sl-uid; [ ${#TMPDIR} -le 24 ] && where=$TMPDIR/sl-uid
 	ps -eo pid=,args= | awk -v t="$built/" 'index($0, t) && !/awk/ { print }'
@@ -119,8 +119,8 @@ if [ $platforms = yes ]; then
 	mkdir -p "$class" "$work/staging" "$autograder/source" && chmod 711 "$work" &&
 		chmod 700 "$work/staging" && chmod 755 "$class" || exit 1
 	$MAKE --no-print-directory -s gradescope-zip ZIP="$work/ag.zip" > /dev/null &&
-		build/tools/mkzip -x "$work/ag.zip" "$autograder/source" &&
-		(cd "$autograder/source" && $MAKE --no-print-directory -s grade-class-prep build/tools/results-check > /dev/null) ||
+		unzip -q "$work/ag.zip" -d "$autograder/source" &&
+		(cd "$autograder/source" && $MAKE --no-print-directory -s grade-class-prep > /dev/null) ||
 		{ echo "hostile.sh: cannot make the simulated /autograder" >&2; exit 1; }
 	: > "$work/class.cases"
 	: > "$work/ag.start"

@@ -23,11 +23,23 @@ common_unit_tests() {
 	$M build/common/test_common && build/common/test_common
 }
 
+grader_unit_tests() {
+	$M build/grader/test_results_json && build/grader/test_results_json
+}
+
 # What grading TREE could leave behind: its programs still running, and
 # sockets in /tmp (where a path cut to 14 bytes by a wrong address
 # length lands).  Temp dirs are counted apart, in a TMPDIR of their own.
 traces_of() {   # TREE TMP: as root, the programs run from a sandbox in TMP
-	ps -eo pid=,args= | awk -v t="build/$1/" -v s="$2/sl-uid" '(index($0, t) || index($0, s)) && !/awk/ { print "process:", $0 }'
+	ps -eo pid=,args= | awk -v t="build/$1/" -v s="$2/sl-uid" '(index($0, t) || index($0, s)) && !/awk/' |
+	while read -r pid args; do
+		# build/TREE/ is relative: another checkout on this machine may
+		# be building or grading its own; ours run here or in TMP.
+		case $args in *"$2/sl-uid"*) ;; *)
+			case $(readlink "/proc/$pid/cwd" 2>/dev/null) in "$PWD"|"$2"/*) ;; *) continue ;; esac ;;
+		esac
+		echo "process: $pid $args"
+	done
 	find /tmp -maxdepth 1 -type s 2>/dev/null | sed 's/^/socket: /'
 }
 
@@ -114,6 +126,7 @@ docs_hold_together() {
 }
 
 check "common/ unit tests" common_unit_tests
+check "grader unit tests: the results.json writer" grader_unit_tests
 check "the repository cites only what it holds (no private notes, no issue numbers)" cites_only_itself
 check "the docs hold together: every relative link resolves, LAB_GUIDE.md at most 2500 words, each handout has its drawing" docs_hold_together
 check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions labs
@@ -133,7 +146,7 @@ instructor_tooling() {   # NAME: one of the three below
 	esac
 }
 check "student handout: builds and grades in its own directory, no solutions; reference programs stripped, run (make doctor), talk" instructor_tooling handout
-check "results.json of the solutions: Gradescope's format, full marks, every test once" instructor_tooling gradescope
+check "results.json of the solutions: full marks, every test once" instructor_tooling gradescope
 check "classroom.yml: every test once with its points; its steps pass on the solutions" instructor_tooling classroom
 
 echo "$passed passed, $failed failed"
