@@ -174,7 +174,13 @@ GRADERS  = $(foreach lab,$(SEL_LABS),$(G)/$(lab)/grade)
 # ---- targets ----------------------------------------------------------------
 
 .DEFAULT_GOAL := all
-.PHONY: all help test list check doctor demo run-demo handout starter clean \
+
+# The instructors' targets need tools the student handout leaves out
+# (tools/handout.sh): there they stop at once and say so.
+COURSE_ONLY := $(wildcard tools/grade-class.sh)
+course-only:
+	@[ -n '$(COURSE_ONLY)' ] || { echo "make $(MAKECMDGOALS): an instructor's target, in the course repository only (not in the student handout)" >&2; exit 2; }
+.PHONY: course-only all help test list check doctor demo run-demo handout starter clean \
         need-check need-zip build-lab mutants hostile-platforms stress memcheck robust \
         grade-class grade-class-prep print-build-dir gradescope-zip gradescope-test \
         classroom-steps scale-test bench
@@ -236,7 +242,7 @@ run-demo: $(PROGRAMS) $(EXCHANGE)
 	  sh tools/demo.sh $(SEL_LABS)
 
 # Grader trust: repeated and concurrent runs must all be full marks...
-stress: need-check
+stress: course-only need-check
 	@MAKE='$(MAKE)' LAB='$(LAB)' N='$(N)' sh tests/stress.sh
 
 # ...every program the tests start must run clean under valgrind...
@@ -250,19 +256,19 @@ robust: need-check
 	@$(MAKE) --no-print-directory test ROBUST=1 LABS='$(REF_LABS)'
 
 # ...and seeded student mistakes (tools/mutants.txt) must cost points.
-mutants: need-check
+mutants: course-only need-check
 	@MAKE='$(MAKE)' LAB='$(LAB)' sh tools/mutants.sh
 
 # As root: the hostile trees (tests/hostile.txt) graded through
 # grade-class and the Gradescope autograder must score as through make test.
-hostile-platforms: need-check need-zip
+hostile-platforms: course-only need-check need-zip
 	@MAKE='$(MAKE)' sh tests/hostile.sh --platforms
 
 # labs/ is generated from solutions/: regenerate after editing a solution.
-starter:
+starter: course-only
 	@sh tools/mkstarter.sh solutions labs
 
-handout:
+handout: course-only
 	@test -n '$(DEST)' || { echo 'usage: make handout DEST=dir' >&2; exit 2; }
 	@sh tools/handout.sh '$(DEST)'
 
@@ -283,18 +289,30 @@ help:
 	@echo '                 starter code fails its TODOs'"'"' tests, labs/ in sync, unit tests'
 	@echo '  trace LAB=NN   run the lab'"'"'s exchange with both programs traced and draw it'
 	@echo '                 (FORMAT=mermaid, NORMALISE=1, RECORD=file; see docs/trace.md)'
-	@echo '  stress         grade the solutions N times in a row and twice at once'
-	@echo '  mutants        seed student mistakes into copies of the solutions, grade each'
 	@echo '  memcheck       grade with every program under valgrind'
-	@echo '  hostile-platforms  as root: hostile submissions through grade-class and Gradescope'
 	@echo '  robust         throw bad input at every server (garbage, floods, silent and'
 	@echo '                 vanishing clients, oversize input): it must survive, leak no fd'
 	@echo '  bench          the performance table: lab 01 throughput, round trips, the grader'
 	@echo '                 (BENCH_BYTES=, BENCH_RUNS=, BENCH_CSV=file; not with SANITIZE=1)'
+	@echo '  clean          remove build/'
+ifneq ($(COURSE_ONLY),)
+	@echo
+	@echo 'Instructors (INSTRUCTORS.md; not in the student handout):'
+	@echo '  stress         grade the solutions N times in a row and twice at once'
+	@echo '  mutants        seed student mistakes into copies of the solutions, grade each'
+	@echo '  hostile-platforms  as root: hostile submissions through grade-class and Gradescope'
 	@echo '  starter        regenerate labs/ from solutions/ (after editing a solution)'
 	@echo '  handout DEST=d write the student distribution to d (no solutions/; each lab'"'"'s'
 	@echo '                 reference server and client, stripped, in labs/NN-name/ref/)'
-	@echo '  clean          remove build/'
+	@echo '  grade-class SUBMISSIONS=dir  grade every student tree under dir into a gradebook'
+	@echo '                 (OUT=gradebook.csv, REPORTS=dir, JOBS=n, LIMIT=seconds, KEEP_BUILD=1)'
+	@echo '  scale-test     grade 100 synthetic submissions with grade-class: time, grades, leftovers'
+	@echo '  gradescope-zip the Gradescope autograder zip (LAB=NN for one lab, ZIP=file)'
+	@echo '  gradescope-test  run that autograder locally on five kinds of submission'
+	@echo '  classroom-steps  run every step of the GitHub Classroom workflow on the solutions'
+	@echo '  trace-docs     redraw the handouts'"'"' and docs/trace.md'"'"'s diagrams'
+	@echo '  trace-selftest, trace-mutants, trace-overhead  the socket trace'"'"'s own tests'
+endif
 	@echo
 	@echo 'Variables:'
 	@echo '  LABS=tree      the tree to build or grade: labs (default), solutions, or a path'
@@ -306,6 +324,13 @@ help:
 	@echo '  WERROR=1       treat warnings as errors'
 	@echo '  V=1            show the full compiler commands'
 	@echo '  CK_TIMEOUT_MULTIPLIER=3  give every test limit 3x longer (slow machines, SANITIZE)'
+	@echo '  SCORES=file    also write each lab'"'"'s tally line to file (grade-class reads it)'
+	@echo '  DEST=dir       make handout: where the student distribution goes'
+	@echo '  FORMAT=mermaid make trace: a Mermaid diagram instead of ASCII'
+	@echo '  N=20           make stress: how many runs in a row'
+ifneq ($(COURSE_ONLY),)
+	@echo '  SUBMISSIONS, OUT, REPORTS, JOBS, LIMIT, KEEP_BUILD, ZIP: instructors'"'"' targets, above'
+endif
 
 # ---- the socket trace ----
 # tools/trace/: the recorder (an LD_PRELOAD library, record.c), the drawer
@@ -363,7 +388,7 @@ trace-selftest: $(TRACE_LIB) $(TRACE_DRAW) $(TRACE_TEST) build/common/tests/prel
 	@SOCKTRACE_LIB='$(TRACE_LIB)' DRAW_BIN='$(TRACE_DRAW)' \
 	  SHORTWRITE_LIB='build/common/tests/preload-shortwrite.so' $(TRACE_TEST)
 
-trace-mutants: $(TRACE_TEST) $(TRACE_DRAW)
+trace-mutants: course-only $(TRACE_TEST) $(TRACE_DRAW)
 	@CC='$(CC)' TRACE_B='$(TRACE_B)' TRACE_TEST='$(TRACE_TEST)' \
 	  DRAW_BIN='$(TRACE_DRAW)' sh tools/trace/mutants.sh
 
@@ -378,7 +403,7 @@ trace-overhead: $(TRACE_LIB)
 # redraws them from solutions/ and regenerates labs/.  make check only
 # looks that every handout still has its drawing (guide.sh check).
 TRACE_DOCS := $(wildcard solutions/[0-9]*/README.md) docs/trace.md
-trace-docs: $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
+trace-docs: course-only $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 	@$(MAKE) --no-print-directory LABS=solutions LAB= all
 	@MAKE='$(MAKE)' B='build/solutions' EXCHANGE='$(EXCHANGE)' TRACE_LIB='$(TRACE_LIB)' \
 	  DRAW='$(TRACE_DRAW)' sh tools/trace/guide.sh update $(TRACE_DOCS)
@@ -407,7 +432,7 @@ grade-class-prep: need-check build-lab
 print-build-dir:
 	@echo '$(B)'
 
-grade-class: need-check $(RUN_LIMITED)
+grade-class: course-only need-check $(RUN_LIMITED)
 	@MAKE='$(MAKE)' SUBMISSIONS='$(SUBMISSIONS)' OUT='$(OUT)' SANITIZE='$(SANITIZE)' \
 	  sh tools/grade-class.sh
 
@@ -416,16 +441,16 @@ grade-class: need-check $(RUN_LIMITED)
 need-zip:
 	@sh tools/need-check.sh zip
 
-gradescope-zip: need-check need-zip
+gradescope-zip: course-only need-check need-zip
 	@MAKE='$(MAKE)' LAB='$(LAB)' ZIP='$(ZIP)' sh tools/gradescope/make-zip.sh
 
-gradescope-test: need-check need-zip
+gradescope-test: course-only need-check need-zip
 	@MAKE='$(MAKE)' sh tools/gradescope/test.sh
 
-classroom-steps: need-check
+classroom-steps: course-only need-check
 	@MAKE='$(MAKE)' sh tools/classroom/run-steps.sh
 
-scale-test: need-check $(RUN_LIMITED)
+scale-test: course-only need-check $(RUN_LIMITED)
 	@MAKE='$(MAKE)' sh tools/scale-test.sh
 
 # ---- benchmarks ----
