@@ -4,7 +4,11 @@
 # names ("Tests: a_test, another_test.") must exist in that lab's grader,
 # and every TODO N of the lab must be named by at least one test's TODO
 # column (make list shows it), so that a failure always leads somewhere
-# and no TODO goes ungraded.  Needs the graders built (make build-lab).
+# and no TODO goes ungraded.  The handouts (NN-name/README.md) and the
+# guides (LAB_GUIDE.md, docs/) name only tests that exist: a name there
+# in backquotes with an underscore must be a test's (of the lab, for a
+# handout) or a name from the code (the lab's, common/'s, the system
+# headers').  Needs the graders built (make build-lab).
 set -u
 G=${G:-build/grader}
 bad=0
@@ -45,7 +49,33 @@ for grader in "$G"/[0-9][0-9]-*/grade; do
 			echo bad
 		fi
 	done
-	rm -f "$G/$lab/todos"
 done > "$G/cited.out"
+
+# Is NAME a test of one of the TODOS files, or a name in one of SOURCES?
+known_name() {   # NAME "TODOS..." "SOURCES..."
+	# shellcheck disable=SC2086  # lists of files
+	cut -f1 $2 | grep -qx "$1" || grep -qw "$1" $3 2>/dev/null ||
+		grep -rqw --include='*.h' "$1" /usr/include 2>/dev/null
+}
+cited_in_markdown() {   # FILE "TODOS..." "SOURCES..."
+	grep -o '`[a-z][a-z0-9]*_[a-z0-9_]*`' "$1" | tr -d '`' | sort -u |
+	while read -r name; do
+		if ! known_name "$name" "$2" "$3"; then
+			echo "$1 cites $name: no such test (make list), nor a name in the code"
+			echo bad
+		fi
+	done
+}
+for tree in solutions labs; do
+	for readme in "$tree"/[0-9][0-9]-*/README.md; do
+		[ -f "$readme" ] || continue
+		lab=${readme%/README.md}; lab=${lab##*/}
+		cited_in_markdown "$readme" "$G/$lab/todos" "solutions/$lab/*.[ch] common/*.h"
+	done
+done >> "$G/cited.out"
+for doc in LAB_GUIDE.md docs/*.md; do
+	[ -f "$doc" ] && cited_in_markdown "$doc" "$G/*/todos" "solutions/*/*.[ch] common/*.h"
+done >> "$G/cited.out"
+rm -f "$G"/*/todos
 grep -v '^bad$' "$G/cited.out"
 ! grep -q '^bad$' "$G/cited.out"

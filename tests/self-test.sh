@@ -133,7 +133,7 @@ check "labs/ is in sync with solutions/" sh tools/mkstarter.sh --check solutions
 check "solutions build without warnings (-Werror)" $M all LABS=solutions
 check "solutions score full marks" $M test LABS=solutions NO_COLOR=1 RESULTS="$log.json"
 check "starter code builds without warnings, fails its TODOs' tests, leaves nothing behind" starter_fails_its_todos
-check "the TODOs cite only tests that exist, and every TODO is some test's" sh tests/cited-tests.sh
+check "the TODOs, handouts and guides cite only tests that exist, and every TODO is some test's" sh tests/cited-tests.sh
 check "hostile trees are contained: they fail, nothing is left behind" sh tests/hostile.sh
 check "every server survives the robustness suite's attacks" $M robust NO_COLOR=1
 check "the socket trace: recorder and drawer tests" $M trace-selftest
