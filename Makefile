@@ -191,7 +191,8 @@ all: $(PROGRAMS)
 # compile scores 0 and the others are still graded), then graded.
 GRADE_ENV = LABS='$(TREE)' B='$(B)' G='$(G)' COURSE='$(CURDIR)' \
   COMMON_LIB='$(abspath $(COMMON_LIB))' CC='$(CC)' CFLAGS='$(CFLAGS)' \
-  LDFLAGS='$(LDFLAGS)' PRELOAD_DIR='build/common/tests' RUN_LIMITED='$(RUN_LIMITED)'
+  LDFLAGS='$(LDFLAGS)' PRELOAD_DIR='build/common/tests' RUN_LIMITED='$(RUN_LIMITED)' \
+  OBJ_CACHE='$(CURDIR)/build/objects'
 
 test: need-check
 	@$(MAKE) --no-print-directory -s build-lab

@@ -16,6 +16,19 @@
 #       DEST/client: server.c and client.c, each linked with every other
 #       object of the lab and libcommon.a
 #
+#   build-lab.sh fetch DEST            DEST/obj/: the objects OBJ_CACHE
+#       holds for DEST/src's .c files as they are now
+#   build-lab.sh store DEST            OBJ_CACHE: DEST/obj's objects
+#
+# The object cache (OBJ_CACHE, a directory; optional) saves compiling what
+# another submission, or an earlier grading, compiled already: the given
+# server.c and client.c, a file left as the starter had it, a solution
+# handed in twice.  An object is found by a SHA-256 of everything the
+# compiler's output depends on (the compiler, the flags, the source and
+# every header beside it), so a cached object is the one compiling would
+# give.  As root, the grader fetches and stores (the student's uid, which
+# compiles, never reads or writes the cache); otherwise compile does both.
+#
 # The compiler's messages go to stderr, in the C locale (plain quotes).
 # Exit 0 when the step succeeded.  Environment: COURSE (the course's
 # root), COMMON_LIB (its libcommon.a) and DIAGNOSE_LIB (optional) for
@@ -66,6 +79,59 @@ copy() {   # SUBMITTED DEST
 	fi
 }
 
+# Other flags (a sanitizer, another compiler) than DEST was built with:
+# everything again.
+set_flags() {   # DEST
+	flags="${CC:-cc} ${CFLAGS:-} | ${LDFLAGS:-}"
+	if [ "$(cat "$1/flags" 2>/dev/null)" != "$flags" ]; then
+		rm -f "$1"/obj/*.o "$1/server" "$1/client"
+		printf '%s\n' "$flags" > "$1/flags" || exit 1
+	fi
+}
+
+# Is OBJECT older than its source C or the newest header?
+stale() {   # OBJECT C
+	newest_header=$(ls -t "${2%/*}"/*.h 2>/dev/null | head -n 1)
+	[ ! -f "$1" ] || [ ! "$1" -nt "$2" ] ||
+		{ [ -n "$newest_header" ] && [ ! "$1" -nt "$newest_header" ]; }
+}
+
+object_key() {   # DEST C
+	{
+		cat "$1/flags"
+		${CC:-cc} -dumpfullversion -dumpmachine 2>/dev/null
+		printf '%s\n' "${2##*/}"; cat "$2"
+		for h in "$1"/src/*.h; do
+			[ -f "$h" ] && printf '%s\n' "${h##*/}" && cat "$h"
+		done
+	} | sha256sum | cut -c1-64
+}
+
+fetch() {   # DEST
+	set_flags "$1"
+	for c in "$1"/src/*.c; do
+		[ -f "$c" ] || continue
+		name=${c##*/}; o=$1/obj/${name%.c}.o
+		stale "$o" "$c" || continue
+		key=$(object_key "$1" "$c")
+		[ -f "$OBJ_CACHE/$key.o" ] && cp "$OBJ_CACHE/$key.o" "$o"
+	done
+	return 0
+}
+
+store() {   # DEST
+	mkdir -p "$OBJ_CACHE" || return 1
+	for o in "$1"/obj/*.o; do
+		[ -f "$o" ] || continue
+		name=${o##*/}; c=$1/src/${name%.o}.c
+		[ -f "$c" ] || continue
+		key=$(object_key "$1" "$c")
+		[ -f "$OBJ_CACHE/$key.o" ] && continue
+		cp "$o" "$OBJ_CACHE/$key.o.$$" && mv -f "$OBJ_CACHE/$key.o.$$" "$OBJ_CACHE/$key.o"
+	done
+	return 0
+}
+
 compile() {   # DEST
 	dest=$1
 	for p in server client; do
@@ -74,28 +140,21 @@ compile() {   # DEST
 			exit 1
 		fi
 	done
-	# Other flags (a sanitizer, another compiler): everything again.
-	flags="${CC:-cc} ${CFLAGS:-} | ${LDFLAGS:-}"
-	if [ "$(cat "$dest/flags" 2>/dev/null)" != "$flags" ]; then
-		rm -f "$dest"/obj/*.o "$dest/server" "$dest/client"
-		printf '%s\n' "$flags" > "$dest/flags" || exit 1
-	fi
+	set_flags "$dest"
+	[ -n "${OBJ_CACHE:-}" ] && fetch "$dest"
 	# From inside src/: the messages name the files as the student
 	# knows them (listen.c:12:5: error: ...).
-	newest_header=$(ls -t "$dest"/src/*.h 2>/dev/null | head -n 1)
 	status=0
 	for c in "$dest"/src/*.c; do
 		name=${c##*/}; name=${name%.c}
 		o=$dest/obj/$name.o
-		if [ -f "$o" ] && [ "$o" -nt "$c" ] &&
-		   { [ -z "$newest_header" ] || [ "$o" -nt "$newest_header" ]; }; then
-			continue
-		fi
+		stale "$o" "$c" || continue
 		rm -f "$o"
 		# shellcheck disable=SC2086  # CFLAGS is a list of flags
 		(cd "$dest/src" && ${CC:-cc} ${CFLAGS:-} -I. -c "$name.c" -o "../obj/$name.o") || status=1
 	done
 	[ $status -eq 0 ] || exit 1
+	[ -n "${OBJ_CACHE:-}" ] && store "$dest"
 	for o in "$dest"/obj/*.o; do     # the object of a file since removed
 		[ -e "$o" ] || continue
 		name=${o##*/}
@@ -141,5 +200,7 @@ link_diagnosis() {   # DEST OBJECT...
 case ${1:-} in
 copy)    [ $# -eq 3 ] && : "${COURSE:?}" "${COMMON_LIB:?}" && copy "$2" "$3" ;;
 compile) [ $# -eq 2 ] && compile "$2" ;;
-*)       echo "usage: build-lab.sh copy SUBMITTED DEST | compile DEST" >&2; exit 2 ;;
+fetch)   [ $# -eq 2 ] && : "${OBJ_CACHE:?}" && fetch "$2" ;;
+store)   [ $# -eq 2 ] && : "${OBJ_CACHE:?}" && store "$2" ;;
+*)       echo "usage: build-lab.sh copy SUBMITTED DEST | compile DEST | fetch DEST | store DEST" >&2; exit 2 ;;
 esac

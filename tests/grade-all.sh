@@ -3,7 +3,8 @@
 # graders side by side, print each lab's results in order, then the
 # totals.  Called by `make test` and `make list`, which set:
 #   LABS (the tree, absolute), B (its build dir), G (the graders' dir),
-#   COURSE (the course's root), COMMON_LIB, CC, CFLAGS, LDFLAGS,
+#   COURSE (the course's root), COMMON_LIB, CC, CFLAGS, LDFLAGS, OBJ_CACHE
+#   (objects compiled before, shared by every grading: tests/build-lab.sh),
 #   PRELOAD_DIR, RUN_LIMITED, T (one test, optional), RESULTS (Gradescope
 #   results.json, optional), SCORES (one line per lab for grade-class,
 #   optional), LOGS (a dir for check's TAP and XML logs, optional),
@@ -133,14 +134,16 @@ build() {   # LAB: its programs in $bin/LAB, or non-zero
 	   [ -n "$(find "$keep/src" "$keep/libcommon.a" "$keep/diagnose.a" -newer "$keep/server" 2>/dev/null | head -n 1)" ]; then
 		scratch=$sandbox/build-$1
 		rm -rf "$scratch"
+		[ -n "${OBJ_CACHE:-}" ] && sh tests/build-lab.sh fetch "$keep"
 		cp -Rp "$keep" "$scratch" && chown -R "$uid:$uid" "$scratch" || return 1
-		CC=$CC CFLAGS=$CFLAGS LDFLAGS=$LDFLAGS "$RUN_LIMITED" -t 300 -u "$uid" -d "$scratch" -- \
+		OBJ_CACHE= CC=$CC CFLAGS=$CFLAGS LDFLAGS=$LDFLAGS "$RUN_LIMITED" -t 300 -u "$uid" -d "$scratch" -- \
 			sh "$sandbox/lib/build-lab.sh" compile "$scratch" || return 1
 		rm -rf "$keep/obj" "$keep/diagnose"
 		cp -Rp "$scratch/obj" "$scratch/flags" "$scratch/server" "$scratch/client" "$keep/" || return 1
 		[ -f "$scratch/diagnose" ] && cp -p "$scratch/diagnose" "$keep/"
 		chown -R 0:0 "$keep"
 		rm -rf "$scratch"
+		[ -n "${OBJ_CACHE:-}" ] && sh tests/build-lab.sh store "$keep"
 	fi
 	mkdir -p "$sandbox/$1" && cp -p "$keep/server" "$keep/client" "$sandbox/$1/" &&
 		chmod 755 "$sandbox/$1" "$sandbox/$1/server" "$sandbox/$1/client" || return 1

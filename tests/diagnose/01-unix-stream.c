@@ -288,9 +288,9 @@ static void receive_failures(void)
 		exit(1);
 	diag_spawn(stay_silent, NULL, sv[1], -1);
 	close(sv[1]);
-	r = receive_file(sv[0], STDOUT_FILENO, 200, &bytes, &unwritten);
+	r = receive_file(sv[0], STDOUT_FILENO, 100, &bytes, &unwritten);
 	if (r != DROP_IDLE)
-		todo_wrong(5, "a client silent for 1.5 s with IDLE_MS 200: "
+		todo_wrong(5, "a client silent for 1.5 s with IDLE_MS 100: "
 		           "receive_file() returned %s, not DROP_IDLE (wait with "
 		           "wait_fd(sock, POLLIN, idle_ms))", drop_name(r));
 }
@@ -483,9 +483,9 @@ static void check_read_receipt(void)
 	    || receipt_from((struct server_says){ { "KO 5\n" }, 0, 0 }, 2000, &bytes, &err) == 0)
 		todo_wrong(10, "a reply that is not exactly the line \"OK <count>\\n\" "
 		           "(\"OK 05\", a second line, \"KO 5\") was taken for a receipt");
-	r = receipt_from((struct server_says){ { "" }, 1500, 0 }, 300, &bytes, &err);
+	r = receipt_from((struct server_says){ { "" }, 1500, 0 }, 100, &bytes, &err);
 	if (r == 0 || err != ETIMEDOUT)
-		todo_wrong(10, "a server silent for 1.5 s with TIMEOUT_MS 300: "
+		todo_wrong(10, "a server silent for 1.5 s with TIMEOUT_MS 100: "
 		           "read_receipt() returned %d with %s, not -1 with "
 		           "ETIMEDOUT (wait with a deadline)", r,
 		           strerrorname_np(err) ? strerrorname_np(err) : "errno 0");
