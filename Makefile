@@ -312,7 +312,7 @@ ifneq ($(COURSE_ONLY),)
 	@echo '  gradescope-test  run that autograder locally on five kinds of submission'
 	@echo '  classroom-steps  run every step of the GitHub Classroom workflow on the solutions'
 	@echo '  trace-docs     redraw the handouts'"'"' and docs/trace.md'"'"'s diagrams'
-	@echo '  trace-selftest, trace-mutants, trace-overhead  the socket trace'"'"'s own tests'
+	@echo '  trace-selftest, trace-mutants  the socket trace'"'"'s own tests'
 endif
 	@echo
 	@echo 'Variables:'
@@ -340,7 +340,6 @@ endif
 #   make trace LAB=NN [LABS=tree] [FORMAT=mermaid] [NORMALISE=1] [RECORD=file]
 #   make trace-selftest   the recorder's and drawer's tests (make check)
 #   make trace-mutants    the self-test must fail on recorders with bugs
-#   make trace-overhead   what recording costs a 1 GiB lab 01 transfer
 #   make trace-docs       redraw the reference exchanges in the lab handouts
 #                         (solutions/NN-name/README.md) and docs/trace.md
 TRACE_B    := build/trace
@@ -393,12 +392,6 @@ trace-mutants: course-only $(TRACE_TEST) $(TRACE_DRAW)
 	@CC='$(CC)' TRACE_B='$(TRACE_B)' TRACE_TEST='$(TRACE_TEST)' \
 	  DRAW_BIN='$(TRACE_DRAW)' sh tools/trace/mutants.sh
 
-# What recording costs lab 01's large transfer (SIZE bytes, ROUNDS runs).
-trace-overhead: $(TRACE_LIB)
-	@$(MAKE) --no-print-directory LABS=solutions LAB=01 all
-	@B='build/solutions' TRACE_LIB='$(TRACE_LIB)' SIZE='$(SIZE)' ROUNDS='$(ROUNDS)' \
-	  sh tools/trace/overhead.sh
-
 # The drawings of the reference exchanges in the handouts and docs/trace.md
 # (blocks "<!-- trace NN: ... -->", tools/trace/guide.sh): trace-docs
 # redraws them from solutions/ and regenerates labs/.  make check only
@@ -410,7 +403,7 @@ trace-docs: course-only $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 	  DRAW='$(TRACE_DRAW)' sh tools/trace/guide.sh update $(TRACE_DOCS)
 	@sh tools/mkstarter.sh solutions labs
 
-.PHONY: trace run-trace trace-selftest trace-mutants trace-overhead trace-docs
+.PHONY: trace run-trace trace-selftest trace-mutants trace-docs
 
 # ---- instructor tooling ----
 # Grade a class, feed Gradescope and GitHub Classroom (INSTRUCTORS.md).  The handout (make handout) carries the Classroom workflow.

@@ -2,7 +2,7 @@
 # demo.sh - `make demo`: run each lab's client against its server and show
 # what each side said and, where the socket recorder can run, what crossed
 # the sockets: the drawing of `make trace`, normalised (no
-# times, ephemeral ports named PORT1...) and in ASCII.  Called with B (the
+# times, ports named PORT1...).  Called with B (the
 # build dir) and EXCHANGE (the exchange program) set, and the labs as
 # arguments; TRACE_LIB (the recorder) and DRAW (the drawer) are set unless
 # the build is SANITIZE=1, which the recorder cannot be loaded into: then
@@ -32,18 +32,14 @@ for lab in "$@"; do
 		SOCKTRACE=$rec "$EXCHANGE" --preload "$lib" "$B/$lab" "$sargs" \
 			"$cargs" "$input" > "$work/transcript" 2>&1
 		ok=$?
-		# The exchange's temp dir reads as /tmp, as in LAB_GUIDE.md; the
-		# server's announced port is shown as it is.
+		# The exchange's temp dir reads as /tmp, as in the handouts.
 		tmp=$(grep -o '/tmp/exchange\.[A-Za-z0-9]*' "$work/transcript" | head -n 1)
-		port=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\)$/\1/p' "$work/transcript" | head -n 1)
 		if [ -n "$tmp" ]; then
-			sed "s|$tmp|/tmp|g" "$work/transcript"
-		else
-			cat "$work/transcript"
+			sed -i "s|$tmp|/tmp|g" "$work/transcript" "$rec"
 		fi
+		cat "$work/transcript"
 		echo "  what crossed the sockets (make trace LAB=$num: with times):"
-		"$DRAW" -n -a -w 100 -o server,client ${tmp:+-r "$tmp=/tmp"} \
-			${port:+-k "$port=$port"} "$rec" | sed 's/^./  &/'
+		"$DRAW" -n -w 100 -o server,client "$rec" | sed 's/^./  &/'
 	fi
 	if [ $ok -eq 0 ]; then
 		echo "== lab $num: ok"

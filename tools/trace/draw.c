@@ -2,33 +2,23 @@
  * draw.c - draw a socket trace: one column per process, time going down,
  * data as arrows from the call that sent it to the call that received it.
  *
- * Usage: draw [-f ascii|mermaid] [-n] [-c] [-u] [-w WIDTH] [-o NAME,...]
- *             [-r FROM=TO]... [-k PORT=SHOWN]... [FILE]
+ * Usage: draw [-f ascii|mermaid] [-n] [-w WIDTH] [-o NAME,...] [FILE]
  *
  * FILE (default: standard input) is what the recorder wrote (record.c's
  * header describes the format).  Options:
  *   -f ascii     plain text, the default; -f mermaid: a Mermaid
  *                sequenceDiagram, which GitHub renders in Markdown
- *   -n           normalise, for output that is the same on every run: no
- *                times, no pids, every port replaced by PORT1, PORT2, ...
- *                in order of appearance (but see -k), and the order of
- *                events across processes made canonical (-c)
- *   -c           canonical order: instead of the order of the clock, each
- *                process runs until it has to wait for another (its call
- *                receives data not yet sent, or it waits with nothing to
- *                wait for), the leftmost first.  Causality is kept.
- *   -u           Unicode lines and arrows (the default on a UTF-8 terminal)
- *   -a           ASCII only, even on a UTF-8 terminal
+ *   -n           no times, no pids, and every port named PORT1, PORT2, ...
+ *                in order of appearance: a drawing to keep in a document
  *   -w WIDTH     the width of the drawing (default $COLUMNS, or 120)
  *   -o NAMES     the programs to show, comma-separated, left to right
  *                (default: every process that made a socket call, those
- *                that bind or listen first)
- *   -r FROM=TO   show the text FROM as TO (a temp dir as /tmp)
- *   -k PORT=TO   with -n: show port PORT as TO instead of PORTn
+ *                that bind or listen first); a name with no record at all
+ *                is said so
  *
  * How to read the ASCII drawing:
  *   *  a call            >  a call that waits starts    :  still waiting
- *   <  it returns        =  many calls summarised       |  running
+ *   <  it returns        +  the process starts          x  it exits
  *   ----->  data, drawn where it is received, from the column that sent
  *   ====>   a connection: connect() reaching the server's accept()
  *   ....>   end of file: the peer's shutdown(SHUT_WR) or close()
@@ -38,7 +28,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -124,20 +113,18 @@ static char *sdone(struct str *b)
 
 /* ---- options ------------------------------------------------------------- */
 
-static bool mermaid, normalise, canonical, unicode;
+static bool mermaid, normalise;
 static int width = 0;
 static char **only;          /* -o */
 static size_t nonly;
-static struct repl { char *from, *to; } *repls, *keeps;
-static size_t nrepls, nkeeps;
 
 /* ---- records ------------------------------------------------------------ */
 
-enum kind { K_CALL, K_BEGIN, K_END, K_RUN, K_EXEC, K_EXIT, K_FORK };
+enum kind { K_CALL, K_BEGIN, K_END, K_EXEC, K_EXIT };
 enum arrow { A_NONE, A_DATA, A_CONNECT, A_EOF, A_DGRAM };
 
 struct ev {
-	long long t, t_last;     /* ns; t_last: a run's last call */
+	long long t;             /* ns */
 	int pid, proc;
 	enum kind kind;
 	char *call, *args, *addr, *result, *info, *prog;
@@ -146,22 +133,17 @@ struct ev {
 	bool ret_known;
 	const char *err;         /* the errno name after "-1 ", or NULL */
 	long long bytes;         /* data moved */
-	long calls, polls;       /* a run's */
 	char *data, *local, *peer, *revents, *fds, *addrs;
-	int peerpid, parent;
 	int order;               /* in the file */
 	int partner;             /* begin <-> end */
 	int sock, newsock;
-	int pred;                /* must be drawn after this event */
 	int from;                /* the arrow's source event, -1: none */
 	enum arrow arrow;
 	long long arrow_bytes;
 	int arrow_sends;
-	bool dead;               /* merged into another */
 	bool is_send, is_recv;
 	bool lost;               /* a datagram no traced process received */
 	bool eof_death;          /* end of file because the peer died */
-	bool shown;
 };
 
 static struct ev *ev;
@@ -202,6 +184,22 @@ static long long parse_time(const char *s)
 	return sec * 1000000000LL + ns;
 }
 
+/* Past the value at V: a word, or a quoted string (escapes inside) with
+ * data's trailing "..." */
+static const char *value_end(const char *v)
+{
+	const char *e = v;
+
+	if (*v != '"')
+		return v + strcspn(v, " ");
+	for (e = v + 1; *e && *e != '"'; e++)
+		if (*e == '\\' && e[1])
+			e++;
+	if (*e == '"')
+		e++;
+	return strncmp(e, "...", 3) == 0 ? e + 3 : e;
+}
+
 /* The value of KEY= in an INFO field, allocated, or NULL.  data="..." keeps
  * its quotes and a trailing "...". */
 static char *info_get(const char *info, const char *key)
@@ -209,44 +207,21 @@ static char *info_get(const char *info, const char *key)
 	size_t klen = strlen(key);
 	const char *p = info;
 
-	while (p && *p) {
-		while (*p == ' ')
-			p++;
-		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			const char *v = p + klen + 1, *e = v;
+	while (*p) {
+		const char *v = strchr(p, '=');
+		const char *e;
 
-			if (*v == '"') {
-				for (e = v + 1; *e && *e != '"'; e++)
-					if (*e == '\\' && e[1])
-						e++;
-				if (*e == '"')
-					e++;
-				if (strncmp(e, "...", 3) == 0)
-					e += 3;
-			} else {
-				while (*e && *e != ' ')
-					e++;
-			}
-			{
-				char *out = xmalloc((size_t)(e - v) + 1);
+		if (v == NULL)
+			return NULL;
+		e = value_end(v + 1);
+		if ((size_t)(v - p) == klen && strncmp(p, key, klen) == 0) {
+			char *out = xmalloc((size_t)(e - v));
 
-				memcpy(out, v, (size_t)(e - v));
-				out[e - v] = '\0';
-				return out;
-			}
+			memcpy(out, v + 1, (size_t)(e - v - 1));
+			out[e - v - 1] = '\0';
+			return out;
 		}
-		/* skip this token (a quoted value may hold spaces) */
-		while (*p && *p != ' ') {
-			if (*p == '"') {
-				for (p++; *p && *p != '"'; p++)
-					if (*p == '\\' && p[1])
-						p++;
-				if (*p)
-					p++;
-				continue;
-			}
-			p++;
-		}
+		p = e + strspn(e, " ");
 	}
 	return NULL;
 }
@@ -261,20 +236,36 @@ static bool is_one_of(const char *s, const char *const *list)
 
 static const char *const send_calls[] = { "write", "send", "sendto", "sendmsg", NULL };
 static const char *const recv_calls[] = { "read", "recv", "recvfrom", "recvmsg", NULL };
-static const char *const wait_calls[] = { "read", "recv", "recvfrom", "recvmsg",
-                                          "poll", "ppoll", "accept", "accept4",
-                                          NULL };
+
+static bool is_call(const struct ev *e, const char *a, const char *b)
+{
+	return !strcmp(e->call, a) || (b && !strcmp(e->call, b));
+}
+
+/* RESULT as a number, and the errno name after a failure. */
+static void parse_result(struct ev *e)
+{
+	const char *r = e->result;
+
+	if (!isdigit((unsigned char)r[0])
+	    && !(r[0] == '-' && isdigit((unsigned char)r[1])))
+		return;
+	e->ret_known = true;
+	e->ret = strtoll(r, NULL, 10);
+	if (e->ret < 0)
+		e->err = strchr(r, ' ') ? strchr(r, ' ') + 1 : "?";
+}
 
 static void add_record(char *f[10], int order)
 {
-	struct ev e;
-	const char *kinds[] = { "call", "begin", "end", "run", "exec", "exit", "fork" };
+	static const char *const kinds[] = { "call", "begin", "end", "exec", "exit" };
+	struct ev e = { .order = order, .partner = -1, .sock = -1,
+	                .newsock = -1, .from = -1, .proc = -1 };
 	int k;
 
-	memset(&e, 0, sizeof e);
-	for (k = 0; k < 7 && strcmp(f[3], kinds[k]) != 0; k++)
+	for (k = 0; k < 5 && strcmp(f[3], kinds[k]) != 0; k++)
 		;
-	if (k == 7) {
+	if (k == 5) {
 		malformed++;
 		return;
 	}
@@ -288,57 +279,19 @@ static void add_record(char *f[10], int order)
 	e.addr = xstrdup(f[7]);
 	e.result = xstrdup(f[8]);
 	e.info = xstrdup(f[9]);
-	e.order = order;
-	e.partner = e.sock = e.newsock = e.pred = e.from = -1;
-	e.proc = -1;
-	if (isdigit((unsigned char)e.result[0])
-	    || (e.result[0] == '-' && isdigit((unsigned char)e.result[1]))) {
-		e.ret_known = true;
-		e.ret = strtoll(e.result, NULL, 10);
-		if (e.ret < 0) {
-			const char *sp = strchr(e.result, ' ');
-
-			e.err = sp ? sp + 1 : "?";
-		}
-	}
+	parse_result(&e);
 	e.data = info_get(e.info, "data");
 	e.local = info_get(e.info, "local");
 	e.peer = info_get(e.info, "peer");
 	e.revents = info_get(e.info, "revents");
 	e.fds = info_get(e.info, "fds");
 	e.addrs = info_get(e.info, "addrs");
-	{
-		char *v = info_get(e.info, "peerpid");
-
-		e.peerpid = v ? atoi(v) : 0;
-		free(v);
-		v = info_get(e.info, "parent");
-		e.parent = v ? atoi(v) : 0;
-		free(v);
-	}
-	if (e.kind == K_RUN) {
-		char *v = info_get(e.info, "calls");
-
-		e.calls = v ? atol(v) : 0;
-		free(v);
-		v = info_get(e.info, "polls");
-		e.polls = v ? atol(v) : 0;
-		free(v);
-		v = info_get(e.info, "last");
-		e.t_last = v ? parse_time(v) : e.t;
-		free(v);
-		e.bytes = e.ret_known ? e.ret : 0;
-		e.is_send = is_one_of(e.call, send_calls);
-		e.is_recv = is_one_of(e.call, recv_calls);
-	} else {
-		e.is_send = e.kind == K_CALL && is_one_of(e.call, send_calls);
-		e.is_recv = e.kind == K_END && is_one_of(e.call, recv_calls);
-		if ((e.is_send || e.is_recv) && e.ret_known && e.ret > 0)
-			e.bytes = e.ret;
-	}
-	nev++;
-	ev = xrealloc(ev, nev * sizeof *ev);
-	ev[nev - 1] = e;
+	e.is_send = e.kind == K_CALL && is_one_of(e.call, send_calls);
+	e.is_recv = e.kind == K_END && is_one_of(e.call, recv_calls);
+	if ((e.is_send || e.is_recv) && e.ret_known && e.ret > 0)
+		e.bytes = e.ret;
+	ev = xrealloc(ev, (nev + 1) * sizeof *ev);
+	ev[nev++] = e;
 }
 
 static void read_records(FILE *in)
@@ -379,11 +332,10 @@ static int by_time(const void *a, const void *b)
 
 struct proc {
 	int pid;
-	char *name, *cmd;
+	char *name;
 	int col;                 /* -1: not shown */
 	bool server, socket_calls, exited;
 	char *status;
-	int parent;              /* proc index, -1 */
 	long long first;
 	int *evs;                /* its events, in time order */
 	size_t nevs;
@@ -402,7 +354,6 @@ static int proc_of(int pid)
 	procs = xrealloc(procs, (nprocs + 1) * sizeof *procs);
 	memset(&procs[nprocs], 0, sizeof *procs);
 	procs[nprocs].pid = pid;
-	procs[nprocs].parent = -1;
 	procs[nprocs].col = -1;
 	return (int)nprocs++;
 }
@@ -419,23 +370,15 @@ static void build_procs(void)
 			p->first = e->t;
 		p->evs = xrealloc(p->evs, (p->nevs + 1) * sizeof *p->evs);
 		p->evs[p->nevs++] = (int)i;
-		if (e->kind == K_EXEC || p->name == NULL) {
-			free(p->name);
-			p->name = xstrdup(e->prog);
-		}
-		if (e->kind == K_EXEC) {
-			free(p->cmd);
-			p->cmd = xstrdup(e->args);
-		}
+		if (e->kind == K_EXEC || p->name == NULL)
+			p->name = e->prog;
 		if (e->kind == K_EXIT) {
 			p->exited = true;
 			p->status = e->result;
 		}
-		if (e->kind == K_FORK && e->parent)
-			p->parent = proc_of(e->parent);
-		if (e->kind != K_EXEC && e->kind != K_EXIT && e->kind != K_FORK)
+		if (e->kind != K_EXEC && e->kind != K_EXIT)
 			p->socket_calls = true;
-		if (!strcmp(e->call, "listen") || !strcmp(e->call, "bind"))
+		if (is_call(e, "listen", "bind"))
 			p->server = true;
 	}
 }
@@ -444,19 +387,14 @@ static void build_procs(void)
 static void choose_columns(void)
 {
 	col_proc = xmalloc((nprocs + 1) * sizeof *col_proc);
-	ncols = 0;
-	if (nonly) {
-		for (size_t k = 0; k < nonly; k++)
-				for (size_t i = 0; i < nprocs; i++)
-					if (procs[i].col < 0
-					    && !strcmp(procs[i].name, only[k])) {
-						procs[i].col = ncols;
-						col_proc[ncols++] = (int)i;
-					}
-		return;
-	}
-	/* servers first, then the rest, each by first appearance */
-	for (int pass = 0; pass < 2; pass++) {
+	for (size_t k = 0; k < nonly; k++)
+		for (size_t i = 0; i < nprocs; i++)
+			if (procs[i].col < 0 && !strcmp(procs[i].name, only[k])) {
+				procs[i].col = ncols;
+				col_proc[ncols++] = (int)i;
+			}
+	/* without -o: servers first, then the rest, each by first appearance */
+	for (int pass = 0; pass < 2 && nonly == 0; pass++) {
 		for (;;) {
 			int best = -1;
 
@@ -481,8 +419,7 @@ static void choose_columns(void)
 
 struct sock {
 	int type;                /* 1 stream, 2 datagram, 0 unknown */
-	char *local, *peer;      /* as last known */
-	int peerpid;
+	char *peer;              /* as last known */
 	int conn;                /* the other end's sock, -1 */
 	int owner;               /* proc that created it */
 };
@@ -537,81 +474,57 @@ static int type_of_args(const char *args)
 	return 0;
 }
 
-/* Give each event its socket, following socket/accept/close/fork. */
+/* socket() and socketpair(): new sockets.  True if E was one. */
+static bool track_new_sockets(struct ev *e)
+{
+	int a, b, type = type_of_args(e->args);
+
+	if (!strcmp(e->call, "socket") && e->ret_known && e->ret >= 0) {
+		e->sock = new_sock(type, e->proc);
+		fd_set(e->proc, (int)e->ret, e->sock);
+		return true;
+	}
+	if (!strcmp(e->call, "socketpair")) {
+		if (e->ret == 0 && e->fds && sscanf(e->fds, "%d,%d", &a, &b) == 2) {
+			e->sock = new_sock(type, e->proc);
+			fd_set(e->proc, a, e->sock);
+			fd_set(e->proc, b, new_sock(type, e->proc));
+			socks[e->sock].conn = e->sock + 1;
+			socks[e->sock + 1].conn = e->sock;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* Give each event its socket, following socket/accept/connect/close. */
 static void track_sockets(void)
 {
 	for (size_t i = 0; i < nev; i++) {
 		struct ev *e = &ev[i];
 
-		if (e->kind == K_FORK && procs[e->proc].parent >= 0) {
-			int parent = procs[e->proc].parent;
-
-			for (size_t k = 0; k < nfdm; k++)
-				if (fdm[k].proc == parent && fdm[k].sock >= 0)
-					fd_set(e->proc, fdm[k].fd, fdm[k].sock);
-			continue;
-		}
-		if (e->kind == K_EXEC || e->kind == K_EXIT || e->kind == K_FORK)
-			continue;
-		if (!strcmp(e->call, "socket") && e->ret_known && e->ret >= 0) {
-			e->sock = new_sock(type_of_args(e->args), e->proc);
-			fd_set(e->proc, (int)e->ret, e->sock);
-			continue;
-		}
-		if (!strcmp(e->call, "socketpair") && e->ret == 0 && e->fds) {
-			int a, b;
-
-			if (sscanf(e->fds, "%d,%d", &a, &b) == 2) {
-				int sa = new_sock(type_of_args(e->args), e->proc);
-				int sb = new_sock(type_of_args(e->args), e->proc);
-
-				socks[sa].conn = sb;
-				socks[sb].conn = sa;
-				fd_set(e->proc, a, sa);
-				fd_set(e->proc, b, sb);
-				e->sock = sa;
-			}
-			continue;
-		}
-		if (e->fd < 0)
+		if (e->kind == K_EXEC || e->kind == K_EXIT || track_new_sockets(e)
+		    || e->fd < 0)
 			continue;
 		e->sock = fd_get(e->proc, e->fd);
 		if (e->sock < 0) {
-			/* a socket we did not see made (inherited, or made by
-			 * libc): guess its type from what is done with it */
-			int type = 0;
-
-			if (!strcmp(e->call, "sendto") || !strcmp(e->call, "recvfrom"))
-				type = (strcmp(e->addr, "-") != 0) ? 2 : 0;
-			e->sock = new_sock(type, e->proc);
+			/* a socket we did not see made (inherited): guess its
+			 * type from what is done with it */
+			e->sock = new_sock(is_call(e, "sendto", "recvfrom")
+			                   && strcmp(e->addr, "-") ? 2 : 0, e->proc);
 			fd_set(e->proc, e->fd, e->sock);
 		}
-		if (e->kind == K_END && (!strcmp(e->call, "accept")
-		                         || !strcmp(e->call, "accept4"))
+		if (e->kind == K_END && is_call(e, "accept", "accept4")
 		    && e->ret_known && e->ret >= 0) {
 			e->newsock = new_sock(1, e->proc);
-			socks[e->newsock].local = e->local;
 			socks[e->newsock].peer = e->peer;
-			socks[e->newsock].peerpid = e->peerpid;
 			fd_set(e->proc, (int)e->ret, e->newsock);
 		}
-		if (e->kind == K_END && !strcmp(e->call, "connect")) {
-			struct sock *s = &socks[e->sock];
-
-			if (e->local)
-				s->local = e->local;
-			if (!strcmp(e->addr, "AF_UNSPEC"))
-				s->peer = NULL;
-			else if (e->peer)
-				s->peer = e->peer;
-			else if (e->ret == 0)
-				s->peer = e->addr;
-			s->peerpid = e->peerpid;
-		}
-		if ((!strcmp(e->call, "bind") || !strcmp(e->call, "listen"))
-		    && e->local)
-			socks[e->sock].local = e->local;
-		if (!strcmp(e->call, "close") && e->ret == 0)
+		if (e->kind == K_END && is_call(e, "connect", NULL))
+			socks[e->sock].peer = !strcmp(e->addr, "AF_UNSPEC") ? NULL
+			                      : e->peer ? e->peer
+			                      : e->ret == 0 ? e->addr : socks[e->sock].peer;
+		if (is_call(e, "close", NULL) && e->ret == 0)
 			fd_set(e->proc, e->fd, -1);
 	}
 }
@@ -634,45 +547,16 @@ static void pair_blocking(void)
 	}
 }
 
-/* Consecutive run summaries of one process, fd and call become one. */
-static void merge_runs(void)
-{
-	for (size_t p = 0; p < nprocs; p++) {
-		int keep = -1;
-
-		for (size_t k = 0; k < procs[p].nevs; k++) {
-			struct ev *e = &ev[procs[p].evs[k]];
-
-			if (e->kind != K_RUN) {
-				keep = -1;
-				continue;
-			}
-			if (keep >= 0 && ev[keep].fd == e->fd
-			    && !strcmp(ev[keep].call, e->call)) {
-				ev[keep].calls += e->calls;
-				ev[keep].polls += e->polls;
-				ev[keep].bytes += e->bytes;
-				ev[keep].t_last = e->t_last;
-				e->dead = true;
-				continue;
-			}
-			keep = procs[p].evs[k];
-		}
-	}
-}
-
 /* Addresses: the same endpoint?  An IPv4-mapped IPv6 address is its IPv4
- * address; 0.0.0.0 and [::] match any address with the same port. */
+ * address; with WILDCARD, 0.0.0.0 and [::] match any address with the
+ * same port. */
 static const char *canon(const char *a, char *buf, size_t n)
 {
-	if (a && strncmp(a, "[::ffff:", 8) == 0 && strchr(a, '.')) {
-		const char *close = strchr(a, ']');
+	const char *close = a ? strchr(a, ']') : NULL;
 
-		if (close) {
-			snprintf(buf, n, "%.*s%s", (int)(close - a - 8), a + 8,
-			         close + 1);
-			return buf;
-		}
+	if (close && strncmp(a, "[::ffff:", 8) == 0 && strchr(a, '.')) {
+		snprintf(buf, n, "%.*s%s", (int)(close - a - 8), a + 8, close + 1);
+		return buf;
 	}
 	return a ? a : "";
 }
@@ -681,20 +565,31 @@ static bool same_endpoint(const char *x, const char *y, bool wildcard)
 {
 	char bx[160], by[160];
 	const char *a = canon(x, bx, sizeof bx), *b = canon(y, by, sizeof by);
-	const char *pa, *pb;
+	const char *pa = strrchr(a, ':'), *pb = strrchr(b, ':');
 
 	if (!*a || !*b)
 		return false;
 	if (!strcmp(a, b))
 		return true;
-	if (!wildcard)
-		return false;
-	pa = strrchr(a, ':');
-	pb = strrchr(b, ':');
-	if (!pa || !pb || strcmp(pa, pb) != 0 || !strncmp(a, "unix:", 5))
+	if (!wildcard || !pa || !pb || strcmp(pa, pb) != 0 || !strncmp(a, "unix:", 5))
 		return false;
 	return !strncmp(a, "0.0.0.0:", 8) || !strncmp(b, "0.0.0.0:", 8)
 	       || !strncmp(a, "[::]:", 5) || !strncmp(b, "[::]:", 5);
+}
+
+/* Did connect() C reach the server whose accept() returned A? */
+static bool connect_meets_accept(const struct ev *c, const struct ev *a)
+{
+	long long start = c->partner >= 0 ? ev[c->partner].t : c->t;
+
+	if (c->kind != K_END || !is_call(c, "connect", NULL) || c->sock < 0
+	    || socks[c->sock].type == 2 || start > a->t
+	    || !(c->ret == 0 || (c->err && !strcmp(c->err, "EINPROGRESS"))))
+		return false;
+	if (!strncmp(c->addr, "unix:", 5))
+		return a->local && !strcmp(a->local, c->addr);
+	return same_endpoint(c->local, a->peer, false)
+	       && same_endpoint(c->peer, a->local, false);
 }
 
 /* connect() on the client meets accept() on the server. */
@@ -710,37 +605,88 @@ static void match_connections(void)
 			continue;
 		for (size_t j = 0; j < nev; j++) {
 			struct ev *c = &ev[j];
-			long long start;
-			bool ok;
 
-			if (used[j] || c->kind != K_END || strcmp(c->call, "connect")
-			    || c->sock < 0 || socks[c->sock].type == 2
-			    || !(c->ret == 0 || (c->err && !strcmp(c->err, "EINPROGRESS"))))
-				continue;
-			start = c->partner >= 0 ? ev[c->partner].t : c->t;
-			if (start > a->t)
-				continue;
-			if (!strncmp(c->addr, "unix:", 5))
-				ok = a->local && !strcmp(a->local, c->addr)
-				     && (!c->peerpid || c->peerpid == a->pid
-				         || procs[a->proc].parent >= 0)
-				     && (!a->peerpid || a->peerpid == c->pid
-				         || procs[c->proc].parent >= 0);
-			else
-				ok = same_endpoint(c->local, a->peer, false)
-				     && same_endpoint(c->peer, a->local, false);
-			if (!ok)
+			if (used[j] || !connect_meets_accept(c, a))
 				continue;
 			used[j] = true;
 			socks[c->sock].conn = a->newsock;
 			socks[a->newsock].conn = c->sock;
 			a->from = c->partner >= 0 ? c->partner : (int)j;
-			a->pred = a->from;
 			a->arrow = A_CONNECT;
 			break;
 		}
 	}
 	free(used);
+}
+
+/* The sends on socket S, in order, with the stream offset each starts at. */
+struct sends {
+	int *ev;
+	long long *start;
+	size_t n;
+};
+
+static struct sends sends_on(int s)
+{
+	struct sends out = { NULL, NULL, 0 };
+	long long off = 0;
+
+	for (size_t i = 0; i < nev; i++) {
+		if (ev[i].sock != s || !ev[i].is_send || ev[i].bytes <= 0)
+			continue;
+		out.ev = xrealloc(out.ev, (out.n + 1) * sizeof *out.ev);
+		out.start = xrealloc(out.start, (out.n + 1) * sizeof *out.start);
+		out.ev[out.n] = (int)i;
+		out.start[out.n++] = off;
+		off += ev[i].bytes;
+	}
+	return out;
+}
+
+/* Receive E got the bytes at offsets ROFF.. of the stream: the sends that
+ * cover them (from *SI on) are its arrow's source. */
+static void data_arrow(struct ev *e, const struct sends *s, size_t *si,
+                       long long roff)
+{
+	long long last = roff + e->bytes - 1;
+	size_t last_i;
+
+	while (*si + 1 < s->n && s->start[*si + 1] <= roff)
+		(*si)++;
+	if (s->n == 0 || s->start[*si] > roff)
+		return;     /* sent by someone untraced */
+	for (last_i = *si; last_i + 1 < s->n && s->start[last_i + 1] <= last;)
+		last_i++;
+	e->from = s->ev[*si];
+	e->arrow = A_DATA;
+	e->arrow_bytes = e->bytes;
+	e->arrow_sends = (int)(last_i - *si + 1);
+}
+
+/* Receive E on the peer of socket S returned 0: end of file, from S's
+ * shutdown or close after its last send, or from its process's death. */
+static void eof_arrow(struct ev *e, int s, const struct sends *sent)
+{
+	long long after = sent->n ? ev[sent->ev[sent->n - 1]].t : 0;
+	struct proc *o = &procs[socks[s].owner];
+
+	for (size_t k = 0; k < nev; k++) {
+		struct ev *c = &ev[k];
+
+		if (c->sock != s || c->t < after || c->t > e->t)
+			continue;
+		if ((is_call(c, "shutdown", NULL) && strcmp(c->args, "SHUT_RD") != 0)
+		    || is_call(c, "close", NULL)) {
+			e->from = (int)k;
+			e->arrow = A_EOF;
+			return;
+		}
+	}
+	if (!o->exited && o->nevs) {
+		e->from = o->evs[o->nevs - 1];
+		e->arrow = A_EOF;
+		e->eof_death = true;
+	}
 }
 
 /* Stream data: the bytes a receive returned were sent by the sends that
@@ -749,89 +695,31 @@ static void match_stream_data(void)
 {
 	for (size_t s = 0; s < nsocks; s++) {
 		int peer = socks[s].conn;
-		long long off = 0, roff = 0;
+		struct sends sent;
+		long long roff = 0;
 		size_t si = 0;
-		int *sends = NULL;
-		long long *start = NULL;
-		size_t ns = 0;
 
 		if (peer < 0 || socks[s].type == 2)
 			continue;
-		/* the sends on s, with their offsets */
+		sent = sends_on((int)s);
 		for (size_t i = 0; i < nev; i++) {
 			struct ev *e = &ev[i];
 
-			if (e->dead || e->sock != (int)s || !e->is_send || e->bytes <= 0)
-				continue;
-			sends = xrealloc(sends, (ns + 1) * sizeof *sends);
-			start = xrealloc(start, (ns + 1) * sizeof *start);
-			sends[ns] = (int)i;
-			start[ns] = off;
-			off += e->bytes;
-			ns++;
-		}
-		/* the receives on its peer */
-		for (size_t i = 0; i < nev; i++) {
-			struct ev *e = &ev[i];
-
-			if (e->dead || e->sock != peer || !e->is_recv)
+			if (e->sock != peer || !e->is_recv)
 				continue;
 			if (e->bytes > 0) {
-				long long last = roff + e->bytes - 1;
-				size_t first_i, last_i;
-
-				while (si + 1 < ns && start[si + 1] <= roff)
-					si++;
-				if (ns == 0 || start[si] > roff) {
-					roff += e->bytes;
-					continue;   /* sent by someone untraced */
-				}
-				first_i = si;
-				last_i = si;
-				while (last_i + 1 < ns && start[last_i + 1] <= last)
-					last_i++;
-				e->from = sends[first_i];
-				e->pred = sends[last_i];
-				e->arrow = A_DATA;
-				e->arrow_bytes = e->bytes;
-				e->arrow_sends = (int)(last_i - first_i + 1);
+				data_arrow(e, &sent, &si, roff);
 				roff += e->bytes;
-			} else if (e->kind == K_END && e->ret == 0) {
-				/* end of file: the other end's shutdown or close
-				 * after its last send */
-				long long after = ns ? ev[sends[ns - 1]].t : 0;
-
-				for (size_t k = 0; k < nev; k++) {
-					struct ev *c = &ev[k];
-
-					if (c->sock != (int)s || c->t < after || c->t > e->t)
-						continue;
-					if ((!strcmp(c->call, "shutdown")
-					     && strcmp(c->args, "SHUT_RD") != 0)
-					    || !strcmp(c->call, "close")) {
-						e->from = e->pred = (int)k;
-						e->arrow = A_EOF;
-						break;
-					}
-				}
-				/* no close: its process died (killed) */
-				if (e->arrow == A_NONE && !procs[socks[s].owner].exited) {
-					struct proc *o = &procs[socks[s].owner];
-
-					if (o->nevs) {
-						e->from = e->pred = o->evs[o->nevs - 1];
-						e->arrow = A_EOF;
-						e->eof_death = true;
-					}
-				}
+			} else if (e->ret == 0) {
+				eof_arrow(e, (int)s, &sent);
 			}
 		}
-		free(sends);
-		free(start);
+		free(sent.ev);
+		free(sent.start);
 	}
 }
 
-/* The address a datagram went to, and the one it came from. */
+/* The address a datagram went to. */
 static const char *dgram_dest(const struct ev *e)
 {
 	if (strcmp(e->addr, "-") != 0)
@@ -841,279 +729,108 @@ static const char *dgram_dest(const struct ev *e)
 	return e->sock >= 0 ? socks[e->sock].peer : NULL;
 }
 
+static bool is_dgram(const struct ev *e, bool send)
+{
+	return (send ? e->is_send : e->is_recv) && e->sock >= 0
+	       && socks[e->sock].type == 2 && e->ret_known && e->ret >= 0;
+}
+
+/* Could datagram send S be what receive R got? */
+static bool dgram_matches(const struct ev *s, const struct ev *r)
+{
+	if (!is_dgram(s, true) || s->ret < r->ret)
+		return false;
+	if (socks[s->sock].conn >= 0)   /* a socketpair */
+		return socks[s->sock].conn == r->sock;
+	return same_endpoint(s->local, r->addr, true)
+	       && same_endpoint(dgram_dest(s), r->local, true);
+}
+
+/* Each datagram received: the earliest unmatched send that fits. */
 static void match_datagrams(void)
 {
 	bool *used = xmalloc(nev * sizeof *used);
-	size_t lo = 0;      /* every send before it is matched or no send */
 
 	memset(used, 0, nev * sizeof *used);
 	for (size_t i = 0; i < nev; i++) {
 		struct ev *r = &ev[i];
 
-		if (!r->is_recv || r->kind != K_END || r->sock < 0
-		    || socks[r->sock].type != 2 || !r->ret_known || r->ret < 0)
+		if (!is_dgram(r, false))
 			continue;
-		while (lo < nev && (used[lo] || !ev[lo].is_send || ev[lo].kind != K_CALL))
-			lo++;
 		/* events are in time order: no send after the receive */
-		for (size_t j = lo; j < nev && ev[j].t <= r->t; j++) {
-			struct ev *s = &ev[j];
-			bool ok;
-
-			if (used[j] || !s->is_send || s->kind != K_CALL || s->sock < 0
-			    || socks[s->sock].type != 2 || !s->ret_known || s->ret < 0)
-				continue;
-			if (socks[s->sock].conn >= 0)   /* a socketpair */
-				ok = socks[s->sock].conn == r->sock;
-			else
-				ok = same_endpoint(s->local, r->addr, true)
-				     && same_endpoint(dgram_dest(s), r->local, true);
-			if (!ok || s->ret < r->ret)
+		for (size_t j = 0; j < nev && ev[j].t <= r->t; j++) {
+			if (used[j] || !dgram_matches(&ev[j], r))
 				continue;
 			used[j] = true;
-			r->from = r->pred = (int)j;
+			r->from = (int)j;
 			r->arrow = A_DGRAM;
 			r->arrow_bytes = r->ret;
 			break;
 		}
 	}
 	for (size_t j = 0; j < nev; j++)
-		if (ev[j].is_send && ev[j].kind == K_CALL && ev[j].sock >= 0
-		    && socks[ev[j].sock].type == 2 && ev[j].ret_known
-		    && ev[j].ret >= 0 && !used[j])
-			ev[j].lost = true;
+		ev[j].lost = is_dgram(&ev[j], true) && !used[j];
 	free(used);
 }
-
-/* A poll that returns readable waited for what the next receive (or
- * accept) on that socket gets. */
-static void explain_polls(void)
-{
-	for (size_t p = 0; p < nprocs; p++) {
-		for (size_t k = 0; k < procs[p].nevs; k++) {
-			struct ev *e = &ev[procs[p].evs[k]];
-
-			if (e->kind != K_END || (strcmp(e->call, "poll")
-			                         && strcmp(e->call, "ppoll"))
-			    || !e->ret_known || e->ret <= 0)
-				continue;
-			for (size_t m = k + 1; m < procs[p].nevs; m++) {
-				struct ev *n = &ev[procs[p].evs[m]];
-
-				if (n->sock != e->sock || n->kind == K_BEGIN)
-					continue;
-				if (n->kind == K_END && (n->is_recv || n->newsock >= 0
-				                         || !strcmp(n->call, "accept")
-				                         || !strcmp(n->call, "accept4")))
-					e->pred = n->pred;
-				else if (n->kind == K_RUN && n->is_recv)
-					e->pred = n->pred;
-				break;
-			}
-		}
-	}
-}
-
-/* ---- order ----------------------------------------------------------- */
-
-static int *order;
-static size_t norder;
 
 static bool shown_proc(const struct ev *e)
 {
 	return procs[e->proc].col >= 0;
 }
 
-static int *emitted_at;      /* event -> its place in order, -1 */
-
-static void emit(int i)
-{
-	ev[i].shown = true;
-	if (emitted_at)
-		emitted_at[i] = (int)norder;
-	order[norder++] = i;
-}
-
-/* The clock's order (already sorted). */
-static void time_order(void)
-{
-	for (size_t i = 0; i < nev; i++)
-		if (!ev[i].dead && shown_proc(&ev[i]))
-			emit((int)i);
-}
-
-static bool waits(const struct ev *e)
-{
-	return e->kind == K_END && is_one_of(e->call, wait_calls) && e->pred < 0;
-}
-
-/* Each process runs until it must wait for another; the one whose cause
- * (the data it receives, the connect it accepts) came last goes first, so
- * a reply is drawn right after its request; then the leftmost.  An end
- * that nothing explains (a timeout, a signal) comes when nothing else
- * can. */
-static void causal_order(void)
-{
-	size_t *next = xmalloc(nprocs * sizeof *next);
-
-	emitted_at = xmalloc(nev * sizeof *emitted_at);
-	for (size_t i = 0; i < nev; i++)
-		emitted_at[i] = -1;
-	memset(next, 0, nprocs * sizeof *next);
-	for (;;) {
-		int pick = -1, deferred = -1, fallback = -1, best_cause = -2;
-
-		for (int c = 0; c < ncols; c++) {
-			int p = col_proc[c];
-			struct ev *e;
-
-			while (next[p] < procs[p].nevs && ev[procs[p].evs[next[p]]].dead)
-				next[p]++;
-			if (next[p] >= procs[p].nevs)
-				continue;
-			e = &ev[procs[p].evs[next[p]]];
-			if (fallback < 0 || e->t < ev[procs[col_proc[fallback]].evs
-			                                 [next[col_proc[fallback]]]].t)
-				fallback = c;
-			if (e->pred >= 0 && !ev[e->pred].shown
-			    && shown_proc(&ev[e->pred]))
-				continue;
-			if (waits(e)) {
-				if (deferred < 0)
-					deferred = c;
-				continue;
-			}
-			{
-				/* a blocking call starts when what ends it is
-				 * there: its end's cause is its own */
-				int pred = e->pred >= 0 ? e->pred
-				           : (e->kind == K_BEGIN && e->partner >= 0)
-				             ? ev[e->partner].pred : -1;
-				int cause = pred >= 0 ? emitted_at[pred] : -1;
-
-				if (cause > best_cause) {
-					best_cause = cause;
-					pick = c;
-				}
-			}
-		}
-		if (pick < 0)
-			pick = deferred >= 0 ? deferred : fallback;
-		if (pick < 0)
-			break;
-		emit(procs[col_proc[pick]].evs[next[col_proc[pick]]++]);
-	}
-	free(next);
-	free(emitted_at);
-	emitted_at = NULL;
-}
-
 /* ---- text of an event -------------------------------------------------- */
 
-/* Port names under -n, in order of first use. */
-static struct { char port[8]; char name[24]; } *ports;
+/* Under -n, the ports named PORT1, PORT2, ... in order of first use. */
+static char ports[32][8];
 static size_t nports;
 
-static void port_name(const char *port, struct str *out)
+/* The name of port DIGITS (K of them); DEFINE: give it one if it has none.
+ * NULL: not a port. */
+static const char *port_name(const char *digits, size_t k, bool define)
 {
-	for (size_t i = 0; i < nkeeps; i++)
-		if (!strcmp(keeps[i].from, port)) {
-			sputs(out, keeps[i].to);
-			return;
-		}
-	if (!strcmp(port, "0")) {
-		sputs(out, "0");
-		return;
-	}
-	for (size_t i = 0; i < nports; i++)
-		if (!strcmp(ports[i].port, port)) {
-			sputs(out, ports[i].name);
-			return;
-		}
-	ports = xrealloc(ports, (nports + 1) * sizeof *ports);
-	snprintf(ports[nports].port, sizeof ports[nports].port, "%s", port);
-	snprintf(ports[nports].name, sizeof ports[nports].name, "PORT%zu",
-	         nports + 1);
-	sputs(out, ports[nports].name);
-	nports++;
+	static char name[16];
+	size_t i;
+
+	if (k >= sizeof ports[0] || (k == 1 && digits[0] == '0'))
+		return NULL;
+	for (i = 0; i < nports; i++)
+		if (strlen(ports[i]) == k && !strncmp(ports[i], digits, k))
+			break;
+	if (i == nports && (!define || nports == sizeof ports / sizeof ports[0]))
+		return NULL;
+	if (i == nports)
+		snprintf(ports[nports++], sizeof ports[0], "%.*s", (int)k, digits);
+	snprintf(name, sizeof name, "PORT%zu", i + 1);
+	return name;
 }
 
-/* S as shown: -r replacements; under -n, ports named. */
+/* S as shown: under -n, ports named.  A port is the number after the ':'
+ * of an address ("127.0.0.1:44006", "[::1]:44006"), and any word that is
+ * a port already named (a command line's "127.0.0.1 44006"). */
 static char *show(const char *s)
 {
 	struct str out = { 0 };
+	const char *start = s;
 
 	if (s == NULL)
 		return xstrdup("");
 	while (*s) {
-		bool done = false;
+		size_t k = strspn(s, "0123456789");
+		char before = s > start ? s[-1] : ' ';
+		const char *name = NULL;
 
-		for (size_t i = 0; i < nrepls && !done; i++) {
-			size_t n = strlen(repls[i].from);
+		if (normalise && k && !isalnum((unsigned char)before) && before != '.'
+		    && !isalnum((unsigned char)s[k]) && (!s[k] || !strchr(".:]", s[k]))) {
+			bool addr = before == ':' && s - start >= 2
+			            && (isdigit((unsigned char)s[-2]) || s[-2] == ']');
 
-			if (n && !strncmp(s, repls[i].from, n)) {
-				sputs(&out, repls[i].to);
-				s += n;
-				done = true;
-			}
+			name = port_name(s, k, addr);
 		}
-		if (done)
-			continue;
-		/* a port: ":digits" after an IPv4 address's digit or "]" */
-		if (normalise && *s == ':' && out.n > 0
-		    && (isdigit((unsigned char)out.s[out.n - 1]) || out.s[out.n - 1] == ']')
-		    && isdigit((unsigned char)s[1])) {
-			char port[8];
-			size_t k = 0;
-			const char *q = s + 1;
-			bool ipv4 = out.s[out.n - 1] == ']';
-
-			/* only after a dotted quad or a bracketed IPv6 */
-			if (!ipv4) {
-				size_t b = out.n, dots = 0;
-
-				while (b > 0 && (isdigit((unsigned char)out.s[b - 1])
-				                 || out.s[b - 1] == '.'))
-					dots += out.s[--b] == '.';
-				ipv4 = dots == 3;
-			}
-			while (isdigit((unsigned char)*q) && k < sizeof port - 1)
-				port[k++] = *q++;
-			port[k] = '\0';
-			if (ipv4 && !isdigit((unsigned char)*q)) {
-				sadd(&out, ":", 1);
-				port_name(port, &out);
-				s = q;
-				continue;
-			}
-		}
-		/* a port already named, as a word of its own: a command
-		 * line's "127.0.0.1 44006", getaddrinfo's "44006" */
-		if (normalise && isdigit((unsigned char)*s)
-		    && (out.n == 0 || !(isalnum((unsigned char)out.s[out.n - 1])
-		                        || out.s[out.n - 1] == '.'
-		                        || out.s[out.n - 1] == ':'))) {
-			size_t k = strspn(s, "0123456789");
-			bool named = false;
-
-			if (!isalnum((unsigned char)s[k]) && s[k] != '.' && s[k] != ':'
-			    && k < 8)
-				for (size_t i = 0; i < nports && !named; i++)
-					if (strlen(ports[i].port) == k
-					    && !strncmp(ports[i].port, s, k)) {
-						sputs(&out, ports[i].name);
-						named = true;
-					}
-			if (named) {
-				s += k;
-				continue;
-			}
-			sadd(&out, s, k);   /* a number: copied whole */
-			s += k;
-			continue;
-		}
-		sadd(&out, s, 1);
-		s++;
+		if (name)
+			sputs(&out, name);
+		else
+			sadd(&out, s, k ? k : 1);   /* a number is copied whole */
+		s += k ? k : 1;
 	}
 	return sdone(&out);
 }
@@ -1126,227 +843,167 @@ static void sshow(struct str *b, const char *s)
 	free(t);
 }
 
-/* "ARGS" without the leading "len=N, " part; the flags alone. */
-static const char *after_len(const char *args)
+/* ", LEN" and the flags after it, from ARGS "len=N, FLAGS". */
+static void len_and_flags(struct str *b, const char *args)
 {
 	const char *p = strstr(args, "len=");
-	const char *comma;
+	const char *flags = p ? strchr(p, ',') : NULL;
 
-	if (p == NULL)
-		return "";
-	comma = strchr(p, ',');
-	return comma ? comma + 2 : "";
+	sprintf_(b, ", %lld", p ? strtoll(p + 4, NULL, 10) : -1);
+	if (flags && strcmp(flags + 2, "0"))
+		sprintf_(b, ", %s", flags + 2);
 }
 
-static long long len_arg(const char *args)
+/* poll's "[3:POLLIN], 1, 30000ms, NULL" as "[3:POLLIN], 30000ms". */
+static void poll_args(struct str *b, const char *args)
 {
-	const char *p = strstr(args, "len=");
+	const char *end = strchr(args, ']');
+	const char *t = end ? strchr(end, ',') : NULL;
 
-	return p ? strtoll(p + 4, NULL, 10) : -1;
+	if (end)
+		sadd(b, args, (size_t)(end - args + 1));
+	if (t && (t = strchr(t + 1, ',')) != NULL && strncmp(t + 2, "NULL", 4)
+	    && strtol(t + 2, NULL, 10) >= 0)
+		sprintf_(b, ", %ldms", strtol(t + 2, NULL, 10));
 }
 
-/* Mode: 0 whole call, 1 begin ("... waits"), 2 end (the return). */
+/* The arguments of a call as drawn: the socket first, then what matters. */
 static void call_args(struct str *b, const struct ev *e)
 {
-	const char *c = e->call;
-
-	if (!strcmp(c, "socket") || !strcmp(c, "socketpair")
-	    || !strcmp(c, "getaddrinfo")) {
+	if (is_call(e, "socket", "socketpair") || is_call(e, "getaddrinfo", NULL)) {
 		sshow(b, e->args);
 		return;
 	}
-	if (!strcmp(c, "freeaddrinfo")) {
-		char *id = info_get(e->info, "list");
-
-		sprintf_(b, "list %s", id ? id : "?");
-		free(id);
+	if (is_call(e, "freeaddrinfo", NULL)) {
+		sputs(b, e->args);
+		return;
+	}
+	if (is_call(e, "poll", "ppoll")) {
+		poll_args(b, e->args);
 		return;
 	}
 	if (e->fd >= 0)
 		sprintf_(b, "%d", e->fd);
-	if (!strcmp(c, "bind") || !strcmp(c, "connect")) {
+	if (is_call(e, "bind", "connect")) {
 		sputs(b, ", ");
 		sshow(b, e->addr);
-	} else if (!strcmp(c, "listen") || !strcmp(c, "shutdown")
-	           || !strcmp(c, "setsockopt")) {
+	} else if (is_call(e, "listen", "shutdown") || is_call(e, "setsockopt", NULL)) {
 		sputs(b, ", ");
 		sshow(b, e->args);
-	} else if (!strcmp(c, "accept4")) {
-		const char *f = strchr(e->args, ',');
-
-		if (f)
-			sputs(b, f);
-	} else if (!strcmp(c, "poll") || !strcmp(c, "ppoll")) {
-		/* "[3:POLLIN], 1, NULL, sigmask" -> "[3:POLLIN]" + a limit */
-		const char *end = strchr(e->args, ']');
-		const char *t = end ? strchr(end, ',') : NULL;
-
-		b->n = 0;
-		if (b->s)
-			b->s[0] = '\0';
-		if (end)
-			sadd(b, e->args, (size_t)(end - e->args + 1));
-		if (t && (t = strchr(t + 1, ',')) != NULL) {
-			long v;
-
-			t += 2;
-			v = strtol(t, NULL, 10);
-			if (strncmp(t, "NULL", 4) && v >= 0)
-				sprintf_(b, ", %ldms", v);
-		}
-	} else if (e->is_send || (e->kind == K_CALL
-	                          && is_one_of(c, send_calls))) {
-		const char *flags = after_len(e->args);
-
-		if (e->data) {
-			sputs(b, ", ");
-			sputs(b, e->data);
-		}
-		sprintf_(b, ", %lld", len_arg(e->args));
-		if (*flags && strcmp(flags, "0"))
-			sprintf_(b, ", %s", flags);
+	} else if (is_call(e, "accept4", NULL) && strchr(e->args, ',')) {
+		sputs(b, strchr(e->args, ','));
+	} else if (e->is_send) {
+		if (e->data)
+			sprintf_(b, ", %s", e->data);
+		len_and_flags(b, e->args);
 		if (strcmp(e->addr, "-")) {
 			sputs(b, ", ");
 			sshow(b, e->addr);
 		}
-	} else if (is_one_of(c, recv_calls)) {
-		const char *flags = after_len(e->args);
+	} else if (is_one_of(e->call, recv_calls)) {
+		len_and_flags(b, e->args);
+	}
+}
 
-		sprintf_(b, ", %lld", len_arg(e->args));
-		if (*flags && strcmp(flags, "0"))
-			sprintf_(b, ", %s", flags);
+/* What a receive got: the data, end of file, a datagram's source. */
+static void recv_result(struct str *b, const struct ev *e)
+{
+	bool dgram = e->sock >= 0 && socks[e->sock].type == 2;
+
+	if (e->data)
+		sprintf_(b, " %s", e->data);
+	if (e->ret == 0 && !dgram)
+		sputs(b, " (end of file)");
+	if (strcmp(e->addr, "-") && dgram) {
+		sputs(b, " from ");
+		sshow(b, e->addr);
 	}
 }
 
 static void call_result(struct str *b, const struct ev *e)
 {
-	const char *c = e->call;
-
-	if (!strcmp(c, "socketpair") && e->fds) {
-		sprintf_(b, " = [%s]", e->fds);
+	if (is_call(e, "freeaddrinfo", NULL))
 		return;
-	}
-	if (!strcmp(c, "getaddrinfo")) {
-		sputs(b, " = ");
-		if (e->addrs)
-			sshow(b, e->addrs);
-		else
-			sputs(b, e->result);
-		return;
-	}
-	if (!strcmp(c, "freeaddrinfo"))
-		return;
-	if (e->ret_known && e->ret >= 0
-	    && (!strcmp(c, "getsockname") || !strcmp(c, "getpeername"))) {
-		sputs(b, " = ");
-		sshow(b, e->addr);
-		return;
-	}
 	sputs(b, " = ");
-	sputs(b, e->result);
-	if (e->ret_known && e->ret < 0)
-		return;
-	if (!strcmp(c, "bind") && e->local && strcmp(e->local, e->addr)) {
+	if (is_call(e, "socketpair", NULL) && e->fds) {
+		sprintf_(b, "[%s]", e->fds);
+	} else if (is_call(e, "getaddrinfo", NULL) && e->addrs) {
+		sshow(b, e->addrs);
+	} else if (e->ret_known && e->ret >= 0
+	           && is_call(e, "getsockname", "getpeername")) {
+		sshow(b, e->addr);
+	} else {
+		sputs(b, e->result);
+		if (e->ret_known && e->ret < 0)
+			return;
+	}
+	if (is_call(e, "bind", NULL) && e->local && strcmp(e->local, e->addr)) {
 		sputs(b, ", bound to ");
 		sshow(b, e->local);
 	}
-	if ((!strcmp(c, "accept") || !strcmp(c, "accept4")) && e->peer
+	if (is_call(e, "accept", "accept4") && e->peer
 	    && strcmp(e->peer, "unix:(unnamed)")) {
 		sputs(b, " from ");
 		sshow(b, e->peer);
 	}
-	if ((!strcmp(c, "poll") || !strcmp(c, "ppoll"))) {
-		if (e->revents)
-			sprintf_(b, " [%s]", e->revents);
-		else if (e->ret == 0)
-			sputs(b, " (timed out)");
-	}
-	if (e->is_recv) {
-		if (e->data) {
-			sputs(b, " ");
-			sputs(b, e->data);
-		}
-		if (e->ret == 0 && e->sock >= 0 && socks[e->sock].type != 2)
-			sputs(b, " (end of file)");
-		if (strcmp(e->addr, "-") && e->sock >= 0 && socks[e->sock].type == 2) {
-			sputs(b, " from ");
-			sshow(b, e->addr);
-		}
-	}
+	if (is_call(e, "poll", "ppoll") && e->revents)
+		sprintf_(b, " [%s]", e->revents);
+	else if (is_call(e, "poll", "ppoll") && e->ret == 0)
+		sputs(b, " (timed out)");
+	if (e->is_recv)
+		recv_result(b, e);
 	if (e->lost)
 		sputs(b, " (no traced process received it)");
 }
 
-/* MODE 0: the whole call; 1: its start; 2: its return. */
-static char *event_text(const struct ev *e, int mode)
+/* The command line, its program by its name alone. */
+static void exec_text(struct str *b, const char *args)
+{
+	size_t n = strcspn(args, " ");
+	const char *name = args + n;
+
+	while (name > args && name[-1] != '/')
+		name--;
+	sputs(b, "$ ");
+	sadd(b, name, (size_t)(args + n - name));
+	sshow(b, args + n);
+}
+
+enum mode { WHOLE, START, RETURN };
+
+/* A row's text: the whole call, its start ("... "), or its return. */
+static char *event_text(const struct ev *e, enum mode mode)
 {
 	struct str b = { 0 };
 
-	switch (e->kind) {
-	case K_EXEC: {
-		/* the command line, its program by its name alone */
-		const char *sp = strchr(e->args, ' ');
-		const char *slash;
-		size_t n = sp ? (size_t)(sp - e->args) : strlen(e->args);
-
-		for (slash = e->args + n; slash > e->args && slash[-1] != '/';)
-			slash--;
-		sputs(&b, "$ ");
-		sadd(&b, slash, (size_t)(e->args + n - slash));
-		if (sp)
-			sshow(&b, sp);
-		return sdone(&b);
-	}
-	case K_EXIT:
+	if (e->kind == K_EXEC) {
+		exec_text(&b, e->args);
+	} else if (e->kind == K_EXIT) {
 		sprintf_(&b, "exit(%s)", e->result);
-		return sdone(&b);
-	case K_FORK:
-		if (normalise)
-			sputs(&b, "forked");
-		else
-			sprintf_(&b, "forked from pid %d", e->parent);
-		return sdone(&b);
-	case K_RUN:
-		if (e->polls && e->calls)
-			sprintf_(&b, "%s() x%ld, with poll() x%ld: %lld bytes",
-			         e->call, e->calls, e->polls, e->bytes);
-		else if (e->calls)
-			sprintf_(&b, "%s() x%ld: %lld bytes", e->call, e->calls,
-			         e->bytes);
-		else
-			sprintf_(&b, "poll() x%ld", e->polls);
-		return sdone(&b);
-	default:
-		break;
-	}
-	if (mode == 2) {
-		sprintf_(&b, "%s", e->call);
+	} else if (mode == RETURN) {
+		sputs(&b, e->call);
 		call_result(&b, e);
-		return sdone(&b);
+	} else {
+		sprintf_(&b, "%s(", e->call);
+		call_args(&b, e);
+		sputs(&b, ")");
+		if (mode == START)
+			sputs(&b, " ...");
+		else
+			call_result(&b, e);
 	}
-	{
-		struct str a = { 0 };
-
-		call_args(&a, e);
-		sprintf_(&b, "%s(%s)", e->call, a.s ? a.s : "");
-		free(a.s);
-	}
-	if (mode == 1)
-		sputs(&b, " ...");
-	else
-		call_result(&b, e);
 	return sdone(&b);
 }
 
-/* A blocking call drawn on one line: the begin's arguments, the end's
+/* A blocking call drawn on one row: the begin's arguments, the end's
  * result. */
 static char *merged_text(const struct ev *begin, const struct ev *end)
 {
-	struct str b = { 0 }, a = { 0 };
+	struct str b = { 0 };
 
-	call_args(&a, begin);
-	sprintf_(&b, "%s(%s)", begin->call, a.s ? a.s : "");
-	free(a.s);
+	sprintf_(&b, "%s(", begin->call);
+	call_args(&b, begin);
+	sputs(&b, ")");
 	call_result(&b, end);
 	return sdone(&b);
 }
@@ -1355,65 +1012,75 @@ static char *arrow_label(const struct ev *e)
 {
 	struct str b = { 0 };
 
-	switch (e->arrow) {
-	case A_CONNECT:
+	if (e->arrow == A_CONNECT)
 		sputs(&b, "connect");
-		break;
-	case A_EOF:
+	else if (e->arrow == A_EOF)
 		sputs(&b, e->eof_death ? "end of file: the process died" : "end of file");
-		break;
-	case A_DGRAM:
+	else if (e->arrow == A_DGRAM)
 		sprintf_(&b, "datagram, %lld bytes", e->arrow_bytes);
-		break;
-	case A_DATA:
+	else
 		sprintf_(&b, "%lld bytes", e->arrow_bytes);
-		if (e->arrow_sends > 1)
-			sprintf_(&b, " (from %d sends)", e->arrow_sends);
-		break;
-	default:
-		break;
-	}
-	if ((e->arrow == A_DATA || e->arrow == A_DGRAM) && e->kind != K_RUN
-	    && e->data) {
-		sputs(&b, " ");
-		sputs(&b, e->data);
-	}
+	if (e->arrow == A_DATA && e->arrow_sends > 1)
+		sprintf_(&b, " (from %d sends)", e->arrow_sends);
+	if ((e->arrow == A_DATA || e->arrow == A_DGRAM) && e->data)
+		sprintf_(&b, " %s", e->data);
 	return sdone(&b);
+}
+
+/* Events of shown processes, in time order. */
+static int *order;
+static size_t norder;
+
+/* A begin whose call did not wait for another process is drawn on one
+ * row with its end, where it returned: what it received was sent before
+ * it started, or nothing happened elsewhere meanwhile.  One that waited
+ * shows as two rows.  A connect() stays where it started: the server's
+ * accept() points there. */
+static bool quick(const struct ev *begin)
+{
+	const struct ev *end = begin->partner >= 0 ? &ev[begin->partner] : NULL;
+
+	if (begin->kind != K_BEGIN || end == NULL || is_call(begin, "connect", NULL))
+		return false;
+	if (end->arrow != A_NONE && end->from >= 0)
+		return ev[end->from].t <= begin->t;
+	for (const struct ev *o = begin + 1; o < end; o++)
+		if (shown_proc(o))
+			return false;
+	return true;
+}
+
+/* The begin drawn with end E, or NULL. */
+static const struct ev *merged_with(const struct ev *e)
+{
+	return e->kind == K_END && e->partner >= 0 && quick(&ev[e->partner])
+	       ? &ev[e->partner] : NULL;
+}
+
+/* The arrow into event E, if it has one from a shown process. */
+static bool has_arrow(const struct ev *e)
+{
+	return e->arrow != A_NONE && e->from >= 0 && shown_proc(&ev[e->from]);
 }
 
 /* ---- ASCII ------------------------------------------------------------ */
 
-/* Is order[K] a begin drawn on one line with its end, order[K + 1]?  In
- * the clock's order, only when the wait was short: a long one shows. */
-static bool mergeable(size_t k)
-{
-	const struct ev *e = &ev[order[k]];
-
-	return e->kind == K_BEGIN && e->partner >= 0 && k + 1 < norder
-	       && order[k + 1] == e->partner
-	       && (canonical || ev[e->partner].t - e->t < 2000000);
-}
-
-/* Glyphs, as codes in the grid and as ASCII or Unicode in the output. */
-enum { G_LIFE = 1, G_WAIT, G_SHAFT, G_HEADR, G_HEADL, G_DSHAFT, G_DHEADR,
-       G_DHEADL, G_ESHAFT, G_EHEADR, G_EHEADL, G_RULE };
-static const char *const glyph_ascii[] = { "", "|", ":", "-", ">", "<", "=",
-                                           ">", "<", ".", ">", "<", "-" };
-static const char *const glyph_utf8[] = { "", "\u2502", "\u250a", "\u2500",
-                                          "\u25b6", "\u25c0", "\u2550",
-                                          "\u25b6", "\u25c0", "\u2508",
-                                          "\u25b7", "\u25c1", "\u2500" };
-
 static int colw, margin;
 static char *linebuf;
 static int linelen;
+/* Per column: 0 not started or gone, 1 running, 2 waiting. */
+static int *state;
 
+/* A blank row with every column's life line. */
 static void grid_start(void)
 {
 	linelen = margin + ncols * colw;
 	linebuf = xrealloc(linebuf, (size_t)linelen + 1);
 	memset(linebuf, ' ', (size_t)linelen);
 	linebuf[linelen] = '\0';
+	for (int c = 0; c < ncols && state; c++)
+		if (state[c])
+			linebuf[margin + c * colw] = state[c] == 2 ? ':' : '|';
 }
 
 static void grid_out(void)
@@ -1422,25 +1089,7 @@ static void grid_out(void)
 
 	while (end > 0 && linebuf[end - 1] == ' ')
 		end--;
-	for (int i = 0; i < end; i++) {
-		unsigned char c = (unsigned char)linebuf[i];
-
-		if (c >= G_LIFE && c <= G_RULE)
-			fputs(unicode ? glyph_utf8[c] : glyph_ascii[c], stdout);
-		else
-			putchar(c);
-	}
-	putchar('\n');
-}
-
-/* Per column: 0 not started or gone, 1 running, 2 waiting. */
-static int *state;
-
-static void lifelines(void)
-{
-	for (int c = 0; c < ncols; c++)
-		if (state[c])
-			linebuf[margin + c * colw] = (char)(state[c] == 2 ? G_WAIT : G_LIFE);
+	printf("%.*s\n", end, linebuf);
 }
 
 static void put_text(int col, int off, const char *s, size_t n)
@@ -1464,20 +1113,17 @@ static void row(int col, char mark, const char *text, const char *time)
 		if (n < len) {
 			size_t b = n;
 
-			while (b > n / 2 && text[b - 1] != ' ' && text[b - 1] != ','
-			       && text[b - 1] != '/')
+			while (b > n / 2 && !strchr(" ,/", text[b - 1]))
 				b--;
 			if (b > n / 2)
 				n = b;
 		}
-
 		grid_start();
-		lifelines();
 		if (first && time)
 			memcpy(linebuf, time, strlen(time) < (size_t)margin
 			                      ? strlen(time) : (size_t)margin);
-		linebuf[margin + col * colw] = first ? mark
-		                               : (char)(state[col] == 2 ? G_WAIT : G_LIFE);
+		if (first)
+			linebuf[margin + col * colw] = mark;
 		put_text(col, first ? 2 : 4, text, n);
 		grid_out();
 		text += n;
@@ -1491,25 +1137,14 @@ static void arrow_row(int from, int to, enum arrow kind, const char *label)
 {
 	int a = margin + from * colw, b = margin + to * colw;
 	int lo = a < b ? a : b, hi = a < b ? b : a;
-	char shaft = (char)(kind == A_CONNECT ? G_DSHAFT
-	                    : kind == A_EOF ? G_ESHAFT : G_SHAFT);
-	char head = (char)(kind == A_CONNECT ? (a < b ? G_DHEADR : G_DHEADL)
-	                   : kind == A_EOF ? (a < b ? G_EHEADR : G_EHEADL)
-	                   : (a < b ? G_HEADR : G_HEADL));
-	int span, llen;
+	int span = hi - lo - 5, llen = (int)strlen(label);
 
 	if (from == to)
 		return;     /* a process talking to itself: the rows say it */
 	grid_start();
-	lifelines();
-	for (int x = lo + 1; x < hi; x++)
-		linebuf[x] = shaft;
-	if (a < b)
-		linebuf[hi - 1] = head;
-	else
-		linebuf[lo + 1] = head;
-	span = hi - lo - 5;
-	llen = (int)strlen(label);
+	memset(linebuf + lo + 1, kind == A_CONNECT ? '=' : kind == A_EOF ? '.' : '-',
+	       (size_t)(hi - lo - 1));
+	linebuf[a < b ? hi - 1 : lo + 1] = a < b ? '>' : '<';
 	if (span > 2) {
 		int n = llen < span ? llen : span;
 		int x = lo + 3 + (span - n) / 2;
@@ -1523,30 +1158,9 @@ static void arrow_row(int from, int to, enum arrow kind, const char *label)
 	grid_out();
 }
 
-static int term_width(void)
+/* Each column's program, and a rule under it. */
+static void draw_header(void)
 {
-	const char *c = getenv("COLUMNS");
-
-	if (width > 0)
-		return width;
-	if (c && atoi(c) >= 40)
-		return atoi(c);
-	return 120;
-}
-
-static void draw_ascii(void)
-{
-	long long t0 = norder ? ev[order[0]].t : 0;
-	int total = term_width();
-
-	margin = normalise ? 0 : 11;
-	colw = (total - margin) / (ncols ? ncols : 1);
-	if (colw < 24)
-		colw = 24;
-	state = xmalloc((size_t)(ncols ? ncols : 1) * sizeof *state);
-	memset(state, 0, (size_t)(ncols ? ncols : 1) * sizeof *state);
-
-	/* header: each column's program */
 	grid_start();
 	if (!normalise)
 		put_text(0, -margin, "  time (s)", 10);
@@ -1563,71 +1177,57 @@ static void draw_ascii(void)
 	grid_out();
 	grid_start();
 	for (int c = 0; c < ncols; c++)
-		for (int x = 0; x < colw - 2; x++)
-			linebuf[margin + c * colw + x] = (char)G_RULE;
+		memset(linebuf + margin + c * colw, '-', (size_t)colw - 2);
 	grid_out();
+}
 
-	for (size_t k = 0; k < norder; k++) {
-		struct ev *e = &ev[order[k]], *arrow_ev = e;
-		int col = procs[e->proc].col;
-		char tbuf[32], *text;
-		char mark = '*';
-		bool merged = mergeable(k);
+/* The rows of event E: its arrow first, then the call. */
+static void draw_event(const struct ev *e, long long t0)
+{
+	const struct ev *begin = merged_with(e);
+	int col = procs[e->proc].col;
+	static const char marks[] = { [K_CALL] = '*', [K_BEGIN] = '>',
+	                              [K_END] = '<', [K_EXEC] = '+', [K_EXIT] = 'x' };
+	char tbuf[32], *text;
 
-		snprintf(tbuf, sizeof tbuf, "%10.6f", (double)(e->t - t0) / 1e9);
-		if (merged)
-			arrow_ev = &ev[e->partner];   /* the end's arrow, first */
-		if (state[col] == 0)
-			state[col] = 1;
-		if (arrow_ev->arrow != A_NONE && arrow_ev->from >= 0
-		    && shown_proc(&ev[arrow_ev->from])) {
-			char *label = arrow_label(arrow_ev);
+	snprintf(tbuf, sizeof tbuf, "%10.6f", (double)(e->t - t0) / 1e9);
+	if (state[col] == 0)
+		state[col] = 1;
+	if (has_arrow(e)) {
+		char *label = arrow_label(e);
 
-			arrow_row(procs[ev[arrow_ev->from].proc].col, col,
-			          arrow_ev->arrow, label);
-			free(label);
-		}
-		if (merged) {
-			text = merged_text(e, &ev[e->partner]);
-			k++;
-		} else {
-			switch (e->kind) {
-			case K_BEGIN: mark = '>'; break;
-			case K_END:   mark = '<'; state[col] = 1; break;
-			case K_RUN:   mark = '='; break;
-			case K_EXEC:
-			case K_FORK:  mark = '+'; break;
-			case K_EXIT:  mark = 'x'; break;
-			default:      break;
-			}
-			text = event_text(e, e->kind == K_BEGIN ? 1
-			                     : e->kind == K_END ? 2 : 0);
-		}
-		row(col, mark, text, normalise ? NULL : tbuf);
-		free(text);
-		if (e->kind == K_BEGIN && !merged)
-			state[col] = 2;
-		if (e->kind == K_EXIT)
-			state[col] = 0;
+		arrow_row(procs[ev[e->from].proc].col, col, e->arrow, label);
+		free(label);
 	}
+	if (e->kind == K_END)
+		state[col] = 1;
+	if (begin)
+		text = merged_text(begin, e);
+	else
+		text = event_text(e, e->kind == K_BEGIN ? START
+		                     : e->kind == K_END ? RETURN : WHOLE);
+	row(col, begin ? '*' : marks[e->kind], text, normalise ? NULL : tbuf);
+	free(text);
+	if (e->kind == K_BEGIN)
+		state[col] = 2;
+	if (e->kind == K_EXIT)
+		state[col] = 0;
+}
 
-	/* where each process stopped */
-	grid_start();
-	grid_out();
+/* How each process ended: its exit, or the call it never returned from. */
+static void draw_endings(void)
+{
 	for (int c = 0; c < ncols; c++) {
 		struct proc *p = &procs[col_proc[c]];
 		int last_begin = -1;
 
-		for (size_t k = 0; k < p->nevs; k++) {
-			struct ev *e = &ev[p->evs[k]];
-
-			if (e->kind == K_BEGIN && e->partner < 0)
+		for (size_t k = 0; k < p->nevs; k++)
+			if (ev[p->evs[k]].kind == K_BEGIN && ev[p->evs[k]].partner < 0)
 				last_begin = p->evs[k];
-		}
 		if (p->exited) {
 			printf("%s: exit(%s)\n", p->name, p->status);
 		} else if (last_begin >= 0) {
-			char *t = event_text(&ev[last_begin], 1);
+			char *t = event_text(&ev[last_begin], START);
 
 			printf("%s: never returned from %s (still waiting when the "
 			       "record ends, or killed there)\n", p->name, t);
@@ -1636,18 +1236,28 @@ static void draw_ascii(void)
 			printf("%s: no exit recorded (killed by a signal?)\n", p->name);
 		}
 	}
-	for (size_t i = 0; i < nonly; i++) {
-		bool found = false;
+}
 
-		for (size_t p = 0; p < nprocs; p++)
-			found |= !strcmp(procs[p].name, only[i]);
-		if (!found)
-			printf("%s: no record at all (did it start? is it linked "
-			       "dynamically?)\n", only[i]);
-	}
-	if (malformed)
-		printf("(%d malformed lines skipped)\n", malformed);
+static void draw_ascii(void)
+{
+	const char *columns = getenv("COLUMNS");
+	int total = width > 0 ? width
+	            : columns && atoi(columns) >= 40 ? atoi(columns) : 120;
+
+	margin = normalise ? 0 : 11;
+	colw = (total - margin) / ncols;
+	if (colw < 24)
+		colw = 24;
+	draw_header();
+	state = xmalloc((size_t)ncols * sizeof *state);
+	memset(state, 0, (size_t)ncols * sizeof *state);
+	for (size_t k = 0; k < norder; k++)
+		draw_event(&ev[order[k]], ev[order[0]].t);
 	free(state);
+	state = NULL;
+	grid_start();
+	grid_out();
+	draw_endings();
 }
 
 /* ---- Mermaid ------------------------------------------------------------ */
@@ -1667,71 +1277,56 @@ static void mm_text(const char *s)
 
 static void mm_note(int col, const char *text)
 {
-	if (ncols == 1)
+	if (ncols == 1 || col == ncols - 1)
 		printf("    Note right of P%d: ", col + 1);
 	else if (col == 0)
 		printf("    Note left of P%d: ", col + 1);
-	else if (col == ncols - 1)
-		printf("    Note right of P%d: ", col + 1);
 	else
 		printf("    Note over P%d: ", col + 1);
 	mm_text(text);
 	putchar('\n');
 }
 
+static void mm_arrow(const struct ev *e, int col)
+{
+	char *label = arrow_label(e);
+	const char *style = e->arrow == A_CONNECT ? "-)"
+	                    : e->arrow == A_EOF ? "--)" : "->>";
+
+	printf("    P%d%sP%d: ", procs[ev[e->from].proc].col + 1, style, col + 1);
+	mm_text(label);
+	putchar('\n');
+	free(label);
+}
+
+/* A call that waits activates its column until it returns. */
 static void draw_mermaid(void)
 {
-	bool *active = xmalloc((size_t)(ncols ? ncols : 1) * sizeof *active);
+	bool *active = xmalloc((size_t)ncols * sizeof *active);
 
-	memset(active, 0, (size_t)(ncols ? ncols : 1) * sizeof *active);
+	memset(active, 0, (size_t)ncols * sizeof *active);
 	printf("sequenceDiagram\n");
 	for (int c = 0; c < ncols; c++) {
 		struct proc *p = &procs[col_proc[c]];
 
-		if (normalise)
-			printf("    participant P%d as %s\n", c + 1, p->name);
-		else
-			printf("    participant P%d as %s (pid %d)\n", c + 1, p->name,
-			       p->pid);
+		printf("    participant P%d as %s", c + 1, p->name);
+		printf(normalise ? "\n" : " (pid %d)\n", p->pid);
 	}
 	for (size_t k = 0; k < norder; k++) {
 		struct ev *e = &ev[order[k]];
+		const struct ev *begin = merged_with(e);
 		int col = procs[e->proc].col;
 		char *text;
-		bool merged = false;
 
-		if (e->kind == K_EXEC) {
-			text = event_text(e, 0);
-			mm_note(col, text);
-			free(text);
-			continue;
-		}
-		if (e->kind == K_END && k > 0 && mergeable(k - 1))
-			merged = true;
-		if (mergeable(k))
-			continue;      /* drawn with its end */
-		if (e->arrow != A_NONE && e->from >= 0 && shown_proc(&ev[e->from])) {
-			char *label = arrow_label(e);
-			int fc = procs[ev[e->from].proc].col;
-			const char *style = e->arrow == A_CONNECT ? "-)"
-			                    : e->arrow == A_EOF ? "--)" : "->>";
-
-			printf("    P%d%sP%d: ", fc + 1, style, col + 1);
-			mm_text(label);
-			putchar('\n');
-			free(label);
-		}
-		if (merged) {
-			text = merged_text(&ev[e->partner], e);
-			mm_note(col, text);
-			free(text);
-			continue;
-		}
-		if (e->kind == K_END && active[col]) {
+		if (has_arrow(e))
+			mm_arrow(e, col);
+		if (e->kind == K_END && active[col] && !begin) {
 			printf("    deactivate P%d\n", col + 1);
 			active[col] = false;
 		}
-		text = event_text(e, e->kind == K_BEGIN ? 1 : e->kind == K_END ? 2 : 0);
+		text = begin ? merged_text(begin, e)
+		       : event_text(e, e->kind == K_BEGIN ? START
+		                       : e->kind == K_END ? RETURN : WHOLE);
 		mm_note(col, text);
 		free(text);
 		if (e->kind == K_BEGIN && !active[col]) {
@@ -1739,12 +1334,9 @@ static void draw_mermaid(void)
 			active[col] = true;
 		}
 	}
-	for (int c = 0; c < ncols; c++) {
-		struct proc *p = &procs[col_proc[c]];
-
-		if (!p->exited && p->nevs)
+	for (int c = 0; c < ncols; c++)
+		if (!procs[col_proc[c]].exited)
 			mm_note(c, "(no exit: still waiting, or killed)");
-	}
 	free(active);
 }
 
@@ -1752,112 +1344,89 @@ static void draw_mermaid(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: draw [-f ascii|mermaid] [-n] [-c] [-u|-a] "
-	        "[-w WIDTH] [-o NAME,...] [-r FROM=TO]... [-k PORT=SHOWN]... "
-	        "[FILE]\n");
+	fprintf(stderr, "usage: draw [-f ascii|mermaid] [-n] [-w WIDTH] "
+	        "[-o NAME,...] [FILE]\n");
 	exit(2);
 }
 
-static void add_pair(struct repl **list, size_t *n, const char *arg)
+/* The options; the record file to read. */
+static FILE *parse_options(int argc, char **argv)
 {
-	const char *eq = strchr(arg, '=');
+	FILE *in = stdin;
+	char *tok, *save;
+	int opt;
 
-	if (eq == NULL || eq == arg)
+	while ((opt = getopt(argc, argv, "f:nw:o:")) != -1) {
+		if (opt == 'f' && (!strcmp(optarg, "mermaid") || !strcmp(optarg, "ascii")))
+			mermaid = !strcmp(optarg, "mermaid");
+		else if (opt == 'n')
+			normalise = true;
+		else if (opt == 'w')
+			width = atoi(optarg);
+		else if (opt == 'o')
+			for (tok = strtok_r(optarg, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				only = xrealloc(only, (nonly + 1) * sizeof *only);
+				only[nonly++] = tok;
+			}
+		else
+			usage();
+	}
+	if (argc - optind > 1)
 		usage();
-	*list = xrealloc(*list, (*n + 1) * sizeof **list);
-	(*list)[*n].from = xmalloc((size_t)(eq - arg) + 1);
-	memcpy((*list)[*n].from, arg, (size_t)(eq - arg));
-	(*list)[*n].from[eq - arg] = '\0';
-	(*list)[*n].to = xstrdup(eq + 1);
-	(*n)++;
+	if (argc - optind == 1 && strcmp(argv[optind], "-") != 0
+	    && (in = fopen(argv[optind], "r")) == NULL) {
+		fprintf(stderr, "draw: %s: %s\n", argv[optind], strerror(errno));
+		exit(1);
+	}
+	return in;
+}
+
+/* Programs named with -o that left no record: the starter's client, a
+ * static binary. */
+static void say_missing(void)
+{
+	for (size_t i = 0; i < nonly; i++) {
+		bool found = false;
+
+		for (size_t p = 0; p < nprocs; p++)
+			found |= !strcmp(procs[p].name, only[i]);
+		if (!found && !mermaid)
+			printf("%s: no record at all (did it start? is it linked "
+			       "dynamically?)\n", only[i]);
+	}
+	if (malformed && !mermaid)
+		printf("(%d malformed lines skipped)\n", malformed);
 }
 
 int main(int argc, char **argv)
 {
-	const char *lang = getenv("LC_ALL");
-	bool force_ascii = false, force_unicode = false;
-	FILE *in = stdin;
-	int opt;
-
-	while ((opt = getopt(argc, argv, "f:ncuaw:o:r:k:h")) != -1) {
-		switch (opt) {
-		case 'f':
-			if (!strcmp(optarg, "mermaid"))
-				mermaid = true;
-			else if (strcmp(optarg, "ascii") != 0)
-				usage();
-			break;
-		case 'n': normalise = canonical = true; break;
-		case 'c': canonical = true; break;
-		case 'u': force_unicode = true; break;
-		case 'a': force_ascii = true; break;
-		case 'w': width = atoi(optarg); break;
-		case 'o': {
-			char *s = xstrdup(optarg), *tok, *save;
-
-			for (tok = strtok_r(s, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				only = xrealloc(only, (nonly + 1) * sizeof *only);
-				only[nonly++] = xstrdup(tok);
-			}
-			free(s);
-			break;
-		}
-		case 'r': add_pair(&repls, &nrepls, optarg); break;
-		case 'k': add_pair(&keeps, &nkeeps, optarg); break;
-		default: usage();
-		}
-	}
-	if (argc - optind > 1)
-		usage();
-	if (argc - optind == 1 && strcmp(argv[optind], "-") != 0) {
-		in = fopen(argv[optind], "r");
-		if (in == NULL) {
-			fprintf(stderr, "draw: %s: %s\n", argv[optind], strerror(errno));
-			return 1;
-		}
-	}
-	if (lang == NULL || *lang == '\0')
-		lang = getenv("LC_CTYPE");
-	if (lang == NULL || *lang == '\0')
-		lang = getenv("LANG");
-	unicode = force_unicode
-	          || (!force_ascii && !normalise && isatty(STDOUT_FILENO) && lang
-	              && (strstr(lang, "UTF-8") || strstr(lang, "utf8")
-	                  || strstr(lang, "UTF8") || strstr(lang, "utf-8")));
+	FILE *in = parse_options(argc, argv);
 
 	read_records(in);
-	if (in != stdin)
-		fclose(in);
 	qsort(ev, nev, sizeof *ev, by_time);
 	build_procs();
 	choose_columns();
-	if (nev == 0 || ncols == 0) {
-		if (mermaid)
-			printf("sequenceDiagram\n    Note over nobody: no socket call was recorded\n");
-		else
-			printf("(no socket call was recorded%s)\n",
-			       malformed ? "; the file holds no valid record" : "");
-		for (size_t i = 0; i < nonly; i++)
-			printf("%s: no record at all (did it start? is it linked "
-			       "dynamically?)\n", only[i]);
+	if (ncols == 0) {
+		printf(mermaid ? "sequenceDiagram\n    Note over nobody: no socket "
+		                 "call was recorded\n"
+		               : "(no socket call was recorded)\n");
+		say_missing();
 		return 0;
 	}
 	track_sockets();
 	pair_blocking();
-	merge_runs();
 	match_connections();
 	match_stream_data();
 	match_datagrams();
-	explain_polls();
 	order = xmalloc(nev * sizeof *order);
-	if (canonical)
-		causal_order();
-	else
-		time_order();
+	for (size_t i = 0; i < nev; i++)
+		if (shown_proc(&ev[i]) && !quick(&ev[i]))
+			order[norder++] = (int)i;
 	if (mermaid)
 		draw_mermaid();
 	else
 		draw_ascii();
+	say_missing();
 	return 0;
 }

@@ -21,11 +21,10 @@
 # block then draws solutions/ with that mistake seeded, up to where the
 # exchange stopped.
 #
-# A program may interleave its calls differently from run to run (lab 04's
-# client polls stdin and the socket together; whether poll() sees a close
-# with the last data is the scheduler's doing), so `update` writes the
-# most frequent of 10 runs.  A lab whose exchange cannot run here (no ::1
-# for lab 04) keeps its block, saying so.
+# A drawing is one run: the two programs may interleave their calls
+# differently the next time, so a redrawn block can differ in its order
+# without anything having changed.  A lab whose exchange cannot run here
+# (no ::1 for lab 04) keeps its block, saying so.
 #
 # Environment (set by the Makefile): MAKE, B, EXCHANGE, TRACE_LIB, DRAW.
 set -u
@@ -116,20 +115,12 @@ update)
 				fi
 				continue
 			fi
-			failed=no
-			for try in 0 1 2 3 4 5 6 7 8 9; do
-				generate "$n" "$work/run$try" || { failed=yes; break; }
-			done
-			if [ $failed = yes ]; then
+			if ! generate "$n" "$work/new"; then
 				echo "guide: $file: lab $n: the exchange failed here, block left as it was:" >&2
 				cat "$work/err" >&2
 				continue
 			fi
-			best=$(for f in "$work"/run?; do echo "$(cksum < "$f" | cut -d' ' -f1) $f"; done \
-			       | sort | awk '{ n[$1]++; f[$1] = $2 }
-			                    END { for (k in n) if (n[k] > m) { m = n[k]; b = f[k] }
-			                          print b }')
-			replace_block "$file" "$k" "$best"
+			replace_block "$file" "$k" "$work/new"
 			echo "guide: $file: lab $n: drawn"
 		done < "$work/blocks"
 	done

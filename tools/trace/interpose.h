@@ -16,11 +16,8 @@
  * What is here:
  *   IP_NEXT(fn)          the next definition of fn, resolved once
  *   ip_sock_type(fd)     is FD a socket, and of which type: fstat(2)
- *                        S_ISSOCK, then SO_TYPE, cached per fd; the cache
- *                        is kept right by ip_fd_*() calls from the
- *                        library's close/dup2/socket/accept interposers;
- *                        ip_sock_type_uncached() for libraries that do not
- *                        track fds
+ *                        S_ISSOCK, then SO_TYPE, asked at every call (a
+ *                        cache would have to follow every close and dup)
  *   ip_busy              per-thread guard: set while the library does its
  *                        own work, so calls it makes (or that a signal
  *                        handler makes meanwhile, or that libc makes inside
@@ -82,72 +79,19 @@ static IP_TLS int ip_busy IP_UNUSED;
 /* The socket type of FD (SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, ...), 0
  * when FD is open but not a socket, -1 when it is not open.  errno is left
  * alone. */
-static IP_UNUSED int ip_sock_type_uncached(int fd)
+static IP_UNUSED int ip_sock_type(int fd)
 {
 	int saved = errno, type = 0;
 	socklen_t len = sizeof type;
 	struct stat st;
 
-	if (fstat(fd, &st) < 0) {
-		errno = saved;
-		return -1;
-	}
-	if (!S_ISSOCK(st.st_mode)) {
-		errno = saved;
-		return 0;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type <= 0)
+	if (fd < 0 || fstat(fd, &st) < 0)
+		type = -1;
+	else if (S_ISSOCK(st.st_mode)
+	         && (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type <= 0))
 		type = SOCK_RAW;    /* a socket all the same */
 	errno = saved;
 	return type;
-}
-
-/* The cache: one byte per fd below IP_FD_CACHE.  0: unknown (ask fstat);
- * 1: open, not a socket; 1 + type: a socket of that type.  Entries are
- * forgotten when the library sees the fd closed or replaced; an fd that
- * libc closes by itself (fclose) is covered by the fclose interposer.
- * Fds past the cache are asked every time. */
-#define IP_FD_CACHE 1024
-static unsigned char ip_fd_cache[IP_FD_CACHE] IP_UNUSED;
-
-static IP_UNUSED int ip_sock_type(int fd)
-{
-	unsigned char c;
-	int type;
-
-	if (fd < 0)
-		return -1;
-	if (fd >= IP_FD_CACHE)
-		return ip_sock_type_uncached(fd);
-	c = __atomic_load_n(&ip_fd_cache[fd], __ATOMIC_RELAXED);
-	if (c != 0)
-		return c - 1;
-	type = ip_sock_type_uncached(fd);
-	if (type >= 0 && type < 255)
-		__atomic_store_n(&ip_fd_cache[fd], (unsigned char)(type + 1),
-		                 __ATOMIC_RELAXED);
-	return type;
-}
-
-/* FD is now a socket of TYPE (socket(), accept(), socketpair()). */
-static IP_UNUSED void ip_fd_set(int fd, int type)
-{
-	if (fd >= 0 && fd < IP_FD_CACHE && type > 0 && type < 255)
-		__atomic_store_n(&ip_fd_cache[fd], (unsigned char)(type + 1),
-		                 __ATOMIC_RELAXED);
-}
-
-/* FD was closed or replaced: ask again next time. */
-static IP_UNUSED void ip_fd_forget(int fd)
-{
-	if (fd >= 0 && fd < IP_FD_CACHE)
-		__atomic_store_n(&ip_fd_cache[fd], 0, __ATOMIC_RELAXED);
-}
-
-static IP_UNUSED void ip_fd_forget_range(unsigned lo, unsigned hi)
-{
-	for (unsigned fd = lo; fd <= hi && fd < IP_FD_CACHE; fd++)
-		__atomic_store_n(&ip_fd_cache[fd], 0, __ATOMIC_RELAXED);
 }
 
 /* ---- _FORTIFY_SOURCE entry points ---------------------------------------- */

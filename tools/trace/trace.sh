@@ -9,7 +9,7 @@
 #   TRACE_LIB  the recorder (build/trace/socktrace.so)
 #   DRAW       the drawer (build/trace/draw)
 #   FORMAT     ascii (default) or mermaid
-#   NORMALISE  1: no times, ports and temp paths replaced (stable output)
+#   NORMALISE  1: no times, no pids, ports named (a drawing for a document)
 #   SAN        non-empty for a SANITIZE=1 build: cannot be traced
 #   RECORD     keep the record file there (with several labs: RECORD.NN)
 # and the labs (NN-name) as arguments.  The exchange of each lab is its
@@ -60,14 +60,12 @@ for lab in "$@"; do
 		if [ $# -gt 1 ]; then cp "$rec" "$RECORD.$num"; else cp "$rec" "$RECORD"; fi
 	fi
 
-	# The exchange's temp dir is shown as /tmp when normalising.
+	# The exchange's temp dir reads as /tmp, as in the handouts.
 	tmp=$(grep -o '/tmp/exchange\.[A-Za-z0-9]*' "$work/transcript" | head -n 1)
-	if [ "${NORMALISE:-}" = 1 ]; then
-		"$DRAW" -n -f "${FORMAT:-ascii}" -o server,client \
-			${tmp:+-r "$tmp=/tmp"} "$rec"
-	else
-		"$DRAW" -f "${FORMAT:-ascii}" -o server,client "$rec"
-	fi || status=1
+	[ -z "$tmp" ] || sed -i "s|$tmp|/tmp|g" "$rec"
+	opt=
+	[ "${NORMALISE:-}" = 1 ] && opt=-n
+	"$DRAW" $opt -f "${FORMAT:-ascii}" -o server,client "$rec" || status=1
 
 	if [ $ok -ne 0 ]; then
 		status=1
