@@ -11,6 +11,7 @@ LAB      ?=         # one lab by number (LAB=02); empty: every lab
 T        ?=         # one test by name (with LAB=)
 RESULTS  ?=         # write Gradescope results.json to this path
 SCORES   ?=         # write each lab's tally line here (grade-class reads it)
+VERDICTS ?=         # write one line per test here (grade-class's statistics)
 LOGS     ?=         # write check's TAP and XML logs (NN-name.tap, .xml) here
 SANITIZE ?=         # 1: build with AddressSanitizer + UndefinedBehaviorSanitizer
 WERROR   ?=         # 1: warnings are errors (CI sets it)
@@ -195,7 +196,7 @@ GRADE_ENV = LABS='$(TREE)' B='$(B)' G='$(G)' COURSE='$(CURDIR)' \
 
 test: need-check
 	@$(MAKE) --no-print-directory -s build-lab
-	@$(GRADE_ENV) T='$(T)' ROBUST='$(ROBUST)' RESULTS='$(RESULTS)' SCORES='$(SCORES)' \
+	@$(GRADE_ENV) T='$(T)' ROBUST='$(ROBUST)' RESULTS='$(RESULTS)' SCORES='$(SCORES)' VERDICTS='$(VERDICTS)' \
 	  LOGS='$(LOGS)' SAN='$(SAN)' sh tests/grade-all.sh $(SEL_LABS)
 
 list: need-check
@@ -325,6 +326,7 @@ endif
 	@echo '  V=1            show the full compiler commands'
 	@echo '  CK_TIMEOUT_MULTIPLIER=3  give every test limit 3x longer (slow machines, SANITIZE)'
 	@echo '  SCORES=file    also write each lab'"'"'s tally line to file (grade-class reads it)'
+	@echo '  VERDICTS=file  also write one line per test to file: NN II name points max verdict'
 	@echo '  DEST=dir       make handout: where the student distribution goes'
 	@echo '  FORMAT=mermaid make trace: a Mermaid diagram instead of ASCII'
 	@echo '  N=20           make stress: how many runs in a row'
