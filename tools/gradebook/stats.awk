@@ -79,14 +79,14 @@ function write_csv(    i, k, p) {
 	close(stats)
 }
 
-# A bar of N out of OF students, W pixels at most: inline SVG.
+# A bar of N out of OF students, 150 pixels at most: inline SVG.
 function bar(n, of, colour,    w) {
-	w = of > 0 ? int(200 * n / of + 0.5) : 0
-	return sprintf("<svg width=\"200\" height=\"14\" role=\"img\" aria-label=\"%d of %d\"><rect width=\"200\" height=\"14\" fill=\"#eee\"/><rect width=\"%d\" height=\"14\" fill=\"%s\"/></svg>", n, of, w, colour)
+	w = of > 0 ? int(150 * n / of + 0.5) : 0
+	return sprintf("<svg width=\"150\" height=\"14\" role=\"img\" aria-label=\"%d of %d\"><rect width=\"150\" height=\"14\" fill=\"#eee\"/><rect width=\"%d\" height=\"14\" fill=\"%s\"/></svg>", n, of, w, colour)
 }
 
 function write_html(    i, j, k, p, lab, t, full) {
-	print "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">" > html
+	print "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>" > html
 	print "<title>Socket Labs: what the class got wrong</title>" > html
 	print "<style>\nbody { font-family: sans-serif; margin: 2em; color: #222; }\n" \
 	      "table { border-collapse: collapse; margin-bottom: 2em; }\n" \
@@ -94,7 +94,7 @@ function write_html(    i, j, k, p, lab, t, full) {
 	      "td.n { text-align: right; font-variant-numeric: tabular-nums; }\n" \
 	      "tr.top td { background: #fff3cd; font-weight: bold; }\n" \
 	      "tr.lab td { font-style: italic; }\n" \
-	      "code { font-size: 95%; }\n.note { color: #666; }\n</style>\n</head>\n<body>" > html
+	      "code { font-size: 95%; white-space: nowrap; }\nth { white-space: nowrap; }\n.note { color: #666; }\n</style>\n</head>\n<body>" > html
 	printf "<h1>Socket Labs: what the class got wrong</h1>\n<p>%d students. %s</p>\n", nall, html_esc(note) > html
 	print "<p class=\"note\">Red: the students whose lab ran and failed the test (of those whose lab ran). Blue: for how many it was the lab's first failure. The highlighted row is the lab's most common first failure. A lab that did not run is a row of its own, in italics.</p>" > html
 	for (j = 1; j <= nlabs; j++) {
