@@ -11,12 +11,15 @@ LAB      ?=         # one lab by number (LAB=02); empty: every lab
 T        ?=         # one test by name (with LAB=)
 RESULTS  ?=         # write Gradescope results.json to this path
 SCORES   ?=         # write each lab's tally line here (grade-class reads it)
+VERDICTS ?=         # write one line per test here (grade-class's statistics)
 LOGS     ?=         # write check's TAP and XML logs (NN-name.tap, .xml) here
 SANITIZE ?=         # 1: build with AddressSanitizer + UndefinedBehaviorSanitizer
 WERROR   ?=         # 1: warnings are errors (CI sets it)
 V        ?=         # 1: show full commands
 DEST     ?=         # make handout: where to write the student distribution
 SUBMISSIONS ?=      # make grade-class: one student tree per subdirectory
+STUDENTS ?=         # make grade-class: only these subdirectories (a regrade)
+ROSTER   ?=         # make grade-class: directory,name,id CSV: the LMS exports
 FORMAT   ?= ascii   # make trace: ascii or mermaid
 N        ?= 20      # make stress: how many runs in a row
 
@@ -196,7 +199,7 @@ GRADE_ENV = LABS='$(TREE)' B='$(B)' G='$(G)' COURSE='$(CURDIR)' \
 
 test: need-check
 	@$(MAKE) --no-print-directory -s build-lab
-	@$(GRADE_ENV) T='$(T)' ROBUST='$(ROBUST)' RESULTS='$(RESULTS)' SCORES='$(SCORES)' \
+	@$(GRADE_ENV) T='$(T)' ROBUST='$(ROBUST)' RESULTS='$(RESULTS)' SCORES='$(SCORES)' VERDICTS='$(VERDICTS)' \
 	  LOGS='$(LOGS)' SAN='$(SAN)' sh tests/grade-all.sh $(SEL_LABS)
 
 list: need-check
@@ -306,7 +309,10 @@ ifneq ($(COURSE_ONLY),)
 	@echo '  handout DEST=d write the student distribution to d (no solutions/; each lab'"'"'s'
 	@echo '                 reference server and client, stripped, in labs/NN-name/ref/)'
 	@echo '  grade-class SUBMISSIONS=dir  grade every student tree under dir into a gradebook'
-	@echo '                 (OUT=gradebook.csv, REPORTS=dir, JOBS=n, LIMIT=seconds, KEEP_BUILD=1)'
+	@echo '                 (OUT=gradebook.csv, REPORTS=dir, JOBS=n, LIMIT=seconds, KEEP_BUILD=1);'
+	@echo '                 an existing OUT is merged into: STUDENTS="a b" regrades only a and b;'
+	@echo '                 also writes what the class got wrong (OUT-stats.csv, .html) and, with'
+	@echo '                 ROSTER=roster.csv (directory,name,id), Canvas and Moodle imports'
 	@echo '  scale-test     grade 100 synthetic submissions with grade-class: time, grades, leftovers'
 	@echo '  gradescope-zip the Gradescope autograder zip (LAB=NN for one lab, ZIP=file)'
 	@echo '  gradescope-test  run that autograder locally on five kinds of submission'
@@ -326,11 +332,13 @@ endif
 	@echo '  V=1            show the full compiler commands'
 	@echo '  CK_TIMEOUT_MULTIPLIER=3  give every test limit 3x longer (slow machines, SANITIZE)'
 	@echo '  SCORES=file    also write each lab'"'"'s tally line to file (grade-class reads it)'
+	@echo '  VERDICTS=file  also write one line per test to file: NN II name points max verdict'
 	@echo '  DEST=dir       make handout: where the student distribution goes'
 	@echo '  FORMAT=mermaid make trace: a Mermaid diagram instead of ASCII'
 	@echo '  N=20           make stress: how many runs in a row'
 ifneq ($(COURSE_ONLY),)
-	@echo '  SUBMISSIONS, OUT, REPORTS, JOBS, LIMIT, KEEP_BUILD, ZIP: instructors'"'"' targets, above'
+	@echo '  SUBMISSIONS, STUDENTS, OUT, REPORTS, ROSTER, JOBS, LIMIT, KEEP_BUILD, ZIP:'
+	@echo '                 instructors'"'"' targets, above'
 endif
 
 # ---- the socket trace ----
@@ -407,7 +415,8 @@ trace-docs: course-only $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 
 # ---- instructor tooling ----
 # Grade a class, feed Gradescope and GitHub Classroom (INSTRUCTORS.md).  The handout (make handout) carries the Classroom workflow.
-#   make grade-class SUBMISSIONS=dir [OUT=gradebook.csv] [JOBS=n] [LIMIT=s]
+#   make grade-class SUBMISSIONS=dir [STUDENTS="a b"] [OUT=gradebook.csv]
+#                    [ROSTER=file] [JOBS=n] [LIMIT=s]
 #   make gradescope-zip [LAB=NN] [ZIP=file]   the Gradescope autograder
 #   make gradescope-test    run that autograder on a simulated /autograder
 #   make classroom-steps    run every Classroom step's command on solutions/
@@ -428,7 +437,7 @@ print-build-dir:
 
 grade-class: course-only need-check $(RUN_LIMITED)
 	@MAKE='$(MAKE)' SUBMISSIONS='$(SUBMISSIONS)' OUT='$(OUT)' SANITIZE='$(SANITIZE)' \
-	  sh tools/grade-class.sh
+	  STUDENTS='$(strip $(STUDENTS))' ROSTER='$(strip $(ROSTER))' sh tools/grade-class.sh
 
 # The Gradescope zip is packed with zip and unpacked with unzip (the
 # local tests): installed like check when they are missing and we can.

@@ -7,7 +7,9 @@
 #   (objects compiled before, shared by every grading: tests/build-lab.sh),
 #   PRELOAD_DIR, RUN_LIMITED, T (one test, optional), RESULTS (Gradescope
 #   results.json, optional), SCORES (one line per lab for grade-class,
-#   optional), LOGS (a dir for check's TAP and XML logs, optional),
+#   optional), VERDICTS (one line per test for grade-class's statistics,
+#   optional; a lab that did not run: one line, test 00 "(lab)"), LOGS
+#   (a dir for check's TAP and XML logs, optional),
 #   ROBUST (1: the robustness suite's attacks instead of the graded
 #   tests), GRADE_UID (as root: the student's uid; default one of a pool).
 #
@@ -110,6 +112,8 @@ fi
 # quotes the student's source).
 zero() {    # NUM TITLE REASON_FILE WHAT
 	echo "$1 $2 0 ${ROBUST:+1}${ROBUST:-100} 0 1 0 0 $4 0 0" > "$work/$1.tally"
+	# (over what a grader that stopped had written)
+	echo "$1 00 (lab) 0 100 $4" > "$work/$1.verdicts"
 	if [ -n "${RESULTS:-}" ]; then
 		msg=$(tail -n 30 "$3" | LC_ALL=C tr -c '\n -~' '?' |
 			sed 's/\\/\\\\/g; s/"/\\"/g' | awk '{printf "%s\\n", $0}')
@@ -214,6 +218,7 @@ for lab in "$@"; do
 	TMPDIR=${sandbox:-$scratch_root} "$G/$lab/grade" --bin "$bin" --preload "$preload" \
 		${uid:+--uid "$uid"} ${SAN:+--sanitized} --tally "$work/$num.tally" \
 		${ROBUST:+--robust} ${T:+--only "$T"} ${RESULTS:+--json "$work/$num.json"} \
+		${VERDICTS:+--verdicts "$work/$num.verdicts"} \
 		${diag:+--diagnosis "$diag"} \
 		${LOGS:+--tap "$LOGS/$lab.tap" --xml "$LOGS/$lab.xml"} \
 		> "$work/$num.out" 2>&1 &
@@ -239,6 +244,7 @@ done
 
 cat "$work"/*.tally > "$work/tally" 2>/dev/null
 [ -n "${SCORES:-}" ] && cp "$work/tally" "$SCORES"
+[ -n "${VERDICTS:-}" ] && cat "$work"/*.verdicts > "$VERDICTS" 2>/dev/null
 # Exit 0 only at full marks; with T=NAME, only if that test passed (a
 # skip is not a pass: a GitHub Classroom step must not earn its points).
 awk -v robust="${ROBUST:-}" -v one="${T:-}" '{ s += $3; m += $4; p += $5; f += $6; k += $7; kp += $8 }

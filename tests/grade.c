@@ -5,7 +5,7 @@
  *
  * Usage: grade [--list | --todos] [--robust] [--sanitized] [--only NAME] [--bin DIR]
  *              [--preload DIR] [--uid UID] [--tally FILE] [--json FILE]
- *              [--tap FILE] [--xml FILE] [--diagnosis FILE]
+ *              [--verdicts FILE] [--tap FILE] [--xml FILE] [--diagnosis FILE]
  *
  * --sanitized says they are built with the sanitizers (SANITIZE=1).
  * --bin names the directory of the programs under test (server, client;
@@ -22,7 +22,11 @@
  * "lab NN (title): S/M attacks survived".
  * --tally appends one machine line for grade-all.sh ("NN title score max
  * passed failed skipped skipped_points graded timeouts crashes"); --json appends
- * Gradescope test objects (results-json.h).  Exit 0 only at full marks.
+ * Gradescope test objects (results-json.h).  --verdicts appends one line per
+ * test as it is scored, "NN II name points max verdict" (II its place in
+ * the table, verdict PASS, FAIL or SKIP): grade-class's per-test
+ * statistics read it, never what the programs print.
+ * Exit 0 only at full marks.
  *
  * What this relies on in check (0.15.2, its check_run.c): fork mode kills
  * the test's process group after each test; a test that exit(0)s counts
@@ -62,7 +66,7 @@ struct grade_state grade_state;
 static SRunner *runner;
 static char run_root[128];
 static char lab_dir_name[128];     /* "01-unix-stream" */
-static FILE *json_out;
+static FILE *json_out, *verdicts_out;
 static bool colour, robust;
 /* The table being run: the lab's graded tests, or the attacks. */
 static const struct graded_test *tests;
@@ -391,6 +395,11 @@ static void report(const char *verdict, const char *col, int got, int of,
 
 		results_json_test(json_out, &r);
 	}
+	if (verdicts_out && !robust) {   /* a SKIP keeps its max: it was not run */
+		fprintf(verdicts_out, "%.2s %02zu %s %d %d %s\n", lab_dir_name,
+		        (size_t)(current - tests) + 1, name, got, current->points, verdict);
+		fflush(verdicts_out);
+	}
 }
 
 static void unchecked_teardown(void)
@@ -462,7 +471,7 @@ static void setup_next(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: grade [--list | --todos] [--robust] [--only NAME] "
-	        "[--bin DIR] [--preload DIR] [--uid UID] [--tally FILE] [--json FILE] [--tap FILE] "
+	        "[--bin DIR] [--preload DIR] [--uid UID] [--tally FILE] [--json FILE] [--verdicts FILE] [--tap FILE] "
 	        "[--xml FILE] [--diagnosis FILE]\n");
 	exit(2);
 }
@@ -515,7 +524,7 @@ static void make_run_root(void)
 
 /* The command line. */
 struct options {
-	const char *only, *tally, *json, *tap, *xml, *bin, *uid;
+	const char *only, *tally, *json, *verdicts, *tap, *xml, *bin, *uid;
 	bool list, todos;
 };
 
@@ -540,6 +549,7 @@ static void parse_options(int argc, char *argv[], struct options *o)
 		else if (strcmp(a, "--uid") == 0) o->uid = v;
 		else if (strcmp(a, "--tally") == 0) o->tally = v;
 		else if (strcmp(a, "--json") == 0) o->json = v;
+		else if (strcmp(a, "--verdicts") == 0) o->verdicts = v;
 		else if (strcmp(a, "--tap") == 0) o->tap = v;
 		else if (strcmp(a, "--xml") == 0) o->xml = v;
 		else if (strcmp(a, "--diagnosis") == 0) hints_load(v);
@@ -691,10 +701,16 @@ int main(int argc, char *argv[])
 		perror(o.json);
 		return 2;
 	}
+	if (o.verdicts && (verdicts_out = fopen(o.verdicts, "a")) == NULL) {
+		perror(o.verdicts);
+		return 2;
+	}
 	run_tests(&o);
 	remove_tree(run_root);
 	report_totals(o.tally);
 	if (json_out)
 		fclose(json_out);
+	if (verdicts_out)
+		fclose(verdicts_out);
 	return failed == 0 && score == max_score ? 0 : 1;
 }

@@ -137,17 +137,19 @@ check "the TODOs, handouts and guides cite only tests that exist, and every TODO
 check "hostile trees are contained: they fail, nothing is left behind" sh tests/hostile.sh
 check "every server survives the robustness suite's attacks" $M robust NO_COLOR=1
 check "the socket trace: recorder and drawer tests" $M trace-selftest
-# Instructor tooling: the handout, Gradescope, GitHub Classroom.
-instructor_tooling() {   # NAME: one of the three below
+# Instructor tooling: the handout, Gradescope, GitHub Classroom, grade-class.
+instructor_tooling() {   # NAME: one of the four below
 	case $1 in
 	handout) $M build/tools/run-limited && sh tools/handout.sh --check ;;
 	gradescope) sh tools/gradescope/selftest.sh "$log.json" ;;
 	classroom) sh tools/classroom/workflow.sh --self-test "$log.json" ;;
+	gradebook) sh tools/gradebook/selftest.sh ;;
 	esac
 }
 check "student handout: builds and grades in its own directory, no solutions; reference programs stripped, run (make doctor), talk" instructor_tooling handout
 check "results.json of the solutions: full marks, every test once" instructor_tooling gradescope
 check "classroom.yml: every test once with its points; its steps pass on the solutions" instructor_tooling classroom
+check "grade-class: a regrade merges (others kept byte for byte), stats count what the graders reported, Canvas and Moodle columns, bad input refused" instructor_tooling gradebook
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

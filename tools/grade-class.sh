@@ -22,12 +22,21 @@
 # it up beyond its time limits (at most 2 x LIMIT for a student whose
 # grading hangs).
 #
-# Writes OUT (CSV: student, one column per lab, total, notes) and a report
-# per student, REPORTS/<student>.txt, with every failure message.
+# Writes OUT (CSV: student, one column per lab, total, notes, when graded
+# and by which commit of the grader) and a report per student,
+# REPORTS/<student>.txt, with every failure message.  An OUT that exists
+# is merged into, never replaced: a student graded again replaces their
+# row (and report), the others' rows stay.  Beside OUT (BASE: OUT
+# without .csv): BASE-tests.csv, every test's verdict for every student
+# (from the graders' own verdict files, merged the same way), and from it
+# BASE-stats.csv and BASE-stats.html, what the class got wrong; with
+# ROSTER, BASE-canvas.csv and BASE-moodle.csv for an LMS to import
+# (tools/gradebook/).
 #
 # Environment (make grade-class passes them): SUBMISSIONS, OUT
-# (gradebook.csv), REPORTS (OUT without .csv, plus -reports), JOBS, LIMIT
-# (seconds per grading run, 300), KEEP_BUILD, MAKE, CK_TIMEOUT_MULTIPLIER.
+# (gradebook.csv), REPORTS (OUT without .csv, plus -reports), STUDENTS
+# (only these subdirectories), ROSTER, JOBS, LIMIT (seconds per grading
+# run, 300), KEEP_BUILD, MAKE, CK_TIMEOUT_MULTIPLIER.
 # Not SANITIZE: a sanitized run is advice for the student (its reports
 # come from inside the student's process, and it runs without the exec
 # guard), never a grade.
@@ -35,13 +44,16 @@ set -u
 MAKE=${MAKE:-make}
 subs=${SUBMISSIONS:-}
 out=${OUT:-gradebook.csv}
-reports=${REPORTS:-${out%.csv}-reports}
+base=${out%.csv}
+reports=${REPORTS:-$base-reports}
+roster=${ROSTER:-}
+GB="sh tools/gradebook/gradebook.sh"
 jobs=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 limit=${LIMIT:-300}
 RL=build/tools/run-limited
 
 if [ -z "$subs" ] || [ ! -d "$subs" ]; then
-	echo "usage: make grade-class SUBMISSIONS=dir [OUT=gradebook.csv] [JOBS=n] [LIMIT=seconds]" >&2
+	echo "usage: make grade-class SUBMISSIONS=dir [STUDENTS=\"a b\"] [OUT=gradebook.csv] [ROSTER=file] [JOBS=n] [LIMIT=seconds]" >&2
 	echo "  dir holds one subdirectory per student: their labs/ tree or an unpacked handout" >&2
 	exit 2
 fi
@@ -70,6 +82,17 @@ if [ "$(id -u)" = 0 ] && [ -n "$(find "$subs" -maxdepth 0 -perm /077)" ]; then
 	chmod go-rwx "$subs" && echo "grade-class: as root: made $subs private (chmod go-rwx)"
 fi
 labs=$(ls tests/ | sed -n 's/^\([0-9][0-9]-.*\)\.c$/\1/p')
+# Before any grading: a gradebook we could not merge into, or a roster
+# with errors, stops us here, with nothing written.
+header="student,$(echo $labs | tr ' ' ','),total,notes,graded,grader"
+$GB header-ok "$out" "$header" || exit 2
+[ -z "$roster" ] || $GB roster-ok "$roster" || exit 2
+# Which grader graded: its commit, "-dirty" when its tests, common/ or
+# Makefile differ from it; "unknown" outside a git checkout.
+commit=$(git rev-parse --short HEAD 2>/dev/null) || commit=unknown
+if [ "$commit" != unknown ] && ! git diff --quiet HEAD -- tests common Makefile 2>/dev/null; then
+	commit=$commit-dirty
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/gc.XXXXXX") || exit 1
 mkdir -p "$work/claim" "$work/done" "$work/links" "$reports" || exit 1
 # The grader keeps its temp files under TMPDIR only when that path is
@@ -91,8 +114,19 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-# The students: every subdirectory, in name order.
-(cd "$subs" && for d in *; do [ -d "$d" ] && printf '%s\n' "$d"; done) | LC_ALL=C sort > "$work/students"
+# The students: every subdirectory, in name order, or those STUDENTS
+# names (each must be one).
+if [ -n "${STUDENTS:-}" ]; then
+	set -f   # (names, not patterns)
+	for d in $STUDENTS; do
+		case $d in */*|.|..) echo "grade-class: STUDENTS: $d: a subdirectory's name, not a path" >&2; exit 2 ;; esac
+		[ -d "$subs/$d" ] || { echo "grade-class: STUDENTS: $subs/$d is not a directory: nothing graded" >&2; exit 2; }
+	done
+	for d in $STUDENTS; do printf '%s\n' "$d"; done | LC_ALL=C sort -u > "$work/students"
+	set +f
+else
+	(cd "$subs" && for d in *; do [ -d "$d" ] && printf '%s\n' "$d"; done) | LC_ALL=C sort > "$work/students"
+fi
 total=$(wc -l < "$work/students" | tr -d ' ')
 if [ "$total" -eq 0 ]; then
 	echo "grade-class: $subs has no subdirectories: nothing to grade" >&2
@@ -122,10 +156,37 @@ csv_quote() {   # a CSV field: quoted, quotes doubled
 	printf '"%s"' "$(printf '%s' "$1" | sed 's/"/""/g')"
 }
 
+# The student's rows of BASE-tests.csv for a lab: the grader's verdict
+# lines (from its --verdicts file, never from what the programs print)
+# when the lab was graded; else one row, test "(lab)", saying why not.
+lab_verdicts() {   # LAB NUM VERDICTS_FILE RAN WHY
+	if [ "$4" = yes ]; then
+		ST=$(csv_quote "$name") awk -v n="$2" -v lab="$1" '
+			BEGIN { st = ENVIRON["ST"] }
+			$1 == n && $2 ~ /^[0-9][0-9]$/ && $2 != "00" && NF == 6 && $4 ~ /^[0-9]+$/ &&
+			$5 ~ /^[0-9]+$/ && $6 ~ /^(PASS|FAIL|SKIP)$/ {
+				printf "%s,%s,%s.%s,%s,%d,%d,%s\n", st, lab, $1, $2, $3, $4, $5, $6 }' "$3" > "$s/lab-tests"
+		[ -s "$s/lab-tests" ] && { cat "$s/lab-tests"; return; }
+	fi
+	reason=$(awk -v n="$2" '$1 == n && $2 == "00" { print $6; exit }' "$3" 2>/dev/null)
+	if [ -z "$reason" ]; then
+		case $5 in
+		"no submission") reason=no-submission ;;
+		missing) reason=missing ;;
+		"did not finish"*) reason=did-not-finish ;;
+		*) reason=not-graded ;;
+		esac
+	fi
+	printf '%s,%s,%s.00,(lab),0,100,%s\n' "$(csv_quote "$name")" "$1" "$2" "$reason"
+}
+
 grade_one() {   # INDEX NAME
 	i=$1 name=$2 bdir= mtree=
 	s=$work/s$i tmp=$work/t$i
 	mkdir -p "$s" "$tmp"
+	# (a report of an earlier grading would outlive a grading cut short)
+	rm -f "$reports/$name.txt"
+	: > "$s/tests"
 	start=$(date +%s)
 	find_tree "$subs/$name" > "$s/found"
 	tree=$(sed -n 1p "$s/found") kind=$(sed -n 2p "$s/found")
@@ -155,7 +216,7 @@ grade_one() {   # INDEX NAME
 	whole=no
 	if [ -n "$tree" ]; then
 		TMPDIR=$tmp $RL -t "$limit" -c 4000000 -f 67108864 -o "$s/all.log" -- \
-			$MAKE --no-print-directory -s test LABS="$mtree" NO_COLOR=1 SCORES="$s/scores" $san 2> /dev/null
+			$MAKE --no-print-directory -s test LABS="$mtree" NO_COLOR=1 SCORES="$s/scores" VERDICTS="$s/verdicts" $san 2> /dev/null
 		rc=$?
 		if [ $rc -ne 124 ] && [ -s "$s/scores" ]; then
 			whole=yes
@@ -174,7 +235,7 @@ grade_one() {   # INDEX NAME
 	for lab in $labs; do
 		num=${lab%%-*} title=${lab#*-}
 		log=$s/$num.log
-		score=0 of=100 why=
+		score=0 of=100 why= ran=no verdicts=$s/verdicts
 		if [ -z "$tree" ]; then
 			why="no submission"
 		elif [ ! -d "$tree/$lab" ]; then
@@ -182,10 +243,10 @@ grade_one() {   # INDEX NAME
 		else
 			rc=0 scores=$s/scores
 			if [ $whole = no ]; then
-				scores=$s/$num.scores
+				scores=$s/$num.scores verdicts=$s/$num.verdicts
 				TMPDIR=$tmp $RL -t "$limit" -c 2000000 -f 67108864 -o "$log" -- \
 					$MAKE --no-print-directory -s test LABS="$mtree" LAB="$num" NO_COLOR=1 \
-					SCORES="$scores" $san 2> /dev/null
+					SCORES="$scores" VERDICTS="$verdicts" $san 2> /dev/null
 				rc=$?
 			fi
 			# NN title score max passed failed skipped skipped_points
@@ -198,7 +259,7 @@ grade_one() {   # INDEX NAME
 			elif [ "$9" != graded ]; then
 				why=$(echo "$9" | tr '-' ' ')
 			else
-				score=$3 of=$4
+				score=$3 of=$4 ran=yes
 				# A skipped test's points leave the lab's total: the tests
 				# that ran carry the lab's points (as on Gradescope).
 				if [ "$7" -gt 0 ]; then
@@ -218,6 +279,7 @@ grade_one() {   # INDEX NAME
 				rm -rf "$tmp" && mkdir -p "$tmp"
 			fi
 		fi
+		lab_verdicts "$lab" "$num" "$verdicts" "$ran" "$why" >> "$s/tests"
 		sum=$((sum + score)) max=$((max + 100))
 		row="$row,$score"
 		brief="$brief${brief:+, }$num $score${why:+ ($why)}"
@@ -234,7 +296,7 @@ grade_one() {   # INDEX NAME
 	printf '%-32s%3d/%d\n' total "$sum" "$max" >> "$s/head"
 	[ -s "$s/body" ] || printf '\nevery test of every lab passed\n' >> "$s/body"
 	cat "$s/head" "$s/body" > "$reports/$name.txt"
-	echo "$row,$sum,$(csv_quote "$notes")" > "$s/row"
+	echo "$row,$sum,$(csv_quote "$notes"),$(date -u '+%Y-%m-%dT%H:%M:%SZ'),$(csv_quote "$commit")" > "$s/row"
 	if [ -z "${KEEP_BUILD:-}" ] && [ -n "${bdir:-}" ]; then
 		case $bdir in build/?*) rm -rf "$bdir" ;; esac
 	fi
@@ -263,15 +325,32 @@ while [ $w -lt "$jobs" ]; do
 done
 wait $pids
 
-# The gradebook, in name order.
+# This run's rows, merged into the gradebook and the per-test CSV (the
+# students not graded this time keep theirs), then what follows from them.
 {
-	printf 'student'
-	for lab in $labs; do printf ',%s' "$lab"; done
-	printf ',total,notes\n'
+	echo "$header"
 	i=0
 	while IFS= read -r name; do
 		i=$((i + 1))
 		cat "$work/s$i/row" 2>/dev/null || echo "$(csv_quote "$name"),not graded"
 	done < "$work/students"
-} > "$out"
-echo "graded $total submissions in $(($(date +%s) - t0)) s: gradebook $out, reports in $reports/"
+} > "$work/book"
+{
+	echo "student,lab,number,test,points,max,verdict"
+	i=0
+	while IFS= read -r name; do
+		i=$((i + 1))
+		cat "$work/s$i/tests" 2>/dev/null
+	done < "$work/students"
+} > "$work/tests"
+[ -f "$out" ] && [ ! -f "$base-tests.csv" ] &&
+	echo "grade-class: warning: $base-tests.csv is missing: the statistics cover only the students graded since" >&2
+$GB merge "$work/book" "$out" || exit 1
+$GB merge "$work/tests" "$base-tests.csv" "$work/book" || exit 1
+echo "graded $total submissions in $(($(date +%s) - t0)) s: gradebook $out ($(($(wc -l < "$out") - 1)) students), reports in $reports/"
+$GB stats "$base-tests.csv" "$base" "Gradebook $out, statistics of $(date -u '+%Y-%m-%dT%H:%M:%SZ'), grader $commit." || exit 1
+echo "what the class got wrong: $base-stats.csv, $base-stats.html"
+if [ -n "$roster" ]; then
+	$GB export "$roster" "$out" "$base" || exit 1
+	echo "for an LMS: $base-canvas.csv (Canvas), $base-moodle.csv (Moodle)"
+fi

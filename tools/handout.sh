@@ -30,7 +30,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL    # a make of our own: no LAB= or T= from whoe
 # tools/run-limited.c stays: grading as root runs the programs through it.
 EXCLUDE='tools/mkstarter.sh tools/mutants.sh tools/mutants.txt
 	tools/handout.sh tools/handout-README.md tools/grade-class.sh
-	tools/scale-test.sh tools/gradescope tools/classroom
+	tools/scale-test.sh tools/gradescope tools/classroom tools/gradebook
 	tests/self-test.sh tests/stress.sh tests/hostile.sh tests/hostile.txt
 	tests/hostile'
 
