@@ -292,18 +292,9 @@ static int stop_server(pid_t srv, int err_fd, char *log, size_t size, int sout)
 	return sst;
 }
 
-static void remove_dir(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "exchange: could not remove %s\n", dir);
-}
-
 int main(int argc, char *argv[])
 {
-	char *sargv[32], *cargv[32], log[8192], port[16] = "";
+	char *sargv[32], *cargv[32], log[8192], port[16] = "", cmd[300];
 	int err_pipe[2], sout, cin, cout, cerr, sst, cst;
 	pid_t srv;
 
@@ -342,7 +333,9 @@ int main(int argc, char *argv[])
 	split(cargv, 32, argv[3], port);
 	cst = run_client(cargv, argv[4], cin, cout, cerr);
 	sst = stop_server(srv, err_pipe[0], log, sizeof log, sout);
-	remove_dir();
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "exchange: could not remove %s\n", dir);
 	return WIFEXITED(cst) && WEXITSTATUS(cst) == 0 && WIFEXITED(sst)
 	       && WEXITSTATUS(sst) == 0 ? 0 : 1;
 }

@@ -94,6 +94,11 @@ void child_explain(const struct child *c, const char *what);
  * PORT; its length. */
 socklen_t loopback_addr(struct sockaddr_storage *ss, int family,
                         unsigned short port);
+/* A socket of FAMILY and TYPE bound to its loopback address, port 0;
+ * its address (the port the kernel chose) in SS and LEN.  -1 when the
+ * family's loopback is unusable. */
+int bound_loopback(int family, int type, struct sockaddr_storage *ss,
+                   socklen_t *len);
 /* Two connected sockets of FAMILY and TYPE over loopback: SV[0] bound to
  * it (a stream's accepted socket), SV[1] connected to it.  0, or -1 when
  * the family's loopback is unusable. */

@@ -176,28 +176,6 @@ static pid_t start_echo(int fd, bool stream)
 	}
 }
 
-/* A socket bound to the loopback address of FAMILY, port 0; -1 when the
- * family's loopback is unusable. */
-static int bound_loopback(int family, int type, struct link *l)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	int fd = socket(family, type | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	peer_addr(l, family, 0);
-	if (bind(fd, (struct sockaddr *)&l->peer, l->peer_len) < 0
-	    || getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
-		close(fd);
-		return -1;
-	}
-	peer_addr(l, family, ntohs(family == AF_INET
-	                           ? ((struct sockaddr_in *)&ss)->sin_port
-	                           : ((struct sockaddr_in6 *)&ss)->sin6_port));
-	return fd;
-}
-
 /* The same domain without a second process: one write(2) and one read(2)
  * of the message between two connected sockets of this process.  No
  * process waits, none is woken: what is left is the cost of the two
@@ -322,7 +300,8 @@ static void open_raw_unix(struct target *t)
 
 static void open_raw_udp4(struct target *t)
 {
-	int s = bound_loopback(AF_INET, SOCK_DGRAM, &t->l);
+	int s = bound_loopback(AF_INET, SOCK_DGRAM, &t->l.peer,
+	                   &t->l.peer_len);
 
 	t->item = "raw UDP/IPv4";
 	if (s < 0)
@@ -334,11 +313,12 @@ static void open_raw_udp4(struct target *t)
 
 static void open_raw_tcp(struct target *t)
 {
-	int s = bound_loopback(AF_INET6, SOCK_STREAM, &t->l);
+	struct link *l = &t->l;
+	int s = bound_loopback(AF_INET6, SOCK_STREAM, &l->peer, &l->peer_len);
 
 	t->item = "raw TCP/IPv6";
 	if (s < 0) {
-		s = bound_loopback(AF_INET, SOCK_STREAM, &t->l);
+		s = bound_loopback(AF_INET, SOCK_STREAM, &l->peer, &l->peer_len);
 		if (s < 0)
 			fail("no TCP socket on 127.0.0.1: %s", strerror(errno));
 		t->item = "raw TCP/IPv4 (::1 unusable)";
@@ -460,7 +440,6 @@ static void close_target(struct target *t, const struct rtt_args *a)
 		waitpid(t->echo, NULL, 0);
 	}
 	if (t->srv.pid > 0) {
-		child_drain(&t->srv);
 		child_stop(&t->srv);
 		if (!child_ok(&t->srv))
 			child_explain(&t->srv, a->server);

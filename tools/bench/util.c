@@ -429,20 +429,32 @@ socklen_t loopback_addr(struct sockaddr_storage *ss, int family,
 	return sizeof *a;
 }
 
+int bound_loopback(int family, int type, struct sockaddr_storage *ss,
+                   socklen_t *len)
+{
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+
+	/* Port 0 and getsockname(): a free port, never a fixed one. */
+	*len = loopback_addr(ss, family, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)ss, *len) < 0
+	    || getsockname(fd, (struct sockaddr *)ss, len) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int loopback_pair(int family, int type, int sv[2])
 {
 	struct sockaddr_storage ss;
-	socklen_t len = loopback_addr(&ss, family, 0);
-	int b = socket(family, type | SOCK_CLOEXEC, 0);
+	socklen_t len;
+	int b = bound_loopback(family, type, &ss, &len);
 
-	/* Port 0 and getsockname(): a free port, never a fixed one. */
-	if (b < 0 || bind(b, (struct sockaddr *)&ss, len) < 0
-	    || (type == SOCK_STREAM && listen(b, 1) < 0)
-	    || getsockname(b, (struct sockaddr *)&ss, &len) < 0) {
-		if (b >= 0)
-			close(b);
+	if (b < 0)
 		return -1;
-	}
+	if (type == SOCK_STREAM && listen(b, 1) < 0)
+		fail("listen: %s", strerror(errno));
 	sv[1] = socket(family, type | SOCK_CLOEXEC, 0);
 	if (sv[1] < 0 || connect(sv[1], (struct sockaddr *)&ss, len) < 0)
 		fail("connect over loopback: %s", strerror(errno));

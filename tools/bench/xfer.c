@@ -162,16 +162,16 @@ static int64_t copy(int in, int out, size_t size, uint64_t bytes)
  * to stdout (-d: read it and drop it) in SIZE pieces, log the count. */
 int cmd_sink(int argc, char *argv[])
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a;
+	socklen_t len;
 	bool drop = argc > 1 && strcmp(argv[1], "-d") == 0;
 	int64_t got;
 	int l, c;
 
-	if (argc != 3 + drop || strlen(argv[2 + drop]) >= sizeof a.sun_path)
+	if (argc != 3 + drop || unix_addr(argv[2 + drop], &a, &len) < 0)
 		fail("usage: bench sink [-d] SIZE PATH");
-	strcpy(a.sun_path, argv[2 + drop]);
 	l = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0)
+	if (l < 0 || bind(l, (struct sockaddr *)&a, len) < 0 || listen(l, 1) < 0)
 		fail("listen on unix:%s: %s", a.sun_path, strerror(errno));
 	fprintf(stderr, "listening on unix:%s\n", a.sun_path);
 	c = accept(l, NULL, NULL);
@@ -189,16 +189,16 @@ int cmd_sink(int argc, char *argv[])
  * PATH, copy stdin (-m: BYTES from memory) to it in SIZE pieces. */
 int cmd_source(int argc, char *argv[])
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a;
+	socklen_t len;
 	bool mem = argc > 2 && strcmp(argv[1], "-m") == 0;
 	uint64_t bytes = mem ? parse_size(argv[2], "-m") : 0;
 	int s;
 
-	if (argc != 3 + 2 * mem || strlen(argv[2 + 2 * mem]) >= sizeof a.sun_path)
+	if (argc != 3 + 2 * mem || unix_addr(argv[2 + 2 * mem], &a, &len) < 0)
 		fail("usage: bench source [-m BYTES] SIZE PATH");
-	strcpy(a.sun_path, argv[2 + 2 * mem]);
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) < 0)
+	if (s < 0 || connect(s, (struct sockaddr *)&a, len) < 0)
 		fail("connect unix:%s: %s", a.sun_path, strerror(errno));
 	if (copy(mem ? -1 : 0, s, (size_t)parse_size(argv[1 + 2 * mem], "SIZE"),
 	         bytes) < 0)
