@@ -482,10 +482,11 @@ ifneq ($(and $(filter bench run-bench,$(MAKECMDGOALS)),$(SAN)),)
 $(error make bench: not with SANITIZE=1, the sanitizers would be what is measured)
 endif
 
-$(BENCH): $(wildcard tools/bench/*.c tools/bench/*.h)
+# The bench uses common/ as the labs do (write_all, ascii_upper, ...).
+$(BENCH): $(wildcard tools/bench/*.c tools/bench/*.h common/*.h) $(COMMON_LIB)
 	$(call say,CC,$@)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
-	  -o $@ $(filter %.c,$^)
+	  -Icommon -o $@ $(filter %.c,$^) $(COMMON_LIB)
 
 # A copy of the tree's lab 01 with DROP_BUFSIZE set to SIZE, built with the
 # flags of the tree's own build.

@@ -146,6 +146,24 @@ static char *slurp_fd(int fd)
 	return buf;
 }
 
+/* Show all that was written to FD, a temp file. */
+static void show_file(const char *who, const char *what, int fd)
+{
+	char *text = slurp_fd(fd);
+
+	show(who, what, text);
+	free(text);
+}
+
+/* "$ NAME ARGS...SUFFIX": the command line as a person would type it. */
+static void show_command(const char *name, char *argv[], const char *suffix)
+{
+	printf("$ %s", name);
+	for (int i = 1; argv[i]; i++)
+		printf(" %s", argv[i]);
+	printf("%s\n", suffix);
+}
+
 static const char *status_text(int st)
 {
 	static char t[64];
@@ -204,13 +222,81 @@ static bool ipv6_loopback_works(void)
 	return ok;
 }
 
+/* The client's stdin, a temp file: TEXT with each \n made a newline.
+ * Its fd, at its start; -1 on an error. */
+static int stdin_file(const char *text)
+{
+	int fd = temp_file("stdin");
+
+	for (const char *c = text; *c; c++) {
+		char ch = *c;
+
+		if (c[0] == '\\' && c[1] == 'n') {
+			ch = '\n';
+			c++;
+		}
+		if (write(fd, &ch, 1) != 1)
+			return -1;
+	}
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+/* The server never said it was ready: what it wrote, how it ended. */
+static int server_not_ready(pid_t srv, const char *log)
+{
+	int sst;
+
+	kill(srv, SIGKILL);
+	sst = wait_for(srv, 1000);
+	show("server", "stderr", log);
+	printf("  the server never said \"listening on ...\" (%s)\n",
+	       status_text(sst));
+	return 1;
+}
+
+/* Run the client to its end (10 s at most) and show what it read and
+ * wrote.  Its wait status. */
+static int run_client(char *cargv[], const char *input, int cin, int cout,
+                      int cerr)
+{
+	int cst;
+
+	show_command("client", cargv, input[0] ? "   < stdin" : "");
+	show_file("client", "stdin", cin);
+	lseek(cin, 0, SEEK_SET);
+	cst = wait_for(start(cargv, cin, cout, cerr), 10000);
+	show_file("client", "stdout", cout);
+	show_file("client", "stderr", cerr);
+	printf("  client: %s\n", status_text(cst));
+	return cst;
+}
+
+/* SIGTERM the server and show what it wrote: LOG holds its stderr up to
+ * the ready line, ERR_FD the rest.  Its wait status. */
+static int stop_server(pid_t srv, int err_fd, char *log, size_t size, int sout)
+{
+	int sst;
+	size_t len = strlen(log);
+	ssize_t n;
+
+	kill(srv, SIGTERM);
+	sst = wait_for(srv, 3000);
+	/* the rest of the server's log, now that it has exited */
+	while (len < size - 1 && (n = read(err_fd, log + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	log[len] = '\0';
+	show("server", "stderr", log);
+	show_file("server", "stdout", sout);
+	printf("  server: %s (after SIGTERM)\n", status_text(sst));
+	return sst;
+}
+
 int main(int argc, char *argv[])
 {
-	char *sargv[32], *cargv[32], log[8192], port[16] = "", *text;
+	char *sargv[32], *cargv[32], log[8192], port[16] = "", cmd[300];
 	int err_pipe[2], sout, cin, cout, cerr, sst, cst;
-	const char *bin;
-	pid_t srv, cli;
-	bool ok;
+	pid_t srv;
 
 	if (argc == 2 && strcmp(argv[1], "--has-ipv6-loopback") == 0)
 		return ipv6_loopback_works() ? 0 : 1;
@@ -224,89 +310,32 @@ int main(int argc, char *argv[])
 		        "CLIENT_ARGS STDIN\n       exchange --has-ipv6-loopback\n");
 		return 2;
 	}
-	bin = argv[1];
 	if (mkdtemp(dir) == NULL) {
 		perror("exchange: mkdtemp");
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	asprintf(&sargv[0], "%s/server", bin);
-	asprintf(&cargv[0], "%s/client", bin);
+	asprintf(&sargv[0], "%s/server", argv[1]);
+	asprintf(&cargv[0], "%s/client", argv[1]);
 	split(sargv, 32, argv[2], NULL);
-
-	/* the client's stdin, with \n made real */
-	cin = temp_file("stdin");
-	for (const char *c = argv[4]; *c; c++) {
-		char ch = *c;
-
-		if (c[0] == '\\' && c[1] == 'n') {
-			ch = '\n';
-			c++;
-		}
-		if (write(cin, &ch, 1) != 1)
-			return 1;
-	}
-	lseek(cin, 0, SEEK_SET);
+	cin = stdin_file(argv[4]);
 	sout = temp_file("server.out");
 	cout = temp_file("client.out");
 	cerr = temp_file("client.err");
-	if (pipe2(err_pipe, O_CLOEXEC) < 0)
+	if (cin < 0 || pipe2(err_pipe, O_CLOEXEC) < 0)
 		return 1;
 
-	printf("$ server");
-	for (int i = 1; sargv[i]; i++)
-		printf(" %s", sargv[i]);
-	printf("\n");
+	show_command("server", sargv, "");
 	srv = start(sargv, open("/dev/null", O_RDONLY), sout, err_pipe[1]);
 	close(err_pipe[1]);
-	if (!await_ready(err_pipe[0], log, sizeof log, port)) {
-		kill(srv, SIGKILL);
-		sst = wait_for(srv, 1000);
-		show("server", "stderr", log);
-		printf("  the server never said \"listening on ...\" (%s)\n",
-		       status_text(sst));
-		return 1;
-	}
+	if (!await_ready(err_pipe[0], log, sizeof log, port))
+		return server_not_ready(srv, log);
 	split(cargv, 32, argv[3], port);
-	printf("$ client");
-	for (int i = 1; cargv[i]; i++)
-		printf(" %s", cargv[i]);
-	printf("%s\n", argv[4][0] ? "   < stdin" : "");
-	show("client", "stdin", text = slurp_fd(cin));
-	free(text);
-	lseek(cin, 0, SEEK_SET);
-	cli = start(cargv, cin, cout, cerr);
-	cst = wait_for(cli, 10000);
-	show("client", "stdout", text = slurp_fd(cout));
-	free(text);
-	show("client", "stderr", text = slurp_fd(cerr));
-	free(text);
-	printf("  client: %s\n", status_text(cst));
-
-	kill(srv, SIGTERM);
-	sst = wait_for(srv, 3000);
-	{       /* the rest of the server's log, now that it has exited */
-		size_t len = strlen(log);
-		ssize_t n;
-
-		while (len < sizeof log - 1
-		       && (n = read(err_pipe[0], log + len, sizeof log - 1 - len)) > 0)
-			len += (size_t)n;
-		log[len] = '\0';
-	}
-	show("server", "stderr", log);
-	show("server", "stdout", text = slurp_fd(sout));
-	free(text);
-	printf("  server: %s (after SIGTERM)\n", status_text(sst));
-
-	ok = WIFEXITED(cst) && WEXITSTATUS(cst) == 0 && WIFEXITED(sst)
-	     && WEXITSTATUS(sst) == 0;
-	{
-		char cmd[300];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "exchange: could not remove %s\n", dir);
-	}
-	return ok ? 0 : 1;
+	cst = run_client(cargv, argv[4], cin, cout, cerr);
+	sst = stop_server(srv, err_pipe[0], log, sizeof log, sout);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "exchange: could not remove %s\n", dir);
+	return WIFEXITED(cst) && WEXITSTATUS(cst) == 0 && WIFEXITED(sst)
+	       && WEXITSTATUS(sst) == 0 ? 0 : 1;
 }

@@ -11,19 +11,19 @@
  * Every command prints CSV rows on stdout (section,item,metric,value,unit,
  * runs); tools/bench/bench.sh collects them and draws the table.  Lab
  * servers are started with port 0 and waited for through their
- * "listening on ADDRESS" line, never with sleeps.  libc only.
+ * "listening on ADDRESS" line, never with sleeps.  libc and common/
+ * (write_all, ascii_upper, the NORETURN and PRINTF_LIKE attributes) only.
  */
 #ifndef BENCH_H
 #define BENCH_H
+
+#include "common.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
-
-#define NORETURN __attribute__((noreturn))
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
 /* "bench: MESSAGE" on stderr, exit 1. */
 NORETURN void fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -79,11 +79,30 @@ void child_drain(struct child *c);
 /* Wait for it to end (status, rusage; a traced child's VmHWM at its exit
  * in hwm_kib) and read its stderr to the end. */
 void child_reap(struct child *c);
+/* Start a server, its stderr captured, and wait up to 10 s for its ready
+ * line: true, or false once it has been stopped again (the caller says
+ * why: child_explain). */
+bool child_start_server(struct child *c, char *const argv[], int flags);
+/* SIGTERM it and reap it. */
+void child_stop(struct child *c);
 /* True when it exited with status 0. */
 bool child_ok(const struct child *c);
 /* Say on stderr how it ended and what it last wrote. */
 void child_explain(const struct child *c, const char *what);
 
+/* Fill SS with the loopback address of FAMILY (AF_INET, AF_INET6) and
+ * PORT; its length. */
+socklen_t loopback_addr(struct sockaddr_storage *ss, int family,
+                        unsigned short port);
+/* A socket of FAMILY and TYPE bound to its loopback address, port 0;
+ * its address (the port the kernel chose) in SS and LEN.  -1 when the
+ * family's loopback is unusable. */
+int bound_loopback(int family, int type, struct sockaddr_storage *ss,
+                   socklen_t *len);
+/* Two connected sockets of FAMILY and TYPE over loopback: SV[0] bound to
+ * it (a stream's accepted socket), SV[1] connected to it.  0, or -1 when
+ * the family's loopback is unusable. */
+int loopback_pair(int family, int type, int sv[2]);
 /* A field of /proc/PID/status in KiB ("VmHWM", "RssAnon"), or -1. */
 long proc_status_kib(pid_t pid, const char *field);
 /* /dev/null opened with FLAGS (close-on-exec). */

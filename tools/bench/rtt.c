@@ -26,9 +26,7 @@
  */
 #include "bench.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,29 +47,6 @@ struct link {
 	unsigned long lost;             /* datagrams never answered */
 };
 
-static void upper(char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] >= 'a' && p[i] <= 'z')
-			p[i] = (char)(p[i] - 'a' + 'A');
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* One round trip; its time in microseconds, or -1 for a lost datagram. */
 static double round_trip(struct link *l, unsigned long seq)
 {
@@ -81,7 +56,7 @@ static double round_trip(struct link *l, unsigned long seq)
 
 	snprintf(msg, sizeof msg, "hello, sockets #%08lu\n", seq % 100000000);
 	memcpy(want, msg, MSG_LEN);
-	upper(want, MSG_LEN);
+	ascii_upper(want, MSG_LEN);
 
 	t0 = now_s();
 	if (l->stream || l->connected) {
@@ -139,22 +114,7 @@ static unsigned short port_of(const char *address)
 
 static void peer_addr(struct link *l, int family, unsigned short port)
 {
-	memset(&l->peer, 0, sizeof l->peer);
-	if (family == AF_INET) {
-		struct sockaddr_in *a = (struct sockaddr_in *)&l->peer;
-
-		a->sin_family = AF_INET;
-		a->sin_port = htons(port);
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		l->peer_len = sizeof *a;
-	} else {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&l->peer;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons(port);
-		a->sin6_addr = in6addr_loopback;
-		l->peer_len = sizeof *a;
-	}
+	l->peer_len = loopback_addr(&l->peer, family, port);
 }
 
 /* A socket to the peer in L: TCP connected, UDP connected when asked. */
@@ -194,7 +154,7 @@ static pid_t start_echo(int fd, bool stream)
 				continue;
 			if (n < 0)
 				_exit(1);
-			upper(buf, (size_t)n);
+			ascii_upper(buf, (size_t)n);
 			if (write_all(c, buf, (size_t)n) < 0)
 				_exit(1);
 		}
@@ -209,31 +169,9 @@ static pid_t start_echo(int fd, bool stream)
 
 		if (n < 0)
 			continue;
-		upper(buf, (size_t)n);
+		ascii_upper(buf, (size_t)n);
 		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, len);
 	}
-}
-
-/* A socket bound to the loopback address of FAMILY, port 0; -1 when the
- * family's loopback is unusable. */
-static int bound_loopback(int family, int type, struct link *l)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	int fd = socket(family, type | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	peer_addr(l, family, 0);
-	if (bind(fd, (struct sockaddr *)&l->peer, l->peer_len) < 0
-	    || getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
-		close(fd);
-		return -1;
-	}
-	peer_addr(l, family, ntohs(family == AF_INET
-	                           ? ((struct sockaddr_in *)&ss)->sin_port
-	                           : ((struct sockaddr_in6 *)&ss)->sin6_port));
-	return fd;
 }
 
 /* The same domain without a second process: one write(2) and one read(2)
@@ -243,238 +181,286 @@ static int bound_loopback(int family, int type, struct link *l)
  * of RUNS runs of COUNT. */
 static double one_process(int family, int type, unsigned long count, int runs)
 {
-	int a, b, l = -1;
-	struct link peer = { .fd = -1 };
+	int sv[2];
 	char buf[64], msg[MSG_LEN + 1] = "hello, sockets #00000000\n";
 	double us[99];
 
-	if (family == AF_UNIX) {
-		int sv[2];
-
-		if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0)
-			return -1;
-		a = sv[0];
-		b = sv[1];
-	} else {
-		/* B bound to loopback; A connected to it (and accepted). */
-		l = bound_loopback(family, type, &peer);
-		if (l < 0)
-			return -1;
-		if (type == SOCK_STREAM && listen(l, 1) < 0)
-			fail("listen: %s", strerror(errno));
-		a = socket(family, type | SOCK_CLOEXEC, 0);
-		if (a < 0 || connect(a, (struct sockaddr *)&peer.peer, peer.peer_len) < 0)
-			fail("connect: %s", strerror(errno));
-		b = type == SOCK_STREAM ? accept(l, NULL, NULL) : l;
-		if (b < 0)
-			fail("accept: %s", strerror(errno));
-	}
+	if (family == AF_UNIX ? socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0
+	                      : loopback_pair(family, type, sv) < 0)
+		return -1;
 	for (int r = 0; r < runs; r++) {
 		double t0 = now_s();
 
 		for (unsigned long i = 0; i < count; i++)
-			if (write(a, msg, MSG_LEN) != MSG_LEN
-			    || read(b, buf, sizeof buf) != MSG_LEN)
+			if (write(sv[1], msg, MSG_LEN) != MSG_LEN
+			    || read(sv[0], buf, sizeof buf) != MSG_LEN)
 				fail("one-process write+read: %s", strerror(errno));
 		us[r] = (now_s() - t0) / (double)count * 1e6;
 	}
-	close(a);
-	if (b != l)
-		close(b);
-	if (l >= 0)
-		close(l);
+	close(sv[0]);
+	close(sv[1]);
 	return median(us, (size_t)runs);
+}
+
+/* What the command line asks for. */
+struct rtt_args {
+	unsigned long count, warmup;
+	int runs;
+	const char *kind, *server;
+};
+
+/* What is measured: the link to its server, and that server. */
+struct target {
+	const char *item;               /* the row's name */
+	struct link l;
+	struct child srv;               /* a lab's server, else pid -1 */
+	pid_t echo;                     /* a raw kind's echo, else -1 */
+	unsigned long seq;              /* the next round trip's number */
+	char note[256];                 /* why a fallback was measured */
+};
+
+static void parse_rtt_args(int argc, char *argv[], struct rtt_args *a)
+{
+	int opt;
+
+	*a = (struct rtt_args){ .count = 10000, .warmup = 1000, .runs = 5 };
+	while ((opt = getopt(argc, argv, "n:w:r:")) != -1) {
+		switch (opt) {
+		case 'n': a->count = (unsigned long)parse_size(optarg, "-n"); break;
+		case 'w': a->warmup = (unsigned long)parse_size(optarg, "-w"); break;
+		case 'r': a->runs = (int)parse_size(optarg, "-r"); break;
+		default: fail("rtt: bad option");
+		}
+	}
+	if (optind >= argc || a->count < 1 || a->runs < 1 || a->runs > 99)
+		fail("usage: bench rtt [-n COUNT] [-w WARMUP] [-r RUNS] KIND [SERVER]");
+	a->kind = argv[optind];
+	if (strncmp(a->kind, "lab", 3) == 0) {
+		if (optind + 1 >= argc)
+			fail("rtt %s: which server?", a->kind);
+		a->server = argv[optind + 1];
+	}
+}
+
+static NORETURN void no_server(const struct target *t, const char *server)
+{
+	child_explain(&t->srv, server);
+	fail("%s: no \"listening on\" line", server);
+}
+
+/* Lab 02 or 03 (KIND "lab02", "lab03"): UDP/IPv4, connected for 03. */
+static void open_lab_udp(struct target *t, const char *kind, const char *server)
+{
+	char *args[] = { (char *)server, "-p", "0", NULL };
+
+	t->item = kind[4] == '2' ? "lab 02 UDP/IPv4 sendto/recvfrom"
+	                         : "lab 03 connected UDP/IPv4 write/read";
+	if (!child_start_server(&t->srv, args, 0))
+		no_server(t, server);
+	peer_addr(&t->l, AF_INET, port_of(t->srv.ready));
+	t->l.connected = kind[4] == '3';
+	open_link(&t->l, AF_INET, SOCK_DGRAM);
+}
+
+static void open_lab04(struct target *t, const char *server)
+{
+	char *args[] = { (char *)server, "-p", "0", NULL };
+	char *dual[] = { (char *)server, "-a", "::", "-p", "0", NULL };
+
+	t->item = "lab 04 TCP/IPv6 lines";
+	if (child_start_server(&t->srv, args, 0)) {
+		peer_addr(&t->l, AF_INET6, port_of(t->srv.ready));
+	} else {
+		/* ::1 unusable: the dual-stack server, reached over IPv4. */
+		if (!child_start_server(&t->srv, dual, 0))
+			no_server(t, server);
+		t->item = "lab 04 TCP (dual stack; 127.0.0.1)";
+		snprintf(t->note, sizeof t->note, "::1 unusable here: lab 04 measured "
+		         "on its dual-stack server (-a ::) through 127.0.0.1");
+		peer_addr(&t->l, AF_INET, port_of(t->srv.ready));
+	}
+	t->l.stream = true;
+	open_link(&t->l, t->l.peer.ss_family, SOCK_STREAM);
+}
+
+static void open_raw_unix(struct target *t)
+{
+	int sv[2];
+
+	t->item = "raw AF_UNIX stream";
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		fail("socketpair: %s", strerror(errno));
+	t->echo = start_echo(sv[1], true);
+	close(sv[1]);
+	t->l.fd = sv[0];
+	t->l.stream = true;
+}
+
+static void open_raw_udp4(struct target *t)
+{
+	int s = bound_loopback(AF_INET, SOCK_DGRAM, &t->l.peer,
+	                   &t->l.peer_len);
+
+	t->item = "raw UDP/IPv4";
+	if (s < 0)
+		fail("no UDP socket on 127.0.0.1: %s", strerror(errno));
+	t->echo = start_echo(s, false);
+	close(s);
+	open_link(&t->l, AF_INET, SOCK_DGRAM);
+}
+
+static void open_raw_tcp(struct target *t)
+{
+	struct link *l = &t->l;
+	int s = bound_loopback(AF_INET6, SOCK_STREAM, &l->peer, &l->peer_len);
+
+	t->item = "raw TCP/IPv6";
+	if (s < 0) {
+		s = bound_loopback(AF_INET, SOCK_STREAM, &l->peer, &l->peer_len);
+		if (s < 0)
+			fail("no TCP socket on 127.0.0.1: %s", strerror(errno));
+		t->item = "raw TCP/IPv4 (::1 unusable)";
+		snprintf(t->note, sizeof t->note, "::1 unusable here: the raw TCP "
+		         "round trip measured over 127.0.0.1");
+	}
+	/* listen() before connect(); the echo process accepts. */
+	if (listen(s, 1) < 0)
+		fail("listen: %s", strerror(errno));
+	t->echo = start_echo(s, true);
+	open_link(&t->l, t->l.peer.ss_family, SOCK_STREAM);
+	close(s);
+	t->l.stream = true;
+}
+
+static void open_target(struct target *t, const struct rtt_args *a)
+{
+	if (strcmp(a->kind, "lab02") == 0 || strcmp(a->kind, "lab03") == 0)
+		open_lab_udp(t, a->kind, a->server);
+	else if (strcmp(a->kind, "lab04") == 0)
+		open_lab04(t, a->server);
+	else if (strcmp(a->kind, "unix") == 0)
+		open_raw_unix(t);
+	else if (strcmp(a->kind, "udp4") == 0)
+		open_raw_udp4(t);
+	else if (strcmp(a->kind, "tcp6") == 0)
+		open_raw_tcp(t);
+	else
+		fail("rtt: unknown kind '%s'", a->kind);
+}
+
+static void warm_up(struct target *t, unsigned long warmup)
+{
+	for (unsigned long i = 0; i < warmup; i++) {
+		/* A server that does not answer (starter code) ends it here. */
+		if (round_trip(&t->l, t->seq++) < 0 && t->l.lost >= 3)
+			fail("%s: 3 datagrams got no reply within 1 s", t->item);
+		if (i % 256 == 255)
+			child_drain(&t->srv);
+	}
+}
+
+/* One run of COUNT round trips (LAT: room for COUNT): its round trips per
+ * second, median and 99th percentile. */
+static void measure_run(struct target *t, unsigned long count, double *lat,
+                        double *rate, double *med, double *p99)
+{
+	unsigned long n = 0;
+	double sum = 0;
+
+	for (unsigned long i = 0; i < count; i++) {
+		double us = round_trip(&t->l, t->seq++);
+
+		if (us >= 0) {
+			lat[n++] = us;
+			sum += us;
+		} else if (t->l.lost > 10) {
+			fail("%s: more than 10 datagrams got no reply", t->item);
+		}
+		/* The lab 02 server logs every datagram: empty the pipe
+		 * between round trips, never inside one. */
+		if (i % 256 == 255)
+			child_drain(&t->srv);
+	}
+	if (n == 0)
+		fail("%s: every datagram was lost", t->item);
+	*rate = (double)n / (sum / 1e6);
+	*med = median(lat, n);
+	*p99 = percentile(lat, n, 99);
+}
+
+/* The rows: the medians over the runs, the raw kinds' one-process cost,
+ * and the notes. */
+static void rtt_rows(const struct target *t, const struct rtt_args *a,
+                     const double *rate, const double *med, const double *p99)
+{
+	const char *item = t->item;
+	size_t runs = (size_t)a->runs;
+
+	row("rtt", item, "round trips/s", median(rate, runs), 0, "", a->runs);
+	row("rtt", item, "median", median(med, runs), 1, "us", a->runs);
+	row("rtt", item, "p99", median(p99, runs), 1, "us", a->runs);
+	if (strncmp(a->kind, "lab", 3) != 0) {
+		/* The raw kinds: the same domain within one process. */
+		int fam = strcmp(a->kind, "unix") == 0 ? AF_UNIX
+		          : strcmp(a->kind, "udp4") == 0 ? AF_INET
+		          : t->l.peer.ss_family;
+		double us = one_process(fam, strcmp(a->kind, "udp4") == 0
+		                             ? SOCK_DGRAM : SOCK_STREAM,
+		                        a->count, a->runs);
+
+		if (us >= 0)
+			row("rtt", item, "1 process write+read", us, 1, "us", a->runs);
+	}
+	if (t->l.lost > 0) {
+		char text[128];
+
+		snprintf(text, sizeof text, "%lu of %lu datagrams lost (1 s timeout each)",
+		         t->l.lost, a->warmup + (unsigned long)a->runs * a->count);
+		row_text("note", item, "lost", text);
+	}
+	if (t->note[0])
+		row_text("note", item, "fallback", t->note);
+}
+
+/* The end: BYE for lab 03, EOF for the streams, SIGTERM for servers. */
+static void close_target(struct target *t, const struct rtt_args *a)
+{
+	if (strcmp(a->kind, "lab03") == 0) {
+		char buf[16];
+
+		if (write(t->l.fd, "BYE", 3) != 3 || recv(t->l.fd, buf, sizeof buf, 0) != 3
+		    || memcmp(buf, "BYE", 3) != 0)
+			fprintf(stderr, "bench: lab 03 did not answer BYE\n");
+	}
+	close(t->l.fd);
+	if (t->echo > 0) {
+		kill(t->echo, SIGTERM);
+		waitpid(t->echo, NULL, 0);
+	}
+	if (t->srv.pid > 0) {
+		child_stop(&t->srv);
+		if (!child_ok(&t->srv))
+			child_explain(&t->srv, a->server);
+	}
 }
 
 int cmd_rtt(int argc, char *argv[])
 {
-	unsigned long count = 10000, warmup = 1000, seq = 0;
-	int runs = 5, opt;
-	const char *kind, *server = NULL, *item = NULL;
-	struct link l = { .fd = -1 };
-	struct child srv = { .pid = -1, .err_fd = -1 };
-	pid_t echo = -1;
-	char note[256] = "";
+	struct rtt_args a;
+	struct target t = { .l = { .fd = -1 }, .srv = { .pid = -1, .err_fd = -1 },
+	                    .echo = -1 };
 	double *lat, rate[99], med[99], p99[99];
 
-	while ((opt = getopt(argc, argv, "n:w:r:")) != -1) {
-		switch (opt) {
-		case 'n': count = (unsigned long)parse_size(optarg, "-n"); break;
-		case 'w': warmup = (unsigned long)parse_size(optarg, "-w"); break;
-		case 'r': runs = (int)parse_size(optarg, "-r"); break;
-		default: fail("rtt: bad option");
-		}
-	}
-	if (optind >= argc || count < 1 || runs < 1 || runs > 99)
-		fail("usage: bench rtt [-n COUNT] [-w WARMUP] [-r RUNS] KIND [SERVER]");
-	kind = argv[optind];
-	if (strncmp(kind, "lab", 3) == 0) {
-		if (optind + 1 >= argc)
-			fail("rtt %s: which server?", kind);
-		server = argv[optind + 1];
-	}
-
-	if (strcmp(kind, "lab02") == 0 || strcmp(kind, "lab03") == 0) {
-		char *args[] = { (char *)server, "-p", "0", NULL };
-
-		item = kind[4] == '2' ? "lab 02 UDP/IPv4 sendto/recvfrom"
-		                      : "lab 03 connected UDP/IPv4 write/read";
-		child_start(&srv, args, -1, -1, CHILD_CAPTURE);
-		if (child_wait_ready(&srv, 10000) < 0)
-			goto no_server;
-		peer_addr(&l, AF_INET, port_of(srv.ready));
-		l.connected = kind[4] == '3';
-		open_link(&l, AF_INET, SOCK_DGRAM);
-	} else if (strcmp(kind, "lab04") == 0) {
-		char *args[] = { (char *)server, "-p", "0", NULL };
-		char *dual[] = { (char *)server, "-a", "::", "-p", "0", NULL };
-
-		item = "lab 04 TCP/IPv6 lines";
-		child_start(&srv, args, -1, -1, CHILD_CAPTURE);
-		if (child_wait_ready(&srv, 10000) == 0) {
-			peer_addr(&l, AF_INET6, port_of(srv.ready));
-		} else {
-			/* ::1 unusable: the dual-stack server, reached over IPv4. */
-			kill(srv.pid, SIGTERM);
-			child_reap(&srv);
-			child_start(&srv, dual, -1, -1, CHILD_CAPTURE);
-			if (child_wait_ready(&srv, 10000) < 0)
-				goto no_server;
-			item = "lab 04 TCP (dual stack; 127.0.0.1)";
-			snprintf(note, sizeof note, "::1 unusable here: lab 04 measured "
-			         "on its dual-stack server (-a ::) through 127.0.0.1");
-			peer_addr(&l, AF_INET, port_of(srv.ready));
-		}
-		l.stream = true;
-		open_link(&l, l.peer.ss_family, SOCK_STREAM);
-	} else if (strcmp(kind, "unix") == 0) {
-		int sv[2];
-
-		item = "raw AF_UNIX stream";
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-			fail("socketpair: %s", strerror(errno));
-		echo = start_echo(sv[1], true);
-		close(sv[1]);
-		l.fd = sv[0];
-		l.stream = true;
-	} else if (strcmp(kind, "udp4") == 0) {
-		int s = bound_loopback(AF_INET, SOCK_DGRAM, &l);
-
-		item = "raw UDP/IPv4";
-		if (s < 0)
-			fail("no UDP socket on 127.0.0.1: %s", strerror(errno));
-		echo = start_echo(s, false);
-		close(s);
-		open_link(&l, AF_INET, SOCK_DGRAM);
-	} else if (strcmp(kind, "tcp6") == 0) {
-		int s = bound_loopback(AF_INET6, SOCK_STREAM, &l);
-
-		item = "raw TCP/IPv6";
-		if (s < 0) {
-			s = bound_loopback(AF_INET, SOCK_STREAM, &l);
-			if (s < 0)
-				fail("no TCP socket on 127.0.0.1: %s", strerror(errno));
-			item = "raw TCP/IPv4 (::1 unusable)";
-			snprintf(note, sizeof note, "::1 unusable here: the raw TCP "
-			         "round trip measured over 127.0.0.1");
-		}
-		/* listen() before connect(); the echo process accepts. */
-		if (listen(s, 1) < 0)
-			fail("listen: %s", strerror(errno));
-		echo = start_echo(s, true);
-		open_link(&l, l.peer.ss_family, SOCK_STREAM);
-		close(s);
-		l.stream = true;
-	} else {
-		fail("rtt: unknown kind '%s'", kind);
-	}
-
-	lat = malloc(count * sizeof *lat);
+	parse_rtt_args(argc, argv, &a);
+	open_target(&t, &a);
+	lat = malloc(a.count * sizeof *lat);
 	if (lat == NULL)
 		fail("out of memory");
-	for (unsigned long i = 0; i < warmup; i++) {
-		/* A server that does not answer (starter code) ends it here. */
-		if (round_trip(&l, seq++) < 0 && l.lost >= 3)
-			fail("%s: 3 datagrams got no reply within 1 s", item);
-		if (i % 256 == 255)
-			child_drain(&srv);
-	}
-	for (int r = 0; r < runs; r++) {
-		unsigned long n = 0;
-		double sum = 0;
-
-		for (unsigned long i = 0; i < count; i++) {
-			double t = round_trip(&l, seq++);
-
-			if (t >= 0) {
-				lat[n++] = t;
-				sum += t;
-			} else if (l.lost > 10) {
-				fail("%s: more than 10 datagrams got no reply", item);
-			}
-			/* The lab 02 server logs every datagram: empty the
-			 * pipe between round trips, never inside one. */
-			if (i % 256 == 255)
-				child_drain(&srv);
-		}
-		if (n == 0)
-			fail("%s: every datagram was lost", item);
-		rate[r] = (double)n / (sum / 1e6);
-		med[r] = median(lat, n);
-		p99[r] = percentile(lat, n, 99);
-	}
-
-	row("rtt", item, "round trips/s", median(rate, (size_t)runs), 0, "", runs);
-	row("rtt", item, "median", median(med, (size_t)runs), 1, "us", runs);
-	row("rtt", item, "p99", median(p99, (size_t)runs), 1, "us", runs);
-	if (strncmp(kind, "lab", 3) != 0) {
-		/* The raw kinds: the same domain within one process. */
-		int fam = strcmp(kind, "unix") == 0 ? AF_UNIX
-		          : strcmp(kind, "udp4") == 0 ? AF_INET
-		          : l.peer.ss_family;
-		double us = one_process(fam, strcmp(kind, "udp4") == 0
-		                             ? SOCK_DGRAM : SOCK_STREAM,
-		                        count, runs);
-
-		if (us >= 0)
-			row("rtt", item, "1 process write+read", us, 1, "us", runs);
-	}
-	if (l.lost > 0) {
-		char text[128];
-
-		snprintf(text, sizeof text, "%lu of %lu datagrams lost (1 s timeout each)",
-		         l.lost, warmup + (unsigned long)runs * count);
-		row_text("note", item, "lost", text);
-	}
-	if (note[0])
-		row_text("note", item, "fallback", note);
-
-	/* The end: BYE for lab 03, EOF for the streams, SIGTERM for servers. */
-	if (strcmp(kind, "lab03") == 0) {
-		char buf[16];
-
-		if (write(l.fd, "BYE", 3) != 3 || recv(l.fd, buf, sizeof buf, 0) != 3
-		    || memcmp(buf, "BYE", 3) != 0)
-			fprintf(stderr, "bench: lab 03 did not answer BYE\n");
-	}
-	close(l.fd);
-	if (echo > 0) {
-		kill(echo, SIGTERM);
-		waitpid(echo, NULL, 0);
-	}
-	if (srv.pid > 0) {
-		child_drain(&srv);
-		kill(srv.pid, SIGTERM);
-		child_reap(&srv);
-		if (!child_ok(&srv))
-			child_explain(&srv, server);
-	}
+	warm_up(&t, a.warmup);
+	for (int r = 0; r < a.runs; r++)
+		measure_run(&t, a.count, lat, &rate[r], &med[r], &p99[r]);
+	rtt_rows(&t, &a, rate, med, p99);
+	close_target(&t, &a);
 	free(lat);
 	return 0;
-
-no_server:
-	kill(srv.pid, SIGTERM);
-	child_reap(&srv);
-	child_explain(&srv, server);
-	fail("%s: no \"listening on\" line", server);
 }

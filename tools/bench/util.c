@@ -1,11 +1,13 @@
 /*
- * util.c - the bench's toolbox: clocks, statistics, CSV rows, and child
- * processes started with their stderr watched for the ready line.
+ * util.c - the bench's toolbox: clocks, statistics, CSV rows, loopback
+ * sockets, and child processes started with their stderr watched for the
+ * ready line.
  */
 #include "bench.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -347,6 +349,21 @@ void child_reap(struct child *c)
 	read_rest(c);
 }
 
+bool child_start_server(struct child *c, char *const argv[], int flags)
+{
+	child_start(c, argv, -1, -1, CHILD_CAPTURE | flags);
+	if (child_wait_ready(c, 10000) == 0)
+		return true;
+	child_stop(c);
+	return false;
+}
+
+void child_stop(struct child *c)
+{
+	kill(c->pid, SIGTERM);
+	child_reap(c);
+}
+
 bool child_ok(const struct child *c)
 {
 	return WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0;
@@ -384,20 +401,71 @@ int make_data(uint64_t bytes)
 			x ^= x << 17;
 			memcpy(chunk + i, &x, 8);
 		}
-		for (size_t off = 0; off < n;) {
-			ssize_t w = write(fd, chunk + off, n - off);
-
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				fail("making %llu bytes of test data in memory: %s",
-				     (unsigned long long)bytes, strerror(errno));
-			}
-			off += (size_t)w;
-		}
+		if (write_all(fd, chunk, n) < 0)
+			fail("making %llu bytes of test data in memory: %s",
+			     (unsigned long long)bytes, strerror(errno));
 		done += n;
 	}
 	return fd;
+}
+
+socklen_t loopback_addr(struct sockaddr_storage *ss, int family,
+                        unsigned short port)
+{
+	memset(ss, 0, sizeof *ss);
+	if (family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(port);
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		return sizeof *a;
+	}
+	struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+	a->sin6_family = AF_INET6;
+	a->sin6_port = htons(port);
+	a->sin6_addr = in6addr_loopback;
+	return sizeof *a;
+}
+
+int bound_loopback(int family, int type, struct sockaddr_storage *ss,
+                   socklen_t *len)
+{
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+
+	/* Port 0 and getsockname(): a free port, never a fixed one. */
+	*len = loopback_addr(ss, family, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)ss, *len) < 0
+	    || getsockname(fd, (struct sockaddr *)ss, len) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int loopback_pair(int family, int type, int sv[2])
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int b = bound_loopback(family, type, &ss, &len);
+
+	if (b < 0)
+		return -1;
+	if (type == SOCK_STREAM && listen(b, 1) < 0)
+		fail("listen: %s", strerror(errno));
+	sv[1] = socket(family, type | SOCK_CLOEXEC, 0);
+	if (sv[1] < 0 || connect(sv[1], (struct sockaddr *)&ss, len) < 0)
+		fail("connect over loopback: %s", strerror(errno));
+	sv[0] = b;
+	if (type == SOCK_STREAM) {
+		sv[0] = accept4(b, NULL, NULL, SOCK_CLOEXEC);
+		if (sv[0] < 0)
+			fail("accept: %s", strerror(errno));
+		close(b);
+	}
+	return 0;
 }
 
 static char tmpdir[256];

@@ -49,14 +49,10 @@
 #include "bench.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -81,10 +77,14 @@ struct config {
 static const char *sock_path;   /* the lab's socket, in a private dir */
 static double last_cpu;         /* CPU seconds of the last run's processes */
 
+static double seconds(struct timeval tv)
+{
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
 static double cpu_of(const struct rusage *ru)
 {
-	return (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6
-	       + (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+	return seconds(ru->ru_utime) + seconds(ru->ru_stime);
 }
 
 /* The input files, one memfd per distinct size. */
@@ -114,41 +114,10 @@ static void rewind_fd(int fd)
  * SV[0] accepted, SV[1] connected.  Its family. */
 static int tcp_pair(int sv[2])
 {
-	static const int families[2] = { AF_INET6, AF_INET };
-
-	for (int i = 0; i < 2; i++) {
-		struct sockaddr_storage ss;
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
-		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
-		socklen_t len;
-		int l = socket(families[i], SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-		memset(&ss, 0, sizeof ss);
-		if (families[i] == AF_INET6) {
-			a6->sin6_family = AF_INET6;
-			a6->sin6_addr = in6addr_loopback;
-			len = sizeof *a6;
-		} else {
-			a4->sin_family = AF_INET;
-			a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-			len = sizeof *a4;
-		}
-		if (l < 0 || bind(l, (struct sockaddr *)&ss, len) < 0
-		    || listen(l, 1) < 0
-		    || getsockname(l, (struct sockaddr *)&ss, &len) < 0) {
-			if (l >= 0)
-				close(l);
-			continue;
-		}
-		sv[1] = socket(families[i], SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (sv[1] < 0 || connect(sv[1], (struct sockaddr *)&ss, len) < 0)
-			fail("connect over TCP loopback: %s", strerror(errno));
-		sv[0] = accept4(l, NULL, NULL, SOCK_CLOEXEC);
-		if (sv[0] < 0)
-			fail("accept: %s", strerror(errno));
-		close(l);
-		return families[i];
-	}
+	if (loopback_pair(AF_INET6, SOCK_STREAM, sv) == 0)
+		return AF_INET6;
+	if (loopback_pair(AF_INET, SOCK_STREAM, sv) == 0)
+		return AF_INET;
 	fail("no TCP loopback: %s", strerror(errno));
 }
 
@@ -176,18 +145,10 @@ static int64_t copy(int in, int out, size_t size, uint64_t bytes)
 			free(buf);
 			return n == 0 ? (int64_t)done : -1;
 		}
-		if (out >= 0)
-			for (ssize_t off = 0; off < n;) {
-				ssize_t w = write(out, buf + off, (size_t)(n - off));
-
-				if (w < 0 && errno == EINTR)
-					continue;
-				if (w < 0) {
-					free(buf);
-					return -1;
-				}
-				off += w;
-			}
+		if (out >= 0 && write_all(out, buf, (size_t)n) < 0) {
+			free(buf);
+			return -1;
+		}
 		done += (uint64_t)n;
 	}
 }
@@ -197,16 +158,16 @@ static int64_t copy(int in, int out, size_t size, uint64_t bytes)
  * to stdout (-d: read it and drop it) in SIZE pieces, log the count. */
 int cmd_sink(int argc, char *argv[])
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a;
+	socklen_t len;
 	bool drop = argc > 1 && strcmp(argv[1], "-d") == 0;
 	int64_t got;
 	int l, c;
 
-	if (argc != 3 + drop || strlen(argv[2 + drop]) >= sizeof a.sun_path)
+	if (argc != 3 + drop || unix_addr(argv[2 + drop], &a, &len) < 0)
 		fail("usage: bench sink [-d] SIZE PATH");
-	strcpy(a.sun_path, argv[2 + drop]);
 	l = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1) < 0)
+	if (l < 0 || bind(l, (struct sockaddr *)&a, len) < 0 || listen(l, 1) < 0)
 		fail("listen on unix:%s: %s", a.sun_path, strerror(errno));
 	fprintf(stderr, "listening on unix:%s\n", a.sun_path);
 	c = accept(l, NULL, NULL);
@@ -224,16 +185,16 @@ int cmd_sink(int argc, char *argv[])
  * PATH, copy stdin (-m: BYTES from memory) to it in SIZE pieces. */
 int cmd_source(int argc, char *argv[])
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct sockaddr_un a;
+	socklen_t len;
 	bool mem = argc > 2 && strcmp(argv[1], "-m") == 0;
 	uint64_t bytes = mem ? parse_size(argv[2], "-m") : 0;
 	int s;
 
-	if (argc != 3 + 2 * mem || strlen(argv[2 + 2 * mem]) >= sizeof a.sun_path)
+	if (argc != 3 + 2 * mem || unix_addr(argv[2 + 2 * mem], &a, &len) < 0)
 		fail("usage: bench source [-m BYTES] SIZE PATH");
-	strcpy(a.sun_path, argv[2 + 2 * mem]);
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) < 0)
+	if (s < 0 || connect(s, (struct sockaddr *)&a, len) < 0)
 		fail("connect unix:%s: %s", a.sun_path, strerror(errno));
 	if (copy(mem ? -1 : 0, s, (size_t)parse_size(argv[1 + 2 * mem], "SIZE"),
 	         bytes) < 0)
@@ -287,11 +248,8 @@ static double run_tcp(const struct config *cf)
 static bool start_server(struct child *srv, char *const argv[], int flags)
 {
 	unlink(sock_path);
-	child_start(srv, argv, -1, -1, CHILD_CAPTURE | flags);
-	if (child_wait_ready(srv, 10000) == 0)
+	if (child_start_server(srv, argv, flags))
 		return true;
-	kill(srv->pid, SIGTERM);
-	child_reap(srv);
 	child_explain(srv, argv[0]);
 	fprintf(stderr, "bench: %s: no \"listening on\" line\n", argv[0]);
 	return false;
@@ -345,10 +303,8 @@ static double run_programs(const struct config *cf, bool trace,
 	last_cpu = cpu_of(&cli.ru) + cpu_of(&srv.ru);
 	if (getenv("BENCH_VERBOSE"))
 		fprintf(stderr, "bench: CPU s: client %.3f+%.3f server %.3f+%.3f\n",
-		        cli.ru.ru_utime.tv_sec + cli.ru.ru_utime.tv_usec / 1e6,
-		        cli.ru.ru_stime.tv_sec + cli.ru.ru_stime.tv_usec / 1e6,
-		        srv.ru.ru_utime.tv_sec + srv.ru.ru_utime.tv_usec / 1e6,
-		        srv.ru.ru_stime.tv_sec + srv.ru.ru_stime.tv_usec / 1e6);
+		        seconds(cli.ru.ru_utime), seconds(cli.ru.ru_stime),
+		        seconds(srv.ru.ru_utime), seconds(srv.ru.ru_stime));
 	unlink(sock_path);
 	if (!child_ok(&cli) || !child_ok(&srv)) {
 		child_explain(&cli, lab ? "lab 01 client" : cli_argv[0]);
@@ -382,25 +338,14 @@ static double run(const struct config *cf)
 }
 
 /* A as a percentage of B, run by run (the runs were interleaved: run r
- * of both saw the same load), the median of those. */
-static double paired_ratio(const struct config *a, const struct config *b,
-                           int runs)
+ * of both saw the same load), the median of those: MB/s (a->mbps,
+ * b->mbps) or CPU time (a->cpu, b->cpu). */
+static double paired_ratio(const double *a, const double *b, int runs)
 {
 	double r[MAX_RUNS];
 
 	for (int i = 0; i < runs; i++)
-		r[i] = 100 * a->mbps[i] / b->mbps[i];
-	return median(r, (size_t)runs);
-}
-
-/* The CPU time A took as a percentage of B's, run by run, the median. */
-static double cpu_ratio(const struct config *a, const struct config *b,
-                        int runs)
-{
-	double r[MAX_RUNS];
-
-	for (int i = 0; i < runs; i++)
-		r[i] = 100 * a->cpu[i] / b->cpu[i];
+		r[i] = 100 * a[i] / b[i];
 	return median(r, (size_t)runs);
 }
 
@@ -424,239 +369,310 @@ static void bytes_label(char *buf, size_t len, uint64_t bytes)
 		size_label(buf, len, (size_t)bytes);
 }
 
-int cmd_xfer(int argc, char *argv[])
-{
-	uint64_t bytes = 1ull << 30, chunks = 65536;
-	size_t ref = 0, nsizes = 0, sizes[MAX_SIZES], ncf = 0;
-	int runs = 5, opt;
-	const char *lab_dir = NULL, *variant = NULL, *socat = NULL;
-	static struct config cf[MAX_SIZES * 3 + 2];
-	struct config *ref_file = NULL, *ref_lab = NULL, *best = NULL;
-	static const char *kind_name[] = { "kernel mem", "kernel file",
-	                                   "lab 01", "socat", "tcp mem" };
-	bool verbose = getenv("BENCH_VERBOSE") && *getenv("BENCH_VERBOSE");
-	int tcp_family = AF_INET6;
+/* What the command line asks for. */
+struct xfer_args {
+	uint64_t bytes, chunks;
+	size_t ref, nsizes, sizes[MAX_SIZES];
+	int runs;
+	const char *lab_dir, *variant, *socat;
+};
 
+static void parse_xfer_args(int argc, char *argv[], struct xfer_args *a)
+{
+	int opt;
+
+	*a = (struct xfer_args){ .bytes = 1ull << 30, .chunks = 65536, .runs = 5 };
 	while ((opt = getopt(argc, argv, "b:n:c:r:l:v:s:")) != -1) {
 		switch (opt) {
-		case 'b': bytes = parse_size(optarg, "-b"); break;
-		case 'n': runs = (int)parse_size(optarg, "-n"); break;
-		case 'c': chunks = parse_size(optarg, "-c"); break;
-		case 'r': ref = (size_t)parse_size(optarg, "-r"); break;
-		case 'l': lab_dir = optarg; break;
-		case 'v': variant = optarg; break;
-		case 's': socat = optarg[0] ? optarg : NULL; break;
+		case 'b': a->bytes = parse_size(optarg, "-b"); break;
+		case 'n': a->runs = (int)parse_size(optarg, "-n"); break;
+		case 'c': a->chunks = parse_size(optarg, "-c"); break;
+		case 'r': a->ref = (size_t)parse_size(optarg, "-r"); break;
+		case 'l': a->lab_dir = optarg; break;
+		case 'v': a->variant = optarg; break;
+		case 's': a->socat = optarg[0] ? optarg : NULL; break;
 		default: fail("xfer: bad option");
 		}
 	}
-	if (runs < 1 || runs > MAX_RUNS || bytes < 1 || chunks < 1 || ref == 0 || !lab_dir
-	    || !variant || optind == argc)
+	if (a->runs < 1 || a->runs > MAX_RUNS || a->bytes < 1 || a->chunks < 1
+	    || a->ref == 0 || !a->lab_dir || !a->variant || optind == argc)
 		fail("usage: bench xfer [-b BYTES] [-n RUNS] [-c CHUNKS] -r REF "
 		     "-l LAB_DIR -v VARIANT_PREFIX [-s SOCAT] SIZE...");
-	for (int i = optind; i < argc && nsizes < MAX_SIZES; i++)
-		sizes[nsizes++] = (size_t)parse_size(argv[i], "SIZE");
+	for (int i = optind; i < argc && a->nsizes < MAX_SIZES; i++)
+		a->sizes[a->nsizes++] = (size_t)parse_size(argv[i], "SIZE");
+}
 
-	sock_path = make_tmpdir();
-	{
-		static char path[300];
+/* The configurations measured, in the table's order: for every buffer
+ * size kernel sock only, kernel file>sock>null and lab 01; then socat,
+ * then TCP.  Each row is one of them. */
+struct plan {
+	struct config cf[MAX_SIZES * 3 + 2];
+	size_t ncf;
+	struct config *ref_file, *ref_lab;      /* at the reference size */
+	int tcp_family;
+};
 
-		snprintf(path, sizeof path, "%s/drop.sock", sock_path);
-		sock_path = path;
-	}
+static struct config *add_config(struct plan *p, enum kind kind, size_t size,
+                                 uint64_t bytes)
+{
+	struct config *c = &p->cf[p->ncf++];
 
-	for (size_t i = 0; i < nsizes; i++) {
+	c->kind = kind;
+	c->size = size;
+	c->bytes = bytes;
+	return c;
+}
+
+static void plan_sweep(struct plan *p, const struct xfer_args *a)
+{
+	for (size_t i = 0; i < a->nsizes; i++) {
+		size_t size = a->sizes[i];
 		/* Small buffers are slow: at most CHUNKS buffers' worth. */
-		uint64_t b = sizes[i] * chunks < bytes ? sizes[i] * chunks : bytes;
+		uint64_t b = size * a->chunks < a->bytes ? size * a->chunks : a->bytes;
+		struct config *c;
 
-		for (enum kind k = K_MEM; k <= K_LAB; k++) {
-			struct config *c = &cf[ncf++];
-
-			c->kind = k;
-			c->size = sizes[i];
-			c->bytes = b;
-			if (k == K_LAB && sizes[i] == ref) {
-				snprintf(c->server, sizeof c->server, "%s/server", lab_dir);
-				snprintf(c->client, sizeof c->client, "%s/client", lab_dir);
-				ref_lab = c;
-			} else if (k == K_LAB) {
-				snprintf(c->server, sizeof c->server, "%s%zu/server",
-				         variant, sizes[i]);
-				snprintf(c->client, sizeof c->client, "%s%zu/client",
-				         variant, sizes[i]);
-			}
-			if (k == K_FILE && sizes[i] == ref)
-				ref_file = c;
+		add_config(p, K_MEM, size, b);
+		c = add_config(p, K_FILE, size, b);
+		if (size == a->ref)
+			p->ref_file = c;
+		c = add_config(p, K_LAB, size, b);
+		if (size == a->ref) {
+			snprintf(c->server, sizeof c->server, "%s/server", a->lab_dir);
+			snprintf(c->client, sizeof c->client, "%s/client", a->lab_dir);
+			p->ref_lab = c;
+		} else {
+			snprintf(c->server, sizeof c->server, "%s%zu/server",
+			         a->variant, size);
+			snprintf(c->client, sizeof c->client, "%s%zu/client",
+			         a->variant, size);
 		}
 	}
-	if (ref_lab == NULL)
-		fail("xfer: the reference size %zu is not among the sizes", ref);
-	if (socat != NULL) {
-		struct config *c = &cf[ncf++];
+	if (p->ref_lab == NULL)
+		fail("xfer: the reference size %zu is not among the sizes", a->ref);
+}
 
-		c->kind = K_SOCAT;
-		c->size = 65536;
-		c->bytes = bytes;
-		snprintf(c->server, sizeof c->server, "%s", socat);
-		snprintf(c->client, sizeof c->client, "%s", socat);
-	}
-	{
-		/* For comparison: the socket-only transfer over TCP loopback. */
-		struct config *c = &cf[ncf++];
-		int sv[2];
+static void plan_others(struct plan *p, const struct xfer_args *a)
+{
+	int sv[2];
 
-		c->kind = K_TCP;
-		c->size = ref;
-		c->bytes = bytes;
-		tcp_family = tcp_pair(sv);
-		close(sv[0]);
-		close(sv[1]);
+	if (a->socat != NULL) {
+		struct config *c = add_config(p, K_SOCAT, 65536, a->bytes);
+
+		snprintf(c->server, sizeof c->server, "%s", a->socat);
+		snprintf(c->client, sizeof c->client, "%s", a->socat);
 	}
+	/* For comparison: the socket-only transfer over TCP loopback, in
+	 * the family this machine has (the row's name says which). */
+	add_config(p, K_TCP, a->ref, a->bytes);
+	p->tcp_family = tcp_pair(sv);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* Every configuration RUNS times, interleaved, after a warm-up. */
+static void measure_transfers(struct plan *p, int runs)
+{
+	static const char *kind_name[] = { "kernel mem", "kernel file",
+	                                   "lab 01", "socat", "tcp mem" };
+	bool verbose = getenv("BENCH_VERBOSE") && *getenv("BENCH_VERBOSE");
 
 	/* Warm-up, not counted: the input in memory, caches, clocks. */
-	run(ref_file);
-	ref_lab->failed = run(ref_lab) < 0;
+	run(p->ref_file);
+	p->ref_lab->failed = run(p->ref_lab) < 0;
 	for (int r = 0; r < runs; r++)
-		for (size_t i = 0; i < ncf; i++) {
-			if (cf[i].failed)
+		for (size_t i = 0; i < p->ncf; i++) {
+			struct config *c = &p->cf[i];
+
+			if (c->failed)
 				continue;       /* a lab that does not work (yet) */
-			cf[i].mbps[r] = run(&cf[i]);
-			cf[i].cpu[r] = last_cpu;
-			cf[i].failed = cf[i].mbps[r] < 0;
+			c->mbps[r] = run(c);
+			c->cpu[r] = last_cpu;
+			c->failed = c->mbps[r] < 0;
 			if (verbose)
 				fprintf(stderr, "bench: run %d: %zu-byte %s: %.0f MB/s\n",
-				        r + 1, cf[i].size, kind_name[cf[i].kind],
-				        cf[i].mbps[r]);
+				        r + 1, c->size, kind_name[c->kind], c->mbps[r]);
 		}
+}
 
-	/* The table: one row per buffer size. */
-	for (size_t i = 0; i < ncf; i++) {
-		char item[128], sz[32], amount[32];
-		double m = median(cf[i].mbps, (size_t)runs);
-		static const char *metric[] = {
-			"kernel sock only", "kernel file>sock>null",
-			"programs", "programs", "kernel sock only",
-		};
+/* The row's name: the buffer size, and what is not the default. */
+static void item_name(char *item, size_t len, const struct config *c,
+                      const struct xfer_args *a, int tcp_family)
+{
+	char sz[32], amount[32];
 
-		size_label(sz, sizeof sz, cf[i].size);
-		bytes_label(amount, sizeof amount, cf[i].bytes);
-		if (cf[i].kind == K_SOCAT)
-			snprintf(item, sizeof item, "socat -u -b %zu", cf[i].size);
-		else if (cf[i].kind == K_TCP)
-			snprintf(item, sizeof item, "%s over TCP/IPv%c loopback", sz,
-			         tcp_family == AF_INET6 ? '6' : '4');
-		else
-			snprintf(item, sizeof item, "%s%s%s%s%s", sz,
-			         cf[i].size == ref ? " (lab 01 ref)" : "",
-			         cf[i].bytes != bytes ? " [" : "",
-			         cf[i].bytes != bytes ? amount : "",
-			         cf[i].bytes != bytes ? " moved]" : "");
-		if (cf[i].failed) {
-			char text[200];
+	size_label(sz, sizeof sz, c->size);
+	bytes_label(amount, sizeof amount, c->bytes);
+	if (c->kind == K_SOCAT)
+		snprintf(item, len, "socat -u -b %zu", c->size);
+	else if (c->kind == K_TCP)
+		snprintf(item, len, "%s over TCP/IPv%c loopback", sz,
+		         tcp_family == AF_INET6 ? '6' : '4');
+	else
+		snprintf(item, len, "%s%s%s%s%s", sz,
+		         c->size == a->ref ? " (lab 01 ref)" : "",
+		         c->bytes != a->bytes ? " [" : "",
+		         c->bytes != a->bytes ? amount : "",
+		         c->bytes != a->bytes ? " moved]" : "");
+}
 
+/* The table: one row per buffer size.  The kernel's best
+ * file>sock>null configuration, the limit lab 01 is held to. */
+static const struct config *transfer_rows(const struct plan *p,
+                                          const struct xfer_args *a)
+{
+	static const char *metric[] = {
+		"kernel sock only", "kernel file>sock>null",
+		"programs", "programs", "kernel sock only",
+	};
+	const struct config *best = NULL;
+
+	for (size_t i = 0; i < p->ncf; i++) {
+		const struct config *c = &p->cf[i];
+		char item[128], text[200];
+		double m = median(c->mbps, (size_t)a->runs);
+
+		item_name(item, sizeof item, c, a, p->tcp_family);
+		if (c->failed) {
 			snprintf(text, sizeof text, "%s failed: see the messages above",
-			         cf[i].server);
+			         c->server);
 			row_text("note", item, "failed", text);
 			continue;
 		}
-		row("transfer", item, metric[cf[i].kind], m, 0, "MB/s", runs);
-		if (cf[i].kind == K_LAB) {
+		row("transfer", item, metric[c->kind], m, 0, "MB/s", a->runs);
+		if (c->kind == K_LAB) {
+			/* c[-1]: the kernel file>sock>null at the same size. */
 			row("transfer", item, "lab 01/kernel",
-			    paired_ratio(&cf[i], &cf[i - 1], runs), 1, "%", runs);
+			    paired_ratio(c->mbps, c[-1].mbps, a->runs), 1, "%", a->runs);
 			row("transfer", item, "CPU lab 01/kernel",
-			    cpu_ratio(&cf[i], &cf[i - 1], runs), 0, "%", runs);
+			    paired_ratio(c->cpu, c[-1].cpu, a->runs), 0, "%", a->runs);
 		}
-		if (cf[i].kind == K_FILE
-		    && (best == NULL || m > median(best->mbps, (size_t)runs)))
-			best = &cf[i];
+		if (c->kind == K_FILE
+		    && (best == NULL || m > median(best->mbps, (size_t)a->runs)))
+			best = c;
 	}
+	return best;
+}
 
-	if (ref_lab->failed) {
+/* The target: lab 01 (reference size) >= 90% of the kernel's best. */
+static void transfer_target(const struct config *lab_cf,
+                            const struct config *best, size_t ref, int runs)
+{
+	char sz[32], text[256];
+	double lab = median(lab_cf->mbps, (size_t)runs);
+	double lim = median(best->mbps, (size_t)runs);
+	double pct = paired_ratio(lab_cf->mbps, best->mbps, runs);
+	double top_lab = percentile(lab_cf->mbps, (size_t)runs, 100);
+	double top_lim = percentile(best->mbps, (size_t)runs, 100);
+
+	size_label(sz, sizeof sz, best->size);
+	row("target", "lab 01 transfer", "% of the kernel limit", pct, 1,
+	    "%", runs);
+	snprintf(text, sizeof text,
+	         "%s: lab 01 (%zu-byte buffer) %.0f MB/s; kernel limit "
+	         "file>sock>null %.0f MB/s at its best buffer (%s): "
+	         "%.0f%% (fastest runs: %.0f%%); target >= 90%%",
+	         pct >= 90 ? "MET" : "MISSED", ref, lab, lim, sz, pct,
+	         100 * top_lab / top_lim);
+	row_text("target", "lab 01 transfer", "verdict", text);
+}
+
+/* [amount: 1 MiB, BYTES][program: server, client][VmHWM, RssAnon][run] */
+typedef double mem_runs[2][2][2][MEM_RUNS];
+
+/* MEM_RUNS traced runs of the reference lab 01 after 1 MiB and after
+ * BYTES, into V: false (a note says why) when there are no figures. */
+static bool measure_memory(const struct config *lab_cf, uint64_t bytes,
+                           mem_runs v)
+{
+	struct config c = *lab_cf;
+
+	for (int a = 0; a < 2; a++) {
+		c.bytes = a == 0 ? 1 << 20 : bytes;
+		for (int r = 0; r < MEM_RUNS; r++) {
+			long sk[2], ck[2];
+			double got = run_programs(&c, true, sk, ck);
+
+			if (got < 0) {
+				row_text("note", "lab 01 memory", "skipped",
+				         got == -2 ? "ptrace(2) is not allowed "
+				         "here: no peak RSS at exit"
+				         : "lab 01 failed (see above)");
+				return false;
+			}
+			for (int m = 0; m < 2; m++) {
+				v[a][0][m][r] = (double)sk[m];
+				v[a][1][m][r] = (double)ck[m];
+			}
+		}
+	}
+	return true;
+}
+
+/* The memory rows and their target.  VmHWM also counts the shared
+ * library pages the program mapped, which vary by some 100 KiB from run
+ * to run with the page cache: the verdict compares the median after
+ * BYTES with the largest seen after 1 MiB. */
+static void memory_rows(mem_runs v, uint64_t bytes)
+{
+	const char *who[2] = { "lab 01 server", "lab 01 client" };
+	double med[2][2][2], top[2][2];
+	char amount[32], hwm_metric[64], anon_metric[64], text[400];
+	bool met = true;
+
+	for (int a = 0; a < 2; a++)
+		for (int p = 0; p < 2; p++) {
+			for (int m = 0; m < 2; m++)
+				med[a][p][m] = median(v[a][p][m], MEM_RUNS);
+			top[a][p] = percentile(v[a][p][0], MEM_RUNS, 100);
+		}
+	bytes_label(amount, sizeof amount, bytes);
+	snprintf(hwm_metric, sizeof hwm_metric, "peak after %s", amount);
+	snprintf(anon_metric, sizeof anon_metric, "anon after %s", amount);
+	for (int p = 0; p < 2; p++) {
+		row("memory", who[p], "peak after 1 MiB", med[0][p][0], 0, "KiB",
+		    MEM_RUNS);
+		row("memory", who[p], hwm_metric, med[1][p][0], 0, "KiB",
+		    MEM_RUNS);
+		row("memory", who[p], "anon after 1 MiB", med[0][p][1], 0,
+		    "KiB", MEM_RUNS);
+		row("memory", who[p], anon_metric, med[1][p][1], 0, "KiB",
+		    MEM_RUNS);
+		if (med[1][p][0] > top[0][p])
+			met = false;
+	}
+	snprintf(text, sizeof text,
+	         "%s: median peak RSS after %s: server %.0f KiB, client "
+	         "%.0f KiB; the largest after 1 MiB: %.0f and %.0f KiB "
+	         "(%d runs each); target: no higher",
+	         met ? "MET" : "MISSED", amount, med[1][0][0], med[1][1][0],
+	         top[0][0], top[0][1], MEM_RUNS);
+	row_text("target", "lab 01 memory", "verdict", text);
+}
+
+int cmd_xfer(int argc, char *argv[])
+{
+	struct xfer_args a;
+	static struct plan p;
+	static char path[300];
+	const struct config *best;
+	mem_runs mem;
+
+	parse_xfer_args(argc, argv, &a);
+	snprintf(path, sizeof path, "%s/drop.sock", make_tmpdir());
+	sock_path = path;
+	plan_sweep(&p, &a);
+	plan_others(&p, &a);
+	measure_transfers(&p, a.runs);
+	best = transfer_rows(&p, &a);
+	if (p.ref_lab->failed) {
 		row_text("target", "lab 01 transfer", "verdict",
 		         "MISSED: lab 01 does not transfer (see the messages above)");
 		return 0;
 	}
-
-	/* The target: lab 01 (reference size) >= 90% of the kernel's best. */
-	{
-		char sz[32], text[256];
-		double lab = median(ref_lab->mbps, (size_t)runs);
-		double lim = median(best->mbps, (size_t)runs);
-		double pct = paired_ratio(ref_lab, best, runs);
-		double top_lab = percentile(ref_lab->mbps, (size_t)runs, 100);
-		double top_lim = percentile(best->mbps, (size_t)runs, 100);
-
-		size_label(sz, sizeof sz, best->size);
-		row("target", "lab 01 transfer", "% of the kernel limit", pct, 1,
-		    "%", runs);
-		snprintf(text, sizeof text,
-		         "%s: lab 01 (%zu-byte buffer) %.0f MB/s; kernel limit "
-		         "file>sock>null %.0f MB/s at its best buffer (%s): "
-		         "%.0f%% (fastest runs: %.0f%%); target >= 90%%",
-		         pct >= 90 ? "MET" : "MISSED", ref, lab, lim, sz, pct,
-		         100 * top_lab / top_lim);
-		row_text("target", "lab 01 transfer", "verdict", text);
-	}
-
-	/* Memory after 1 MiB and after BYTES, MEM_RUNS runs each: the
-	 * peak RSS (VmHWM) and the anonymous memory at exit (RssAnon: heap,
-	 * stack, buffers).  VmHWM also counts the shared library pages the
-	 * program mapped, which vary by some 100 KiB from run to run with
-	 * the page cache: the verdict compares the median after BYTES with
-	 * the largest seen after 1 MiB. */
-	{
-		const char *who[2] = { "lab 01 server", "lab 01 client" };
-		double v[2][2][2][MEM_RUNS];    /* [amount][program][hwm, anon][run] */
-		double med[2][2][2], top[2][2];
-		char amount[32], hwm_metric[64], anon_metric[64], text[400];
-		struct config c = *ref_lab;
-		bool met = true;
-
-		for (int a = 0; a < 2; a++) {
-			c.bytes = a == 0 ? 1 << 20 : bytes;
-			for (int r = 0; r < MEM_RUNS; r++) {
-				long sk[2], ck[2];
-				double got = run_programs(&c, true, sk, ck);
-
-				if (got < 0) {
-					row_text("note", "lab 01 memory", "skipped",
-					         got == -2 ? "ptrace(2) is not allowed "
-					         "here: no peak RSS at exit"
-					         : "lab 01 failed (see above)");
-					return 0;
-				}
-				for (int m = 0; m < 2; m++) {
-					v[a][0][m][r] = (double)sk[m];
-					v[a][1][m][r] = (double)ck[m];
-				}
-			}
-			for (int p = 0; p < 2; p++) {
-				for (int m = 0; m < 2; m++)
-					med[a][p][m] = median(v[a][p][m], MEM_RUNS);
-				top[a][p] = percentile(v[a][p][0], MEM_RUNS, 100);
-			}
-		}
-		bytes_label(amount, sizeof amount, bytes);
-		snprintf(hwm_metric, sizeof hwm_metric, "peak after %s", amount);
-		snprintf(anon_metric, sizeof anon_metric, "anon after %s", amount);
-		for (int p = 0; p < 2; p++) {
-			row("memory", who[p], "peak after 1 MiB", med[0][p][0], 0, "KiB",
-			    MEM_RUNS);
-			row("memory", who[p], hwm_metric, med[1][p][0], 0, "KiB",
-			    MEM_RUNS);
-			row("memory", who[p], "anon after 1 MiB", med[0][p][1], 0,
-			    "KiB", MEM_RUNS);
-			row("memory", who[p], anon_metric, med[1][p][1], 0, "KiB",
-			    MEM_RUNS);
-			if (med[1][p][0] > top[0][p])
-				met = false;
-		}
-		snprintf(text, sizeof text,
-		         "%s: median peak RSS after %s: server %.0f KiB, client "
-		         "%.0f KiB; the largest after 1 MiB: %.0f and %.0f KiB "
-		         "(%d runs each); target: no higher",
-		         met ? "MET" : "MISSED", amount, med[1][0][0], med[1][1][0],
-		         top[0][0], top[0][1], MEM_RUNS);
-		row_text("target", "lab 01 memory", "verdict", text);
-	}
+	transfer_target(p.ref_lab, best, a.ref, a.runs);
+	/* Memory after 1 MiB and after BYTES: the peak RSS (VmHWM) and the
+	 * anonymous memory at exit (RssAnon: heap, stack, buffers). */
+	if (measure_memory(p.ref_lab, a.bytes, mem))
+		memory_rows(mem, a.bytes);
 	return 0;
 }
