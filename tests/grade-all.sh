@@ -11,7 +11,9 @@
 #   optional; a lab that did not run: one line, test 00 "(lab)"), LOGS
 #   (a dir for check's TAP and XML logs, optional),
 #   ROBUST (1: the robustness suite's attacks instead of the graded
-#   tests), GRADE_UID (as root: the student's uid; default one of a pool).
+#   tests), GRADE_UID (as root: the student's uid; default one of a pool),
+#   LAB_LIMIT (seconds: a lab's grader still running after them is killed,
+#   and the lab scores 0, "did not finish"; grade-class sets it).
 #
 # Integrity: the graders are the course's own programs and never link or
 # run student code; the lab's server and client are built from a copy of
@@ -159,30 +161,32 @@ build() {   # LAB: its programs in $bin/LAB, or non-zero
 
 # The hints' diagnosis (tests/diagnose/diagnose.h): the lab's functions
 # called one at a time, in a program apart from the grader, within limits
-# and, as root, as the uid.  Its verdicts ($work/NUM.diag) only choose
-# which TODO a failure names.
+# and, as root, as the uid, while the grader runs.  Its verdicts go to
+# $work/NUM.diag, renamed into place when complete (the grader waits for
+# them at its first failure: tests/hints.h); they only choose which TODO
+# a failure names.
+diagnose_program() {   # LAB: the path of its diagnose program, if any
+	if [ -n "$uid" ]; then p=$sandbox/$1/diagnose; else p=$B/$1/grading/diagnose; fi
+	[ -x "$p" ] && echo "$p"
+}
 diagnose() {   # LAB
-	num=${1%%-*}
-	if [ -n "$uid" ]; then
-		prog=$sandbox/$1/diagnose dir=$sandbox/diagnose-$num
-	else
-		prog=$B/$1/grading/diagnose dir=$work/diagnose-$num
-	fi
-	[ -x "$prog" ] || return 0
-	mkdir -p "$dir" && { [ -z "$uid" ] || chown "$uid:$uid" "$dir"; } || return 0
-	TMPDIR=$dir "$RUN_LIMITED" -t 120 -o "$work/$num.diag" -c 65536 \
-		${uid:+-u "$uid"} -d "$dir" -- "$prog" > /dev/null 2>&1
+	num=${1%%-*} prog=$(diagnose_program "$1")
+	dir=${sandbox:-$work}/diagnose-$num
+	mkdir -p "$dir" && { [ -z "$uid" ] || chown "$uid:$uid" "$dir"; } || return
+	TMPDIR=$dir "$RUN_LIMITED" -t 30 -o "$work/$num.diag.part" -c 65536 \
+		${uid:+-u "$uid"} -d "$dir" -- "$prog" > /dev/null 2>&1 &
+	rl=$!
+	# Stopped (the graders are done): run-limited stops the program.
+	trap 'kill $rl 2>/dev/null' TERM
+	wait $rl; wait $rl
+	mv -f "$work/$num.diag.part" "$work/$num.diag" 2>/dev/null || : > "$work/$num.diag"
 	rm -rf "$dir"
 }
 # The labs are built side by side, each in its own directories.
 for lab in "$@"; do
 	num=${lab%%-*}
 	[ -d "$LABS/$lab" ] || continue
-	{
-		build "$lab" > "$work/$num.build" 2>&1
-		echo $? > "$work/$num.built"
-		[ "$(cat "$work/$num.built")" = 0 ] && [ -z "${ROBUST:-}" ] && diagnose "$lab"
-	} &
+	{ build "$lab" > "$work/$num.build" 2>&1; echo $? > "$work/$num.built"; } &
 done
 wait
 for lab in "$@"; do
@@ -203,19 +207,25 @@ done
 if [ -n "${LOGS:-}" ]; then mkdir -p "$LOGS" || exit 2; fi
 
 # ---- 2. grade: the labs' graders side by side ------------------------------
+diagnoses=
 # (their tests are mostly waiting on sockets); each lab's lines are shown
 # once it is done.
 for lab in "$@"; do
 	num=${lab%%-*}
 	[ -f "$work/$num.out" ] && continue
-	diag=$work/$num.diag
-	[ -s "$diag" ] || diag=
+	diag=
+	if [ -z "${ROBUST:-}" ] && [ -n "$(diagnose_program "$lab")" ]; then
+		diag=$work/$num.diag
+		diagnose "$lab" &
+		diagnoses="$diagnoses $!"
+	fi
 	if [ -n "$uid" ]; then
 		bin=$sandbox/$lab preload=$sandbox/lib
 	else
 		bin=$B/$lab/grading preload=$PRELOAD_DIR
 	fi
-	TMPDIR=${sandbox:-$scratch_root} "$G/$lab/grade" --bin "$bin" --preload "$preload" \
+	TMPDIR=${sandbox:-$scratch_root} ${LAB_LIMIT:+"$RUN_LIMITED" -t "$LAB_LIMIT" --} \
+		"$G/$lab/grade" --bin "$bin" --preload "$preload" \
 		${uid:+--uid "$uid"} ${SAN:+--sanitized} --tally "$work/$num.tally" \
 		${ROBUST:+--robust} ${T:+--only "$T"} ${RESULTS:+--json "$work/$num.json"} \
 		${VERDICTS:+--verdicts "$work/$num.verdicts"} \
@@ -234,7 +244,10 @@ for lab in "$@"; do
 			cat "$work/$num.out" >&2; exit 2
 		fi
 		# Fail closed: a grader that stopped before its tally scores 0.
-		if [ ! -s "$work/$num.tally" ]; then
+		if [ ! -s "$work/$num.tally" ] && [ $rc -eq 124 ] && [ -n "${LAB_LIMIT:-}" ]; then
+			echo "FAIL  lab $num: did not finish within $LAB_LIMIT s: killed: 0/100" >> "$work/$num.out"
+			zero "$num" "${lab#*-}" "$work/$num.out" "did-not-finish"
+		elif [ ! -s "$work/$num.tally" ]; then
 			echo "FAIL  lab $num: its grader stopped before the end (status $rc): 0/100" >> "$work/$num.out"
 			zero "$num" "${lab#*-}" "$work/$num.out" "grader-stopped"
 		fi
@@ -242,6 +255,9 @@ for lab in "$@"; do
 	cat "$work/$num.out"
 done
 
+# A diagnosis no failure waited for is not needed any more.
+[ -n "$diagnoses" ] && kill $diagnoses 2>/dev/null
+wait
 cat "$work"/*.tally > "$work/tally" 2>/dev/null
 [ -n "${SCORES:-}" ] && cp "$work/tally" "$SCORES"
 [ -n "${VERDICTS:-}" ] && cat "$work"/*.verdicts > "$VERDICTS" 2>/dev/null

@@ -8,14 +8,20 @@
 
 #include "harness.h"
 
-/* Read the diagnosis' verdicts (tests/diagnose/diagnose.h) from PATH.
- * They come from a program linked with student code: only well-formed
- * lines are taken, their text cut short and reduced to printable ASCII.
- * Without them every test keeps its own hint. */
-void hints_load(const char *path);
+/* The diagnosis' verdicts (tests/diagnose/diagnose.h) will be in PATH.
+ * It runs beside the grader, and writes PATH whole (a rename) when done;
+ * the first hint waits for it, within a bound.  They come from a program
+ * linked with student code: only well-formed lines are taken, their text
+ * cut short and reduced to printable ASCII.  Without them every test
+ * keeps its own hint. */
+void hints_from(const char *path);
 
 /* What a student should look at when TEST fails (a static string, or
  * allocated once and kept). */
 const char *hint_for(const struct graded_test *test);
+
+/* TEXT (allocated), a failure of TEST, with its "look at: " line naming
+ * hint_for(TEST) instead of the test's own hint. */
+char *with_hint(char *text, const struct graded_test *test);
 
 #endif

@@ -11,12 +11,12 @@
 # side by side; as root, the student's code runs as a uid of its own, see
 # tests/grade-all.sh), run through build/tools/run-limited: a wall-clock LIMIT,
 # output capped, no file over 64 MB, and every process it started killed
-# when it ends.  Should that run be cut short by LIMIT (or flood), each lab
-# is graded again on its own (`make test LABS=tree LAB=NN`, LIMIT each), so
-# that what hangs costs its own lab only.  Each student has a temp dir of
-# its own (TMPDIR) and its own build directory (the Makefile gives each
-# tree build/<name>-<hash>/, removed once graded unless KEEP_BUILD=1).
-# JOBS students are graded at a time (default: the machine's cores).  A lab
+# when it ends.  Each lab's grader has LIMIT seconds (LAB_LIMIT: what hangs
+# costs its own lab only), the whole run, builds included, 2 x LIMIT.  Each
+# student has a temp dir of its own (TMPDIR) and its own build directory
+# (the Makefile gives each tree build/<name>-<hash>/, removed once graded
+# unless KEEP_BUILD=1).  JOBS students are graded at a time (default:
+# three per core: grading is mostly waiting on sockets).  A lab
 # that does not compile, hangs, crashes or floods scores 0 on what it
 # broke, with the reason; nothing a student does stops the batch or holds
 # it up beyond its time limits (at most 2 x LIMIT for a student whose
@@ -48,7 +48,7 @@ base=${out%.csv}
 reports=${REPORTS:-$base-reports}
 roster=${ROSTER:-}
 GB="sh tools/gradebook/gradebook.sh"
-jobs=${JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
+jobs=${JOBS:-$((3 * $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)))}
 limit=${LIMIT:-300}
 RL=build/tools/run-limited
 
@@ -208,28 +208,24 @@ grade_one() {   # INDEX NAME
 		echo
 	} > "$s/head"
 	: > "$s/body"
-	# First all the labs in one go (built together, graded side by side:
-	# the quick way).  Only if that run is cut short by LIMIT is each lab
-	# graded again on its own, so that what hangs costs its own lab only.
-	# Scores come from the graders' tally (SCORES), never from the log:
-	# the log is only shown, in the report.
-	whole=no
+	# All the labs in one go: built together, graded side by side, each
+	# lab's grader within LIMIT (LAB_LIMIT: a lab that hangs costs LIMIT
+	# and its own score only); the whole run, builds included, within 2 x
+	# LIMIT.  Scores come from the graders' tally (SCORES), never from the
+	# log: the log is only shown, in the report.
+	rc=0
 	if [ -n "$tree" ]; then
-		TMPDIR=$tmp $RL -t "$limit" -c 4000000 -f 67108864 -o "$s/all.log" -- \
+		TMPDIR=$tmp LAB_LIMIT=$limit $RL -t $((2 * limit)) -c 4000000 -f 67108864 -o "$s/all.log" -- \
 			$MAKE --no-print-directory -s test LABS="$mtree" NO_COLOR=1 SCORES="$s/scores" VERDICTS="$s/verdicts" $san 2> /dev/null
 		rc=$?
-		if [ $rc -ne 124 ] && [ -s "$s/scores" ]; then
-			whole=yes
-			awk -v nums="$(for lab in $labs; do printf '%s ' "${lab%%-*}"; done)" -v dir="$s" '
-				BEGIN { n = split(nums, L, " "); k = 1 }
-				k <= n {
-					f = dir "/" L[k] ".log"; print > f
-					if (index($0, "lab " L[k] " (") == 1 || index($0, "FAIL  " L[k] "-") == 1 ||
-					    index($0, "FAIL  lab " L[k] ": its grader stopped") == 1) { close(f); k++ }
-				}' "$s/all.log"
-			[ -n "$(ls -A "$tmp")" ] && notes="all labs: left files in the temp dir"
-		fi
-		# What a run cut short could not clean up is not a lab's doing.
+		awk -v nums="$(for lab in $labs; do printf '%s ' "${lab%%-*}"; done)" -v dir="$s" '
+			BEGIN { n = split(nums, L, " "); k = 1 }
+			k <= n {
+				f = dir "/" L[k] ".log"; print > f
+				if (index($0, "lab " L[k] " (") == 1 || index($0, "FAIL  " L[k] "-") == 1 ||
+				    index($0, "FAIL  lab " L[k] ": ") == 1) { close(f); k++ }
+			}' "$s/all.log"
+		[ -n "$(ls -A "$tmp")" ] && notes="all labs: left files in the temp dir"
 		rm -rf "$tmp" && mkdir -p "$tmp"
 	fi
 	for lab in $labs; do
@@ -241,21 +237,15 @@ grade_one() {   # INDEX NAME
 		elif [ ! -d "$tree/$lab" ]; then
 			why="missing"
 		else
-			rc=0 scores=$s/scores
-			if [ $whole = no ]; then
-				scores=$s/$num.scores verdicts=$s/$num.verdicts
-				TMPDIR=$tmp $RL -t "$limit" -c 2000000 -f 67108864 -o "$log" -- \
-					$MAKE --no-print-directory -s test LABS="$mtree" LAB="$num" NO_COLOR=1 \
-					SCORES="$scores" VERDICTS="$verdicts" $san 2> /dev/null
-				rc=$?
-			fi
 			# NN title score max passed failed skipped skipped_points
 			# status timeouts crashes
-			set -- $(awk -v n="$num" '$1 == n' "$scores" 2> /dev/null)
-			if [ $rc -eq 124 ]; then
-				why="did not finish within $limit s: killed"
+			set -- $(awk -v n="$num" '$1 == n' "$s/scores" 2> /dev/null)
+			if [ $# -lt 11 ] && [ $rc -eq 124 ]; then
+				why="did not finish within $((2 * limit)) s: killed"
 			elif [ $# -lt 11 ]; then
 				why="grading stopped (status $rc) before the score"
+			elif [ "$9" = did-not-finish ]; then
+				why="did not finish within $limit s: killed"
 			elif [ "$9" != graded ]; then
 				why=$(echo "$9" | tr '-' ' ')
 			else
@@ -271,13 +261,6 @@ grade_one() {   # INDEX NAME
 				[ "${11}" -gt 0 ] && why="${why:+$why, }${11} crashed"
 			fi
 			case $why in "did not"*|"grader"*|"grading stopped"*) score=0 ;; esac
-			if [ -n "$(ls -A "$tmp")" ]; then
-				case $why in
-				"did not finish"*|"grader"*|"grading stopped"*) ;;
-				*) why="${why:+$why, }left files in its temp dir" ;;
-				esac
-				rm -rf "$tmp" && mkdir -p "$tmp"
-			fi
 		fi
 		lab_verdicts "$lab" "$num" "$verdicts" "$ran" "$why" >> "$s/tests"
 		sum=$((sum + score)) max=$((max + 100))

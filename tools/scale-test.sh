@@ -4,22 +4,23 @@
 # them all with grade-class, and reports the wall time, whether every grade
 # is what it should be, and whether anything was left behind.
 #
-# The submissions, in the three layouts grade-class accepts (a labs/ tree,
-# a handout with labs/ inside, either one directory down):
-#   - the reference solutions: 100 on every lab;
-#   - the starter code: each lab's score on the starter (graded once here
-#     first, the reference);
-#   - one seeded bug each (60% of N): every hostile tree of
-#     tests/hostile.txt that edits a solution (hangs, crashes, exits, forks
-#     away, floods), and the mistakes of tools/mutants.txt, evenly sampled
-#     to fill the rest: below 100 on that lab (or what hostile.txt says),
-#     100 on the others;
-#   - a lab that does not compile (0, "did not build"); a header that is
-#     a FIFO (left out of the build: 0, "did not build"); labs missing
-#     (0, "missing"); nothing at all (0, "no submission"); a name with a
-#     space;
-#   - then solutions and starter code in turn up to N.
-# Environment: MAKE, N (100), LIMIT (seconds per lab, 120), JOBS, KEEP=1
+# The submissions, in the layouts grade-class accepts (a labs/ tree, a
+# handout with labs/ inside, either one directory down), a class as it
+# comes: 60% at full marks, 30% partial, 10% broken, hanging or hostile.
+# Every source is distinct, as students' are: each submission's own files
+# (all but the given server.c and client.c) carry its name in a comment.
+#   - full: the reference solutions: 100 on every lab;
+#   - partial: one seeded mistake each, the mistakes of tools/mutants.txt
+#     evenly sampled: below 100 on that lab, 100 on the others;
+#   - broken: every hostile tree of tests/hostile.txt that edits a
+#     solution (hangs, crashes, exits, forks away, floods: what
+#     hostile.txt says), a lab that does not compile (0, "did not
+#     build"), a header that is a FIFO (left out of the build: 0, "did not
+#     build"), labs missing (0, "missing"), nothing at all (0, "no
+#     submission"), the starter code, a name with a space.
+# COMPARE=1 grades the class a second time with JOBS=1 and checks the two
+# gradebooks agree (but for the date of grading).
+# Environment: MAKE, N (100), LIMIT (seconds per lab, 120), JOBS, COMPARE=1, KEEP=1
 # (keep the work dir: the gradebook and the reports).
 set -u
 MAKE=${MAKE:-make}
@@ -73,7 +74,13 @@ all_but() {     # LAB TOKEN: TOKEN for LAB, 100 for the others
 	done
 	echo $out
 }
-solutions() { new_sub solutions "$(layout)"; cp -R solutions/. "$tree/"; expect $(all_but xx x); }
+# The submission's own files carry its name: no two sources alike.
+distinct() {
+	for f in "$tree"/*/*.c; do
+		case ${f##*/} in server.c|client.c) ;; *) printf '/* %s */\n' "$name" >> "$f" ;; esac
+	done
+}
+solutions() { new_sub solutions "$(layout)"; cp -R solutions/. "$tree/"; distinct; expect $(all_but xx x); }
 starter() {
 	new_sub starter "$(layout)"; cp -R labs/. "$tree/"
 	out=
@@ -94,6 +101,7 @@ seeded() {      # LIST FILE (LAB FILE :: sed script :: ...)
 		new_sub "bug-$lab-$(basename "$1" .txt)" "$(layout)"
 		cp -R solutions/. "$tree/"
 		cp "$work/seeded" "$tree/${dir#solutions/}/$file"
+		distinct
 		case $want in
 		*[0-9][0-9][=\<]*)   # hostile.txt's scores: NN=S, NN<S
 			out=
@@ -107,22 +115,13 @@ seeded() {      # LIST FILE (LAB FILE :: sed script :: ...)
 	done < "$1"
 }
 
-solutions; solutions; starter; starter
-# Seeded bugs: 60% of N.  Every hostile tree, and the seeded mistakes of
-# tools/mutants.txt spread evenly over the rest (it lists more than fit).
-budget=$((N * 6 / 10))
-# (hostile.txt's edits of a solution file, as LAB FILE :: EDIT :: EXPECT)
-grep '^solutions [0-9][0-9]/[^+]' tests/hostile.txt |
+# Broken, hanging or hostile: every hostile tree that edits a solution
+# (not those that run the handout's reference programs: there are none
+# here), and the cases below.
+grep '^solutions [0-9][0-9]/[^+]' tests/hostile.txt | grep -v REF |
 	sed 's|^solutions \([0-9][0-9]\)/|\1 |' > "$work/hostile"
-# (not those only the robustness suite or valgrind catch: grade-class
-# runs neither)
-grep -v '^#' tools/mutants.txt | grep . | grep -v ' :: \(robust\|memcheck\)$' > "$work/all-mutants"
-room=$((budget - $(wc -l < "$work/hostile")))
-nm=$(wc -l < "$work/all-mutants")
-[ "$room" -lt 0 ] && room=0
-awk -v room="$room" -v n="$nm" 'room > 0 && int((NR - 1) * room / n) != int(NR * room / n)' "$work/all-mutants" > "$work/mutants"
-seeded "$work/mutants"
 seeded "$work/hostile"
+starter; starter
 # A lab that does not compile (two of them when there are labs enough).
 for lab in $(echo "$labs" | sed -n '2,3p'); do
 	new_sub "no-compile-${lab%%-*}" bare; cp -R solutions/. "$tree/"
@@ -145,10 +144,16 @@ out=; for lab in $labs; do out="$out 0:no_submission"; done; expect $out
 # A name with a space.
 i=$((i + 1)); name=$(printf 's%03d-with space' $i); tree=$subs/$name; mkdir -p "$tree"
 cp -R solutions/. "$tree/"; expect $(all_but xx x)
-# The rest: solutions and starter code in turn.
-while [ $i -lt "$N" ]; do
-	if [ $((i % 2)) -eq 0 ]; then solutions; else starter; fi
-done
+# Partial: 30% of N, the seeded mistakes of tools/mutants.txt spread
+# evenly (it lists more than fit; not those only the robustness suite or
+# valgrind catch: grade-class runs neither).
+grep -v '^#' tools/mutants.txt | grep . | grep -v ' :: \(robust\|memcheck\)$' > "$work/all-mutants"
+room=$((N * 3 / 10))
+nm=$(wc -l < "$work/all-mutants")
+awk -v room="$room" -v n="$nm" 'room > 0 && int((NR - 1) * room / n) != int(NR * room / n)' "$work/all-mutants" > "$work/mutants"
+seeded "$work/mutants"
+# Full marks: the rest.
+while [ $i -lt "$N" ]; do solutions; done
 
 # ---- the batch -------------------------------------------------------------
 ps -eo pid= | sort > "$work/pids.before"
@@ -193,6 +198,24 @@ awk -F'|' -v nlabs="$nlabs" -v book="$work/gradebook.csv" '
 		exit bad > 0
 	}' "$work/expect" /dev/null || bad=1
 [ $bad -eq 0 ] && echo "scale-test: every grade as expected ($(wc -l < "$work/expect" | tr -d ' ') submissions, $nlabs labs each)"
+
+# ---- the same gradebook one student at a time ------------------------------
+if [ -n "${COMPARE:-}" ]; then
+	t2=$(date +%s)
+	TMPDIR=$work/tmp LIMIT=$LIMIT JOBS=1 $MAKE --no-print-directory grade-class SUBMISSIONS="$subs" \
+		OUT="$work/gradebook-jobs1.csv" REPORTS="$work/reports-jobs1" > "$work/batch1.out" 2>&1
+	echo "scale-test: JOBS=1: exit $?, wall time $(($(date +%s) - t2)) s"
+	for b in gradebook gradebook-jobs1; do   # (but for the date of grading)
+		sed 's/,[0-9T:-]*Z,/,DATE,/' "$work/$b.csv" > "$work/$b.nodate"
+	done
+	if cmp -s "$work/gradebook.nodate" "$work/gradebook-jobs1.nodate"; then
+		echo "scale-test: the gradebooks of JOBS=${JOBS:-default} and JOBS=1 agree"
+	else
+		echo "scale-test: the gradebooks of JOBS=${JOBS:-default} and JOBS=1 DIFFER:"
+		diff "$work/gradebook.nodate" "$work/gradebook-jobs1.nodate" | head -n 20
+		bad=1
+	fi
+fi
 
 # ---- nothing left behind -----------------------------------------------------
 sleep 1
