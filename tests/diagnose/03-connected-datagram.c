@@ -430,9 +430,10 @@ static const char *what_came(const struct outcome *o)
 		snprintf(text, sizeof text, "nothing (it had not returned)");
 	else if (o->r < 0)
 		snprintf(text, sizeof text, "%ld with %s after %lld ms", o->r, err_name(o->err), o->ms);
+	else if (o->r > 16 || memchr(o->head, '\0', (size_t)o->r) != NULL)
+		snprintf(text, sizeof text, "%ld bytes", o->r);
 	else
-		snprintf(text, sizeof text, "%ld (\"%.*s\")", o->r,
-		         (int)(o->r < 16 ? o->r : 16), o->head);
+		snprintf(text, sizeof text, "%ld (\"%.*s\")", o->r, (int)o->r, o->head);
 	return text;
 }
 
@@ -611,9 +612,11 @@ static void check_find_free_port(void)
 			           name_of(&seen), name_of(&addr));
 		if (port_range(&lo, &hi) && (ntohs(seen.sin_port) < lo || ntohs(seen.sin_port) > hi))
 			todo_wrong(8, "session_bind() with port 0 bound port %u, out of the "
-			           "range %u-%u the kernel hands out for port 0 (its bytes "
-			           "swapped?): getsockname() gives sin_port in network byte "
-			           "order, put it in *PORT as it is", ntohs(seen.sin_port), lo, hi);
+			           "range %u-%u the kernel hands out for port 0, and %u with "
+			           "its bytes swapped: getsockname() gives sin_port in "
+			           "network byte order already, put it in *PORT as it is "
+			           "(no htons())", ntohs(seen.sin_port), lo, hi,
+			           (unsigned)(seen.sin_port & 0xffff));
 	}
 	/* A session, dissolved: the port must stay. */
 	connect_to(fd, &them);
