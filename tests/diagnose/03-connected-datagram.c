@@ -603,6 +603,10 @@ static void check_find_free_port(void)
 		if (fd < 0 && errno == ENOSYS)
 			todo_missing(8, "session_bind() with port 0 still fails with ENOSYS, "
 			             "as the starter code does");
+		if (fd < 0 && errno == EADDRINUSE)
+			todo_wrong(8, "session_bind() of 127.0.0.1 port 0 failed with "
+			           "EADDRINUSE: close() the scratch socket before the "
+			           "real one binds the port it found");
 		if (fd < 0)
 			todo_wrong(8, "session_bind() of 127.0.0.1 port 0 failed with %s",
 			           err_name(errno));
