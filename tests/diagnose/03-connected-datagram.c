@@ -273,6 +273,32 @@ static bool receive_bounded(int fd, const struct sockaddr_in *peer, int deadline
 	return job_done(result, deadline_ms + 1500, o);
 }
 
+/* CALL failed with ERR where it should not: when ERR tells the socket
+ * was not made right, say so (TODO's). */
+static void socket_failed(int todo, const char *call, int err)
+{
+	if (err == EAFNOSUPPORT || err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT
+	    || err == EPROTOTYPE || err == ECONNREFUSED)
+		todo_wrong(todo, "%s failed with %s: is the socket AF_INET, SOCK_DGRAM? "
+		           "(a datagram socket's connect() sends nothing, so nothing "
+		           "refuses it)", call, err_name(err));
+	if (err == ENOTSOCK || err == EBADF)
+		todo_wrong(todo, "%s failed with %s: the fd given to bind() or "
+		           "connect() is not the socket (`if (fd = socket(...) < 0)` "
+		           "assigns the comparison)", call, err_name(err));
+}
+
+/* FD, which CALL returned, is an AF_INET datagram socket (TODO's). */
+static void expect_udp_socket(int todo, int fd, const char *call)
+{
+	if (sockopt(fd, SO_TYPE) < 0)
+		todo_wrong(todo, "%s returned %d, which is not a socket (`if (fd = "
+		           "socket(...) < 0)` assigns the comparison)", call, fd);
+	if (sockopt(fd, SO_DOMAIN) != AF_INET || sockopt(fd, SO_TYPE) != SOCK_DGRAM)
+		todo_wrong(todo, "the socket %s returned is not AF_INET, SOCK_DGRAM "
+		           "(socket(2)'s domain and type)", call);
+}
+
 /* ---- TODO 1: session_bind() with a port (bind_socket()) ------------------ */
 
 static void check_bind_socket(void)
@@ -281,20 +307,13 @@ static void check_bind_socket(void)
 	int fd = session_bind(&addr), holder, next;
 
 	missing_if_stub(1, fd, "session_bind()");
-	if (fd < 0 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT
-	               || errno == ESOCKTNOSUPPORT || errno == EPROTOTYPE))
-		todo_wrong(1, "session_bind() failed with %s: is the socket AF_INET, SOCK_DGRAM?",
-		           err_name(errno));
+	if (fd < 0)
+		socket_failed(1, "session_bind()", errno);
 	if (fd < 0)
 		todo_wrong(1, "session_bind() of %s, a free port, failed with %s: bind() "
 		           "the socket to *ADDR, sizeof *ADDR bytes", name_of(&asked),
 		           err_name(errno));
-	if (sockopt(fd, SO_TYPE) < 0)
-		todo_wrong(1, "session_bind() returned %d, which is not a socket (`if "
-		           "(fd = socket(...) < 0)` assigns the comparison)", fd);
-	if (sockopt(fd, SO_DOMAIN) != AF_INET || sockopt(fd, SO_TYPE) != SOCK_DGRAM)
-		todo_wrong(1, "the socket session_bind() returned is not AF_INET, "
-		           "SOCK_DGRAM (socket(2)'s domain and type)");
+	expect_udp_socket(1, fd, "session_bind()");
 	seen = local_of(fd);
 	if (!same(&seen, &asked))
 		todo_wrong(1, "session_bind() of %s bound the socket to %s: bind() it "
@@ -645,14 +664,11 @@ static void check_connect_server(void)
 
 	missing_if_stub(9, fd, "connect_server()");
 	if (fd < 0)
+		socket_failed(9, "connect_server()", errno);
+	if (fd < 0)
 		todo_wrong(9, "connect_server() to %s failed with %s", name_of(&server),
 		           err_name(errno));
-	if (sockopt(fd, SO_TYPE) < 0)
-		todo_wrong(9, "connect_server() returned %d, which is not a socket (`if "
-		           "(fd = socket(...) < 0)` assigns the comparison)", fd);
-	if (sockopt(fd, SO_DOMAIN) != AF_INET || sockopt(fd, SO_TYPE) != SOCK_DGRAM)
-		todo_wrong(9, "the socket connect_server() returned is not AF_INET, "
-		           "SOCK_DGRAM (socket(2)'s domain and type)");
+	expect_udp_socket(9, fd, "connect_server()");
 	memset(&seen, 0, sizeof seen);
 	if (getpeername(fd, (struct sockaddr *)&seen, &len) < 0)
 		todo_wrong(9, "the socket connect_server() returned has no peer "
