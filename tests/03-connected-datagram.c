@@ -105,6 +105,30 @@ static struct proc *start_shimmed_server(struct sockaddr_in *addr,
 	return srv;
 }
 
+/* The port SRV announced for -p 0, ADDR's, must be one the kernel hands
+ * out for port 0: in its range of ephemeral ports.  A port found free
+ * with a scratch socket, read back with getsockname() (network byte
+ * order) and then given to htons() as if it were a number, is another
+ * port, its bytes swapped: free most often, but out of that range more
+ * often than not. */
+static void expect_kernel_port(struct proc *srv, const struct sockaddr_in *addr)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	unsigned lo, hi, port = ntohs(addr->sin_port);
+	bool known = f != NULL && fscanf(f, "%u %u", &lo, &hi) == 2;
+
+	if (f != NULL)
+		fclose(f);
+	if (known && (port < lo || port > hi))
+		fail(srv, "expected the port of -p 0 to be the one the kernel chose "
+		     "for port 0, in its range %u-%u "
+		     "(/proc/sys/net/ipv4/ip_local_port_range); the server "
+		     "announced port %u, which is %u with its two bytes swapped - "
+		     "getsockname() gives sin_port in network byte order: keep it "
+		     "as it is, or ntohs() it before any htons() (TODO 8)", lo, hi,
+		     port, (port >> 8 | port << 8) & 0xffff);
+}
+
 /* Start the server with -p 0. */
 static struct proc *start_server_any_port(struct sockaddr_in *addr)
 {
@@ -112,6 +136,7 @@ static struct proc *start_server_any_port(struct sockaddr_in *addr)
 
 	wait_ready(srv);
 	*addr = ready_address(srv);
+	expect_kernel_port(srv, addr);
 	return srv;
 }
 
@@ -211,9 +236,7 @@ START_TEST(server_socket_has_peer_only_in_session)
 	struct proc *srv;
 	int first = udp_open("127.0.0.2"), second = udp_open("127.0.0.1");
 
-	srv = run("server", NULL, "-p", "0", NULL);
-	wait_ready(srv);
-	srv_addr = ready_address(srv);
+	srv = start_server_any_port(&srv_addr);
 	them = udp_local(first);
 	me = udp_local(second);
 
@@ -250,6 +273,13 @@ START_TEST(ready_line_has_real_port)
 		     "it says port 0");
 	expect_echo(srv, peer, &srv_addr, "ping", "PING",
 	            "the announced port must answer");
+	stop(srv, ms(1000));
+	/* A port with its bytes swapped is as often in the kernel's range as
+	 * not: a few more starts make a miss unlikely. */
+	for (int i = 0; i < 8; i++)
+		stop(start_server_any_port(&srv_addr), ms(1000));
+	step("started the server with -p 0 %d more times: each port it "
+	     "announced is in the kernel's range for port 0", 8);
 }
 END_TEST
 
@@ -1229,31 +1259,31 @@ const struct graded_test lab_tests[] = {
 	{ &server_socket_has_peer_only_in_session, 4, 3, "TODO 3, 6 and 8 (connect_peer, dissolve, find_free_port)",
 	  "-p 0, seen from outside: no peer between sessions, the peer during one, none after BYE, the port kept", "1-8" },
 	{ &server_replies_on_connected_socket, 4, 3, "TODO 3-4 in session.c (connect_peer, session_send)",
-	  "each reply arrives with the socket already connected to its peer; no address given (sendto() with one: EISCONN)", "1-4" },
+	  "each reply arrives with the socket already connected to its peer; no address given (sendto() with one: EISCONN)", "1-6" },
 	{ &bye_is_answered_after_dissolving, 3, 3, "TODO 6-7 in session.c (dissolve, send_bye)",
 	  "when BYE's answer arrives the socket has no peer: dissolved first, then sendto() to the old peer", "1-7" },
-	{ &ready_line_has_real_port, 3, 3, "TODO 1 in bind.c and server.c",
-	  "-p 0: the ready line gives 127.0.0.1 and the real port, which answers", "1, 8" },
+	{ &ready_line_has_real_port, 3, 3, "TODO 8 in bind.c (find_free_port: the port, as getsockname() gives it)",
+	  "-p 0: the ready line gives 127.0.0.1 and the real port, which answers", "1-4, 8" },
 	{ &first_datagram_is_answered, 4, 3, "TODO 2-4 in session.c",
 	  "the first datagram opens a session, is answered and logged", "1-4" },
 	{ &session_serves_only_its_peer, 5, 3, "TODO 3 in session.c (connect_peer)",
-	  "a stranger mid-session (127.0.0.2), its BYE included, gets nothing", "1-5" },
+	  "a stranger mid-session (127.0.0.2), its BYE included, gets nothing", "1-7" },
 	{ &bye_is_answered_and_ends_session, 4, 3, "TODO 5-7 in session.c",
 	  "BYE gets BYE; the end is logged with the datagram count", "1-7" },
 	{ &first_datagram_bye_opens_and_closes, 3, 3, "TODO 6-7 in session.c",
-	  "a first datagram BYE opens and closes a session", "1-7" },
+	  "a first datagram BYE opens and closes a session", "1-3, 6-7" },
 	{ &next_peer_is_served_after_bye, 4, 3, "TODO 6 in session.c (dissolve)",
-	  "after one peer's BYE, a peer on another host is served", "1-8" },
+	  "after one peer's BYE, a peer on another host is served", "1-7" },
 	{ &next_peer_sending_at_once_is_served, 4, 4, "TODO 7 in session.c (send_bye)",
-	  "a next peer that sends the moment it sees BYE is served, 3 times, the server pausing after each send", "1-8" },
+	  "a next peer that sends the moment it sees BYE is served, 3 times, the server pausing after each send", "1-7" },
 	{ &announced_port_survives_sessions, 4, 3, "TODO 8 in bind.c (find_free_port)",
 	  "-p 0: the announced port serves a second and third session", "1-8" },
 	{ &idle_peer_is_dropped, 4, 3, "TODO 5-6 in session.c (deadline, dissolve); server.c (-i default)",
-	  "-i 240: sending every 50 ms keeps a session, silence ends it (no peer after); without -i a 600 ms pause does not", "1-6" },
+	  "-i 240: sending every 50 ms keeps a session, silence ends it (no peer after); without -i a 600 ms pause does not", "1-7" },
 	{ &queued_stranger_is_discarded, 4, 3, "TODO 5 in session.c (check the sender)",
-	  "a stranger's datagram queued before connect() is discarded, not counted", "1-5" },
+	  "a stranger's datagram queued before connect() is discarded, not counted", "1-7" },
 	{ &zero_length_datagram_in_session, 3, 3, "TODO 4-5 in session.c; server.c (the first datagram)",
-	  "a zero-length datagram, first or in a session, gets a zero-length reply; 65507 bytes come back whole", "1-5" },
+	  "a zero-length datagram, first or in a session, gets a zero-length reply; 65507 bytes come back whole", "1-7" },
 	{ &closed_peer_port_ends_session, 3, 3, "TODO 5 in session.c (ECONNREFUSED)",
 	  "the peer's port closes: ECONNREFUSED ends the session at once", "1-6" },
 	{ &port_in_use_exits_1, 2, 3, "TODO 1 in bind.c (bind's error)",

@@ -90,6 +90,11 @@ int main(int argc, char *argv[])
 		if (n < 0) {
 			if (stop_requested())
 				break;
+			if (errno == ENOSYS) {   /* the starter's stub */
+				warn_msg("wait_for_peer: TODO 2 is not written yet");
+				close(fd);
+				return 1;
+			}
 			if (errno != EAGAIN)
 				log_line("recvfrom: %s", strerror(errno));
 			continue;
