@@ -1214,7 +1214,7 @@ static void exchange_small(void)
 	static const char in[] = "one\ntwo\nthree", want[] = "ONE\nTWO\nTHREE\n";
 	char got[64];
 	size_t len = 0;
-	int server, result;
+	int server, result, st;
 	bool eof = false;
 	struct outcome o = { 0 };
 	char *out;
@@ -1243,6 +1243,10 @@ static void exchange_small(void)
 	if (o.came && o.r < 0 && o.err == ENOSYS)
 		todo_missing(12, "exchange_lines() still fails with ENOSYS, as the "
 		             "starter code does");
+	if (!o.came && waitpid(pid, &st, WNOHANG) == pid && WIFSIGNALED(st))
+		todo_wrong(12, "exchange_lines() crashed (SIG%s) with three lines of "
+		           "input", sigabbrev_np(WTERMSIG(st)));
+
 	if (len != strlen(in) || memcmp(got, in, len) != 0)
 		todo_wrong(12, "the input was \"one\\ntwo\\nthree\": the server got "
 		           "%zu bytes%s%s", len, len == strlen(in) ? ", not as sent" : "",
@@ -1262,6 +1266,9 @@ static void exchange_small(void)
 	close(server);
 	if (!o.came)
 		o = outcome(result, 1500);
+	if (!o.came && waitpid(pid, &st, WNOHANG) == pid && WIFSIGNALED(st))
+		todo_wrong(12, "exchange_lines() crashed (SIG%s) with three lines of "
+		           "input", sigabbrev_np(WTERMSIG(st)));
 	if ((o.came && !o.open) || (!o.came && closed_there(pid, client_fd)))
 		todo_wrong(13, "at the input's end the socket was closed, and the "
 		           "answers still coming were lost: shutdown(sock, SHUT_WR) "
