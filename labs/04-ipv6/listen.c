@@ -35,6 +35,7 @@ int parse_ipv6(const char *text, struct in6_addr *addr)
 	 * dual_stack_takes_ipv4_clients, server_bad_arguments_exit_2. */
 	(void)text;
 	(void)addr;
+	errno = ENOSYS;
 	return -1;
 }
 

@@ -35,6 +35,7 @@ int parse_ipv6(const char *text, struct in6_addr *addr)
 	// STARTER:  * dual_stack_takes_ipv4_clients, server_bad_arguments_exit_2. */
 	// STARTER: (void)text;
 	// STARTER: (void)addr;
+	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
 	// BEGIN SOLUTION
 	/* inet_pton() returns 1 for a valid address, 0 for text that is not
