@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -125,16 +126,29 @@ bool diag_ready(int fd, short events, int ms)
 	}
 }
 
+/* Close every fd from 3 up but LOW and HIGH (LOW <= HIGH; -1: none), a
+ * range at a time (close_range(2)). */
+static void close_all_but(int low, int high)
+{
+	unsigned from = 3;
+	int keep[2] = { low, high };
+
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if (keep[i] > (int)from)
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+		from = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0U);
+}
+
 pid_t diag_spawn(void (*fn)(void *), void *arg, int keep1, int keep2)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		long max = sysconf(_SC_OPEN_MAX);
-
-		for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 1024); fd++)
-			if (fd != keep1 && fd != keep2)
-				close(fd);
+		close_all_but(keep1 < keep2 ? keep1 : keep2, keep1 < keep2 ? keep2 : keep1);
 		diag_interrupt_stop();
 		fn(arg);
 		_exit(0);
