@@ -136,7 +136,8 @@ build() {   # LAB: its programs in $bin/LAB, or non-zero
 		return
 	fi
 	if [ ! -f "$keep/server" ] || [ ! -f "$keep/client" ] ||
-	   [ "$(cat "$keep/flags" 2>/dev/null)" != "${CC:-cc} $CFLAGS | $LDFLAGS" ] ||
+	   ! { IFS= read -r built_with < "$keep/flags"; } 2>/dev/null ||
+	   [ "$built_with" != "${CC:-cc} $CFLAGS | $LDFLAGS" ] ||
 	   [ -n "$(find "$keep/src" "$keep/libcommon.a" "$keep/diagnose.a" -newer "$keep/server" 2>/dev/null | head -n 1)" ]; then
 		scratch=$sandbox/build-$1
 		rm -rf "$scratch"
@@ -194,7 +195,7 @@ for lab in "$@"; do
 	if [ ! -d "$LABS/$lab" ]; then
 		echo "FAIL  $lab is missing from $LABS" > "$work/$num.out"
 		zero "$num" "$title" "$work/$num.out" "missing"
-	elif [ "$(cat "$work/$num.built" 2>/dev/null)" != 0 ]; then
+	elif ! read -r built < "$work/$num.built" || [ "$built" != 0 ]; then
 		{
 			echo "FAIL  lab $num ($title) does not build: 0/100. The compiler said:"
 			tail -n 30 "$work/$num.build" | LC_ALL=C tr -c '\n -~' '?' | sed 's/^/      /'
@@ -238,7 +239,8 @@ status=0
 for lab in "$@"; do
 	num=${lab%%-*}
 	if [ -f "$work/$num.pid" ]; then
-		wait "$(cat "$work/$num.pid")"
+		read -r pid < "$work/$num.pid"
+		wait "$pid"
 		rc=$?
 		if [ $rc -eq 2 ]; then   # an unknown test name, a bad option
 			cat "$work/$num.out" >&2; exit 2
