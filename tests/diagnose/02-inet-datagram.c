@@ -24,9 +24,9 @@
 
 static const char *errname(int err)
 {
-	const char *name = strerrorname_np(err);
+	const char *name = err ? strerrorname_np(err) : NULL;
 
-	return name ? name : "errno 0";
+	return name ? name : err ? "an unknown errno" : "errno 0";
 }
 
 static struct sockaddr_in ipv4(const char *ip, uint16_t port)
@@ -812,8 +812,9 @@ static bool request_unanswered(void)
 		                            "wrong->size >= 0)" : "");
 	if (tries != 4)
 		todo_wrong(9, "with a server that never answers and RETRIES 3, the server "
-		           "got %d requests, not 4 (the first and 3 retries): send again "
-		           "each time await_reply() fails with ETIMEDOUT", tries);
+		           "got %d request%s, not 4 (the first and 3 retries): send again "
+		           "each time await_reply() fails with ETIMEDOUT", tries,
+		           tries == 1 ? "" : "s");
 	if (took > 800)
 		todo_wrong(9, "4 tries of TIMEOUT_MS 80 took request_reply() %lld ms, not "
 		           "about 320: each try waits deadline_after(timeout_ms), the same "
