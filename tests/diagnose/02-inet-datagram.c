@@ -257,7 +257,8 @@ static void check_port_taken(int first, const struct sockaddr_in *held)
 	if (fd >= 0)
 		todo_wrong(2, "a second udp_bind() on %s, which the first one holds, "
 		           "returned a socket (bound to %s): check bind()'s result and "
-		           "return -1 when it fails", name(&taken), name((struct sockaddr_in[]){ local_of(fd) }));
+		           "return -1 when it fails", name(&taken),
+		           name((struct sockaddr_in[]){ local_of(fd) }));
 	if (errno != EADDRINUSE)
 		todo_wrong(2, "a second udp_bind() on %s, which the first one holds, "
 		           "failed with %s, not EADDRINUSE: keep bind()'s errno (close() "
