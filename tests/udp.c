@@ -165,6 +165,20 @@ bool udp_pending(int fd)
 	return poll(&pfd, 1, 0) > 0;
 }
 
+/* DATA (LEN bytes) quoted for a message, with its size: quote() gives
+ * the size itself when it cuts the text short. */
+static char *quote_sized(const void *data, size_t len)
+{
+	char *q = quote(data, len, 60), *out;
+	size_t cap = strlen(q) + 32;
+
+	if (len > 60 || (out = malloc(cap)) == NULL)
+		return q;
+	snprintf(out, cap, "%s (%zu bytes)", q, len);
+	free(q);
+	return out;
+}
+
 void expect_datagram(struct proc *p, int fd, const struct sockaddr_in *from,
                      const void *want, size_t want_len, int timeout_ms,
                      const char *hint)
@@ -172,14 +186,13 @@ void expect_datagram(struct proc *p, int fd, const struct sockaddr_in *from,
 	static char buf[70000];
 	struct sockaddr_in got_from;
 	ssize_t n = udp_recv(fd, buf, sizeof buf, &got_from, timeout_ms);
-	char *w = quote(want, want_len, 60);
+	char *w = quote_sized(want, want_len);
 	struct sockaddr_in me = udp_local(fd);
 
 	if (n < 0)
-		fail(p, "expected the datagram %s (%zu bytes) from %s at the "
-		     "test's socket %s; got nothing within %d ms%s%s", w, want_len,
-		     udp_name(from), udp_name(&me), timeout_ms,
-		     hint ? " - " : "", hint ? hint : "");
+		fail(p, "expected the datagram %s from %s at the test's socket %s; "
+		     "got nothing within %d ms%s%s", w, udp_name(from),
+		     udp_name(&me), timeout_ms, hint ? " - " : "", hint ? hint : "");
 	if (!udp_same(&got_from, from))
 		fail(p, "expected the datagram %s from %s; got %s from %s%s%s", w,
 		     udp_name(from), quote(buf, (size_t)n, 60), udp_name(&got_from),
@@ -190,9 +203,9 @@ void expect_datagram(struct proc *p, int fd, const struct sockaddr_in *from,
 		while (i < (size_t)n && i < want_len
 		       && buf[i] == ((const char *)want)[i])
 			i++;
-		fail(p, "expected the datagram %s (%zu bytes) from %s; got %s "
-		     "(%zd bytes), different from byte %zu on%s%s", w, want_len,
-		     udp_name(from), quote(buf, (size_t)n, 60), n, i,
+		fail(p, "expected the datagram %s from %s; got %s, different "
+		     "from byte %zu on%s%s", w, udp_name(from),
+		     quote_sized(buf, (size_t)n), i,
 		     hint ? " - " : "", hint ? hint : "");
 	}
 	free(w);
