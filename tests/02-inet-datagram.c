@@ -1062,7 +1062,7 @@ const struct graded_test lab_tests[] = {
 	{ &port_in_use_exits_1, 3, 3, "TODO 2 in bind.c (bind's error)",
 	  "a port in use: exit 1 with the bind error", "1-2" },
 	{ &bad_arguments_exit_2, 4, 5, "server.c / client.c (argument checks); -a: TODO 1 in bind.c (inet_pton's 0)",
-	  "bad address, port, option or missing operand: usage, exit 2", NULL },
+	  "bad address, port, option or missing operand: usage, exit 2", "1" },
 	{ &help_prints_usage, 2, 3, "server.c / client.c (--help)",
 	  "--help: the usage on stdout, exit 0, for the server and the client", NULL },
 	{ &sigterm_exits_0, 4, 3, "server.c (stop_signals_init, wait_fd)",
@@ -1110,4 +1110,5 @@ static void robust_good(struct proc *srv, const struct sockaddr *addr,
 const struct robust_target lab_robust = {
 	.kind = ROBUST_DATAGRAM, .start = robust_start, .good = robust_good,
 	.max_datagram = MAX_PAYLOAD,
+	.needs = "1-5",
 };

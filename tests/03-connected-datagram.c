@@ -1354,4 +1354,5 @@ static void robust_good(struct proc *srv, const struct sockaddr *addr,
 const struct robust_target lab_robust = {
 	.kind = ROBUST_DATAGRAM, .start = robust_start, .good = robust_good,
 	.max_datagram = MAX_PAYLOAD,
+	.needs = "1-8",
 };

@@ -2346,4 +2346,5 @@ static void robust_good(struct proc *srv, const struct sockaddr *addr,
 
 const struct robust_target lab_robust = {
 	.kind = ROBUST_STREAM, .start = robust_start, .good = robust_good,
+	.needs = "1-9",
 };

@@ -215,7 +215,7 @@ for lab in "$@"; do
 	num=${lab%%-*}
 	[ -f "$work/$num.out" ] && continue
 	diag=
-	if [ -z "${ROBUST:-}" ] && [ -n "$(diagnose_program "$lab")" ]; then
+	if [ -n "$(diagnose_program "$lab")" ]; then
 		diag=$work/$num.diag
 		diagnose "$lab" &
 		diagnoses="$diagnoses $!"

@@ -467,10 +467,18 @@ static const struct graded_test datagram_attacks[] = {
 
 const struct graded_test *robust_table(size_t *n)
 {
-	if (lab_robust.kind == ROBUST_STREAM) {
-		*n = sizeof stream_attacks / sizeof stream_attacks[0];
-		return stream_attacks;
+	static struct graded_test table[sizeof stream_attacks / sizeof stream_attacks[0]
+	                                + sizeof datagram_attacks / sizeof datagram_attacks[0]];
+	const struct graded_test *attacks = stream_attacks;
+
+	*n = sizeof stream_attacks / sizeof stream_attacks[0];
+	if (lab_robust.kind == ROBUST_DATAGRAM) {
+		attacks = datagram_attacks;
+		*n = sizeof datagram_attacks / sizeof datagram_attacks[0];
 	}
-	*n = sizeof datagram_attacks / sizeof datagram_attacks[0];
-	return datagram_attacks;
+	for (size_t i = 0; i < *n; i++) {   /* the lab's server TODOs */
+		table[i] = attacks[i];
+		table[i].needs = lab_robust.needs;
+	}
+	return table;
 }

@@ -37,6 +37,9 @@ struct robust_target {
 	             socklen_t len);
 	/* Datagram labs: the largest payload the server must take. */
 	size_t max_datagram;
+	/* The server's TODOs, in order: a failed attack names the first
+	 * the diagnosis found wrong (hints.h). */
+	const char *needs;
 };
 
 /* Defined by each lab's suite. */
