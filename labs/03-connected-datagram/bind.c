@@ -48,8 +48,8 @@ static int find_free_port(const struct sockaddr_in *addr, in_port_t *port)
 	/* TODO 8: with -p 0, bind() picks the port and dissolve() gives it
 	 * back: find one yourself.  Bind a scratch datagram socket to PROBE,
 	 * port 0, getsockname(2) into PROBE (LEN bytes), close(2) it: *PORT =
-	 * probe.sin_port, as it is.  Trap: close it on failure too: left
-	 * open, it holds the port (EADDRINUSE).
+	 * probe.sin_port, as it is.  Trap: close it, on failure too: left
+	 * open, it holds the port (the real bind: EADDRINUSE).
 	 * Tests: announced_port_survives_sessions. */
 	(void)probe;
 	(void)len;

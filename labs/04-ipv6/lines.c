@@ -106,9 +106,9 @@ enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines)
 
 	/* TODO 7: loop: wait_fd(sock, POLLIN, idle_ms) (0: SERVE_IDLE; -1:
 	 * SERVE_STOPPED or SERVE_LOST), read_retry() after BUF's USED bytes
-	 * (EAGAIN: again; 0: EOF, stop).  Trap: a read(2) is part of a line,
+	 * (EAGAIN: again; 0: EOF, break).  Trap: a read(2) is part of a line,
 	 * or many: send_answer() the complete_lines() uppercased, memmove(3)
-	 * the rest to BUF's start; a full BUF goes as a piece.
+	 * the rest to BUF's start; a full BUF goes as a piece (BEGUN).
 	 * Tests: line_in_pieces_is_answered_once. */
 	(void)buf;
 	(void)used;

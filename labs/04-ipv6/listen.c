@@ -60,8 +60,8 @@ int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only)
 	 * (IPPROTO_IPV6) to V6ONLY, always: the default varies by machine.
 	 * Trap: before bind(2): after it, EINVAL, and the default stays.
 	 * TODO 4: sin6_addr = *ADDR, sin6_port = htons(PORT), bind(2) to SA
-	 * (sizeof sa bytes), listen(2), backlog SOMAXCONN (5: a burst of
-	 * clients waits on dropped SYNs).  Failure: close_on_error(fd).
+	 * (sizeof sa bytes), listen(2), backlog SOMAXCONN (not 5: bursts wait
+	 * on dropped SYNs).  Failure: close_on_error(fd).
 	 * Tests: server_sets_v6only_as_asked. */
 	(void)addr;
 	(void)port;

@@ -61,8 +61,8 @@ static int find_free_port(const struct sockaddr_in *addr, in_port_t *port)
 	// STARTER: /* TODO 8: with -p 0, bind() picks the port and dissolve() gives it
 	// STARTER:  * back: find one yourself.  Bind a scratch datagram socket to PROBE,
 	// STARTER:  * port 0, getsockname(2) into PROBE (LEN bytes), close(2) it: *PORT =
-	// STARTER:  * probe.sin_port, as it is.  Trap: close it on failure too: left
-	// STARTER:  * open, it holds the port (EADDRINUSE).
+	// STARTER:  * probe.sin_port, as it is.  Trap: close it, on failure too: left
+	// STARTER:  * open, it holds the port (the real bind: EADDRINUSE).
 	// STARTER:  * Tests: announced_port_survives_sessions. */
 	// STARTER: (void)probe;
 	// STARTER: (void)len;

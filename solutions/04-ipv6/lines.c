@@ -145,9 +145,9 @@ enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines)
 
 	// STARTER: /* TODO 7: loop: wait_fd(sock, POLLIN, idle_ms) (0: SERVE_IDLE; -1:
 	// STARTER:  * SERVE_STOPPED or SERVE_LOST), read_retry() after BUF's USED bytes
-	// STARTER:  * (EAGAIN: again; 0: EOF, stop).  Trap: a read(2) is part of a line,
+	// STARTER:  * (EAGAIN: again; 0: EOF, break).  Trap: a read(2) is part of a line,
 	// STARTER:  * or many: send_answer() the complete_lines() uppercased, memmove(3)
-	// STARTER:  * the rest to BUF's start; a full BUF goes as a piece.
+	// STARTER:  * the rest to BUF's start; a full BUF goes as a piece (BEGUN).
 	// STARTER:  * Tests: line_in_pieces_is_answered_once. */
 	// STARTER: (void)buf;
 	// STARTER: (void)used;

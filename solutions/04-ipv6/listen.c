@@ -67,8 +67,8 @@ int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only)
 	// STARTER:  * (IPPROTO_IPV6) to V6ONLY, always: the default varies by machine.
 	// STARTER:  * Trap: before bind(2): after it, EINVAL, and the default stays.
 	// STARTER:  * TODO 4: sin6_addr = *ADDR, sin6_port = htons(PORT), bind(2) to SA
-	// STARTER:  * (sizeof sa bytes), listen(2), backlog SOMAXCONN (5: a burst of
-	// STARTER:  * clients waits on dropped SYNs).  Failure: close_on_error(fd).
+	// STARTER:  * (sizeof sa bytes), listen(2), backlog SOMAXCONN (not 5: bursts wait
+	// STARTER:  * on dropped SYNs).  Failure: close_on_error(fd).
 	// STARTER:  * Tests: server_sets_v6only_as_asked. */
 	// STARTER: (void)addr;
 	// STARTER: (void)port;
