@@ -27,12 +27,11 @@
 /* An AF_INET datagram socket bound to *ADDR, or -1 with errno. */
 static int bind_socket(const struct sockaddr_in *addr)
 {
-	/* TODO 1: create an AF_INET datagram socket (socket(2)) and
-	 * bind(2) it to *ADDR, as in lab 02.  Return the fd; on a
-	 * failure close it and return -1 with errno as the failing
-	 * call left it (EADDRINUSE: the port is taken).
-	 * Tests: server_socket_is_udp_on_loopback,
-	 * ready_line_has_real_port, port_in_use_exits_1. */
+	/* TODO 1: socket(2), AF_INET, SOCK_DGRAM, then bind(2) to *ADDR, as
+	 * in lab 02.  Trap: the length is sizeof *addr, not sizeof addr (a
+	 * pointer: EINVAL).  On failure close the fd but keep the failing
+	 * call's errno: the server reports EADDRINUSE.  udp(7).
+	 * Tests: ready_line_has_real_port, port_in_use_exits_1. */
 	(void)addr;
 	errno = ENOSYS;
 	return -1;
@@ -46,16 +45,12 @@ static int find_free_port(const struct sockaddr_in *addr, in_port_t *port)
 	socklen_t len = sizeof probe;
 	int fd, err = 0;
 
-	/* TODO 8: with -p 0, as things stand, bind() picks the port
-	 * and dissolve() then gives it back: the second session is
-	 * refused.  Find a free port yourself: a scratch AF_INET
-	 * datagram socket bound to PROBE with port 0 (the kernel
-	 * picks one), getsockname(2) into PROBE (LEN bytes) to learn
-	 * it, close(2) the scratch socket, and put probe.sin_port in
-	 * *PORT: the real socket then binds that port by number.
-	 * Return 0, or -1 with errno.
-	 * Tests: server_socket_has_peer_only_in_session,
-	 * announced_port_survives_sessions. */
+	/* TODO 8: with -p 0, bind() picks the port and dissolve() gives it
+	 * back: find one yourself.  Bind a scratch datagram socket to PROBE,
+	 * port 0, getsockname(2) into PROBE (LEN bytes), close(2) it: *PORT =
+	 * probe.sin_port, as it is.  Trap: close it, on failure too: left
+	 * open, it holds the port (the real bind: EADDRINUSE).
+	 * Tests: announced_port_survives_sessions. */
 	(void)probe;
 	(void)len;
 	(void)fd;

@@ -33,10 +33,10 @@ ssize_t wait_for_peer(int fd, void *buf, size_t cap, struct sockaddr_in *peer)
 	 * signals open (common.h). */
 	if (wait_fd(fd, POLLIN, -1) < 0)
 		return -1;
-	/* TODO 2: receive the datagram that opens a session with
-	 * recvfrom(2) into BUF (CAP bytes), its sender into *PEER
-	 * (LEN bytes, already set), flag MSG_DONTWAIT (wait_fd() has
-	 * waited), as in lab 02.  Return what recvfrom() returns.
+	/* TODO 2: recvfrom(2) the datagram into BUF (CAP bytes), flag
+	 * MSG_DONTWAIT (wait_fd() has waited), as in lab 02.  Trap: its
+	 * sender is the session's peer: pass PEER and &len (set already), not
+	 * NULL.  Return what recvfrom() returns.
 	 * Tests: first_datagram_is_answered. */
 	(void)buf;
 	(void)cap;
@@ -47,12 +47,11 @@ ssize_t wait_for_peer(int fd, void *buf, size_t cap, struct sockaddr_in *peer)
 
 int connect_peer(int fd, const struct sockaddr_in *peer)
 {
-	/* TODO 3: connect(2) FD to *PEER.  On a datagram socket this
-	 * sends nothing: the kernel records PEER as the only address
-	 * FD talks to and hears from.  Return what connect() returns.
-	 * Tests: server_socket_has_peer_only_in_session,
-	 * server_replies_on_connected_socket,
-	 * session_serves_only_its_peer. */
+	/* TODO 3: connect(2) FD to *PEER, sizeof *peer bytes; return what it
+	 * returns.  Nothing is sent: the kernel records the one address FD
+	 * sends to and hears from.  Trap: without it a stranger's datagram
+	 * (its BYE too) is read as the peer's.  udp(7).
+	 * Tests: session_serves_only_its_peer. */
 	(void)fd;
 	(void)peer;
 	errno = ENOSYS;
@@ -61,13 +60,11 @@ int connect_peer(int fd, const struct sockaddr_in *peer)
 
 int session_send(int fd, const void *buf, size_t len)
 {
-	/* TODO 4: send LEN bytes of BUF to the connected peer with
-	 * send(2) (or write(2)): no address needed, the kernel knows
-	 * it (and POSIX lets a system refuse an address on a
-	 * connected socket: EISCONN).  One call, one datagram (an
-	 * empty one included).  Return 0, or -1 with errno.
-	 * Tests: first_datagram_is_answered,
-	 * server_replies_on_connected_socket. */
+	/* TODO 4: send(2) LEN bytes of BUF to the connected peer: one call,
+	 * one datagram (an empty one too).  0, or -1 with errno.  Trap: no
+	 * sendto() with an address: the socket knows its peer, and POSIX lets
+	 * a connected socket refuse one (EISCONN).  udp(7).
+	 * Tests: server_replies_on_connected_socket. */
 	(void)fd;
 	(void)buf;
 	(void)len;
@@ -80,24 +77,12 @@ ssize_t session_receive(int fd, const struct sockaddr_in *peer, void *buf,
 {
 	char where[ADDR_STRLEN];
 
-	/* TODO 5: receive the peer's next datagram, waiting until
-	 * DEADLINE at most.  Loop:
-	 * - wait_fd(fd, POLLIN, ms_left(deadline)): -1 means a stop
-	 *   signal (return -1, errno is EINTR); 0 means the peer was
-	 *   silent too long: errno = ETIMEDOUT, return -1.
-	 * - recvfrom(2) with MSG_DONTWAIT into BUF (CAP bytes) and a
-	 *   local sockaddr_in: EAGAIN means nothing after all (loop);
-	 *   any other error, ECONNREFUSED above all (the peer's port
-	 *   is closed), return -1.
-	 * - connect() filters new datagrams, but not the ones other
-	 *   senders queued before it: when the sender is not *PEER
-	 *   (same_endpoint()), log_line() "discarded N bytes from
-	 *   ADDRESS" and loop, without touching the deadline.
-	 * - otherwise return the datagram's size.
-	 * Tests: bye_is_answered_and_ends_session,
-	 * zero_length_datagram_in_session,
-	 * queued_stranger_is_discarded, idle_peer_is_dropped,
-	 * closed_peer_port_ends_session. */
+	/* TODO 5: loop: wait_fd(fd, POLLIN, ms_left(deadline)) (-1: return
+	 * -1; 0: ETIMEDOUT), recvfrom(2) with MSG_DONTWAIT, the sender into a
+	 * local sockaddr_in (EAGAIN: loop; another error: -1).  Trap:
+	 * connect() filters new datagrams only: log_line() and skip those
+	 * queued before it (not same_endpoint() as *PEER).
+	 * Tests: queued_stranger_is_discarded. */
 	(void)fd;
 	(void)peer;
 	(void)buf;
@@ -113,14 +98,11 @@ int dissolve(int fd)
 	struct sockaddr_in none;
 
 	memset(&none, 0, sizeof none);
-	/* TODO 6: dissolve the association: connect(2) FD to an
-	 * address whose family is AF_UNSPEC (NONE, zeroed above, with
-	 * sin_family set).  Without it the socket hears only the old
-	 * peer: the next peer's datagrams are silently dropped.
-	 * Return what connect() returns.
-	 * Tests: server_socket_has_peer_only_in_session,
-	 * bye_is_answered_after_dissolving,
-	 * next_peer_is_served_after_bye. */
+	/* TODO 6: connect(2) FD to NONE with sin_family AF_UNSPEC: the peer
+	 * is forgotten.  Return what connect() returns.  Trap: without it the
+	 * socket hears only the old peer: the next peer's datagrams are
+	 * dropped unseen.  connect(2) (AF_UNSPEC), udp(7).
+	 * Tests: next_peer_is_served_after_bye. */
 	(void)fd;
 	errno = ENOSYS;
 	return -1;
@@ -128,14 +110,11 @@ int dissolve(int fd)
 
 int send_bye(int fd, const struct sockaddr_in *peer)
 {
-	/* TODO 7: answer BYE (BYE_LEN bytes) to *PEER with sendto(2):
-	 * the socket is already dissolved (serve_session() calls
-	 * dissolve() first), so send() has no peer to send to.  Why
-	 * this order: a next peer may send the moment it sees our BYE;
-	 * if we were still connected to the old peer, the kernel would
-	 * drop that datagram.  Return 0, or -1 with errno.
-	 * Tests: bye_is_answered_after_dissolving,
-	 * next_peer_sending_at_once_is_served. */
+	/* TODO 7: sendto(2) BYE, BYE_LEN bytes, to *PEER.  0, or -1 with
+	 * errno.  Trap: not send(): serve_session() has dissolved the socket
+	 * already (a next peer may send the moment it sees BYE, and a socket
+	 * still connected would drop that), so it has no peer.
+	 * Tests: bye_is_answered_after_dissolving. */
 	(void)fd;
 	(void)peer;
 	errno = ENOSYS;

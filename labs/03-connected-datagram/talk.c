@@ -23,14 +23,11 @@
 
 int connect_server(const struct sockaddr_in *server)
 {
-	/* TODO 9: create an AF_INET datagram socket and connect(2) it
-	 * to *SERVER.  No packet is sent: the kernel binds a free
-	 * local port and records the server as the only peer.  Return
-	 * the fd; on a failure close it and return -1 with errno.
-	 * Tests: client_sends_lines_and_bye,
-	 * client_socket_is_connected_to_server,
-	 * client_without_server_is_refused_promptly,
-	 * client_never_sees_strangers. */
+	/* TODO 9: socket(2), AF_INET, SOCK_DGRAM, connect(2) to *SERVER.  No
+	 * packet goes out: the kernel picks a local port and records the
+	 * server.  Trap: connect() cannot see that the server is absent; that
+	 * comes later, as ECONNREFUSED.  On failure close the fd, errno kept.
+	 * Tests: client_socket_is_connected_to_server. */
 	(void)server;
 	errno = ENOSYS;
 	return -1;
@@ -42,21 +39,11 @@ ssize_t exchange(int fd, const void *msg, size_t len, void *reply,
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	int ready;
 
-	/* TODO 10: write(2) MSG (LEN bytes) to FD: one write, one
-	 * datagram, no address.  Then poll(2) PFD for TIMEOUT_MS: 0
-	 * ready means no reply (errno = ETIMEDOUT, return -1).  Then
-	 * read(2) the reply into REPLY (UDP_MAX_PAYLOAD bytes) and
-	 * return its size (0 is an empty datagram, not end of file).
-	 * When nobody listens on the server's port (or the server is
-	 * in a session with another client), its host answers with
-	 * an ICMP "port unreachable": poll() wakes up at once and
-	 * read() (or the next write()) fails with ECONNREFUSED.
-	 * Return -1 with that errno; do not wait for the timeout.
-	 * Tests: client_sends_lines_and_bye,
-	 * client_socket_is_connected_to_server,
-	 * client_without_server_is_refused_promptly,
-	 * client_refused_by_busy_server_says_so,
-	 * client_reports_server_gone_mid_session,
+	/* TODO 10: write(2) MSG: one datagram, no address.  poll(2) PFD for
+	 * TIMEOUT_MS (none ready: ETIMEDOUT), then read(2) the reply into
+	 * REPLY (0 bytes: an empty datagram).  Trap: with no server, or a
+	 * busy one, poll() wakes at once and read() fails: ECONNREFUSED.
+	 * Tests: client_without_server_is_refused_promptly,
 	 * client_gives_up_without_reply. */
 	(void)msg;
 	(void)len;

@@ -46,17 +46,11 @@ int connect_by_name(const char *host, const char *port,
 	int fd = -1;
 
 	*gai_error = 0;
-	/* TODO 10: resolve HOST and PORT with getaddrinfo(3) into
-	 * LIST.  Zero HINTS first (memset: every field is read), then
-	 * ai_family = AF_UNSPEC (IPv4 or IPv6, whatever HOST has),
-	 * ai_socktype = SOCK_STREAM (TCP), ai_flags = AI_NUMERICSERV
-	 * (PORT is a number).  Not AI_ADDRCONFIG: on a host with only
-	 * the loopback interface it makes "localhost" fail.
-	 * getaddrinfo returns 0 or an EAI_* code, not -1 and errno:
-	 * store a failure in *GAI_ERROR and return -1 (the client
-	 * prints it with gai_strerror(3)).
-	 * Tests: client_zeroes_hints_and_reads_no_freed_list,
-	 * client_asks_for_any_family, client_unknown_host_fails. */
+	/* TODO 10: getaddrinfo(3) HOST, PORT into LIST.  Trap: memset HINTS
+	 * to 0 first (every field is read); then AF_UNSPEC, SOCK_STREAM,
+	 * AI_NUMERICSERV, not AI_ADDRCONFIG (it loses "localhost" on a host
+	 * with only lo).  Failure: *GAI_ERROR = its EAI_* code, return -1.
+	 * Tests: client_zeroes_hints_and_reads_no_freed_list. */
 	(void)host;
 	(void)port;
 	(void)hints;
@@ -64,18 +58,12 @@ int connect_by_name(const char *host, const char *port,
 	errno = ENOSYS;
 	return -1;
 
-	/* TODO 11: try each address in LIST, following ai_next, until
-	 * connect_to() gives a connected fd; write that address into
-	 * CONNECTED with format_addr() (common.h).  For each that fails,
-	 * log_line() its address and strerror(errno): if all fail, the
-	 * user must see what was tried.  The first address may be the
-	 * one that refuses (::1 when the server listens on 127.0.0.1).
-	 * Then freeaddrinfo(3) the list, whatever happened, and return
-	 * the fd (-1 if none connected).
-	 * Tests: client_tries_every_address,
-	 * client_all_refused_names_each, client_reaches_ipv6_server,
-	 * client_reaches_ipv4_server,
-	 * client_zeroes_hints_and_reads_no_freed_list. */
+	/* TODO 11: connect_to() each address of LIST (ai_next) until one
+	 * connects; its format_addr() into CONNECTED.  log_line() each
+	 * failure: address, strerror(errno).  freeaddrinfo(3) LIST at the
+	 * end.  Trap: do not stop at the first refusal (::1, server on
+	 * 127.0.0.1).  connect(2).
+	 * Tests: client_tries_every_address. */
 	(void)connect_to;
 	(void)connected;
 	(void)list;

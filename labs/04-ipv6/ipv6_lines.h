@@ -27,14 +27,18 @@
 /* listen.c: the server's passive socket. */
 
 /* Parse TEXT ("::1", "::", "::ffff:127.0.0.1") into *ADDR with
- * inet_pton(3).  0, or -1 when TEXT is not an IPv6 address. */
+ * inet_pton(3).  0, or -1 when TEXT is not an IPv6 address ("127.0.0.1"
+ * and "[::1]" are not). */
 int parse_ipv6(const char *text, struct in6_addr *addr);
 
 /* A passive AF_INET6 stream socket bound to ADDR and PORT (0: any free
  * port).  V6ONLY true: IPv6 clients only; false: IPv4 clients too, seen
- * as IPv4-mapped addresses (::ffff:a.b.c.d) when ADDR is ::.  Returns the
- * listening fd, or -1 with errno as socket(2), setsockopt(2), bind(2) or
- * listen(2) left it. */
+ * as IPv4-mapped addresses (::ffff:a.b.c.d) when ADDR is ::.  With
+ * SO_REUSEADDR, so that a restarted server binds at once while its old
+ * connections linger; with a backlog of SOMAXCONN, so that a burst of
+ * clients waits in the queue, not on dropped SYNs.  Returns the listening
+ * fd, or -1 with errno as socket(2), setsockopt(2), bind(2) or listen(2)
+ * left it (the socket closed). */
 int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only);
 
 /* Wait for and accept the next client, its address into *PEER.  -1 with
@@ -51,22 +55,24 @@ enum serve_result {
 	SERVE_DONE,     /* the client's EOF: every line answered */
 	SERVE_IDLE,     /* the client neither sent nor read for IDLE_MS */
 	SERVE_LOST,     /* the connection failed (errno says why) */
-	SERVE_STOPPED,  /* a stop signal arrived */
+	SERVE_STOPPED,  /* a stop signal arrived (stop_requested()) */
 };
 
 /* Answer every line the client sends on SOCK with the line uppercased,
  * until its EOF (a last line without a newline is answered too, with
  * one).  Gives up on a client that neither sends nor accepts data for
- * IDLE_MS.  *LINES counts the lines answered.  Makes SOCK non-blocking. */
+ * IDLE_MS.  *LINES counts the lines answered (a line sent in pieces
+ * once).  Makes SOCK non-blocking. */
 enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines);
 
 /* connect.c: the client's active socket. */
 
 /* Resolve HOST and PORT with getaddrinfo(3), any address family, and
- * connect to the first address that accepts, logging each one that does
- * not.  Returns the connected fd, its address in CONNECTED; or -1 with
- * *GAI_ERROR the resolver's EAI_* code (see gai_strerror(3)), or 0 when
- * every address was tried and failed. */
+ * connect to the first address that accepts, in the resolver's order,
+ * logging each one that does not with its error.  Returns the connected
+ * fd, its address in CONNECTED; or -1 with *GAI_ERROR the resolver's
+ * EAI_* code (see gai_strerror(3)), or 0 when every address was tried
+ * and failed. */
 int connect_by_name(const char *host, const char *port,
                     char connected[ADDR_STRLEN], int *gai_error);
 

@@ -44,22 +44,17 @@ static size_t complete_lines(const char *buf, size_t len,
 }
 
 /* Send LEN bytes of BUF to the non-blocking SOCK, waiting at most
- * IDLE_MS whenever the client is not taking them. */
+ * IDLE_MS whenever the client is not taking them.  SERVE_DONE once all
+ * is sent, else why not (enum serve_result); never raises SIGPIPE. */
 static enum serve_result send_answer(int sock, const char *buf, size_t len,
                                      int idle_ms)
 {
-	/* TODO 8: send all LEN bytes of BUF.  SOCK is non-blocking,
-	 * so send(2) takes what fits in the socket buffer (maybe
-	 * only part) or fails with EAGAIN when it is full.  Loop:
-	 * wait_fd(sock, POLLOUT, idle_ms) first: 0 means the client
-	 * has not read for IDLE_MS: return SERVE_IDLE; -1 means a stop
-	 * signal (stop_requested()): SERVE_STOPPED, else SERVE_LOST.
-	 * Then send(sock, ..., MSG_NOSIGNAL): a client that has gone
-	 * makes it fail with EPIPE instead of killing the server with
-	 * SIGPIPE.  EAGAIN or EINTR: wait again; another error:
-	 * SERVE_LOST.  Return SERVE_DONE when all is sent.
-	 * Tests: nonreading_client_is_dropped, long_line_is_answered,
-	 * vanished_client_is_survived, server_survives_short_writes. */
+	/* TODO 8: loop until all LEN bytes are sent: wait_fd(sock, POLLOUT,
+	 * idle_ms) (0: SERVE_IDLE; -1: SERVE_STOPPED if stop_requested(),
+	 * else SERVE_LOST), then send(2), MSG_NOSIGNAL (a gone client: EPIPE,
+	 * not SIGPIPE); EAGAIN, EINTR: again.  Trap: non-blocking, send() may
+	 * take part only: send the rest.
+	 * Tests: server_survives_short_writes. */
 	(void)sock;
 	(void)buf;
 	(void)len;
@@ -78,12 +73,10 @@ static enum serve_result answer_last_line(int sock, char *buf, size_t used,
 {
 	enum serve_result r = SERVE_DONE;
 
-	/* TODO 9: the client's EOF may come after a last line without
-	 * '\n': if USED > 0 or BEGUN, that line is still answered.
-	 * Add the '\n' (every answer ends in one), uppercase it with
-	 * ascii_upper(), send it with send_answer(), and count it in
-	 * *LINES if that worked.  (BEGUN with USED 0: a long line's
-	 * pieces have all gone out, only its '\n' is owed.)
+	/* TODO 9: if USED > 0 or BEGUN, answer the unfinished last line: add
+	 * '\n' (BUF has room), ascii_upper(), send_answer() into R, and count
+	 * it in *LINES if R is SERVE_DONE.  Trap: BEGUN with USED 0 is a long
+	 * line whose pieces have all gone out: it is still owed its '\n'.
 	 * Tests: last_line_without_newline_is_answered. */
 	(void)sock;
 	(void)buf;
@@ -111,25 +104,12 @@ enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines)
 	if (flags < 0 || fcntl(sock, F_SETFL, flags | O_NONBLOCK) < 0)
 		return SERVE_LOST;
 
-	/* TODO 7: answer every complete line the client sends.
-	 * Loop: wait_fd(sock, POLLIN, idle_ms): 0 means the client sent
-	 * nothing for IDLE_MS: return SERVE_IDLE; -1: SERVE_STOPPED if
-	 * stop_requested(), else SERVE_LOST.  Then read(2) (use
-	 * read_retry()) into BUF after the USED bytes already there;
-	 * EAGAIN: wait again; another error: SERVE_LOST; 0 is the
-	 * client's EOF: leave the loop.
-	 * A read returns whatever has arrived: part of a line, or many
-	 * lines.  complete_lines() gives the length of the complete
-	 * lines in BUF and their count: uppercase them (ascii_upper()),
-	 * send them (send_answer(), TODO 8), add the count to *LINES,
-	 * and move the unfinished rest to the start of BUF (memmove(3)).
-	 * When BUF is full without a '\n', send it all as a piece of
-	 * a longer line (not counted: its line ends later), and
-	 * remember in BEGUN that this line has begun to go out.
-	 * After the loop: return answer_last_line(...) (TODO 9).
-	 * Tests: line_in_pieces_is_answered_once,
-	 * many_lines_in_one_write_are_all_answered,
-	 * long_line_is_answered, idle_client_is_dropped. */
+	/* TODO 7: loop: wait_fd(sock, POLLIN, idle_ms) (0: SERVE_IDLE; -1:
+	 * SERVE_STOPPED or SERVE_LOST), read_retry() after BUF's USED bytes
+	 * (EAGAIN: again; 0: EOF, break).  Trap: a read(2) is part of a line,
+	 * or many: send_answer() the complete_lines() uppercased, memmove(3)
+	 * the rest to BUF's start; a full BUF goes as a piece (BEGUN).
+	 * Tests: line_in_pieces_is_answered_once. */
 	(void)buf;
 	(void)used;
 	(void)begun;

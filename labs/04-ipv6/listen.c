@@ -26,13 +26,10 @@
 
 int parse_ipv6(const char *text, struct in6_addr *addr)
 {
-	/* TODO 1: convert TEXT to a binary IPv6 address in *ADDR with
-	 * inet_pton(3), family AF_INET6.  Careful: it returns 1 on
-	 * success, 0 (not -1!) when TEXT is not an address.  Return 0
-	 * or -1.  "::1", "::" and "::ffff:127.0.0.1" are addresses;
-	 * "127.0.0.1" and "[::1]" are not.
-	 * Tests: server_binds_the_address_asked,
-	 * dual_stack_takes_ipv4_clients, server_bad_arguments_exit_2. */
+	/* TODO 1: inet_pton(3), AF_INET6, TEXT into *ADDR; 0 or -1.  Trap: it
+	 * returns 1 for an address, and 0, not -1, for text that is not one
+	 * ("127.0.0.1", "[::1]").
+	 * Tests: server_bad_arguments_exit_2. */
 	(void)text;
 	(void)addr;
 	errno = ENOSYS;
@@ -58,24 +55,14 @@ int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only)
 	 * or pick an interface at random. */
 	memset(&sa, 0, sizeof sa);
 	sa.sin6_family = AF_INET6;
-	/* TODO 2: create the socket with socket(2): domain AF_INET6,
-	 * type SOCK_STREAM (TCP over IPv6, see ipv6(7)).
-	 * TODO 3: set IPV6_V6ONLY (level IPPROTO_IPV6) to V6ONLY with
-	 * setsockopt(2), always (the default depends on the machine)
-	 * and before bind(2) (afterwards it fails with EINVAL).
-	 * Set SO_REUSEADDR (level SOL_SOCKET) to 1 as well, so a
-	 * restarted server can bind while old connections linger.
-	 * TODO 4: fill SA: sin6_addr = *ADDR, sin6_port = PORT in
-	 * network byte order (htons(3)); bind(2) to it, then listen(2)
-	 * with a backlog of SOMAXCONN: clients that connect while the
-	 * server is busy wait in that queue, and when it is full the
-	 * kernel drops their SYN, and each waits a second or more.
-	 * Return the fd; on failure close it and return -1 with errno
-	 * as the failing call left it.
-	 * Tests: server_socket_is_ipv6_stream, server_sets_v6only_as_asked,
-	 * default_is_ipv6_loopback, dual_stack_takes_ipv4_clients,
-	 * v6only_refuses_ipv4_clients, second_server_on_port_fails,
-	 * burst_of_clients_is_served_at_once. */
+	/* TODO 2: socket(2), AF_INET6, SOCK_STREAM (ipv6(7)).
+	 * TODO 3: setsockopt(2) SO_REUSEADDR (SOL_SOCKET) to 1, IPV6_V6ONLY
+	 * (IPPROTO_IPV6) to V6ONLY, always: the default varies by machine.
+	 * Trap: before bind(2): after it, EINVAL, and the default stays.
+	 * TODO 4: sin6_addr = *ADDR, sin6_port = htons(PORT), bind(2) to SA
+	 * (sizeof sa bytes), listen(2), backlog SOMAXCONN (not 5: bursts wait
+	 * on dropped SYNs).  Failure: close_on_error(fd).
+	 * Tests: server_sets_v6only_as_asked. */
 	(void)addr;
 	(void)port;
 	(void)v6only;
@@ -90,12 +77,11 @@ int accept_client(int listen_fd, struct sockaddr_in6 *peer)
 	 * is there ends the server at once. */
 	if (wait_fd(listen_fd, POLLIN, -1) < 0)
 		return -1;
-	/* TODO 5: accept(2) the next connection on LISTEN_FD, with
-	 * the client's address stored in *PEER: pass a socklen_t set to
-	 * sizeof *PEER (accept writes at most that many bytes, and the
-	 * real length back).  Return the connected fd.
-	 * Tests: server_logs_client_address,
-	 * dual_stack_takes_ipv4_clients (the log lines show the address). */
+	/* TODO 5: accept(2) on LISTEN_FD, the client's address into *PEER;
+	 * return the connected fd.  Trap: the length is in and out: a
+	 * socklen_t set to sizeof *peer (28), not unset nor sizeof(struct
+	 * sockaddr_in) (16: the address cut).  accept(2), ipv6(7).
+	 * Tests: server_logs_client_address. */
 	(void)peer;
 	errno = ENOSYS;
 	return -1;
@@ -105,12 +91,10 @@ const char *ipv6_text(const struct sockaddr_in6 *sa, char buf[ADDR_STRLEN])
 {
 	char ip[INET6_ADDRSTRLEN];     /* the longest IPv6 text, with NUL */
 
-	/* TODO 6: write SA as "[ADDRESS]:PORT" into BUF (ADDR_STRLEN
-	 * bytes): ADDRESS from SA's sin6_addr with inet_ntop(3), family
-	 * AF_INET6, into IP; PORT is sin6_port back in host byte order
-	 * with ntohs(3).  An IPv4 client shows as "::ffff:127.0.0.1".
-	 * Tests: server_binds_the_address_asked, server_logs_client_address,
-	 * dual_stack_takes_ipv4_clients. */
+	/* TODO 6: "[ADDRESS]:PORT" into BUF (ADDR_STRLEN bytes): ADDRESS from
+	 * sa->sin6_addr with inet_ntop(3), AF_INET6, into IP.  Trap:
+	 * sin6_port is in network byte order: ntohs(3) it for PORT.
+	 * Tests: server_logs_client_address. */
 	(void)sa;
 	(void)ip;
 	snprintf(buf, ADDR_STRLEN, "(TODO 6)");

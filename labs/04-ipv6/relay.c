@@ -112,14 +112,10 @@ static int read_input(struct relay *r)
 	r->in_done = true;
 	if (r->last != '\n')
 		r->sent++;
-	/* TODO 13: half-close the socket with shutdown(2), SHUT_WR:
-	 * the server reads end of file, answers a last line without
-	 * '\n', and closes; the socket stays open for reading the
-	 * answers still coming.  close(2) would discard them, and
-	 * doing nothing leaves both sides waiting for ever.
-	 * It fails with ENOTCONN when the server has already reset
-	 * the connection: there is nobody left to tell, so return 0
-	 * and let the next read(2) report the reset (ECONNRESET).
+	/* TODO 13: shutdown(2) SHUT_WR: the server reads EOF, answers,
+	 * closes, and we still read the answers.  Trap: close(2) would
+	 * discard them.  ENOTCONN: the server has reset; return 0, the next
+	 * read(2) says ECONNRESET.
 	 * Tests: client_half_closes_and_prints_every_reply,
 	 * client_says_how_the_server_went_away. */
 	return 0;
@@ -129,21 +125,12 @@ static int read_input(struct relay *r)
  * exchange_lines() says; R's counters tell how far it got. */
 static int relay(struct relay *r)
 {
-	/* TODO 12: relay both ways at once until the server closes.
-	 * Loop: poll(2) two pollfds: R->SOCK for POLLIN always, and for
-	 * POLLOUT too while r->len > 0 (something to send); R->IN_FD
-	 * for POLLIN while r->len == 0 and !r->in_done (fd -1
-	 * otherwise: poll skips it).  Retry poll on EINTR.  Then, by
-	 * revents: SOCK readable (POLLIN, POLLHUP or POLLERR):
-	 * take_answers(); 1 means the server closed: done (0) if
-	 * r->in_done, else it quit before taking all our lines
-	 * (errno = EPIPE, -1).  SOCK writable: send_pending().  IN_FD
-	 * readable (or POLLHUP): read_input(), which half-closes at
-	 * the end (TODO 13).  Any -1: return -1, errno as it is
-	 * (ECONNRESET: the server reset the connection).
-	 * Tests: client_half_closes_and_prints_every_reply,
-	 * client_handles_large_input, client_survives_short_writes,
-	 * client_says_how_the_server_went_away. */
+	/* TODO 12: loop on poll(2) (EINTR: again): R->SOCK for POLLIN, and
+	 * POLLOUT while r->len > 0; R->IN_FD for POLLIN while r->len == 0 and
+	 * !r->in_done, else fd -1.  Then, as revents say, take_answers() (1:
+	 * done, or EPIPE before r->in_done), send_pending(), read_input().
+	 * Trap: POLLHUP or POLLERR alone is readable too.
+	 * Tests: client_handles_large_input. */
 	(void)r;
 	(void)take_answers;
 	(void)send_pending;

@@ -27,12 +27,11 @@
 /* An AF_INET datagram socket bound to *ADDR, or -1 with errno. */
 static int bind_socket(const struct sockaddr_in *addr)
 {
-	// STARTER: /* TODO 1: create an AF_INET datagram socket (socket(2)) and
-	// STARTER:  * bind(2) it to *ADDR, as in lab 02.  Return the fd; on a
-	// STARTER:  * failure close it and return -1 with errno as the failing
-	// STARTER:  * call left it (EADDRINUSE: the port is taken).
-	// STARTER:  * Tests: server_socket_is_udp_on_loopback,
-	// STARTER:  * ready_line_has_real_port, port_in_use_exits_1. */
+	// STARTER: /* TODO 1: socket(2), AF_INET, SOCK_DGRAM, then bind(2) to *ADDR, as
+	// STARTER:  * in lab 02.  Trap: the length is sizeof *addr, not sizeof addr (a
+	// STARTER:  * pointer: EINVAL).  On failure close the fd but keep the failing
+	// STARTER:  * call's errno: the server reports EADDRINUSE.  udp(7).
+	// STARTER:  * Tests: ready_line_has_real_port, port_in_use_exits_1. */
 	// STARTER: (void)addr;
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
@@ -59,16 +58,12 @@ static int find_free_port(const struct sockaddr_in *addr, in_port_t *port)
 	socklen_t len = sizeof probe;
 	int fd, err = 0;
 
-	// STARTER: /* TODO 8: with -p 0, as things stand, bind() picks the port
-	// STARTER:  * and dissolve() then gives it back: the second session is
-	// STARTER:  * refused.  Find a free port yourself: a scratch AF_INET
-	// STARTER:  * datagram socket bound to PROBE with port 0 (the kernel
-	// STARTER:  * picks one), getsockname(2) into PROBE (LEN bytes) to learn
-	// STARTER:  * it, close(2) the scratch socket, and put probe.sin_port in
-	// STARTER:  * *PORT: the real socket then binds that port by number.
-	// STARTER:  * Return 0, or -1 with errno.
-	// STARTER:  * Tests: server_socket_has_peer_only_in_session,
-	// STARTER:  * announced_port_survives_sessions. */
+	// STARTER: /* TODO 8: with -p 0, bind() picks the port and dissolve() gives it
+	// STARTER:  * back: find one yourself.  Bind a scratch datagram socket to PROBE,
+	// STARTER:  * port 0, getsockname(2) into PROBE (LEN bytes), close(2) it: *PORT =
+	// STARTER:  * probe.sin_port, as it is.  Trap: close it, on failure too: left
+	// STARTER:  * open, it holds the port (the real bind: EADDRINUSE).
+	// STARTER:  * Tests: announced_port_survives_sessions. */
 	// STARTER: (void)probe;
 	// STARTER: (void)len;
 	// STARTER: (void)fd;

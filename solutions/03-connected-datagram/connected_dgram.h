@@ -42,14 +42,16 @@ ssize_t wait_for_peer(int fd, void *buf, size_t cap, struct sockaddr_in *peer);
  * ECONNREFUSED, as if no server listened.  0, or -1 with errno. */
 int connect_peer(int fd, const struct sockaddr_in *peer);
 
-/* Send LEN bytes of BUF to the connected peer, one datagram.  0, or -1. */
+/* Send LEN bytes of BUF to the connected peer, one datagram (LEN 0: an
+ * empty one), without naming an address.  0, or -1 with errno. */
 int session_send(int fd, const void *buf, size_t len);
 
 /* Receive the peer's next datagram into BUF (CAP bytes), waiting until
  * DEADLINE at most.  Datagrams that other senders queued before
- * connect_peer() are discarded and logged.  Returns the size, or -1 with
- * errno: ETIMEDOUT (the peer was silent until DEADLINE), EINTR (a stop
- * signal), ECONNREFUSED (the peer's port is closed), ... */
+ * connect_peer() are discarded, each logged with its size and sender,
+ * and do not move DEADLINE.  Returns the size, or -1 with errno:
+ * ETIMEDOUT (the peer was silent until DEADLINE), EINTR (a stop signal),
+ * ECONNREFUSED (the peer's port is closed), ... */
 ssize_t session_receive(int fd, const struct sockaddr_in *peer, void *buf,
                         size_t cap, int64_t deadline);
 
@@ -57,7 +59,8 @@ ssize_t session_receive(int fd, const struct sockaddr_in *peer, void *buf,
  * again.  0, or -1 with errno. */
 int dissolve(int fd);
 
-/* Answer BYE to *PEER on the dissolved (unconnected) socket FD.  0, or -1. */
+/* Answer BYE to *PEER on the dissolved (unconnected) socket FD.  0, or -1
+ * with errno. */
 int send_bye(int fd, const struct sockaddr_in *peer);
 
 /* The whole session opened by FIRST (N bytes) from *PEER: connect,
@@ -69,15 +72,17 @@ bool serve_session(int fd, const struct sockaddr_in *peer, void *first,
 
 /* talk.c: the client. */
 
-/* An AF_INET datagram socket connected to *SERVER, or -1 with errno. */
+/* An AF_INET datagram socket connected to *SERVER, or -1 with errno (no
+ * socket left open).  Nothing is sent: an absent server is not seen yet. */
 int connect_server(const struct sockaddr_in *server);
 
 /* Send MSG (LEN bytes) on the connected socket FD and wait up to
  * TIMEOUT_MS for the server's reply, read into REPLY (UDP_MAX_PAYLOAD
- * bytes).  Returns the reply's size, or -1 with errno: ETIMEDOUT (no
- * reply in time), ECONNREFUSED (nobody listens on the server's port, or
- * the server is in a session with another client: the kernel refuses
- * for it), EMSGSIZE (MSG is longer than a datagram holds: not sent), ... */
+ * bytes).  Returns the reply's size (0: an empty datagram), or -1 with
+ * errno: ETIMEDOUT (no reply in time), ECONNREFUSED (nobody listens on
+ * the server's port, or the server is in a session with another client:
+ * the kernel refuses for it; reported at once, not after TIMEOUT_MS),
+ * EMSGSIZE (MSG is longer than a datagram holds: not sent), ... */
 ssize_t exchange(int fd, const void *msg, size_t len, void *reply,
                  int timeout_ms);
 

@@ -33,10 +33,10 @@ ssize_t wait_for_peer(int fd, void *buf, size_t cap, struct sockaddr_in *peer)
 	 * signals open (common.h). */
 	if (wait_fd(fd, POLLIN, -1) < 0)
 		return -1;
-	// STARTER: /* TODO 2: receive the datagram that opens a session with
-	// STARTER:  * recvfrom(2) into BUF (CAP bytes), its sender into *PEER
-	// STARTER:  * (LEN bytes, already set), flag MSG_DONTWAIT (wait_fd() has
-	// STARTER:  * waited), as in lab 02.  Return what recvfrom() returns.
+	// STARTER: /* TODO 2: recvfrom(2) the datagram into BUF (CAP bytes), flag
+	// STARTER:  * MSG_DONTWAIT (wait_fd() has waited), as in lab 02.  Trap: its
+	// STARTER:  * sender is the session's peer: pass PEER and &len (set already), not
+	// STARTER:  * NULL.  Return what recvfrom() returns.
 	// STARTER:  * Tests: first_datagram_is_answered. */
 	// STARTER: (void)buf;
 	// STARTER: (void)cap;
@@ -53,12 +53,11 @@ ssize_t wait_for_peer(int fd, void *buf, size_t cap, struct sockaddr_in *peer)
 
 int connect_peer(int fd, const struct sockaddr_in *peer)
 {
-	// STARTER: /* TODO 3: connect(2) FD to *PEER.  On a datagram socket this
-	// STARTER:  * sends nothing: the kernel records PEER as the only address
-	// STARTER:  * FD talks to and hears from.  Return what connect() returns.
-	// STARTER:  * Tests: server_socket_has_peer_only_in_session,
-	// STARTER:  * server_replies_on_connected_socket,
-	// STARTER:  * session_serves_only_its_peer. */
+	// STARTER: /* TODO 3: connect(2) FD to *PEER, sizeof *peer bytes; return what it
+	// STARTER:  * returns.  Nothing is sent: the kernel records the one address FD
+	// STARTER:  * sends to and hears from.  Trap: without it a stranger's datagram
+	// STARTER:  * (its BYE too) is read as the peer's.  udp(7).
+	// STARTER:  * Tests: session_serves_only_its_peer. */
 	// STARTER: (void)fd;
 	// STARTER: (void)peer;
 	// STARTER: errno = ENOSYS;
@@ -74,13 +73,11 @@ int connect_peer(int fd, const struct sockaddr_in *peer)
 
 int session_send(int fd, const void *buf, size_t len)
 {
-	// STARTER: /* TODO 4: send LEN bytes of BUF to the connected peer with
-	// STARTER:  * send(2) (or write(2)): no address needed, the kernel knows
-	// STARTER:  * it (and POSIX lets a system refuse an address on a
-	// STARTER:  * connected socket: EISCONN).  One call, one datagram (an
-	// STARTER:  * empty one included).  Return 0, or -1 with errno.
-	// STARTER:  * Tests: first_datagram_is_answered,
-	// STARTER:  * server_replies_on_connected_socket. */
+	// STARTER: /* TODO 4: send(2) LEN bytes of BUF to the connected peer: one call,
+	// STARTER:  * one datagram (an empty one too).  0, or -1 with errno.  Trap: no
+	// STARTER:  * sendto() with an address: the socket knows its peer, and POSIX lets
+	// STARTER:  * a connected socket refuse one (EISCONN).  udp(7).
+	// STARTER:  * Tests: server_replies_on_connected_socket. */
 	// STARTER: (void)fd;
 	// STARTER: (void)buf;
 	// STARTER: (void)len;
@@ -99,24 +96,12 @@ ssize_t session_receive(int fd, const struct sockaddr_in *peer, void *buf,
 {
 	char where[ADDR_STRLEN];
 
-	// STARTER: /* TODO 5: receive the peer's next datagram, waiting until
-	// STARTER:  * DEADLINE at most.  Loop:
-	// STARTER:  * - wait_fd(fd, POLLIN, ms_left(deadline)): -1 means a stop
-	// STARTER:  *   signal (return -1, errno is EINTR); 0 means the peer was
-	// STARTER:  *   silent too long: errno = ETIMEDOUT, return -1.
-	// STARTER:  * - recvfrom(2) with MSG_DONTWAIT into BUF (CAP bytes) and a
-	// STARTER:  *   local sockaddr_in: EAGAIN means nothing after all (loop);
-	// STARTER:  *   any other error, ECONNREFUSED above all (the peer's port
-	// STARTER:  *   is closed), return -1.
-	// STARTER:  * - connect() filters new datagrams, but not the ones other
-	// STARTER:  *   senders queued before it: when the sender is not *PEER
-	// STARTER:  *   (same_endpoint()), log_line() "discarded N bytes from
-	// STARTER:  *   ADDRESS" and loop, without touching the deadline.
-	// STARTER:  * - otherwise return the datagram's size.
-	// STARTER:  * Tests: bye_is_answered_and_ends_session,
-	// STARTER:  * zero_length_datagram_in_session,
-	// STARTER:  * queued_stranger_is_discarded, idle_peer_is_dropped,
-	// STARTER:  * closed_peer_port_ends_session. */
+	// STARTER: /* TODO 5: loop: wait_fd(fd, POLLIN, ms_left(deadline)) (-1: return
+	// STARTER:  * -1; 0: ETIMEDOUT), recvfrom(2) with MSG_DONTWAIT, the sender into a
+	// STARTER:  * local sockaddr_in (EAGAIN: loop; another error: -1).  Trap:
+	// STARTER:  * connect() filters new datagrams only: log_line() and skip those
+	// STARTER:  * queued before it (not same_endpoint() as *PEER).
+	// STARTER:  * Tests: queued_stranger_is_discarded. */
 	// STARTER: (void)fd;
 	// STARTER: (void)peer;
 	// STARTER: (void)buf;
@@ -165,14 +150,11 @@ int dissolve(int fd)
 	struct sockaddr_in none;
 
 	memset(&none, 0, sizeof none);
-	// STARTER: /* TODO 6: dissolve the association: connect(2) FD to an
-	// STARTER:  * address whose family is AF_UNSPEC (NONE, zeroed above, with
-	// STARTER:  * sin_family set).  Without it the socket hears only the old
-	// STARTER:  * peer: the next peer's datagrams are silently dropped.
-	// STARTER:  * Return what connect() returns.
-	// STARTER:  * Tests: server_socket_has_peer_only_in_session,
-	// STARTER:  * bye_is_answered_after_dissolving,
-	// STARTER:  * next_peer_is_served_after_bye. */
+	// STARTER: /* TODO 6: connect(2) FD to NONE with sin_family AF_UNSPEC: the peer
+	// STARTER:  * is forgotten.  Return what connect() returns.  Trap: without it the
+	// STARTER:  * socket hears only the old peer: the next peer's datagrams are
+	// STARTER:  * dropped unseen.  connect(2) (AF_UNSPEC), udp(7).
+	// STARTER:  * Tests: next_peer_is_served_after_bye. */
 	// STARTER: (void)fd;
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
@@ -187,14 +169,11 @@ int dissolve(int fd)
 
 int send_bye(int fd, const struct sockaddr_in *peer)
 {
-	// STARTER: /* TODO 7: answer BYE (BYE_LEN bytes) to *PEER with sendto(2):
-	// STARTER:  * the socket is already dissolved (serve_session() calls
-	// STARTER:  * dissolve() first), so send() has no peer to send to.  Why
-	// STARTER:  * this order: a next peer may send the moment it sees our BYE;
-	// STARTER:  * if we were still connected to the old peer, the kernel would
-	// STARTER:  * drop that datagram.  Return 0, or -1 with errno.
-	// STARTER:  * Tests: bye_is_answered_after_dissolving,
-	// STARTER:  * next_peer_sending_at_once_is_served. */
+	// STARTER: /* TODO 7: sendto(2) BYE, BYE_LEN bytes, to *PEER.  0, or -1 with
+	// STARTER:  * errno.  Trap: not send(): serve_session() has dissolved the socket
+	// STARTER:  * already (a next peer may send the moment it sees BYE, and a socket
+	// STARTER:  * still connected would drop that), so it has no peer.
+	// STARTER:  * Tests: bye_is_answered_after_dissolving. */
 	// STARTER: (void)fd;
 	// STARTER: (void)peer;
 	// STARTER: errno = ENOSYS;

@@ -23,14 +23,11 @@
 
 int connect_server(const struct sockaddr_in *server)
 {
-	// STARTER: /* TODO 9: create an AF_INET datagram socket and connect(2) it
-	// STARTER:  * to *SERVER.  No packet is sent: the kernel binds a free
-	// STARTER:  * local port and records the server as the only peer.  Return
-	// STARTER:  * the fd; on a failure close it and return -1 with errno.
-	// STARTER:  * Tests: client_sends_lines_and_bye,
-	// STARTER:  * client_socket_is_connected_to_server,
-	// STARTER:  * client_without_server_is_refused_promptly,
-	// STARTER:  * client_never_sees_strangers. */
+	// STARTER: /* TODO 9: socket(2), AF_INET, SOCK_DGRAM, connect(2) to *SERVER.  No
+	// STARTER:  * packet goes out: the kernel picks a local port and records the
+	// STARTER:  * server.  Trap: connect() cannot see that the server is absent; that
+	// STARTER:  * comes later, as ECONNREFUSED.  On failure close the fd, errno kept.
+	// STARTER:  * Tests: client_socket_is_connected_to_server. */
 	// STARTER: (void)server;
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
@@ -59,21 +56,11 @@ ssize_t exchange(int fd, const void *msg, size_t len, void *reply,
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	int ready;
 
-	// STARTER: /* TODO 10: write(2) MSG (LEN bytes) to FD: one write, one
-	// STARTER:  * datagram, no address.  Then poll(2) PFD for TIMEOUT_MS: 0
-	// STARTER:  * ready means no reply (errno = ETIMEDOUT, return -1).  Then
-	// STARTER:  * read(2) the reply into REPLY (UDP_MAX_PAYLOAD bytes) and
-	// STARTER:  * return its size (0 is an empty datagram, not end of file).
-	// STARTER:  * When nobody listens on the server's port (or the server is
-	// STARTER:  * in a session with another client), its host answers with
-	// STARTER:  * an ICMP "port unreachable": poll() wakes up at once and
-	// STARTER:  * read() (or the next write()) fails with ECONNREFUSED.
-	// STARTER:  * Return -1 with that errno; do not wait for the timeout.
-	// STARTER:  * Tests: client_sends_lines_and_bye,
-	// STARTER:  * client_socket_is_connected_to_server,
-	// STARTER:  * client_without_server_is_refused_promptly,
-	// STARTER:  * client_refused_by_busy_server_says_so,
-	// STARTER:  * client_reports_server_gone_mid_session,
+	// STARTER: /* TODO 10: write(2) MSG: one datagram, no address.  poll(2) PFD for
+	// STARTER:  * TIMEOUT_MS (none ready: ETIMEDOUT), then read(2) the reply into
+	// STARTER:  * REPLY (0 bytes: an empty datagram).  Trap: with no server, or a
+	// STARTER:  * busy one, poll() wakes at once and read() fails: ECONNREFUSED.
+	// STARTER:  * Tests: client_without_server_is_refused_promptly,
 	// STARTER:  * client_gives_up_without_reply. */
 	// STARTER: (void)msg;
 	// STARTER: (void)len;

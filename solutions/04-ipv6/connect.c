@@ -46,17 +46,11 @@ int connect_by_name(const char *host, const char *port,
 	int fd = -1;
 
 	*gai_error = 0;
-	// STARTER: /* TODO 10: resolve HOST and PORT with getaddrinfo(3) into
-	// STARTER:  * LIST.  Zero HINTS first (memset: every field is read), then
-	// STARTER:  * ai_family = AF_UNSPEC (IPv4 or IPv6, whatever HOST has),
-	// STARTER:  * ai_socktype = SOCK_STREAM (TCP), ai_flags = AI_NUMERICSERV
-	// STARTER:  * (PORT is a number).  Not AI_ADDRCONFIG: on a host with only
-	// STARTER:  * the loopback interface it makes "localhost" fail.
-	// STARTER:  * getaddrinfo returns 0 or an EAI_* code, not -1 and errno:
-	// STARTER:  * store a failure in *GAI_ERROR and return -1 (the client
-	// STARTER:  * prints it with gai_strerror(3)).
-	// STARTER:  * Tests: client_zeroes_hints_and_reads_no_freed_list,
-	// STARTER:  * client_asks_for_any_family, client_unknown_host_fails. */
+	// STARTER: /* TODO 10: getaddrinfo(3) HOST, PORT into LIST.  Trap: memset HINTS
+	// STARTER:  * to 0 first (every field is read); then AF_UNSPEC, SOCK_STREAM,
+	// STARTER:  * AI_NUMERICSERV, not AI_ADDRCONFIG (it loses "localhost" on a host
+	// STARTER:  * with only lo).  Failure: *GAI_ERROR = its EAI_* code, return -1.
+	// STARTER:  * Tests: client_zeroes_hints_and_reads_no_freed_list. */
 	// STARTER: (void)host;
 	// STARTER: (void)port;
 	// STARTER: (void)hints;
@@ -83,18 +77,12 @@ int connect_by_name(const char *host, const char *port,
 		return -1;
 	// END SOLUTION
 
-	// STARTER: /* TODO 11: try each address in LIST, following ai_next, until
-	// STARTER:  * connect_to() gives a connected fd; write that address into
-	// STARTER:  * CONNECTED with format_addr() (common.h).  For each that fails,
-	// STARTER:  * log_line() its address and strerror(errno): if all fail, the
-	// STARTER:  * user must see what was tried.  The first address may be the
-	// STARTER:  * one that refuses (::1 when the server listens on 127.0.0.1).
-	// STARTER:  * Then freeaddrinfo(3) the list, whatever happened, and return
-	// STARTER:  * the fd (-1 if none connected).
-	// STARTER:  * Tests: client_tries_every_address,
-	// STARTER:  * client_all_refused_names_each, client_reaches_ipv6_server,
-	// STARTER:  * client_reaches_ipv4_server,
-	// STARTER:  * client_zeroes_hints_and_reads_no_freed_list. */
+	// STARTER: /* TODO 11: connect_to() each address of LIST (ai_next) until one
+	// STARTER:  * connects; its format_addr() into CONNECTED.  log_line() each
+	// STARTER:  * failure: address, strerror(errno).  freeaddrinfo(3) LIST at the
+	// STARTER:  * end.  Trap: do not stop at the first refusal (::1, server on
+	// STARTER:  * 127.0.0.1).  connect(2).
+	// STARTER:  * Tests: client_tries_every_address. */
 	// STARTER: (void)connect_to;
 	// STARTER: (void)connected;
 	// STARTER: (void)list;

@@ -44,22 +44,17 @@ static size_t complete_lines(const char *buf, size_t len,
 }
 
 /* Send LEN bytes of BUF to the non-blocking SOCK, waiting at most
- * IDLE_MS whenever the client is not taking them. */
+ * IDLE_MS whenever the client is not taking them.  SERVE_DONE once all
+ * is sent, else why not (enum serve_result); never raises SIGPIPE. */
 static enum serve_result send_answer(int sock, const char *buf, size_t len,
                                      int idle_ms)
 {
-	// STARTER: /* TODO 8: send all LEN bytes of BUF.  SOCK is non-blocking,
-	// STARTER:  * so send(2) takes what fits in the socket buffer (maybe
-	// STARTER:  * only part) or fails with EAGAIN when it is full.  Loop:
-	// STARTER:  * wait_fd(sock, POLLOUT, idle_ms) first: 0 means the client
-	// STARTER:  * has not read for IDLE_MS: return SERVE_IDLE; -1 means a stop
-	// STARTER:  * signal (stop_requested()): SERVE_STOPPED, else SERVE_LOST.
-	// STARTER:  * Then send(sock, ..., MSG_NOSIGNAL): a client that has gone
-	// STARTER:  * makes it fail with EPIPE instead of killing the server with
-	// STARTER:  * SIGPIPE.  EAGAIN or EINTR: wait again; another error:
-	// STARTER:  * SERVE_LOST.  Return SERVE_DONE when all is sent.
-	// STARTER:  * Tests: nonreading_client_is_dropped, long_line_is_answered,
-	// STARTER:  * vanished_client_is_survived, server_survives_short_writes. */
+	// STARTER: /* TODO 8: loop until all LEN bytes are sent: wait_fd(sock, POLLOUT,
+	// STARTER:  * idle_ms) (0: SERVE_IDLE; -1: SERVE_STOPPED if stop_requested(),
+	// STARTER:  * else SERVE_LOST), then send(2), MSG_NOSIGNAL (a gone client: EPIPE,
+	// STARTER:  * not SIGPIPE); EAGAIN, EINTR: again.  Trap: non-blocking, send() may
+	// STARTER:  * take part only: send the rest.
+	// STARTER:  * Tests: server_survives_short_writes. */
 	// STARTER: (void)sock;
 	// STARTER: (void)buf;
 	// STARTER: (void)len;
@@ -105,12 +100,10 @@ static enum serve_result answer_last_line(int sock, char *buf, size_t used,
 {
 	enum serve_result r = SERVE_DONE;
 
-	// STARTER: /* TODO 9: the client's EOF may come after a last line without
-	// STARTER:  * '\n': if USED > 0 or BEGUN, that line is still answered.
-	// STARTER:  * Add the '\n' (every answer ends in one), uppercase it with
-	// STARTER:  * ascii_upper(), send it with send_answer(), and count it in
-	// STARTER:  * *LINES if that worked.  (BEGUN with USED 0: a long line's
-	// STARTER:  * pieces have all gone out, only its '\n' is owed.)
+	// STARTER: /* TODO 9: if USED > 0 or BEGUN, answer the unfinished last line: add
+	// STARTER:  * '\n' (BUF has room), ascii_upper(), send_answer() into R, and count
+	// STARTER:  * it in *LINES if R is SERVE_DONE.  Trap: BEGUN with USED 0 is a long
+	// STARTER:  * line whose pieces have all gone out: it is still owed its '\n'.
 	// STARTER:  * Tests: last_line_without_newline_is_answered. */
 	// STARTER: (void)sock;
 	// STARTER: (void)buf;
@@ -150,25 +143,12 @@ enum serve_result serve_lines(int sock, int idle_ms, unsigned long *lines)
 	if (flags < 0 || fcntl(sock, F_SETFL, flags | O_NONBLOCK) < 0)
 		return SERVE_LOST;
 
-	// STARTER: /* TODO 7: answer every complete line the client sends.
-	// STARTER:  * Loop: wait_fd(sock, POLLIN, idle_ms): 0 means the client sent
-	// STARTER:  * nothing for IDLE_MS: return SERVE_IDLE; -1: SERVE_STOPPED if
-	// STARTER:  * stop_requested(), else SERVE_LOST.  Then read(2) (use
-	// STARTER:  * read_retry()) into BUF after the USED bytes already there;
-	// STARTER:  * EAGAIN: wait again; another error: SERVE_LOST; 0 is the
-	// STARTER:  * client's EOF: leave the loop.
-	// STARTER:  * A read returns whatever has arrived: part of a line, or many
-	// STARTER:  * lines.  complete_lines() gives the length of the complete
-	// STARTER:  * lines in BUF and their count: uppercase them (ascii_upper()),
-	// STARTER:  * send them (send_answer(), TODO 8), add the count to *LINES,
-	// STARTER:  * and move the unfinished rest to the start of BUF (memmove(3)).
-	// STARTER:  * When BUF is full without a '\n', send it all as a piece of
-	// STARTER:  * a longer line (not counted: its line ends later), and
-	// STARTER:  * remember in BEGUN that this line has begun to go out.
-	// STARTER:  * After the loop: return answer_last_line(...) (TODO 9).
-	// STARTER:  * Tests: line_in_pieces_is_answered_once,
-	// STARTER:  * many_lines_in_one_write_are_all_answered,
-	// STARTER:  * long_line_is_answered, idle_client_is_dropped. */
+	// STARTER: /* TODO 7: loop: wait_fd(sock, POLLIN, idle_ms) (0: SERVE_IDLE; -1:
+	// STARTER:  * SERVE_STOPPED or SERVE_LOST), read_retry() after BUF's USED bytes
+	// STARTER:  * (EAGAIN: again; 0: EOF, break).  Trap: a read(2) is part of a line,
+	// STARTER:  * or many: send_answer() the complete_lines() uppercased, memmove(3)
+	// STARTER:  * the rest to BUF's start; a full BUF goes as a piece (BEGUN).
+	// STARTER:  * Tests: line_in_pieces_is_answered_once. */
 	// STARTER: (void)buf;
 	// STARTER: (void)used;
 	// STARTER: (void)begun;

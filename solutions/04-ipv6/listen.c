@@ -26,13 +26,10 @@
 
 int parse_ipv6(const char *text, struct in6_addr *addr)
 {
-	// STARTER: /* TODO 1: convert TEXT to a binary IPv6 address in *ADDR with
-	// STARTER:  * inet_pton(3), family AF_INET6.  Careful: it returns 1 on
-	// STARTER:  * success, 0 (not -1!) when TEXT is not an address.  Return 0
-	// STARTER:  * or -1.  "::1", "::" and "::ffff:127.0.0.1" are addresses;
-	// STARTER:  * "127.0.0.1" and "[::1]" are not.
-	// STARTER:  * Tests: server_binds_the_address_asked,
-	// STARTER:  * dual_stack_takes_ipv4_clients, server_bad_arguments_exit_2. */
+	// STARTER: /* TODO 1: inet_pton(3), AF_INET6, TEXT into *ADDR; 0 or -1.  Trap: it
+	// STARTER:  * returns 1 for an address, and 0, not -1, for text that is not one
+	// STARTER:  * ("127.0.0.1", "[::1]").
+	// STARTER:  * Tests: server_bad_arguments_exit_2. */
 	// STARTER: (void)text;
 	// STARTER: (void)addr;
 	// STARTER: errno = ENOSYS;
@@ -65,24 +62,14 @@ int ipv6_listen(const struct in6_addr *addr, uint16_t port, bool v6only)
 	 * or pick an interface at random. */
 	memset(&sa, 0, sizeof sa);
 	sa.sin6_family = AF_INET6;
-	// STARTER: /* TODO 2: create the socket with socket(2): domain AF_INET6,
-	// STARTER:  * type SOCK_STREAM (TCP over IPv6, see ipv6(7)).
-	// STARTER:  * TODO 3: set IPV6_V6ONLY (level IPPROTO_IPV6) to V6ONLY with
-	// STARTER:  * setsockopt(2), always (the default depends on the machine)
-	// STARTER:  * and before bind(2) (afterwards it fails with EINVAL).
-	// STARTER:  * Set SO_REUSEADDR (level SOL_SOCKET) to 1 as well, so a
-	// STARTER:  * restarted server can bind while old connections linger.
-	// STARTER:  * TODO 4: fill SA: sin6_addr = *ADDR, sin6_port = PORT in
-	// STARTER:  * network byte order (htons(3)); bind(2) to it, then listen(2)
-	// STARTER:  * with a backlog of SOMAXCONN: clients that connect while the
-	// STARTER:  * server is busy wait in that queue, and when it is full the
-	// STARTER:  * kernel drops their SYN, and each waits a second or more.
-	// STARTER:  * Return the fd; on failure close it and return -1 with errno
-	// STARTER:  * as the failing call left it.
-	// STARTER:  * Tests: server_socket_is_ipv6_stream, server_sets_v6only_as_asked,
-	// STARTER:  * default_is_ipv6_loopback, dual_stack_takes_ipv4_clients,
-	// STARTER:  * v6only_refuses_ipv4_clients, second_server_on_port_fails,
-	// STARTER:  * burst_of_clients_is_served_at_once. */
+	// STARTER: /* TODO 2: socket(2), AF_INET6, SOCK_STREAM (ipv6(7)).
+	// STARTER:  * TODO 3: setsockopt(2) SO_REUSEADDR (SOL_SOCKET) to 1, IPV6_V6ONLY
+	// STARTER:  * (IPPROTO_IPV6) to V6ONLY, always: the default varies by machine.
+	// STARTER:  * Trap: before bind(2): after it, EINVAL, and the default stays.
+	// STARTER:  * TODO 4: sin6_addr = *ADDR, sin6_port = htons(PORT), bind(2) to SA
+	// STARTER:  * (sizeof sa bytes), listen(2), backlog SOMAXCONN (not 5: bursts wait
+	// STARTER:  * on dropped SYNs).  Failure: close_on_error(fd).
+	// STARTER:  * Tests: server_sets_v6only_as_asked. */
 	// STARTER: (void)addr;
 	// STARTER: (void)port;
 	// STARTER: (void)v6only;
@@ -143,12 +130,11 @@ int accept_client(int listen_fd, struct sockaddr_in6 *peer)
 	 * is there ends the server at once. */
 	if (wait_fd(listen_fd, POLLIN, -1) < 0)
 		return -1;
-	// STARTER: /* TODO 5: accept(2) the next connection on LISTEN_FD, with
-	// STARTER:  * the client's address stored in *PEER: pass a socklen_t set to
-	// STARTER:  * sizeof *PEER (accept writes at most that many bytes, and the
-	// STARTER:  * real length back).  Return the connected fd.
-	// STARTER:  * Tests: server_logs_client_address,
-	// STARTER:  * dual_stack_takes_ipv4_clients (the log lines show the address). */
+	// STARTER: /* TODO 5: accept(2) on LISTEN_FD, the client's address into *PEER;
+	// STARTER:  * return the connected fd.  Trap: the length is in and out: a
+	// STARTER:  * socklen_t set to sizeof *peer (28), not unset nor sizeof(struct
+	// STARTER:  * sockaddr_in) (16: the address cut).  accept(2), ipv6(7).
+	// STARTER:  * Tests: server_logs_client_address. */
 	// STARTER: (void)peer;
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
@@ -168,12 +154,10 @@ const char *ipv6_text(const struct sockaddr_in6 *sa, char buf[ADDR_STRLEN])
 {
 	char ip[INET6_ADDRSTRLEN];     /* the longest IPv6 text, with NUL */
 
-	// STARTER: /* TODO 6: write SA as "[ADDRESS]:PORT" into BUF (ADDR_STRLEN
-	// STARTER:  * bytes): ADDRESS from SA's sin6_addr with inet_ntop(3), family
-	// STARTER:  * AF_INET6, into IP; PORT is sin6_port back in host byte order
-	// STARTER:  * with ntohs(3).  An IPv4 client shows as "::ffff:127.0.0.1".
-	// STARTER:  * Tests: server_binds_the_address_asked, server_logs_client_address,
-	// STARTER:  * dual_stack_takes_ipv4_clients. */
+	// STARTER: /* TODO 6: "[ADDRESS]:PORT" into BUF (ADDR_STRLEN bytes): ADDRESS from
+	// STARTER:  * sa->sin6_addr with inet_ntop(3), AF_INET6, into IP.  Trap:
+	// STARTER:  * sin6_port is in network byte order: ntohs(3) it for PORT.
+	// STARTER:  * Tests: server_logs_client_address. */
 	// STARTER: (void)sa;
 	// STARTER: (void)ip;
 	// STARTER: snprintf(buf, ADDR_STRLEN, "(TODO 6)");

@@ -112,14 +112,10 @@ static int read_input(struct relay *r)
 	r->in_done = true;
 	if (r->last != '\n')
 		r->sent++;
-	// STARTER: /* TODO 13: half-close the socket with shutdown(2), SHUT_WR:
-	// STARTER:  * the server reads end of file, answers a last line without
-	// STARTER:  * '\n', and closes; the socket stays open for reading the
-	// STARTER:  * answers still coming.  close(2) would discard them, and
-	// STARTER:  * doing nothing leaves both sides waiting for ever.
-	// STARTER:  * It fails with ENOTCONN when the server has already reset
-	// STARTER:  * the connection: there is nobody left to tell, so return 0
-	// STARTER:  * and let the next read(2) report the reset (ECONNRESET).
+	// STARTER: /* TODO 13: shutdown(2) SHUT_WR: the server reads EOF, answers,
+	// STARTER:  * closes, and we still read the answers.  Trap: close(2) would
+	// STARTER:  * discard them.  ENOTCONN: the server has reset; return 0, the next
+	// STARTER:  * read(2) says ECONNRESET.
 	// STARTER:  * Tests: client_half_closes_and_prints_every_reply,
 	// STARTER:  * client_says_how_the_server_went_away. */
 	// STARTER: return 0;
@@ -140,21 +136,12 @@ static int read_input(struct relay *r)
  * exchange_lines() says; R's counters tell how far it got. */
 static int relay(struct relay *r)
 {
-	// STARTER: /* TODO 12: relay both ways at once until the server closes.
-	// STARTER:  * Loop: poll(2) two pollfds: R->SOCK for POLLIN always, and for
-	// STARTER:  * POLLOUT too while r->len > 0 (something to send); R->IN_FD
-	// STARTER:  * for POLLIN while r->len == 0 and !r->in_done (fd -1
-	// STARTER:  * otherwise: poll skips it).  Retry poll on EINTR.  Then, by
-	// STARTER:  * revents: SOCK readable (POLLIN, POLLHUP or POLLERR):
-	// STARTER:  * take_answers(); 1 means the server closed: done (0) if
-	// STARTER:  * r->in_done, else it quit before taking all our lines
-	// STARTER:  * (errno = EPIPE, -1).  SOCK writable: send_pending().  IN_FD
-	// STARTER:  * readable (or POLLHUP): read_input(), which half-closes at
-	// STARTER:  * the end (TODO 13).  Any -1: return -1, errno as it is
-	// STARTER:  * (ECONNRESET: the server reset the connection).
-	// STARTER:  * Tests: client_half_closes_and_prints_every_reply,
-	// STARTER:  * client_handles_large_input, client_survives_short_writes,
-	// STARTER:  * client_says_how_the_server_went_away. */
+	// STARTER: /* TODO 12: loop on poll(2) (EINTR: again): R->SOCK for POLLIN, and
+	// STARTER:  * POLLOUT while r->len > 0; R->IN_FD for POLLIN while r->len == 0 and
+	// STARTER:  * !r->in_done, else fd -1.  Then, as revents say, take_answers() (1:
+	// STARTER:  * done, or EPIPE before r->in_done), send_pending(), read_input().
+	// STARTER:  * Trap: POLLHUP or POLLERR alone is readable too.
+	// STARTER:  * Tests: client_handles_large_input. */
 	// STARTER: (void)r;
 	// STARTER: (void)take_answers;
 	// STARTER: (void)send_pending;
