@@ -3,10 +3,10 @@
  * and reads a receipt; the server copies until EOF and answers with the
  * byte count.
  *
- * A stream has no message boundaries (LAB_GUIDE.md's stream/datagram table): the
- * server cannot know the file has ended from the size of a read(), only
- * from end of file, which the client causes with shutdown(SHUT_WR) while
- * keeping its socket open to read the receipt.
+ * A stream has no message boundaries (LAB_GUIDE.md's stream/datagram
+ * table): the server cannot know the file has ended from the size of a
+ * read(), only from end of file, which the client causes with
+ * shutdown(SHUT_WR) while keeping its socket open to read the receipt.
  *
  * Man pages: read(2), write(2), send(2), shutdown(2), poll(2), pipe(7).
  */
@@ -120,7 +120,8 @@ enum drop_result receive_file(int sock, int out_fd, int idle_ms,
 	 * DROP_STOPPED, 0 DROP_IDLE; a failed read_retry() DROP_CLIENT_LOST.
 	 * Trap: a read returns what has arrived, not a message; write all of it
 	 * with write_out(), as bytes (no strlen()).  read(2), poll(2).
-	 * Tests: data_in_pieces_is_counted_whole, binary_megabytes_byte_exact. */
+	 * Tests: data_in_pieces_is_counted_whole,
+	 * binary_megabytes_byte_exact. */
 	(void)sock;
 	(void)out_fd;
 	(void)idle_ms;
