@@ -22,14 +22,11 @@
 
 int server_address(const char *text, uint16_t port, struct sockaddr_in *addr)
 {
-	/* TODO 1: fill *ADDR for TEXT and PORT (see ip(7)).  Zero it
-	 * first (memset), set sin_family to AF_INET, sin_port to PORT
-	 * in network byte order (htons(3)), and convert TEXT into
-	 * sin_addr with inet_pton(3).  inet_pton() returns 1 on
-	 * success and 0 (not -1!) for text that is not an address:
-	 * then set errno = EINVAL and return -1.
-	 * Tests: a_and_p_are_bound_as_given,
-	 * bad_arguments_exit_2. */
+	/* TODO 1: fill *ADDR: zero it (memset), sin_family AF_INET, sin_port
+	 * htons(PORT), sin_addr from TEXT with inet_pton(3).  Trap: bad text
+	 * makes inet_pton() return 0, not -1: test "!= 1" (then errno =
+	 * EINVAL, -1); "< 0" would bind 0.0.0.0.  ip(7), byteorder(3).
+	 * Tests: a_and_p_are_bound_as_given, bad_arguments_exit_2. */
 	(void)text;
 	(void)port;
 	(void)addr;
@@ -41,18 +38,13 @@ int udp_bind(struct sockaddr_in *addr)
 {
 	socklen_t len = sizeof *addr;
 
-	/* TODO 2: create an IPv4 datagram socket with socket(2): the
-	 * domain is AF_INET, the type SOCK_DGRAM (see udp(7)).  Then
-	 * bind(2) it to *ADDR (sizeof *addr bytes): clients send to
-	 * that address and port.
-	 * TODO 3: with port 0 the kernel picked a free port at bind
-	 * time; getsockname(2) into *ADDR (LEN bytes) tells which, so
-	 * the ready line can announce it.
-	 * Return the fd; on a failure close it and return -1 with
-	 * errno as the failing call left it.
-	 * Tests: server_socket_is_udp_on_loopback,
-	 * ready_line_has_real_port, port_is_in_network_order,
-	 * port_in_use_exits_1. */
+	/* TODO 2: socket(2), AF_INET, SOCK_DGRAM, then bind(2) it to *ADDR,
+	 * the address clients send to.  Trap: the length is sizeof *addr, not
+	 * sizeof addr (a pointer's size: EINVAL).  udp(7).
+	 * TODO 3: getsockname(2) into *ADDR, LEN bytes: with port 0 it tells
+	 * the port bind() picked, for the ready line.  On failure close the
+	 * fd, errno kept (the server reports EADDRINUSE).
+	 * Tests: ready_line_has_real_port, port_in_use_exits_1. */
 	(void)len;
 	errno = ENOSYS;
 	return -1;

@@ -24,19 +24,12 @@ ssize_t receive_request(int fd, void *buf, size_t cap, struct sockaddr_in *from)
 	 * the server at once instead of after the next datagram. */
 	if (wait_fd(fd, POLLIN, -1) < 0)
 		return -1;
-	/* TODO 4: receive one datagram with recvfrom(2) into BUF
-	 * (CAP bytes), and its sender's address into *FROM.  LEN is
-	 * in-out: it must hold sizeof *from before the call (it does,
-	 * see above).  A datagram larger than CAP is cut, silently:
-	 * the caller's buffer holds UDP_MAX_PAYLOAD bytes.  A return
-	 * of 0 is an empty datagram, not an end of file: there is
-	 * none in UDP.  Pass the flag MSG_DONTWAIT: wait_fd() has
-	 * already waited, and recvfrom() must never block with the
-	 * stop signals shut out.  Return what recvfrom() returns.
+	/* TODO 4: recvfrom(2) one datagram into BUF (CAP bytes), flag
+	 * MSG_DONTWAIT (wait_fd() has waited: never block with the stop
+	 * signals shut out); return what it returns.  Trap: pass FROM and
+	 * &len (in-out, set above), not NULL: the reply goes to that sender.
 	 * Tests: sender_address_comes_from_recvfrom,
-	 * echo_is_exact_uppercase, empty_datagram_is_answered,
-	 * largest_datagram_is_answered_whole,
-	 * datagram_boundaries_are_kept. */
+	 * echo_is_exact_uppercase. */
 	(void)buf;
 	(void)cap;
 	(void)len;
@@ -46,13 +39,11 @@ ssize_t receive_request(int fd, void *buf, size_t cap, struct sockaddr_in *from)
 
 int send_reply(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 {
-	/* TODO 5: send LEN bytes of BUF back to *TO with sendto(2):
-	 * one call, one datagram (never a loop: a datagram is sent
-	 * whole or not at all).  Pass the address recvfrom() gave you,
-	 * not a fixed one: every client has its own port.  Return 0,
-	 * or -1 with errno.
-	 * Tests: echo_is_exact_uppercase,
-	 * each_reply_goes_to_its_sender,
+	/* TODO 5: sendto(2) LEN bytes of BUF to *TO, sizeof *to bytes: one
+	 * call, one datagram, whole or none (no loop).  0, or -1 with errno.
+	 * Trap: no connect(2) and send(2): while connected to one client the
+	 * socket drops every other client's datagrams.  udp(7).
+	 * Tests: each_reply_goes_to_its_sender,
 	 * replies_leave_the_socket_unconnected. */
 	(void)fd;
 	(void)buf;

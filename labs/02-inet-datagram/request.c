@@ -24,12 +24,10 @@
 
 int client_socket(void)
 {
-	/* TODO 6: create the client's socket: AF_INET, SOCK_DGRAM,
-	 * as in TODO 2, but do not bind it.  The kernel gives it a
-	 * free port at the first sendto(); a fixed port would make
-	 * two clients on one host clash.  Return the fd, or -1.
-	 * Tests: client_prints_replies_in_order,
-	 * two_clients_at_once_do_not_clash. */
+	/* TODO 6: socket(2), AF_INET, SOCK_DGRAM, as in TODO 2; return it.
+	 * Trap: no bind(2): the first sendto() binds a free port, and a fixed
+	 * one would make two clients on one host clash.  udp(7).
+	 * Tests: two_clients_at_once_do_not_clash. */
 	errno = ENOSYS;
 	return -1;
 }
@@ -37,8 +35,9 @@ int client_socket(void)
 int send_request(int fd, const void *msg, size_t len,
                  const struct sockaddr_in *server)
 {
-	/* TODO 7: send LEN bytes of MSG to *SERVER with sendto(2), as
-	 * the server does in TODO 5.  Return 0, or -1 with errno.
+	/* TODO 7: sendto(2) LEN bytes of MSG to *SERVER, as in TODO 5.  0, or
+	 * -1 with errno.  Trap: one call, one datagram: MSG split in pieces
+	 * would be as many requests, each answered on its own.
 	 * Tests: client_prints_replies_in_order. */
 	(void)fd;
 	(void)msg;
@@ -83,23 +82,12 @@ ssize_t await_reply(int fd, const struct sockaddr_in *server,
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char where[ADDR_STRLEN];
 
-	/* TODO 8: wait for the answer, never past DEADLINE.  Loop:
-	 * - poll(2) PFD with the timeout ms_left(deadline) (inet.h):
-	 *   0 ready means the time is up: errno = ETIMEDOUT, return -1.
-	 *   (A bare recvfrom() would block for ever on a lost
-	 *   datagram.)  poll() failing with EINTR: poll again.
-	 * - recvfrom(2) one datagram into REPLY (UDP_MAX_PAYLOAD
-	 *   bytes), with its sender's address (length initialised!).
-	 * - from anyone but *SERVER (same_endpoint(): address AND
-	 *   port): log_line() "ignored N bytes from ADDRESS" and loop;
-	 * - from the server but not the answer to MSG (answers()):
-	 *   a late answer to an earlier request, or a server that
-	 *   does not uppercase: log it, keep_wrong() it in *WRONG
-	 *   (so that giving up can say what came), and loop;
-	 * - otherwise return its size.
-	 * Tests: client_ignores_stranger,
-	 * client_ignores_late_answer, client_timeout_is_honoured,
-	 * client_reports_reply_that_is_not_uppercase. */
+	/* TODO 8: loop: poll(2) PFD for ms_left(deadline) ms (none ready:
+	 * ETIMEDOUT; EINTR: again), recvfrom(2) into REPLY (UDP_MAX_PAYLOAD,
+	 * MSG_DONTWAIT) with its sender.  Trap: not every one is the answer:
+	 * log_line() and skip one from anyone but *SERVER (same_endpoint()),
+	 * or not answers() to MSG (keep_wrong() it).
+	 * Tests: client_ignores_stranger, client_ignores_late_answer. */
 	(void)server;
 	(void)msg;
 	(void)len;
@@ -122,17 +110,11 @@ ssize_t request_reply(int fd, const struct sockaddr_in *server,
 
 	format_addr((const struct sockaddr *)server, sizeof *server, where);
 	wrong->size = -1;       /* nothing wrong came yet */
-	/* TODO 9: send MSG (send_request()) and wait TIMEOUT_MS for
-	 * its answer (await_reply() with deadline_after(timeout_ms)).
-	 * When it fails with ETIMEDOUT, send again, at most RETRIES
-	 * more times, logging each retransmission on stderr with
-	 * log_line(); any other failure: return -1 at once.  Return
-	 * the answer's size.  When no try was answered: -1 with errno
-	 * ETIMEDOUT, or EBADMSG if the server did send something
-	 * (WRONG->size >= 0: await_reply() kept it), so that the
-	 * client can tell "no reply" from "a wrong reply".
+	/* TODO 9: send_request(), then await_reply() until
+	 * deadline_after(timeout_ms); ETIMEDOUT: log_line() and send again,
+	 * another failure: -1 at once.  Trap: after 1 + RETRIES tries, errno
+	 * EBADMSG if WRONG->size >= 0 (a wrong reply came), else ETIMEDOUT.
 	 * Tests: client_retransmits_lost_request,
-	 * client_gives_up_after_retries,
 	 * client_reports_reply_that_is_not_uppercase. */
 	(void)fd;
 	(void)msg;

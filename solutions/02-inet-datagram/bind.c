@@ -22,14 +22,11 @@
 
 int server_address(const char *text, uint16_t port, struct sockaddr_in *addr)
 {
-	// STARTER: /* TODO 1: fill *ADDR for TEXT and PORT (see ip(7)).  Zero it
-	// STARTER:  * first (memset), set sin_family to AF_INET, sin_port to PORT
-	// STARTER:  * in network byte order (htons(3)), and convert TEXT into
-	// STARTER:  * sin_addr with inet_pton(3).  inet_pton() returns 1 on
-	// STARTER:  * success and 0 (not -1!) for text that is not an address:
-	// STARTER:  * then set errno = EINVAL and return -1.
-	// STARTER:  * Tests: a_and_p_are_bound_as_given,
-	// STARTER:  * bad_arguments_exit_2. */
+	// STARTER: /* TODO 1: fill *ADDR: zero it (memset), sin_family AF_INET, sin_port
+	// STARTER:  * htons(PORT), sin_addr from TEXT with inet_pton(3).  Trap: bad text
+	// STARTER:  * makes inet_pton() return 0, not -1: test "!= 1" (then errno =
+	// STARTER:  * EINVAL, -1); "< 0" would bind 0.0.0.0.  ip(7), byteorder(3).
+	// STARTER:  * Tests: a_and_p_are_bound_as_given, bad_arguments_exit_2. */
 	// STARTER: (void)text;
 	// STARTER: (void)port;
 	// STARTER: (void)addr;
@@ -61,18 +58,13 @@ int udp_bind(struct sockaddr_in *addr)
 {
 	socklen_t len = sizeof *addr;
 
-	// STARTER: /* TODO 2: create an IPv4 datagram socket with socket(2): the
-	// STARTER:  * domain is AF_INET, the type SOCK_DGRAM (see udp(7)).  Then
-	// STARTER:  * bind(2) it to *ADDR (sizeof *addr bytes): clients send to
-	// STARTER:  * that address and port.
-	// STARTER:  * TODO 3: with port 0 the kernel picked a free port at bind
-	// STARTER:  * time; getsockname(2) into *ADDR (LEN bytes) tells which, so
-	// STARTER:  * the ready line can announce it.
-	// STARTER:  * Return the fd; on a failure close it and return -1 with
-	// STARTER:  * errno as the failing call left it.
-	// STARTER:  * Tests: server_socket_is_udp_on_loopback,
-	// STARTER:  * ready_line_has_real_port, port_is_in_network_order,
-	// STARTER:  * port_in_use_exits_1. */
+	// STARTER: /* TODO 2: socket(2), AF_INET, SOCK_DGRAM, then bind(2) it to *ADDR,
+	// STARTER:  * the address clients send to.  Trap: the length is sizeof *addr, not
+	// STARTER:  * sizeof addr (a pointer's size: EINVAL).  udp(7).
+	// STARTER:  * TODO 3: getsockname(2) into *ADDR, LEN bytes: with port 0 it tells
+	// STARTER:  * the port bind() picked, for the ready line.  On failure close the
+	// STARTER:  * fd, errno kept (the server reports EADDRINUSE).
+	// STARTER:  * Tests: ready_line_has_real_port, port_in_use_exits_1. */
 	// STARTER: (void)len;
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;

@@ -24,19 +24,12 @@ ssize_t receive_request(int fd, void *buf, size_t cap, struct sockaddr_in *from)
 	 * the server at once instead of after the next datagram. */
 	if (wait_fd(fd, POLLIN, -1) < 0)
 		return -1;
-	// STARTER: /* TODO 4: receive one datagram with recvfrom(2) into BUF
-	// STARTER:  * (CAP bytes), and its sender's address into *FROM.  LEN is
-	// STARTER:  * in-out: it must hold sizeof *from before the call (it does,
-	// STARTER:  * see above).  A datagram larger than CAP is cut, silently:
-	// STARTER:  * the caller's buffer holds UDP_MAX_PAYLOAD bytes.  A return
-	// STARTER:  * of 0 is an empty datagram, not an end of file: there is
-	// STARTER:  * none in UDP.  Pass the flag MSG_DONTWAIT: wait_fd() has
-	// STARTER:  * already waited, and recvfrom() must never block with the
-	// STARTER:  * stop signals shut out.  Return what recvfrom() returns.
+	// STARTER: /* TODO 4: recvfrom(2) one datagram into BUF (CAP bytes), flag
+	// STARTER:  * MSG_DONTWAIT (wait_fd() has waited: never block with the stop
+	// STARTER:  * signals shut out); return what it returns.  Trap: pass FROM and
+	// STARTER:  * &len (in-out, set above), not NULL: the reply goes to that sender.
 	// STARTER:  * Tests: sender_address_comes_from_recvfrom,
-	// STARTER:  * echo_is_exact_uppercase, empty_datagram_is_answered,
-	// STARTER:  * largest_datagram_is_answered_whole,
-	// STARTER:  * datagram_boundaries_are_kept. */
+	// STARTER:  * echo_is_exact_uppercase. */
 	// STARTER: (void)buf;
 	// STARTER: (void)cap;
 	// STARTER: (void)len;
@@ -57,13 +50,11 @@ ssize_t receive_request(int fd, void *buf, size_t cap, struct sockaddr_in *from)
 
 int send_reply(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
 {
-	// STARTER: /* TODO 5: send LEN bytes of BUF back to *TO with sendto(2):
-	// STARTER:  * one call, one datagram (never a loop: a datagram is sent
-	// STARTER:  * whole or not at all).  Pass the address recvfrom() gave you,
-	// STARTER:  * not a fixed one: every client has its own port.  Return 0,
-	// STARTER:  * or -1 with errno.
-	// STARTER:  * Tests: echo_is_exact_uppercase,
-	// STARTER:  * each_reply_goes_to_its_sender,
+	// STARTER: /* TODO 5: sendto(2) LEN bytes of BUF to *TO, sizeof *to bytes: one
+	// STARTER:  * call, one datagram, whole or none (no loop).  0, or -1 with errno.
+	// STARTER:  * Trap: no connect(2) and send(2): while connected to one client the
+	// STARTER:  * socket drops every other client's datagrams.  udp(7).
+	// STARTER:  * Tests: each_reply_goes_to_its_sender,
 	// STARTER:  * replies_leave_the_socket_unconnected. */
 	// STARTER: (void)fd;
 	// STARTER: (void)buf;

@@ -24,12 +24,10 @@
 
 int client_socket(void)
 {
-	// STARTER: /* TODO 6: create the client's socket: AF_INET, SOCK_DGRAM,
-	// STARTER:  * as in TODO 2, but do not bind it.  The kernel gives it a
-	// STARTER:  * free port at the first sendto(); a fixed port would make
-	// STARTER:  * two clients on one host clash.  Return the fd, or -1.
-	// STARTER:  * Tests: client_prints_replies_in_order,
-	// STARTER:  * two_clients_at_once_do_not_clash. */
+	// STARTER: /* TODO 6: socket(2), AF_INET, SOCK_DGRAM, as in TODO 2; return it.
+	// STARTER:  * Trap: no bind(2): the first sendto() binds a free port, and a fixed
+	// STARTER:  * one would make two clients on one host clash.  udp(7).
+	// STARTER:  * Tests: two_clients_at_once_do_not_clash. */
 	// STARTER: errno = ENOSYS;
 	// STARTER: return -1;
 	// BEGIN SOLUTION
@@ -43,8 +41,9 @@ int client_socket(void)
 int send_request(int fd, const void *msg, size_t len,
                  const struct sockaddr_in *server)
 {
-	// STARTER: /* TODO 7: send LEN bytes of MSG to *SERVER with sendto(2), as
-	// STARTER:  * the server does in TODO 5.  Return 0, or -1 with errno.
+	// STARTER: /* TODO 7: sendto(2) LEN bytes of MSG to *SERVER, as in TODO 5.  0, or
+	// STARTER:  * -1 with errno.  Trap: one call, one datagram: MSG split in pieces
+	// STARTER:  * would be as many requests, each answered on its own.
 	// STARTER:  * Tests: client_prints_replies_in_order. */
 	// STARTER: (void)fd;
 	// STARTER: (void)msg;
@@ -95,23 +94,12 @@ ssize_t await_reply(int fd, const struct sockaddr_in *server,
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char where[ADDR_STRLEN];
 
-	// STARTER: /* TODO 8: wait for the answer, never past DEADLINE.  Loop:
-	// STARTER:  * - poll(2) PFD with the timeout ms_left(deadline) (inet.h):
-	// STARTER:  *   0 ready means the time is up: errno = ETIMEDOUT, return -1.
-	// STARTER:  *   (A bare recvfrom() would block for ever on a lost
-	// STARTER:  *   datagram.)  poll() failing with EINTR: poll again.
-	// STARTER:  * - recvfrom(2) one datagram into REPLY (UDP_MAX_PAYLOAD
-	// STARTER:  *   bytes), with its sender's address (length initialised!).
-	// STARTER:  * - from anyone but *SERVER (same_endpoint(): address AND
-	// STARTER:  *   port): log_line() "ignored N bytes from ADDRESS" and loop;
-	// STARTER:  * - from the server but not the answer to MSG (answers()):
-	// STARTER:  *   a late answer to an earlier request, or a server that
-	// STARTER:  *   does not uppercase: log it, keep_wrong() it in *WRONG
-	// STARTER:  *   (so that giving up can say what came), and loop;
-	// STARTER:  * - otherwise return its size.
-	// STARTER:  * Tests: client_ignores_stranger,
-	// STARTER:  * client_ignores_late_answer, client_timeout_is_honoured,
-	// STARTER:  * client_reports_reply_that_is_not_uppercase. */
+	// STARTER: /* TODO 8: loop: poll(2) PFD for ms_left(deadline) ms (none ready:
+	// STARTER:  * ETIMEDOUT; EINTR: again), recvfrom(2) into REPLY (UDP_MAX_PAYLOAD,
+	// STARTER:  * MSG_DONTWAIT) with its sender.  Trap: not every one is the answer:
+	// STARTER:  * log_line() and skip one from anyone but *SERVER (same_endpoint()),
+	// STARTER:  * or not answers() to MSG (keep_wrong() it).
+	// STARTER:  * Tests: client_ignores_stranger, client_ignores_late_answer. */
 	// STARTER: (void)server;
 	// STARTER: (void)msg;
 	// STARTER: (void)len;
@@ -189,17 +177,11 @@ ssize_t request_reply(int fd, const struct sockaddr_in *server,
 
 	format_addr((const struct sockaddr *)server, sizeof *server, where);
 	wrong->size = -1;       /* nothing wrong came yet */
-	// STARTER: /* TODO 9: send MSG (send_request()) and wait TIMEOUT_MS for
-	// STARTER:  * its answer (await_reply() with deadline_after(timeout_ms)).
-	// STARTER:  * When it fails with ETIMEDOUT, send again, at most RETRIES
-	// STARTER:  * more times, logging each retransmission on stderr with
-	// STARTER:  * log_line(); any other failure: return -1 at once.  Return
-	// STARTER:  * the answer's size.  When no try was answered: -1 with errno
-	// STARTER:  * ETIMEDOUT, or EBADMSG if the server did send something
-	// STARTER:  * (WRONG->size >= 0: await_reply() kept it), so that the
-	// STARTER:  * client can tell "no reply" from "a wrong reply".
+	// STARTER: /* TODO 9: send_request(), then await_reply() until
+	// STARTER:  * deadline_after(timeout_ms); ETIMEDOUT: log_line() and send again,
+	// STARTER:  * another failure: -1 at once.  Trap: after 1 + RETRIES tries, errno
+	// STARTER:  * EBADMSG if WRONG->size >= 0 (a wrong reply came), else ETIMEDOUT.
 	// STARTER:  * Tests: client_retransmits_lost_request,
-	// STARTER:  * client_gives_up_after_retries,
 	// STARTER:  * client_reports_reply_that_is_not_uppercase. */
 	// STARTER: (void)fd;
 	// STARTER: (void)msg;
