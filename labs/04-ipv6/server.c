@@ -72,6 +72,35 @@ static bool serve_client(int sock, const char *peer, int idle_ms)
 	}
 }
 
+/* One client after another until a stop signal: the exit status. */
+static int serve_clients(int listen_fd, int idle_ms)
+{
+	char text[ADDR_STRLEN];
+
+	for (;;) {
+		struct sockaddr_in6 peer;
+		int sock = accept_client(listen_fd, &peer);
+		bool more;
+
+		if (sock < 0) {
+			if (stop_requested())
+				return 0;
+			if (errno == ECONNABORTED || errno == EINTR)
+				continue;   /* the client gave up: not our failure */
+			if (errno == ENOSYS) {   /* the starter's stub */
+				warn_msg("accept_client: TODO 5 is not written yet");
+				return 1;
+			}
+			log_line("accept: %s", strerror(errno));
+			continue;
+		}
+		more = serve_client(sock, ipv6_text(&peer, text), idle_ms);
+		close(sock);    /* one fd per client: not closing it leaks */
+		if (!more)
+			return 0;
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	struct in6_addr addr = in6addr_loopback;    /* ::1, loopback only */
@@ -81,7 +110,7 @@ int main(int argc, char *argv[])
 	uint16_t port = DEFAULT_PORT;
 	int idle_ms = DEFAULT_IDLE_MS;
 	bool v6only = false;
-	int opt, listen_fd, status = 0;
+	int opt, listen_fd, status;
 
 	set_progname(argv[0]);
 	reserve_std_fds();      /* a closed stdin must not become our socket */
@@ -139,30 +168,7 @@ int main(int argc, char *argv[])
 		die("getsockname");
 	log_line("listening on %s", ipv6_text(&local, text));
 
-	for (;;) {
-		struct sockaddr_in6 peer;
-		int sock = accept_client(listen_fd, &peer);
-		bool more;
-
-		if (sock < 0) {
-			if (stop_requested())
-				break;
-			if (errno == ECONNABORTED || errno == EINTR)
-				continue;   /* the client gave up: not our failure */
-			if (errno == ENOSYS) {   /* the starter's stub */
-				warn_msg("accept_client: TODO 5 is not written yet");
-				status = 1;
-				break;
-			}
-			log_line("accept: %s", strerror(errno));
-			continue;
-		}
-		more = serve_client(sock, ipv6_text(&peer, text), idle_ms);
-		close(sock);    /* one fd per client: not closing it leaks */
-		if (!more)
-			break;
-	}
-
+	status = serve_clients(listen_fd, idle_ms);
 	close(listen_fd);
 	return status;
 }
