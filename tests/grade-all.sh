@@ -162,32 +162,30 @@ build() {   # LAB: its programs in $bin/LAB, or non-zero
 
 # The hints' diagnosis (tests/diagnose/diagnose.h): the lab's functions
 # called one at a time, in a program apart from the grader, within limits
-# and, as root, as the uid, while the grader runs.  Its verdicts go to
-# $work/NUM.diag, renamed into place when complete (the grader waits for
-# them at its first failure: tests/hints.h); they only choose which TODO
-# a failure names.
-diagnose_program() {   # LAB: the path of its diagnose program, if any
-	if [ -n "$uid" ]; then p=$sandbox/$1/diagnose; else p=$B/$1/grading/diagnose; fi
-	[ -x "$p" ] && echo "$p"
-}
+# and, as root, as the uid.  It runs to its end before any grader starts
+# (run-limited kills whatever it started): student code running beside
+# the tests would escape the exec guard, and could serve the programs
+# under test.  Its verdicts ($work/NUM.diag) only choose which TODO a
+# failure names.
 diagnose() {   # LAB
-	num=${1%%-*} prog=$(diagnose_program "$1")
+	num=${1%%-*}
+	if [ -n "$uid" ]; then prog=$sandbox/$1/diagnose; else prog=$B/$1/grading/diagnose; fi
+	[ -x "$prog" ] || return 0
 	dir=${sandbox:-$work}/diagnose-$num
-	mkdir -p "$dir" && { [ -z "$uid" ] || chown "$uid:$uid" "$dir"; } || return
-	TMPDIR=$dir "$RUN_LIMITED" -t 30 -o "$work/$num.diag.part" -c 65536 \
-		${uid:+-u "$uid"} -d "$dir" -- "$prog" > /dev/null 2>&1 &
-	rl=$!
-	# Stopped (the graders are done): run-limited stops the program.
-	trap 'kill $rl 2>/dev/null' TERM
-	wait $rl; wait $rl
-	mv -f "$work/$num.diag.part" "$work/$num.diag" 2>/dev/null || : > "$work/$num.diag"
+	mkdir -p "$dir" && { [ -z "$uid" ] || chown "$uid:$uid" "$dir"; } || return 0
+	TMPDIR=$dir "$RUN_LIMITED" -t 30 -o "$work/$num.diag" -c 65536 \
+		${uid:+-u "$uid"} -d "$dir" -- "$prog" > /dev/null 2>&1
 	rm -rf "$dir"
 }
 # The labs are built side by side, each in its own directories.
 for lab in "$@"; do
 	num=${lab%%-*}
 	[ -d "$LABS/$lab" ] || continue
-	{ build "$lab" > "$work/$num.build" 2>&1; echo $? > "$work/$num.built"; } &
+	{
+		build "$lab" > "$work/$num.build" 2>&1
+		echo $? > "$work/$num.built"
+		read -r built < "$work/$num.built" && [ "$built" = 0 ] && diagnose "$lab"
+	} &
 done
 wait
 for lab in "$@"; do
@@ -208,18 +206,13 @@ done
 if [ -n "${LOGS:-}" ]; then mkdir -p "$LOGS" || exit 2; fi
 
 # ---- 2. grade: the labs' graders side by side ------------------------------
-diagnoses=
 # (their tests are mostly waiting on sockets); each lab's lines are shown
 # once it is done.
 for lab in "$@"; do
 	num=${lab%%-*}
 	[ -f "$work/$num.out" ] && continue
-	diag=
-	if [ -n "$(diagnose_program "$lab")" ]; then
-		diag=$work/$num.diag
-		diagnose "$lab" &
-		diagnoses="$diagnoses $!"
-	fi
+	diag=$work/$num.diag
+	[ -s "$diag" ] || diag=
 	if [ -n "$uid" ]; then
 		bin=$sandbox/$lab preload=$sandbox/lib
 	else
@@ -257,9 +250,6 @@ for lab in "$@"; do
 	cat "$work/$num.out"
 done
 
-# A diagnosis no failure waited for is not needed any more.
-[ -n "$diagnoses" ] && kill $diagnoses 2>/dev/null
-wait
 cat "$work"/*.tally > "$work/tally" 2>/dev/null
 [ -n "${SCORES:-}" ] && cp "$work/tally" "$SCORES"
 [ -n "${VERDICTS:-}" ] && cat "$work"/*.verdicts > "$VERDICTS" 2>/dev/null

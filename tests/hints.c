@@ -11,23 +11,11 @@
 #include "hints.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <libgen.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MAX_TODO 64
-/* The diagnosis' own limit is 30 s (tests/grade-all.sh): past this, a
- * failure keeps its test's own hint. */
-#define DIAGNOSIS_WAIT_MS 40000
-
-static const char *verdicts_path;
-static bool loaded;
 
 static struct verdict {
 	enum { UNSEEN, OK, MISSING, WRONG } state;
@@ -90,42 +78,9 @@ static void load(const char *path)
 	fclose(f);
 }
 
-/* Wait until PATH exists, at most MS milliseconds: inotify tells when a
- * file is renamed into or created in its directory (inotify(7)). */
-static bool wait_for(const char *path, int ms)
-{
-	char dir[4096];
-	int fd = inotify_init1(IN_CLOEXEC);
-	struct timespec now, end;
-	bool there = false;
-
-	snprintf(dir, sizeof dir, "%s", path);
-	if (fd < 0 || inotify_add_watch(fd, dirname(dir), IN_MOVED_TO | IN_CREATE) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return access(path, F_OK) == 0;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += ms / 1000;
-	while (!(there = access(path, F_OK) == 0)) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		char events[4096];
-		long left;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
-		if (left <= 0 || (poll(&pfd, 1, (int)left) < 0 && errno != EINTR))
-			break;
-		if (pfd.revents & POLLIN)
-			(void)!read(fd, events, sizeof events);
-	}
-	close(fd);
-	return there;
-}
-
 void hints_from(const char *path)
 {
-	verdicts_path = path;
+	load(path);
 }
 
 /* The first TODO of NEEDS ("1-3, 5") with a verdict other than ok. */
@@ -150,12 +105,7 @@ static int first_wrong(const char *needs)
 
 const char *hint_for(const struct graded_test *test)
 {
-	int n;
-
-	if (!loaded && verdicts_path != NULL && wait_for(verdicts_path, DIAGNOSIS_WAIT_MS))
-		load(verdicts_path);
-	loaded = true;
-	n = test->needs ? first_wrong(test->needs) : 0;
+	int n = test->needs ? first_wrong(test->needs) : 0;
 	const struct verdict *v = &verdicts[n];
 	char *hint;
 

@@ -8,12 +8,10 @@
 
 #include "harness.h"
 
-/* The diagnosis' verdicts (tests/diagnose/diagnose.h) will be in PATH.
- * It runs beside the grader, and writes PATH whole (a rename) when done;
- * the first hint waits for it, within a bound.  They come from a program
- * linked with student code: only well-formed lines are taken, their text
- * cut short and reduced to printable ASCII.  Without them every test
- * keeps its own hint. */
+/* Read the diagnosis' verdicts (tests/diagnose/diagnose.h) from PATH.
+ * They come from a program linked with student code: only well-formed
+ * lines are taken, their text cut short and reduced to printable ASCII.
+ * Without them every test keeps its own hint. */
 void hints_from(const char *path);
 
 /* What a student should look at when TEST fails (a static string, or

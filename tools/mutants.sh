@@ -135,4 +135,10 @@ right=$(grep -c '^          hint right' "$work/all")
 [ "$in_todo" -gt 0 ] &&
 	echo "hints: $right of the $in_todo caught mutants inside a TODO's code name that TODO and its file first ($((100 * right / in_todo))%)"
 [ "$total" -gt 0 ] && echo "catch rate: $((100 * caught / total))%"
-[ "$survived" -eq 0 ] && [ "$broken" -eq 0 ] && [ "$total" -gt 0 ]
+# The hints must lead somewhere: at least 90% name the mistake's TODO.
+hints_ok=true
+if [ "$in_todo" -gt 0 ] && [ $((100 * right)) -lt $((90 * in_todo)) ]; then
+	echo "hints: below 90% (tests/diagnose/): the hints no longer follow the cause"
+	hints_ok=false
+fi
+[ "$survived" -eq 0 ] && [ "$broken" -eq 0 ] && [ "$total" -gt 0 ] && $hints_ok
