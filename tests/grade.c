@@ -153,39 +153,79 @@ static void remove_tree(const char *path)
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+char process_state(pid_t pid, pid_t *pgid)
+{
+	char path[64], buf[512], *paren, state = 0;
+	pid_t group;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (!fgets(buf, sizeof buf, f) || (paren = strrchr(buf, ')')) == NULL
+	    || sscanf(paren + 2, "%c %*d %d", &state, &group) != 2)
+		state = 0;
+	else if (pgid != NULL)
+		*pgid = group;
+	fclose(f);
+	return state;
+}
+
+/* The children of PARENT (a process of one thread), at most MAX, in PIDS.
+ * /proc/PID/task/PID/children lists them at once; where the kernel lacks
+ * it (CONFIG_PROC_CHILDREN), every process's stat is read for its parent.
+ * The list is read whole: a test runs it when its programs are gone (or
+ * after killing them) and nothing new is starting. */
+int children_of(pid_t parent, pid_t *pids, int max)
+{
+	char path[64], buf[512], *paren;
+	int found = 0, pid;
+	FILE *f;
+	DIR *proc;
+	struct dirent *e;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)parent,
+	         (int)parent);
+	if ((f = fopen(path, "r")) != NULL) {
+		while (found < max && fscanf(f, "%d", &pid) == 1)
+			pids[found++] = pid;
+		fclose(f);
+		return found;
+	}
+	if ((proc = opendir("/proc")) == NULL)
+		return 0;
+	while (found < max && (e = readdir(proc)) != NULL) {
+		int ppid;
+
+		if ((pid = atoi(e->d_name)) <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/stat", pid);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(buf, sizeof buf, f) && (paren = strrchr(buf, ')'))
+		    && sscanf(paren + 2, "%*c %d", &ppid) == 1 && ppid == parent)
+			pids[found++] = pid;
+		fclose(f);
+	}
+	closedir(proc);
+	return found;
+}
+
 /* Our children now (as a subreaper, whatever was handed to us too):
  * each is killed, and stored in PIDS (at most MAX).  *ESCAPED counts
  * those alive outside the test's process group. */
 static int kill_children(pid_t test_pgid, pid_t *pids, int max, int *escaped)
 {
-	DIR *proc = opendir("/proc");
-	struct dirent *e;
-	int found = 0;
+	int found = children_of(getpid(), pids, max);
 
-	while (proc != NULL && (e = readdir(proc)) != NULL) {
-		char path[300], buf[512], *close_paren, state;
-		pid_t pid = (pid_t)atoi(e->d_name), ppid, pgid;
-		FILE *f;
+	for (int i = 0; i < found; i++) {
+		pid_t pgid = 0;
+		char state = process_state(pids[i], &pgid);
 
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof path, "/proc/%d/stat", pid);
-		if ((f = fopen(path, "r")) == NULL)
-			continue;
-		if (fgets(buf, sizeof buf, f) && (close_paren = strrchr(buf, ')'))
-		    && sscanf(close_paren + 2, "%c %d %d", &state, &ppid,
-		              &pgid) == 3
-		    && ppid == getpid()) {
-			kill(pid, SIGKILL);
-			if (state != 'Z' && pgid != test_pgid)
-				(*escaped)++;
-			if (found < max)
-				pids[found++] = pid;
-		}
-		fclose(f);
+		kill(pids[i], SIGKILL);
+		if (state != 0 && state != 'Z' && pgid != test_pgid)
+			(*escaped)++;
 	}
-	if (proc != NULL)
-		closedir(proc);
 	return found;
 }
 
@@ -430,9 +470,10 @@ static void unchecked_teardown(void)
 	} else if (escaped > 0) {
 		failed++;
 		asprintf(&why, "LEFTOVER: %d process%s started by the program under "
-		         "test were still running after the test, outside its "
-		         "process group (setsid? daemon?); the grader killed them.\n"
+		         "test %s still running after the test, outside its "
+		         "process group (setsid? daemon?); the grader killed %s.\n"
 		         "  look at: %s", escaped, escaped == 1 ? "" : "es",
+		         escaped == 1 ? "was" : "were", escaped == 1 ? "it" : "them",
 		         grade_state.todo);
 		why = with_hint(why, current);
 		report("FAIL", "\033[31m", 0, current->points, why);

@@ -44,6 +44,11 @@ extern struct grade_state grade_state;
 void grade_put(enum grade_file file, const char *text);
 void grade_append(enum grade_file file, const char *text);
 char *grade_get(enum grade_file file);
+/* The children of PARENT now (at most MAX) in PIDS; how many. */
+int children_of(pid_t parent, pid_t *pids, int max);
+/* PID's state letter in /proc/PID/stat (R, S, T, Z...), 0 if it is gone;
+ * its process group in *PGID unless NULL. */
+char process_state(pid_t pid, pid_t *pgid);
 /* End of a test that passed: fail it if a program under test reported
  * memory errors or undefined behaviour (sanitizers, valgrind). */
 void harness_finish(void);
