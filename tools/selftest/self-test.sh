@@ -153,7 +153,7 @@ instructor_tooling() {   # NAME: one of the four below
 	gradebook) sh tools/selftest/gradebook-test.sh ;;
 	esac
 }
-check "student handout: builds and grades in its own directory, no solutions; reference programs stripped, run (make doctor), talk" instructor_tooling handout
+check "student handout: builds, grades and passes its make check in its own directory, no solutions; reference programs stripped, run (make doctor), talk" instructor_tooling handout
 check "results.json of the solutions: full marks, every test once" instructor_tooling gradescope
 check "classroom.yml: every test once with its points; its steps pass on the solutions" instructor_tooling classroom
 check "grade-class: a regrade merges (others kept byte for byte), stats count what the graders reported, Canvas and Moodle columns, bad input refused" instructor_tooling gradebook
