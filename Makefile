@@ -61,7 +61,7 @@ CB := build/common$(SAN)
 # The graders: the course's own programs, one per lab, built once for
 # every tree (they never link a lab's code).
 G  := build/grader
-# What runs a command as another uid, within limits (tools/run-limited.c).
+# What runs a command as another uid, within limits (tests/run-limited.c).
 RUN_LIMITED := build/tools/run-limited
 
 # The labs are the suites in tests/: NN-name.c grades the tree's NN-name/.
@@ -75,7 +75,7 @@ COMMON_LIB := $(CB)/libcommon.a
 PLAIN_LIB  := build/common/libcommon.a
 SUITES      := $(wildcard tests/[0-9][0-9]-*.c)
 PRELOAD_SRC := $(wildcard tests/preload-*.c)
-HARNESS_OBJ := $(patsubst tests/%.c,$(G)/obj/%.o,$(filter-out $(SUITES) $(PRELOAD_SRC) tests/test_%.c,$(wildcard tests/*.c)))
+HARNESS_OBJ := $(patsubst tests/%.c,$(G)/obj/%.o,$(filter-out $(SUITES) $(PRELOAD_SRC) tests/run-limited.c,$(wildcard tests/*.c)))
 PRELOADS    := $(patsubst tests/%.c,build/common/tests/%.so,$(PRELOAD_SRC))
 
 $(CB)/%.o: common/%.c $(wildcard common/*.h)
@@ -132,9 +132,9 @@ $(G)/%/diagnose.a: tests/diagnose/%.c tests/diagnose/diagnose.c tests/diagnose/d
 
 # The grader's own unit tests (make check runs them): the results.json
 # writer, which must turn any bytes a program prints into valid JSON.
-$(G)/test_results_json: $(G)/obj/test_results_json.o $(G)/obj/results-json.o
-	$(call say,LD,$@)
-	$Q $(CC) -o $@ $^ $(CHECK_LIBS)
+$(G)/test_results_json: tools/selftest/test_results_json.c $(G)/obj/results-json.o tests/results-json.h
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) -Itests -o $@ $< $(G)/obj/results-json.o $(CHECK_LIBS)
 
 # `make` (the student's build, to run the programs by hand): each lab's
 # .c files, straight from the tree.  server.c and client.c hold the two
@@ -169,6 +169,11 @@ build/common/tests/preload-%.so: tests/preload-%.c
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -fPIC -shared -o $@ $< -ldl
 
+# run-limited (RUN_LIMITED, above): plain flags, never the sanitizers.
+$(RUN_LIMITED): tests/run-limited.c
+	$(call say,CC,$<)
+	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
+
 # Only the labs the tree has (grade-all.sh reports a missing one).
 PRESENT_LABS = $(foreach lab,$(SEL_LABS),$(if $(wildcard $(TREE)/$(lab)),$(lab)))
 PROGRAMS = $(foreach lab,$(PRESENT_LABS),$(B)/$(lab)/server $(B)/$(lab)/client)
@@ -179,8 +184,8 @@ GRADERS  = $(foreach lab,$(SEL_LABS),$(G)/$(lab)/grade)
 .DEFAULT_GOAL := all
 
 # The instructors' targets need tools the student handout leaves out
-# (tools/handout.sh): there they stop at once and say so.
-COURSE_ONLY := $(wildcard tools/grade-class.sh)
+# (tools/instructor/, tools/selftest/): there they stop at once and say so.
+COURSE_ONLY := $(wildcard tools/instructor)
 course-only:
 	@[ -n '$(COURSE_ONLY)' ] || { echo "make $(MAKECMDGOALS): an instructor's target, in the course repository only (not in the student handout)" >&2; exit 2; }
 .PHONY: course-only all help test list check doctor demo run-demo handout starter clean \
@@ -212,24 +217,27 @@ list: need-check
 build-lab: $(GRADERS) $(DIAG_LIBS) $(PRELOADS) $(COMMON_LIB) $(RUN_LIMITED)
 	@mkdir -p '$(B)'
 
-# The project's self-test: CI's and the README's test command.
+# The project's self-test: CI's and the README's test command.  In the
+# student handout, which has no tools/selftest/: can this machine build
+# and grade (tools/student/check.sh)?
 check: need-check
-	@sh tests/self-test.sh
+	@sh $(or $(wildcard tools/selftest/self-test.sh),tools/student/check.sh)
 
 need-check:
-	@sh tools/need-check.sh
+	@sh tests/need-check.sh
 
 PROBE := build/tools/probe
-$(PROBE): tools/probe.c
+$(PROBE): tools/student/probe.c
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
 
 doctor: $(PROBE)
-	@PROBE='$(PROBE)' sh tools/doctor.sh
+	@PROBE='$(PROBE)' sh tools/student/doctor.sh
 
-# A demo runs each lab's exchange (tools/exchanges) with tools/exchange.c.
+# A demo runs each lab's exchange (tools/student/exchanges) with
+# tools/student/exchange.c.
 EXCHANGE := build/tools/exchange
-$(EXCHANGE): tools/exchange.c
+$(EXCHANGE): tools/student/exchange.c
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
 
@@ -243,11 +251,11 @@ demo:
 
 run-demo: $(PROGRAMS) $(EXCHANGE)
 	@B='$(B)' EXCHANGE='$(EXCHANGE)' $(if $(SAN),,TRACE_LIB='$(TRACE_LIB)' DRAW='$(TRACE_DRAW)') \
-	  sh tools/demo.sh $(SEL_LABS)
+	  sh tools/student/demo.sh $(SEL_LABS)
 
 # Grader trust: repeated and concurrent runs must all be full marks...
 stress: course-only need-check
-	@MAKE='$(MAKE)' LAB='$(LAB)' N='$(N)' sh tests/stress.sh
+	@MAKE='$(MAKE)' LAB='$(LAB)' N='$(N)' sh tools/selftest/stress.sh
 
 # ...every program the tests start must run clean under valgrind...
 memcheck: need-check
@@ -259,22 +267,22 @@ memcheck: need-check
 robust: need-check
 	@$(MAKE) --no-print-directory test ROBUST=1 LABS='$(REF_LABS)'
 
-# ...and seeded student mistakes (tools/mutants.txt) must cost points.
+# ...and seeded student mistakes (tools/selftest/mutants.txt) must cost points.
 mutants: course-only need-check
-	@MAKE='$(MAKE)' LAB='$(LAB)' sh tools/mutants.sh
+	@MAKE='$(MAKE)' LAB='$(LAB)' sh tools/selftest/mutants.sh
 
-# As root: the hostile trees (tests/hostile.txt) graded through
+# As root: the hostile trees (tools/selftest/hostile.txt) graded through
 # grade-class and the Gradescope autograder must score as through make test.
 hostile-platforms: course-only need-check need-zip
-	@MAKE='$(MAKE)' sh tests/hostile.sh --platforms
+	@MAKE='$(MAKE)' sh tools/selftest/hostile.sh --platforms
 
 # labs/ is generated from solutions/: regenerate after editing a solution.
 starter: course-only
-	@sh tools/mkstarter.sh solutions labs
+	@sh tools/instructor/mkstarter.sh solutions labs
 
 handout: course-only
 	@test -n '$(DEST)' || { echo 'usage: make handout DEST=dir' >&2; exit 2; }
-	@sh tools/handout.sh '$(DEST)'
+	@sh tools/instructor/handout.sh '$(DEST)'
 
 clean:
 	rm -rf build
@@ -289,8 +297,12 @@ help:
 	@echo '  list           every test of every lab: points, the TODOs it needs, what it checks'
 	@echo '  doctor         what this machine has that grading needs (check, ::1, ...), and'
 	@echo '                 whether the handout'"'"'s reference programs run here'
+ifneq ($(COURSE_ONLY),)
 	@echo '  check          the project'"'"'s self-test (CI runs it): solutions full marks,'
 	@echo '                 starter code fails its TODOs'"'"' tests, labs/ in sync, unit tests'
+else
+	@echo '  check          whether this machine can build and grade the labs'
+endif
 	@echo '  trace LAB=NN   run the lab'"'"'s exchange with both programs traced and draw it'
 	@echo '                 (FORMAT=mermaid, NORMALISE=1, RECORD=file; see docs/trace.md)'
 	@echo '  memcheck       grade with every program under valgrind'
@@ -342,9 +354,10 @@ ifneq ($(COURSE_ONLY),)
 endif
 
 # ---- the socket trace ----
-# tools/trace/: the recorder (an LD_PRELOAD library, record.c), the drawer
-# (draw.c), their self-test (test_record.c), and the interposing layer the
-# grader's short-write shim shares (interpose.h).  Built under build/trace.
+# tools/student/trace/: the recorder (an LD_PRELOAD library, record.c) and
+# the drawer (draw.c); the interposing layer the recorder shares with the
+# grader's short-write shim is the grader's (tests/interpose.h); their
+# self-test is tools/selftest/test_record.c.  Built under build/trace.
 #   make trace LAB=NN [LABS=tree] [FORMAT=mermaid] [NORMALISE=1] [RECORD=file]
 #   make trace-selftest   the recorder's and drawer's tests (make check)
 #   make trace-mutants    the self-test must fail on recorders with bugs
@@ -358,21 +371,21 @@ TRACE_CC    = $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -
 NORMALISE  ?=
 RECORD     ?=
 
-$(TRACE_LIB): tools/trace/record.c tools/trace/interpose.h
+$(TRACE_LIB): tools/student/trace/record.c tests/interpose.h
 	$(call say,CC,$<)
-	$Q mkdir -p $(@D) && $(TRACE_CC) -D_GNU_SOURCE -fPIC -shared -o $@ $< -ldl -pthread
+	$Q mkdir -p $(@D) && $(TRACE_CC) -D_GNU_SOURCE -Itests -fPIC -shared -o $@ $< -ldl -pthread
 
-$(TRACE_DRAW): tools/trace/draw.c
+$(TRACE_DRAW): tools/student/trace/draw.c
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(TRACE_CC) -o $@ $<
 
 # Fortified on purpose: the recorder must catch __read_chk and friends.
-$(TRACE_TEST): tools/trace/test_record.c
+$(TRACE_TEST): tools/selftest/test_record.c
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(TRACE_CC) -D_FORTIFY_SOURCE=2 $(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS)
 
 # The grader's shim includes the shared layer: rebuild it when that changes.
-build/common/tests/preload-shortwrite.so: tools/trace/interpose.h
+build/common/tests/preload-shortwrite.so: tests/interpose.h
 # make demo draws what crossed the sockets where the recorder can run.
 run-demo: $(if $(SAN),,$(TRACE_LIB) $(TRACE_DRAW))
 
@@ -390,26 +403,27 @@ trace:
 run-trace: $(PROGRAMS) $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 	@B='$(B)' EXCHANGE='$(EXCHANGE)' TRACE_LIB='$(TRACE_LIB)' DRAW='$(TRACE_DRAW)' \
 	  FORMAT='$(strip $(FORMAT))' NORMALISE='$(strip $(NORMALISE))' SAN='$(SAN)' \
-	  LAB='$(LAB)' RECORD='$(RECORD)' sh tools/trace/trace.sh $(SEL_LABS)
+	  LAB='$(LAB)' RECORD='$(RECORD)' sh tools/student/trace/trace.sh $(SEL_LABS)
 
-trace-selftest: $(TRACE_LIB) $(TRACE_DRAW) $(TRACE_TEST) build/common/tests/preload-shortwrite.so
+trace-selftest: course-only $(TRACE_LIB) $(TRACE_DRAW) $(TRACE_TEST) build/common/tests/preload-shortwrite.so
 	@SOCKTRACE_LIB='$(TRACE_LIB)' DRAW_BIN='$(TRACE_DRAW)' \
 	  SHORTWRITE_LIB='build/common/tests/preload-shortwrite.so' $(TRACE_TEST)
 
 trace-mutants: course-only $(TRACE_TEST) $(TRACE_DRAW)
 	@CC='$(CC)' TRACE_B='$(TRACE_B)' TRACE_TEST='$(TRACE_TEST)' \
-	  DRAW_BIN='$(TRACE_DRAW)' sh tools/trace/mutants.sh
+	  DRAW_BIN='$(TRACE_DRAW)' sh tools/selftest/trace-mutants.sh
 
 # The drawings of the reference exchanges in the handouts and docs/trace.md
-# (blocks "<!-- trace NN: ... -->", tools/trace/guide.sh): trace-docs
-# redraws them from solutions/ and regenerates labs/.  make check only
-# looks that every handout still has its drawing (guide.sh check).
+# (blocks "<!-- trace NN: ... -->", tools/instructor/trace-docs.sh):
+# trace-docs redraws them from solutions/ and regenerates labs/.  make
+# check only looks that every handout still has its drawing (trace-docs.sh
+# check).
 TRACE_DOCS := $(wildcard solutions/[0-9]*/README.md) docs/trace.md
 trace-docs: course-only $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 	@$(MAKE) --no-print-directory LABS=solutions LAB= all
 	@MAKE='$(MAKE)' B='build/solutions' EXCHANGE='$(EXCHANGE)' TRACE_LIB='$(TRACE_LIB)' \
-	  DRAW='$(TRACE_DRAW)' sh tools/trace/guide.sh update $(TRACE_DOCS)
-	@sh tools/mkstarter.sh solutions labs
+	  DRAW='$(TRACE_DRAW)' sh tools/instructor/trace-docs.sh update $(TRACE_DOCS)
+	@sh tools/instructor/mkstarter.sh solutions labs
 
 .PHONY: trace run-trace trace-selftest trace-mutants trace-docs
 
@@ -424,10 +438,6 @@ trace-docs: course-only $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 OUT        ?= gradebook.csv
 ZIP        ?= $(if $(LAB),socklabs-lab$(LAB)-autograder.zip,socklabs-autograder.zip)
 
-$(RUN_LIMITED): tools/run-limited.c
-	$(call say,CC,$<)
-	$Q mkdir -p $(@D) && $(CC) -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -O2 -o $@ $<
-
 # Internal: what every grading job shares, built once before they start.
 grade-class-prep: need-check build-lab
 
@@ -437,30 +447,31 @@ print-build-dir:
 
 grade-class: course-only need-check $(RUN_LIMITED)
 	@MAKE='$(MAKE)' SUBMISSIONS='$(SUBMISSIONS)' OUT='$(OUT)' SANITIZE='$(SANITIZE)' \
-	  STUDENTS='$(strip $(STUDENTS))' ROSTER='$(strip $(ROSTER))' sh tools/grade-class.sh
+	  STUDENTS='$(strip $(STUDENTS))' ROSTER='$(strip $(ROSTER))' sh tools/instructor/grade-class.sh
 
 # The Gradescope zip is packed with zip and unpacked with unzip (the
 # local tests): installed like check when they are missing and we can.
 need-zip:
-	@sh tools/need-check.sh zip
+	@sh tests/need-check.sh zip
 
 gradescope-zip: course-only need-check need-zip
-	@MAKE='$(MAKE)' LAB='$(LAB)' ZIP='$(ZIP)' sh tools/gradescope/make-zip.sh
+	@MAKE='$(MAKE)' LAB='$(LAB)' ZIP='$(ZIP)' sh tools/instructor/gradescope/make-zip.sh
 
 gradescope-test: course-only need-check need-zip
-	@MAKE='$(MAKE)' sh tools/gradescope/test.sh
+	@MAKE='$(MAKE)' sh tools/selftest/gradescope-test.sh
 
 classroom-steps: course-only need-check
-	@MAKE='$(MAKE)' sh tools/classroom/run-steps.sh
+	@MAKE='$(MAKE)' sh tools/selftest/classroom-steps.sh
 
 scale-test: course-only need-check $(RUN_LIMITED)
-	@MAKE='$(MAKE)' sh tools/scale-test.sh
+	@MAKE='$(MAKE)' sh tools/selftest/scale-test.sh
 
 # ---- benchmarks ----
-# make bench: the performance table (tools/bench/bench.sh draws it; the
-# measuring programs are tools/bench/*.c).  It measures solutions/ (or the
-# tree given with LABS=); LAB=NN measures one lab.  Not part of make check:
-# it takes a minute or two and its figures depend on the machine.
+# make bench: the performance table (tools/student/bench/bench.sh draws
+# it; the measuring programs are tools/student/bench/*.c).  It measures
+# solutions/ (or the tree given with LABS=); LAB=NN measures one lab.  Not
+# part of make check: it takes a minute or two and its figures depend on
+# the machine.
 #   BENCH_BYTES=n  bytes per lab 01 transfer (default 1 GiB; K, M, G allowed)
 #   BENCH_RUNS=n   runs per figure, each figure their median (default 5)
 #   BENCH_CSV=file also write the figures as CSV rows
@@ -483,7 +494,7 @@ $(error make bench: not with SANITIZE=1, the sanitizers would be what is measure
 endif
 
 # The bench uses common/ as the labs do (write_all, ascii_upper, ...).
-$(BENCH): $(wildcard tools/bench/*.c tools/bench/*.h common/*.h) $(COMMON_LIB)
+$(BENCH): $(wildcard tools/student/bench/*.c tools/student/bench/*.h common/*.h) $(COMMON_LIB)
 	$(call say,CC,$@)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
 	  -Icommon -o $@ $(filter %.c,$^) $(COMMON_LIB)
@@ -509,6 +520,6 @@ run-bench: $(BENCH) $(PROGRAMS) $(BENCH_VARIANTS)
 	  SIZES='$(BENCH_SIZES) $(BENCH_REF)' REF='$(BENCH_REF)' SOL='$(B)' \
 	  VARIANTS='$(BENCH_VB)/lab01-' LAB='$(PRESENT_LABS)' TREE='$(TREE)' \
 	  GRADE='$(if $(LAB),,$(if $(filter $(CURDIR)/solutions,$(TREE)),solutions $(wildcard labs),$(TREE)))' \
-	  MAKE='$(MAKE)' CC='$(CC)' sh tools/bench/bench.sh
+	  MAKE='$(MAKE)' CC='$(CC)' sh tools/student/bench/bench.sh
 
 .PHONY: run-bench

@@ -15,11 +15,11 @@
  * The interposing machinery (finding the next definition of a symbol,
  * the _FORTIFY_SOURCE entry points __read_chk/__recv_chk that a
  * fortified build calls instead of read/recv) is shared with the socket
- * recorder: tools/trace/interpose.h.  Built by the Makefile's
+ * recorder: interpose.h, beside this file.  Built by the Makefile's
  * preload-%.so rule from this one file (the header is found relative to
  * it); the trace's `make trace-selftest` builds and checks it too.
  */
-#include "../tools/trace/interpose.h"
+#include "interpose.h"
 
 #include <stdlib.h>
 #include <unistd.h>

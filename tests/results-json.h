@@ -2,7 +2,7 @@
  * results-json.h - the grader's Gradescope output: one test's result as a
  * test object of results.json (grade --json).  tests/grade-all.sh joins
  * the labs' objects into the "tests" array and writes the top-level score.
- * Unit-tested by tests/test_results_json.c (make check).
+ * Unit-tested by tools/selftest/test_results_json.c (make check).
  */
 #ifndef SOCKLAB_RESULTS_JSON_H
 #define SOCKLAB_RESULTS_JSON_H
