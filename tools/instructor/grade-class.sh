@@ -26,7 +26,9 @@
 # and by which commit of the grader) and a report per student,
 # REPORTS/<student>.txt, with every failure message.  An OUT that exists
 # is merged into, never replaced: a student graded again replaces their
-# row (and report), the others' rows stay.  Beside OUT (BASE: OUT
+# row (and report), the others' rows stay.  One grade-class at a time
+# writes an OUT: a second one finds its lock (BASE.lock) and stops, with
+# nothing written (a lock whose holder died is taken over).  Beside OUT (BASE: OUT
 # without .csv): BASE-tests.csv, every test's verdict for every student
 # (from the graders' own verdict files, merged the same way), and from it
 # BASE-stats.csv and BASE-stats.html, what the class got wrong; with
@@ -85,6 +87,21 @@ labs=$(ls tests/ | sed -n 's/^\([0-9][0-9]-.*\)\.c$/\1/p')
 # Before any grading: a gradebook we could not merge into, or a roster
 # with errors, stops us here, with nothing written.
 header="student,$(echo $labs | tr ' ' ','),total,notes,graded,grader"
+lock=$base.lock
+take_lock() {   # a symbolic link to our pid: made, pid and all, at once
+	ln -s $$ "$lock" 2>/dev/null && return 0
+	holder=$(readlink "$lock" 2>/dev/null)
+	if [ -n "$holder" ] && kill -0 "$holder" 2>/dev/null; then
+		echo "grade-class: $out is being written by another grade-class (pid $holder): wait for it to end, or give another OUT" >&2
+		exit 2
+	fi
+	rm -f "$lock"     # its holder died
+	ln -s $$ "$lock" 2>/dev/null && return 0
+	echo "grade-class: $out: another grade-class took the lock $lock first" >&2
+	exit 2
+}
+take_lock
+trap 'rm -f "$lock"' EXIT
 $GB header-ok "$out" "$header" || exit 2
 [ -z "$roster" ] || $GB roster-ok "$roster" || exit 2
 # Which grader graded: its commit, "-dirty" when its tests, common/ or
@@ -108,6 +125,7 @@ cleanup() {
 		case ${KEEP_BUILD:-} in '') b=$(cat "$f"); case $b in build/?*) rm -rf "$b" ;; esac ;; esac
 	done
 	rm -rf "$work"
+	rm -f "$lock"
 }
 trap cleanup EXIT
 trap 'exit 130' INT

@@ -7,7 +7,9 @@
 # against the graders' own report of each student; a regrade of one
 # student (STUDENTS=) replaces their row, report and verdicts and keeps
 # the others' byte for byte; the Canvas and Moodle exports' columns and
-# rows, and what the roster check reports; bad input changes nothing.
+# rows, and what the roster check reports; bad input changes nothing;
+# one grade-class at a time per gradebook (its lock; a dead holder's is
+# taken over).
 # Prints what it checks; exits 1 at the first thing wrong.
 set -u
 MAKE=${MAKE:-make}
@@ -100,6 +102,8 @@ ok "exports: Canvas and Moodle columns and rows; ghost and gone reported"
 # ---- a regrade: starter's lab 01 is now the solution -------------------------------
 cp "$w/gb.csv" "$w/gb.1"; cp "$w/gb-tests.csv" "$w/tests.1"
 echo "STALE" >> "$w/gb-reports/starter.txt"
+sh -c 'exit 0' & dead=$!; wait $dead
+ln -s $dead "$w/gb.lock"      # a grade-class killed before its cleanup
 rm -rf "$w/subs/starter/$lab1" && cp -R "solutions/$lab1" "$w/subs/starter/"
 grade STUDENTS=starter || { cat "$w/out"; fail "grade-class STUDENTS=starter"; }
 grep -v '^"starter"' "$w/gb.1" > "$w/keep.1"; grep -v '^"starter"' "$w/gb.csv" > "$w/keep.2"
@@ -111,7 +115,8 @@ cmp -s "$w/keep.1" "$w/keep.2" || fail "a regrade changed the other students' ve
 grep -q STALE "$w/gb-reports/starter.txt" && fail "starter's old report kept"
 awk -F, '$1 ~ /^01-/ && $2 != "01.00" && $7 != 0 { print; bad = 1 } END { exit bad }' "$w/gb-stats.csv" ||
 	fail "statistics after the regrade: lab 01 still failed"
-ok "regrade of one student: their row, verdicts and report replaced, the others' kept byte for byte"
+[ -e "$w/gb.lock" ] || [ -L "$w/gb.lock" ] && fail "the lock of a grade-class that died not taken over and removed"
+ok "regrade of one student: their row, verdicts and report replaced, the others' kept byte for byte; a dead lock taken over"
 
 # ---- bad input: nothing graded, nothing lost ---------------------------------------
 cp "$w/gb.csv" "$w/gb.2"
@@ -122,6 +127,10 @@ grade STUDENTS=nobody && fail "STUDENTS=nobody accepted"
 printf 'student,total\n"x",1\n' > "$w/other.csv"
 $MAKE --no-print-directory -s grade-class SUBMISSIONS="$w/subs" OUT="$w/other.csv" > "$w/out" 2>&1 &&
 	fail "a gradebook with other columns merged into"
+ln -s $$ "$w/gb.lock"         # a grade-class writing gb.csv now
+grade && fail "a second grade-class on one gradebook at once"
+grep -q "gb.csv is being written by another grade-class (pid $$)" "$w/out" || fail "lock held: $(cat "$w/out")"
+rm -f "$w/gb.lock"
 cmp -s "$w/gb.csv" "$w/gb.2" && [ "$(cat "$w/other.csv")" = "$(printf 'student,total\n"x",1')" ] ||
 	fail "bad input changed a gradebook"
-ok "bad roster, unknown student, foreign gradebook: refused, gradebooks unchanged"
+ok "bad roster, unknown student, foreign gradebook, a gradebook being written: refused, gradebooks unchanged"
