@@ -48,16 +48,6 @@ static int our_client(const char *path)
 	return fd;
 }
 
-static int sockopt(int fd, int name)
-{
-	int value = -1;
-	socklen_t len = sizeof value;
-
-	if (getsockopt(fd, SOL_SOCKET, name, &value, &len) < 0)
-		return -1;
-	return value;
-}
-
 /* ---- TODO 1-3: unix_listen() ------------------------------------------- */
 
 /* unix_listen() failed in an empty directory: the errno tells which call. */
@@ -66,9 +56,9 @@ static void listen_failed(int err)
 	if (err == EAFNOSUPPORT || err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT
 	    || err == EPROTOTYPE || err == EOPNOTSUPP)
 		todo_wrong(1, "unix_listen() failed with %s in an empty directory: "
-		           "is the socket AF_UNIX, SOCK_STREAM?", strerrorname_np(err));
+		           "is the socket AF_UNIX, SOCK_STREAM?", diag_errname(err));
 	todo_wrong(2, "unix_listen(\"" LONG_NAME "\") failed with %s in an empty "
-	           "directory: bind() to ADDR, LEN bytes", strerrorname_np(err));
+	           "directory: bind() to ADDR, LEN bytes", diag_errname(err));
 }
 
 /* The socket FD unix_listen() made, seen from outside. */
@@ -78,12 +68,7 @@ static void check_listener(int fd)
 	socklen_t len = sizeof sa;
 	int queued = 0, client[AT_ONCE];
 
-	if (sockopt(fd, SO_TYPE) < 0)
-		todo_wrong(1, "unix_listen() returned %d, which is not a socket (`if "
-		           "(fd = socket(...) < 0)` assigns the comparison)", fd);
-	if (sockopt(fd, SO_DOMAIN) != AF_UNIX || sockopt(fd, SO_TYPE) != SOCK_STREAM)
-		todo_wrong(1, "the socket is not AF_UNIX, SOCK_STREAM (socket(2)'s "
-		           "domain and type)");
+	wrong_unless_socket(1, fd, "unix_listen()", AF_UNIX, SOCK_STREAM);
 	memset(&sa, 0, sizeof sa);
 	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0 || len <= sizeof(sa_family_t))
 		todo_wrong(2, "the socket has no address: bind() it to ADDR");
@@ -92,7 +77,7 @@ static void check_listener(int fd)
 		           "give bind() LEN, the length of the whole address "
 		           "(sizeof(struct sockaddr) cuts the path to 14 bytes)",
 		           (int)(len - sizeof(sa_family_t)), sa.sun_path);
-	if (sockopt(fd, SO_ACCEPTCONN) != 1)
+	if (diag_sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN) != 1)
 		todo_wrong(3, "the socket is not listening: listen() was not called");
 	for (int i = 0; i < AT_ONCE; i++)
 		if ((client[i] = our_client(LONG_NAME)) >= 0)
@@ -122,7 +107,7 @@ static void check_existing_paths(int live)
 	if (fd < 0)
 		todo_wrong(2, "with a stale socket file at the path (its server "
 		           "gone), unix_listen() failed with %s: call "
-		           "remove_stale_socket() and bind again", strerrorname_np(errno));
+		           "remove_stale_socket() and bind again", diag_errname(errno));
 	if (!replaced)
 		todo_wrong(2, "a stale socket file was replaced, but *replaced_stale "
 		           "was not set");
@@ -154,22 +139,9 @@ static void check_accept_client(void)
 	int listener = our_listener("server.sock");
 	int client = our_client("server.sock");
 	int fd = accept_client(listener);
-	char byte = 0;
 
 	missing_if_stub(4, fd, "accept_client()");
-	if (fd < 0)
-		todo_wrong(4, "with a client waiting, accept_client() failed with %s",
-		           strerrorname_np(errno));
-	if (fd == listener)
-		todo_wrong(4, "accept_client() returned the listening socket itself, "
-		           "not the new connection accept() returns");
-	if (write(client, "x", 1) != 1 || !diag_ready(fd, POLLIN, 1000)
-	    || read(fd, &byte, 1) != 1 || byte != 'x')
-		todo_wrong(4, "the fd accept_client() returned is not connected to "
-		           "the waiting client");
-	if (fcntl(listener, F_GETFD) < 0)
-		todo_wrong(4, "accept_client() closed the listening socket: it must "
-		           "stay open for the next client");
+	wrong_unless_accepted(4, fd, "accept_client()", listener, client);
 }
 
 /* ---- TODO 5: receive_file() -------------------------------------------- */
@@ -197,18 +169,37 @@ static void send_pieces(void *arg)
 	shutdown(sock, SHUT_WR);
 }
 
-/* What reaches the reader of a pipe: its bytes, checked, written to FD
- * as "COUNT FIRST_WRONG_BYTE". */
-static void read_and_count(void *arg)
+/* The reader's side, of a pipe or of the socket: read until end of file
+ * (within 1.5 s of the last byte), report "COUNT FIRST_WRONG EOF" on
+ * RESULT, then answer "OK\n" (a socket's reader, the server). */
+static void read_until_eof(void *arg)
 {
-	int *fds = arg;                 /* the pipe's read end, the result's */
+	int *fds = arg;                 /* what is read, the result's pipe */
 	static unsigned char data[FILE_SIZE + 1];
 	size_t len = 0;
-	ssize_t n;
+	int eof = 0;
 
-	while (len < sizeof data && (n = read(fds[0], data + len, sizeof data - len)) > 0)
+	while (len < sizeof data && diag_ready(fds[0], POLLIN, 1500)) {
+		ssize_t n = read(fds[0], data + len, sizeof data - len);
+
+		if (n <= 0) {
+			eof = n == 0;
+			break;
+		}
 		len += (size_t)n;
-	dprintf(fds[1], "%zu %lld\n", len, diag_pattern_differs(data, len));
+	}
+	dprintf(fds[1], "%zu %lld %d\n", len, diag_pattern_differs(data, len), eof);
+	if (write(fds[0], "OK\n", 3) != 3)
+		_exit(1);
+}
+
+/* What read_until_eof() reported on RESULT: *GOT, *WRONG, *EOF. */
+static void reader_result(int result, size_t *got, long long *wrong, int *eof)
+{
+	FILE *f = fdopen(result, "r");
+
+	if (f == NULL || fscanf(f, "%zu %lld %d", got, wrong, eof) != 3)
+		exit(1);
 }
 
 static const char *drop_name(enum drop_result r)
@@ -223,19 +214,18 @@ static const char *drop_name(enum drop_result r)
  * signals. */
 static void receive_whole_file(void)
 {
-	int sv[2], out[2], result[2], reader[2];
+	int sv[2], out[2], result[2], reader[2], eof;
 	uint64_t bytes, unwritten;
 	size_t got = 0;
 	long long wrong = -1;
 	enum drop_result r;
-	FILE *f;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 || pipe(out) < 0 || pipe(result) < 0)
 		exit(1);
 	diag_spawn(send_pieces, &sv[1], sv[1], -1);
 	close(sv[1]);
 	reader[0] = out[0], reader[1] = result[1];
-	diag_spawn(read_and_count, reader, out[0], result[1]);
+	diag_spawn(read_until_eof, reader, out[0], result[1]);
 	close(out[0]);
 	close(result[1]);
 	diag_interrupt_every(3000);
@@ -245,9 +235,7 @@ static void receive_whole_file(void)
 	if (r == DROP_CLIENT_LOST && errno == ENOSYS)
 		todo_missing(5, "receive_file() still fails with ENOSYS, as the starter code does");
 	close(out[1]);
-	f = fdopen(result[0], "r");
-	if (f == NULL || fscanf(f, "%zu %lld", &got, &wrong) != 2)
-		exit(1);
+	reader_result(result[0], &got, &wrong, &eof);
 	if (r != DROP_DONE)
 		todo_wrong(5, "sent 3 MiB in pieces, then end of file: receive_file() "
 		           "returned %s after %zu bytes, not DROP_DONE (0 from read() "
@@ -333,10 +321,10 @@ static void check_unix_connect(void)
 	missing_if_stub(7, fd, "unix_connect()");
 	if (fd < 0)
 		todo_wrong(7, "with a server listening, unix_connect() failed with %s",
-		           strerrorname_np(errno));
+		           diag_errname(errno));
+	wrong_unless_socket(7, fd, "unix_connect()", AF_UNIX, SOCK_STREAM);
 	memset(&sa, 0, sizeof sa);
-	if (sockopt(fd, SO_DOMAIN) != AF_UNIX || sockopt(fd, SO_TYPE) != SOCK_STREAM
-	    || getpeername(fd, (struct sockaddr *)&sa, &len) < 0
+	if (getpeername(fd, (struct sockaddr *)&sa, &len) < 0
 	    || strncmp(sa.sun_path, LONG_NAME, sizeof sa.sun_path) != 0)
 		todo_wrong(7, "the fd unix_connect() returned is not an AF_UNIX stream "
 		           "socket connected to the path: socket(), then connect() to "
@@ -347,33 +335,10 @@ static void check_unix_connect(void)
 	if (fd >= 0 || errno != ENOENT)
 		todo_wrong(7, "to a path where no socket exists, unix_connect() "
 		           "returned %d with %s, not -1 with ENOENT (keep connect()'s "
-		           "errno: close() may change it)", fd, strerrorname_np(errno));
+		           "errno: close() may change it)", fd, diag_errname(errno));
 }
 
 /* ---- TODO 8-9: send_file() --------------------------------------------- */
-
-/* The server's side: read until end of file (within 1.5 s of the last
- * byte), report "COUNT FIRST_WRONG EOF" on RESULT, then answer "OK\n". */
-static void read_until_eof(void *arg)
-{
-	int *fds = arg;                 /* the socket, the result's pipe */
-	static unsigned char data[FILE_SIZE + 1];
-	size_t len = 0;
-	int eof = 0;
-
-	while (len < sizeof data && diag_ready(fds[0], POLLIN, 1500)) {
-		ssize_t n = read(fds[0], data + len, sizeof data - len);
-
-		if (n <= 0) {
-			eof = n == 0;
-			break;
-		}
-		len += (size_t)n;
-	}
-	dprintf(fds[1], "%zu %lld %d\n", len, diag_pattern_differs(data, len), eof);
-	if (write(fds[0], "OK\n", 3) != 3)
-		_exit(1);
-}
 
 /* After send_file(): SOCK still reads what the server answers. */
 static void check_half_closed(int sock)
@@ -396,7 +361,6 @@ static void check_send_file(void)
 	uint64_t bytes = 0;
 	size_t got = 0;
 	long long wrong = -1;
-	FILE *f;
 
 	diag_pattern(data, sizeof data);
 	if (in < 0 || write(in, data, sizeof data) != sizeof data || lseek(in, 0, SEEK_SET) < 0
@@ -411,10 +375,8 @@ static void check_send_file(void)
 	diag_interrupt_stop();
 	missing_if_stub(8, r, "send_file()");
 	if (r < 0)
-		todo_wrong(8, "send_file() failed with %s", strerrorname_np(errno));
-	f = fdopen(result[0], "r");
-	if (f == NULL || fscanf(f, "%zu %lld %d", &got, &wrong, &eof) != 3)
-		exit(1);
+		todo_wrong(8, "send_file() failed with %s", diag_errname(errno));
+	reader_result(result[0], &got, &wrong, &eof);
 	if (got != FILE_SIZE || wrong >= 0 || bytes != FILE_SIZE)
 		todo_wrong(8, "of a 3 MiB input, the server got %zu bytes%s and *bytes "
 		           "says %llu: a write() may take less than asked "
@@ -476,8 +438,7 @@ static void check_read_receipt(void)
 	if (r != 0 || bytes != 42)
 		todo_wrong(10, "\"OK 42\\n\" arriving in 4 pieces gave %d (%s), count %llu: "
 		           "a stream may cut the line anywhere, read until the newline",
-		           r, strerrorname_np(err) ? strerrorname_np(err) : "errno 0",
-		           (unsigned long long)bytes);
+		           r, diag_errname(err), (unsigned long long)bytes);
 	if (receipt_from((struct server_says){ { "OK 05\n" }, 0, 0 }, 2000, &bytes, &err) == 0
 	    || receipt_from((struct server_says){ { "OK 5\nmore" }, 0, 0 }, 2000, &bytes, &err) == 0
 	    || receipt_from((struct server_says){ { "KO 5\n" }, 0, 0 }, 2000, &bytes, &err) == 0)
@@ -487,8 +448,7 @@ static void check_read_receipt(void)
 	if (r == 0 || err != ETIMEDOUT)
 		todo_wrong(10, "a server silent for 1.5 s with TIMEOUT_MS 100: "
 		           "read_receipt() returned %d with %s, not -1 with "
-		           "ETIMEDOUT (wait with a deadline)", r,
-		           strerrorname_np(err) ? strerrorname_np(err) : "errno 0");
+		           "ETIMEDOUT (wait with a deadline)", r, diag_errname(err));
 }
 
 const struct todo_check lab_checks[] = {

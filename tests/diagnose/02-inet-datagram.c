@@ -4,6 +4,7 @@
  * sets up on 127.0.0.1 and 127.0.0.2, in the order of the TODOs.
  */
 #define _GNU_SOURCE
+#include "common.h"
 #include "diagnose.h"
 #include "inet_dgram.h"
 
@@ -17,84 +18,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 /* ---- the program's side ------------------------------------------------- */
-
-static const char *errname(int err)
-{
-	const char *name = err ? strerrorname_np(err) : NULL;
-
-	return name ? name : err ? "an unknown errno" : "errno 0";
-}
-
-static struct sockaddr_in ipv4(const char *ip, uint16_t port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
-		exit(1);
-	return sa;
-}
-
-static struct sockaddr_in local_of(int fd)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof sa;
-
-	memset(&sa, 0, sizeof sa);
-	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		sa.sin_family = AF_UNSPEC;
-	return sa;
-}
-
-static bool same(const struct sockaddr_in *a, const struct sockaddr_in *b)
-{
-	return a->sin_family == b->sin_family && a->sin_port == b->sin_port
-	       && a->sin_addr.s_addr == b->sin_addr.s_addr;
-}
-
-/* "127.0.0.1:41234", in one of four buffers (several in one message). */
-static const char *name(const struct sockaddr_in *sa)
-{
-	static char text[4][40];
-	static int next;
-	char *t = text[next++ % 4], ip[INET_ADDRSTRLEN] = "?";
-
-	if (sa->sin_family != AF_INET)
-		return "(no IPv4 address)";
-	inet_ntop(AF_INET, &sa->sin_addr, ip, sizeof ip);
-	snprintf(t, sizeof text[0], "%s:%u", ip, ntohs(sa->sin_port));
-	return t;
-}
-
-/* A UDP socket of ours bound to IP:PORT (0: any free port). */
-static int our_udp(const char *ip, uint16_t port)
-{
-	struct sockaddr_in sa = ipv4(ip, port);
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-		exit(1);
-	return fd;
-}
-
-static void send_to(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
-{
-	if (sendto(fd, buf, len, 0, (const struct sockaddr *)to, sizeof *to) != (ssize_t)len)
-		exit(1);
-}
-
-/* The next datagram on FD within MS milliseconds: its size, -1 if none. */
-static ssize_t recv_within(int fd, void *buf, size_t cap, struct sockaddr_in *from, int ms)
-{
-	socklen_t len = sizeof *from;
-
-	if (!diag_ready(fd, POLLIN, ms))
-		return -1;
-	return recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)from, &len);
-}
 
 /* How many datagrams FD still has queued (read and dropped). */
 static int drain(int fd)
@@ -107,50 +33,8 @@ static int drain(int fd)
 	return count;
 }
 
-static int sockopt(int fd, int name)
-{
-	int value = -1;
-	socklen_t len = sizeof value;
-
-	if (getsockopt(fd, SOL_SOCKET, name, &value, &len) < 0)
-		return -1;
-	return value;
-}
-
-/* The lowest fd number free: a function that leaks one moves it. */
-static int lowest_free_fd(void)
-{
-	int fd = dup(0);
-
-	close(fd);
-	return fd;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A port no socket has now whose two bytes differ (a missing htons()
- * shows), or 0. */
-static uint16_t free_port(void)
-{
-	for (int i = 0; i < 20; i++) {
-		int fd = our_udp("127.0.0.1", 0);
-		uint16_t port = ntohs(local_of(fd).sin_port);
-
-		close(fd);
-		if ((port >> 8) != (port & 0xff))
-			return port;
-	}
-	return 0;
-}
-
 /* Should the function under test not return within MS milliseconds, end
- * the check with TODO wrong, WHY. */
+ * the check with TODO wrong, WHY (diag_interrupt_stop() disarms it). */
 static int watched_todo;
 static const char *watched_why;
 
@@ -171,13 +55,6 @@ static void watchdog(int todo, int ms, const char *why)
 	setitimer(ITIMER_REAL, &once, NULL);
 }
 
-static void watchdog_off(void)
-{
-	struct itimerval off = { { 0, 0 }, { 0, 0 } };
-
-	setitimer(ITIMER_REAL, &off, NULL);
-}
-
 /* ---- TODO 1: server_address() ------------------------------------------ */
 
 #define A_PORT 12345        /* 0x3039: its two bytes differ */
@@ -186,7 +63,7 @@ static void check_server_address(void)
 {
 	static const char *const bad[] = { "999.1.2.3", "localhost", "1.2.3", "" };
 	static const unsigned char zero[sizeof ((struct sockaddr_in *)0)->sin_zero];
-	struct sockaddr_in addr, want = ipv4("127.0.0.2", A_PORT);
+	struct sockaddr_in addr, want = diag_ipv4("127.0.0.2", A_PORT);
 	int r;
 
 	memset(&addr, 0xa5, sizeof addr);       /* as an uninitialised variable */
@@ -195,7 +72,8 @@ static void check_server_address(void)
 	missing_if_stub(1, r, "server_address()");
 	if (r != 0)
 		todo_wrong(1, "server_address(\"127.0.0.2\", %d) returned %d (%s), not 0: "
-		           "inet_pton() returns 1 for a good address", A_PORT, r, errname(errno));
+		           "inet_pton() returns 1 for a good address", A_PORT, r,
+		           diag_errname(errno));
 	if (addr.sin_family != AF_INET)
 		todo_wrong(1, "server_address() left sin_family %d, not AF_INET (%d)",
 		           addr.sin_family, AF_INET);
@@ -208,7 +86,7 @@ static void check_server_address(void)
 	if (addr.sin_addr.s_addr != want.sin_addr.s_addr)
 		todo_wrong(1, "server_address(\"127.0.0.2\", ...) filled in the address %s: "
 		           "convert TEXT with inet_pton(AF_INET, text, &addr->sin_addr), "
-		           "already in network order", name(&addr));
+		           "already in network order", diag_name(&addr));
 	if (memcmp(addr.sin_zero, zero, sizeof zero) != 0)
 		todo_wrong(1, "server_address() left garbage in sin_zero (some systems "
 		           "then refuse the address): zero the whole sockaddr_in with "
@@ -220,7 +98,7 @@ static void check_server_address(void)
 			todo_wrong(1, "server_address(\"%s\", ...), text that is not a dotted "
 			           "IPv4 address, returned %d with %s, not -1 with EINVAL: "
 			           "inet_pton() returns 0 (not -1) for it", bad[i], r,
-			           errname(errno));
+			           diag_errname(errno));
 	}
 }
 
@@ -237,88 +115,81 @@ static DIAG_NORETURN void bind_failed(int err)
 	    || err == EPROTOTYPE || err == EOPNOTSUPP || err == EINVAL)
 		todo_wrong(2, "udp_bind() on 127.0.0.1 port 0 failed with %s: is the "
 		           "socket AF_INET, SOCK_DGRAM, bound with sizeof *addr bytes?",
-		           errname(err));
-	todo_wrong(2, "udp_bind() on 127.0.0.1 port 0 failed with %s", errname(err));
+		           diag_errname(err));
+	todo_wrong(2, "udp_bind() on 127.0.0.1 port 0 failed with %s", diag_errname(err));
 }
 
 /* A second udp_bind() on the port the first holds must fail. */
 static void check_port_taken(int first, const struct sockaddr_in *held)
 {
 	struct sockaddr_in taken = *held;
-	int before = lowest_free_fd(), fd;
+	int before = diag_open_fds(), fd;
 
 	errno = 0;
 	fd = udp_bind(&taken);
 	taken = *held;          /* for the messages: udp_bind() may change it */
-	if (fd >= 0 && (sockopt(first, SO_REUSEADDR) > 0 || sockopt(first, SO_REUSEPORT) > 0))
+	if (fd >= 0 && (diag_sockopt(first, SOL_SOCKET, SO_REUSEADDR) > 0
+	                || diag_sockopt(first, SOL_SOCKET, SO_REUSEPORT) > 0))
 		todo_wrong(2, "a second udp_bind() on %s, which the first one holds, "
 		           "succeeded: SO_REUSEADDR or SO_REUSEPORT on a UDP socket lets "
-		           "two servers share a port; do not set them", name(&taken));
+		           "two servers share a port; do not set them", diag_name(&taken));
 	if (fd >= 0)
 		todo_wrong(2, "a second udp_bind() on %s, which the first one holds, "
 		           "returned a socket (bound to %s): check bind()'s result and "
-		           "return -1 when it fails", name(&taken),
-		           name((struct sockaddr_in[]){ local_of(fd) }));
+		           "return -1 when it fails", diag_name(&taken),
+		           diag_name((struct sockaddr_in[]){ diag_local(fd) }));
 	if (errno != EADDRINUSE)
 		todo_wrong(2, "a second udp_bind() on %s, which the first one holds, "
 		           "failed with %s, not EADDRINUSE: keep bind()'s errno (close() "
-		           "may change it)", name(&taken), errname(errno));
-	if (lowest_free_fd() != before)
+		           "may change it)", diag_name(&taken), diag_errname(errno));
+	if (diag_open_fds() != before)
 		todo_wrong(2, "a udp_bind() whose bind() failed left its socket open: "
 		           "close it before returning -1");
 }
 
 static void check_udp_bind(void)
 {
-	struct sockaddr_in addr = ipv4("127.0.0.1", 0), bound, fixed;
-	uint16_t port;
+	struct sockaddr_in addr = diag_ipv4("127.0.0.1", 0), bound, fixed;
 	int fd = udp_bind(&addr);
 
 	missing_if_stub(2, fd, "udp_bind()");
 	if (fd < 0)
 		bind_failed(errno);
-	if (sockopt(fd, SO_TYPE) < 0)
-		todo_wrong(2, "udp_bind() returned %d, which is not a socket (`if (fd = "
-		           "socket(...) < 0)` assigns the comparison)", fd);
-	if (sockopt(fd, SO_DOMAIN) != AF_INET || sockopt(fd, SO_TYPE) != SOCK_DGRAM)
-		todo_wrong(2, "the socket udp_bind() returned is not AF_INET, SOCK_DGRAM "
-		           "(socket(2)'s domain and type)");
-	bound = local_of(fd);
+	wrong_unless_socket(2, fd, "udp_bind()", AF_INET, SOCK_DGRAM);
+	bound = diag_local(fd);
 	if (bound.sin_port == 0)
 		todo_wrong(2, "the socket udp_bind() returned is not bound (it has no "
 		           "port): bind() it to *ADDR");
 	if (bound.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
 		todo_wrong(2, "asked for 127.0.0.1, udp_bind() bound the socket to %s: "
-		           "bind() it to *ADDR", name(&bound));
+		           "bind() it to *ADDR", diag_name(&bound));
 	if (addr.sin_port == 0)
 		todo_wrong(3, "with port 0 the kernel chose port %u, but *ADDR still says "
 		           "port 0 after udp_bind(): getsockname() into ADDR after bind()",
 		           ntohs(bound.sin_port));
-	if (!same(&addr, &bound))
+	if (!same_endpoint(&addr, &bound))
 		todo_wrong(3, "after udp_bind(), *ADDR says %s but the socket is bound "
-		           "to %s: getsockname() into ADDR, LEN bytes", name(&addr),
-		           name(&bound));
+		           "to %s: getsockname() into ADDR, LEN bytes", diag_name(&addr),
+		           diag_name(&bound));
 	check_port_taken(fd, &bound);
 	close(fd);
 
 	/* A port asked for is the port bound. */
-	if ((port = free_port()) == 0)
-		return;
-	fixed = addr = ipv4("127.0.0.1", port);
+	fixed = addr = diag_ipv4("127.0.0.1", diag_free_port(SOCK_DGRAM, "127.0.0.1"));
 	fd = udp_bind(&addr);
 	if (fd < 0 && errno == EADDRINUSE)
 		return;         /* someone took it meanwhile */
 	if (fd < 0)
-		todo_wrong(2, "udp_bind() on %s, a free port, failed with %s", name(&fixed),
-		           errname(errno));
-	bound = local_of(fd);
-	if (!same(&bound, &fixed))
+		todo_wrong(2, "udp_bind() on %s, a free port, failed with %s",
+		           diag_name(&fixed), diag_errname(errno));
+	bound = diag_local(fd);
+	if (!same_endpoint(&bound, &fixed))
 		todo_wrong(2, "asked for %s, udp_bind() bound the socket to %s: bind() "
 		           "it to *ADDR as it is (already in network order)",
-		           name(&fixed), name(&bound));
-	if (!same(&addr, &fixed))
+		           diag_name(&fixed), diag_name(&bound));
+	if (!same_endpoint(&addr, &fixed))
 		todo_wrong(3, "after udp_bind() on %s, *ADDR says %s: getsockname() into "
-		           "ADDR", name(&fixed), name(&addr));
+		           "ADDR", diag_name(&fixed), diag_name(&addr));
 	close(fd);
 }
 
@@ -330,7 +201,7 @@ static void expect_request(int server, int client, const void *msg, size_t len,
                            const char *what)
 {
 	static unsigned char buf[UDP_MAX_PAYLOAD];
-	struct sockaddr_in from, want = local_of(client);
+	struct sockaddr_in from, want = diag_local(client);
 	ssize_t n;
 
 	memset(&from, 0xa5, sizeof from);
@@ -343,41 +214,42 @@ static void expect_request(int server, int client, const void *msg, size_t len,
 		           "the call", what);
 	if (n < 0)
 		todo_wrong(4, "with %s waiting, receive_request() failed with %s", what,
-		           errname(errno));
+		           diag_errname(errno));
 	if ((size_t)n != len || memcmp(buf, msg, len) != 0)
 		todo_wrong(4, "with %s waiting, receive_request() returned %zd%s: return "
 		           "what recvfrom() returns, the datagram's size (%s)", what, n,
 		           (size_t)n == len ? " but BUF holds other bytes" : "",
 		           len == 0 ? "0 is an empty datagram, not an end of file"
 		                    : "one call, one datagram, received into BUF, CAP bytes");
-	if (!same(&from, &want))
+	if (!same_endpoint(&from, &want))
 		todo_wrong(4, "%s came from %s, but *FROM says %s: pass FROM and the "
-		           "address length to recvfrom()", what, name(&want), name(&from));
+		           "address length to recvfrom()", what, diag_name(&want),
+		           diag_name(&from));
 }
 
 static void check_receive_request(void)
 {
 	static unsigned char big[UDP_MAX_PAYLOAD];
 	static const char sizes[3] = { 1, 100, 7 };
-	int server = our_udp("127.0.0.1", 0), far = our_udp("127.0.0.2", 0);
-	int near = our_udp("127.0.0.1", 0);
-	struct sockaddr_in to = local_of(server);
+	int server = diag_udp("127.0.0.1", 0), far = diag_udp("127.0.0.2", 0);
+	int near = diag_udp("127.0.0.1", 0);
+	struct sockaddr_in to = diag_local(server);
 	char three[100];
 
-	send_to(far, "ab\0\xff" "cd", 6, &to);
+	diag_send_to(far, "ab\0\xff" "cd", 6, &to);
 	expect_request(server, far, "ab\0\xff" "cd", 6, "a 6-byte datagram from 127.0.0.2");
-	send_to(near, "", 0, &to);
+	diag_send_to(near, "", 0, &to);
 	expect_request(server, near, "", 0, "an empty datagram");
 	memset(three, 'b', sizeof three);
 	for (int i = 0; i < 3; i++)
-		send_to(i == 1 ? far : near, three, (size_t)sizes[i], &to);
+		diag_send_to(i == 1 ? far : near, three, (size_t)sizes[i], &to);
 	for (int i = 0; i < 3; i++)
 		expect_request(server, i == 1 ? far : near, three, (size_t)sizes[i],
 		               i == 0 ? "the first of three datagrams sent at once (1 byte)"
 		               : i == 1 ? "the second of three datagrams (100 bytes)"
 		               : "the third of three datagrams (7 bytes)");
 	diag_pattern(big, sizeof big);
-	send_to(near, big, sizeof big, &to);
+	diag_send_to(near, big, sizeof big, &to);
 	expect_request(server, near, big, sizeof big, "a datagram of 65507 bytes");
 }
 
@@ -390,7 +262,7 @@ static void expect_reply(const struct sockaddr_in *mine, int client,
 {
 	char buf[64];
 	struct sockaddr_in from;
-	ssize_t n = recv_within(client, buf, sizeof buf, &from, 1000);
+	ssize_t n = diag_recv_within(client, buf, sizeof buf, &from, 1000);
 
 	if (n < 0)
 		todo_wrong(5, "send_reply() to %s returned 0, but nothing arrived there: "
@@ -398,34 +270,35 @@ static void expect_reply(const struct sockaddr_in *mine, int client,
 	if ((size_t)n != len || memcmp(buf, reply, len) != 0)
 		todo_wrong(5, "send_reply() of %zu bytes to %s: %zd bytes arrived, not "
 		           "those: send LEN bytes of BUF in one sendto()", len, what, n);
-	if (!same(&from, mine))
+	if (!same_endpoint(&from, mine))
 		todo_wrong(5, "the reply to %s came from %s, not from the server's socket "
 		           "%s: sendto() on FD, the socket the request came in on",
-		           what, name(&from), name(mine));
+		           what, diag_name(&from), diag_name(mine));
 }
 
 /* After a send_reply(), the server's socket is as it was. */
 static void expect_unchanged(int server, const struct sockaddr_in *mine)
 {
-	struct sockaddr_in now = local_of(server);
+	struct sockaddr_in now = diag_local(server);
 	socklen_t len = sizeof now;
 
-	if (!same(&now, mine))
+	if (!same_endpoint(&now, mine))
 		todo_wrong(5, "after send_reply(), the server's socket, bound to %s, is "
 		           "bound to %s: a connect() and its undoing unbind a port the "
 		           "kernel chose; sendto() names the address without "
-		           "connecting", name(mine), name(&now));
+		           "connecting", diag_name(mine), diag_name(&now));
 	if (getpeername(server, (struct sockaddr *)&now, &len) == 0)
 		todo_wrong(5, "after send_reply(), the server's socket is connected to %s: "
 		           "it would receive from that client only; sendto() names the "
-		           "address without connecting", name(&now));
+		           "address without connecting", diag_name(&now));
 }
 
 static void check_send_reply(void)
 {
-	int server = our_udp("127.0.0.1", 0), a = our_udp("127.0.0.1", 0);
-	int b = our_udp("127.0.0.2", 0);
-	struct sockaddr_in to_a = local_of(a), to_b = local_of(b), mine = local_of(server), from;
+	int server = diag_udp("127.0.0.1", 0), a = diag_udp("127.0.0.1", 0);
+	int b = diag_udp("127.0.0.2", 0);
+	struct sockaddr_in to_a = diag_local(a), to_b = diag_local(b), from;
+	struct sockaddr_in mine = diag_local(server);
 	char byte;
 	int r;
 
@@ -434,21 +307,21 @@ static void check_send_reply(void)
 	missing_if_stub(5, r, "send_reply()");
 	if (r != 0)
 		todo_wrong(5, "send_reply() of 3 bytes to %s returned %d (%s), not 0",
-		           name(&to_a), r, errname(errno));
+		           diag_name(&to_a), r, diag_errname(errno));
 	expect_unchanged(server, &mine);
 	expect_reply(&mine, a, "ABC", 3, "a first client");
 	r = send_reply(server, "XYZ", 3, &to_b);
 	if (r != 0)
 		todo_wrong(5, "a second send_reply(), to %s, returned %d (%s), not 0",
-		           name(&to_b), r, errname(errno));
-	if (recv_within(b, &byte, 1, &from, 1000) < 0)
+		           diag_name(&to_b), r, diag_errname(errno));
+	if (diag_recv_within(b, &byte, 1, &from, 1000) < 0)
 		todo_wrong(5, "send_reply() to a second client, %s, returned 0, but "
 		           "nothing arrived there%s: send to *TO, this datagram's sender, "
-		           "not an address kept from before", name(&to_b),
+		           "not an address kept from before", diag_name(&to_b),
 		           diag_ready(a, POLLIN, 0) ? " (the first client got it)" : "");
 	if (send_reply(server, "", 0, &to_a) != 0)
 		todo_wrong(5, "send_reply() of 0 bytes returned %s: an empty datagram is "
-		           "a datagram too", errname(errno));
+		           "a datagram too", diag_errname(errno));
 	expect_reply(&mine, a, "", 0, "a client that sent an empty datagram");
 	expect_unchanged(server, &mine);
 }
@@ -462,16 +335,14 @@ static void check_client_socket(void)
 
 	missing_if_stub(6, fd, "client_socket()");
 	if (fd < 0)
-		todo_wrong(6, "client_socket() failed with %s", errname(errno));
-	if (sockopt(fd, SO_DOMAIN) != AF_INET || sockopt(fd, SO_TYPE) != SOCK_DGRAM)
-		todo_wrong(6, "client_socket() returned %d, which is not an AF_INET, "
-		           "SOCK_DGRAM socket", fd);
-	me = local_of(fd);
+		todo_wrong(6, "client_socket() failed with %s", diag_errname(errno));
+	wrong_unless_socket(6, fd, "client_socket()", AF_INET, SOCK_DGRAM);
+	me = diag_local(fd);
 	if (me.sin_port == 0)
 		return;         /* unbound: the first sendto() binds a free port */
 	other = client_socket();
-	them = other >= 0 ? local_of(other) : me;
-	if (other < 0 || same(&me, &them))
+	them = other >= 0 ? diag_local(other) : me;
+	if (other < 0 || same_endpoint(&me, &them))
 		todo_wrong(6, "client_socket() binds port %u: a second client on the host "
 		           "%s; leave the socket unbound, the first sendto() gives it a "
 		           "free port", ntohs(me.sin_port),
@@ -483,8 +354,8 @@ static void check_client_socket(void)
 static void check_send_request(void)
 {
 	static const char msg[] = "two\0words";         /* 9 bytes, a NUL in them */
-	int server = our_udp("127.0.0.1", 0), fd = our_udp("127.0.0.1", 0);
-	struct sockaddr_in to = local_of(server), from, me = local_of(fd);
+	int server = diag_udp("127.0.0.1", 0), fd = diag_udp("127.0.0.1", 0);
+	struct sockaddr_in to = diag_local(server), from, me = diag_local(fd);
 	char buf[64];
 	ssize_t n;
 	int r;
@@ -494,11 +365,11 @@ static void check_send_request(void)
 	missing_if_stub(7, r, "send_request()");
 	if (r != 0)
 		todo_wrong(7, "send_request() of 9 bytes to %s returned %d (%s), not 0",
-		           name(&to), r, errname(errno));
-	n = recv_within(server, buf, sizeof buf, &from, 1000);
+		           diag_name(&to), r, diag_errname(errno));
+	n = diag_recv_within(server, buf, sizeof buf, &from, 1000);
 	if (n < 0)
 		todo_wrong(7, "send_request() to %s returned 0, but nothing arrived "
-		           "there: sendto() MSG to *SERVER", name(&to));
+		           "there: sendto() MSG to *SERVER", diag_name(&to));
 	if (n == 10 && buf[9] == '\0' && memcmp(buf, msg, 9) == 0)
 		todo_wrong(7, "send_request() of LEN 9 bytes sent 10, a NUL after them: "
 		           "send exactly LEN bytes (a string's NUL is not part of the "
@@ -507,11 +378,11 @@ static void check_send_request(void)
 		todo_wrong(7, "send_request() of 9 bytes (a NUL among them) sent %zd bytes%s: "
 		           "send LEN bytes of MSG as they are, in one sendto()", n,
 		           n == 9 ? ", not those" : "");
-	if (!same(&from, &me))
+	if (!same_endpoint(&from, &me))
 		todo_wrong(7, "send_request() on a socket bound to %s sent from %s: send "
-		           "with FD", name(&me), name(&from));
+		           "with FD", diag_name(&me), diag_name(&from));
 	r = send_request(fd, "", 0, &to);
-	n = recv_within(server, buf, sizeof buf, &from, 1000);
+	n = diag_recv_within(server, buf, sizeof buf, &from, 1000);
 	if (r != 0 || n != 0)
 		todo_wrong(7, "send_request() of an empty message returned %d and %s: an "
 		           "empty datagram is a datagram too", r,
@@ -538,7 +409,7 @@ static bool stderr_names(const struct sockaddr_in *sa)
 {
 	size_t len;
 	unsigned char *text = diag_slurp("stderr.txt", &len);
-	const char *want = name(sa);
+	const char *want = diag_name(sa);
 	bool found = false;
 
 	if (text != NULL)
@@ -547,15 +418,20 @@ static bool stderr_names(const struct sockaddr_in *sa)
 	return found;
 }
 
+/* Where await_reply() and request_reply() leave the answer, and the
+ * wrong reply they keep. */
+static char reply[UDP_MAX_PAYLOAD];
+static struct wrong_reply wrong;
+
 /* await_reply(FD, SERVER, MSG) until MS from now; errno in *ERR. */
-static ssize_t await(int fd, const struct sockaddr_in *server, const char *msg,
-                     void *reply, int ms, struct wrong_reply *wrong, int *err)
+static ssize_t await(int fd, const struct sockaddr_in *server, const char *msg, int ms,
+                     int *err)
 {
 	ssize_t n;
 
-	wrong->size = -1;
+	wrong.size = -1;
 	errno = 0;
-	n = await_reply(fd, server, msg, strlen(msg), reply, deadline_after(ms), wrong);
+	n = await_reply(fd, server, msg, strlen(msg), reply, deadline_after(ms), &wrong);
 	*err = errno;
 	return n;
 }
@@ -563,15 +439,13 @@ static ssize_t await(int fd, const struct sockaddr_in *server, const char *msg,
 /* The answer waiting: taken at once. */
 static void await_answer(int fd, int server, const struct sockaddr_in *to)
 {
-	static char reply[UDP_MAX_PAYLOAD];
 	static const char msg[] = "hello, 42 x";
-	struct sockaddr_in at = local_of(server);
-	struct wrong_reply wrong;
+	struct sockaddr_in at = diag_local(server);
 	ssize_t n;
 	int err;
 
-	send_to(server, "HELLO, 42 X", 11, to);
-	n = await(fd, &at, msg, reply, 500, &wrong, &err);
+	diag_send_to(server, "HELLO, 42 X", 11, to);
+	n = await(fd, &at, msg, 500, &err);
 	errno = err;
 	missing_if_stub(8, n, "await_reply()");
 	if (n < 0 && err == EINVAL)
@@ -587,7 +461,7 @@ static void await_answer(int fd, int server, const struct sockaddr_in *to)
 		             "same_endpoint() and answers())");
 	if (n < 0)
 		todo_wrong(8, "with the answer waiting, await_reply() failed with %s",
-		           errname(err));
+		           diag_errname(err));
 	if (n != 11 || memcmp(reply, "HELLO, 42 X", 11) != 0)
 		todo_wrong(8, "with the answer \"HELLO, 42 X\" (11 bytes) waiting, "
 		           "await_reply() returned %zd and REPLY holds other bytes: "
@@ -597,38 +471,36 @@ static void await_answer(int fd, int server, const struct sockaddr_in *to)
 /* Strangers' answers first: passed over, and logged. */
 static void await_past_strangers(int fd, int server, const struct sockaddr_in *to)
 {
-	static char reply[UDP_MAX_PAYLOAD];
-	struct sockaddr_in at = local_of(server);
-	int other_port = our_udp("127.0.0.1", 0);
-	int other_host = our_udp("127.0.0.2", ntohs(at.sin_port));
-	struct sockaddr_in stranger[2] = { local_of(other_port), local_of(other_host) };
-	struct wrong_reply wrong;
+	struct sockaddr_in at = diag_local(server);
+	int other_port = diag_udp("127.0.0.1", 0);
+	int other_host = diag_udp("127.0.0.2", ntohs(at.sin_port));
+	struct sockaddr_in stranger[2] = { diag_local(other_port), diag_local(other_host) };
 	ssize_t n;
 	int err, left;
 
-	send_to(other_port, "HELLO", 5, to);
-	send_to(other_host, "HELLO", 5, to);
-	send_to(server, "HELLO", 5, to);
-	n = await(fd, &at, "hello", reply, 1000, &wrong, &err);
+	diag_send_to(other_port, "HELLO", 5, to);
+	diag_send_to(other_host, "HELLO", 5, to);
+	diag_send_to(server, "HELLO", 5, to);
+	n = await(fd, &at, "hello", 1000, &err);
 	left = drain(fd);
 	if (n < 0)
 		todo_wrong(8, "with two strangers' \"HELLO\" and then the server's waiting, "
-		           "await_reply() failed with %s", errname(err));
+		           "await_reply() failed with %s", diag_errname(err));
 	if (left == 2)
 		todo_wrong(8, "await_reply() took \"HELLO\" from %s, another port on the "
 		           "server's address, for the answer: compare the sender's "
 		           "address AND port with the server's (same_endpoint())",
-		           name(&stranger[0]));
+		           diag_name(&stranger[0]));
 	if (left == 1)
 		todo_wrong(8, "await_reply() took \"HELLO\" from %s, the server's port on "
 		           "another address, for the answer: compare the sender's "
 		           "address AND port with the server's (same_endpoint())",
-		           name(&stranger[1]));
+		           diag_name(&stranger[1]));
 	for (int i = 0; i < 2; i++)
 		if (!stderr_names(&stranger[i]) && stderr_lines() < 2)
 			todo_wrong(8, "await_reply() passed over the datagram from the "
 			           "stranger %s without a word: log_line() each one "
-			           "ignored, naming its sender", name(&stranger[i]));
+			           "ignored, naming its sender", diag_name(&stranger[i]));
 	close(other_port);
 	close(other_host);
 }
@@ -636,19 +508,17 @@ static void await_past_strangers(int fd, int server, const struct sockaddr_in *t
 /* A late answer to an earlier request first: passed over, logged, kept. */
 static void await_past_late_answer(int fd, int server, const struct sockaddr_in *to)
 {
-	static char reply[UDP_MAX_PAYLOAD];
-	struct sockaddr_in at = local_of(server);
-	struct wrong_reply wrong;
+	struct sockaddr_in at = diag_local(server);
 	int lines = stderr_lines(), err;
 	ssize_t n;
 
-	send_to(server, "ONE", 3, to);
-	send_to(server, "TWO", 3, to);
-	n = await(fd, &at, "two", reply, 1000, &wrong, &err);
+	diag_send_to(server, "ONE", 3, to);
+	diag_send_to(server, "TWO", 3, to);
+	n = await(fd, &at, "two", 1000, &err);
 	if (n < 0)
 		todo_wrong(8, "with a late \"ONE\" and then the answer \"TWO\" from the "
 		           "server waiting, await_reply() for \"two\" failed with %s",
-		           errname(err));
+		           diag_errname(err));
 	if (memcmp(reply, "TWO", 3) != 0)
 		todo_wrong(8, "await_reply() for \"two\" took \"ONE\", a late answer to an "
 		           "earlier request, from the server: check that the datagram is "
@@ -665,22 +535,21 @@ static void await_past_late_answer(int fd, int server, const struct sockaddr_in 
 /* Nothing comes: -1 with ETIMEDOUT at the deadline. */
 static void await_nothing(int fd, const struct sockaddr_in *at)
 {
-	static char reply[UDP_MAX_PAYLOAD];
-	struct wrong_reply wrong;
-	long long start = now_ms(), took;
+	long long start = diag_now_ms(), took;
 	ssize_t n;
 	int err;
 
 	watchdog(8, 2000, "with nothing to receive and the deadline 150 ms away, "
 	         "await_reply() was still waiting 2 s later: poll() with the "
 	         "timeout ms_left(deadline), not -1, before recvfrom()");
-	n = await(fd, at, "silence", reply, 150, &wrong, &err);
-	watchdog_off();
-	took = now_ms() - start;
+	n = await(fd, at, "silence", 150, &err);
+	diag_interrupt_stop();
+	took = diag_now_ms() - start;
 	if (n >= 0 || err != ETIMEDOUT)
 		todo_wrong(8, "with nothing to receive and the deadline 150 ms away, "
 		           "await_reply() returned %zd with %s after %lld ms, not -1 with "
-		           "ETIMEDOUT: poll()'s 0 means the time is up", n, errname(err), took);
+		           "ETIMEDOUT: poll()'s 0 means the time is up", n, diag_errname(err),
+		           took);
 	if (took < 100)
 		todo_wrong(8, "with the deadline 150 ms away, await_reply() gave up after "
 		           "%lld ms: poll() with the timeout ms_left(deadline)", took);
@@ -706,39 +575,37 @@ static void make_noise(void *arg)
 /* Strangers every 20 ms: the deadline holds all the same. */
 static void await_in_noise(int fd, const struct sockaddr_in *at, const struct sockaddr_in *to)
 {
-	static char reply[UDP_MAX_PAYLOAD];
-	struct noise s = { our_udp("127.0.0.2", 0), *to };
-	struct wrong_reply wrong;
+	struct noise s = { diag_udp("127.0.0.2", 0), *to };
 	long long start;
 	ssize_t n;
 	pid_t pid;
 	int err;
 
 	pid = diag_spawn(make_noise, &s, s.fd, -1);
-	start = now_ms();
+	start = diag_now_ms();
 	watchdog(8, 2500, "with a stranger sending a datagram every 20 ms and the "
 	         "deadline 200 ms away, await_reply() was still waiting 2.5 s later: "
 	         "poll() with what is left, ms_left(deadline), each time round");
-	n = await(fd, at, "busy", reply, 200, &wrong, &err);
-	watchdog_off();
+	n = await(fd, at, "busy", 200, &err);
+	diag_interrupt_stop();
 	kill(pid, SIGKILL);
 	if (n >= 0 || err != ETIMEDOUT)
 		todo_wrong(8, "with only a stranger's datagrams coming and the deadline "
 		           "200 ms away, await_reply() returned %zd with %s, not -1 with "
-		           "ETIMEDOUT", n, errname(err));
-	if (now_ms() - start > 800)
+		           "ETIMEDOUT", n, diag_errname(err));
+	if (diag_now_ms() - start > 800)
 		todo_wrong(8, "with a stranger sending a datagram every 20 ms and the "
 		           "deadline 200 ms away, await_reply() gave up only after %lld "
 		           "ms: poll() with what is left, ms_left(deadline), not the whole "
-		           "time again after each datagram", now_ms() - start);
+		           "time again after each datagram", diag_now_ms() - start);
 	close(s.fd);
 }
 
 static void check_await_reply(void)
 {
-	int fd = our_udp("127.0.0.1", 0), server = our_udp("127.0.0.1", 0);
+	int fd = diag_udp("127.0.0.1", 0), server = diag_udp("127.0.0.1", 0);
 	int log = open("stderr.txt", O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
-	struct sockaddr_in to = local_of(fd), at = local_of(server);
+	struct sockaddr_in to = diag_local(fd), at = diag_local(server);
 
 	if (log < 0 || dup2(log, STDERR_FILENO) < 0)
 		exit(1);
@@ -766,13 +633,11 @@ static void serve(void *arg)
 	struct sockaddr_in from;
 	ssize_t n;
 
-	for (int i = 0; (n = recv_within(s->fd, buf, sizeof buf, &from, 2000)) >= 0; i++) {
+	for (int i = 0; (n = diag_recv_within(s->fd, buf, sizeof buf, &from, 2000)) >= 0; i++) {
 		if (i == 0 && s->drop_first)
 			continue;
 		if (!s->as_is)
-			for (ssize_t j = 0; j < n; j++)
-				if (buf[j] >= 'a' && buf[j] <= 'z')
-					buf[j] = (char)(buf[j] - 'a' + 'A');
+			ascii_upper(buf, (size_t)n);
 		sendto(s->fd, buf, (size_t)n, 0, (struct sockaddr *)&from, sizeof from);
 	}
 }
@@ -781,11 +646,9 @@ static void serve(void *arg)
  * False when it cannot tell: await_reply() (TODO 8) is still the stub. */
 static bool request_unanswered(void)
 {
-	static char reply[UDP_MAX_PAYLOAD];
-	int fd = our_udp("127.0.0.1", 0), server = our_udp("127.0.0.1", 0), tries, err;
-	struct sockaddr_in at = local_of(server);
-	struct wrong_reply wrong;
-	long long start = now_ms(), took;
+	int fd = diag_udp("127.0.0.1", 0), server = diag_udp("127.0.0.1", 0), tries, err;
+	struct sockaddr_in at = diag_local(server);
+	long long start = diag_now_ms(), took;
 	ssize_t n;
 
 	watchdog(9, 3000, "with a server that never answers, request_reply() with "
@@ -794,8 +657,8 @@ static bool request_unanswered(void)
 	errno = 0;
 	n = request_reply(fd, &at, "anyone?", 7, reply, 80, 3, &wrong);
 	err = errno;
-	watchdog_off();
-	took = now_ms() - start;
+	diag_interrupt_stop();
+	took = diag_now_ms() - start;
 	tries = drain(server);
 	if (n < 0 && err == ENOSYS && tries == 0) {
 		errno = err;
@@ -808,7 +671,7 @@ static bool request_unanswered(void)
 		           "%zd, not -1 with ETIMEDOUT", n);
 	if (err != ETIMEDOUT)
 		todo_wrong(9, "with a server that never answers, request_reply() failed "
-		           "with %s, not ETIMEDOUT%s", errname(err),
+		           "with %s, not ETIMEDOUT%s", diag_errname(err),
 		           err == EBADMSG ? " (EBADMSG only when the server sent something, "
 		                            "wrong->size >= 0)" : "");
 	if (tries != 4)
@@ -830,18 +693,17 @@ static bool request_unanswered(void)
 }
 
 /* request_reply() against a fake server S; errno in *ERR. */
-static ssize_t request_from(struct fake_server s, const char *msg, void *reply,
-                            int timeout_ms, int retries, struct wrong_reply *wrong,
-                            int *err)
+static ssize_t request_from(struct fake_server s, const char *msg, int timeout_ms,
+                            int retries, int *err)
 {
-	int fd = our_udp("127.0.0.1", 0);
-	struct sockaddr_in at = local_of(s.fd);
+	int fd = diag_udp("127.0.0.1", 0);
+	struct sockaddr_in at = diag_local(s.fd);
 	pid_t pid = diag_spawn(serve, &s, s.fd, -1);
 	ssize_t n;
 
-	wrong->size = 42;       /* request_reply() must set it itself */
+	wrong.size = 42;        /* request_reply() must set it itself */
 	errno = 0;
-	n = request_reply(fd, &at, msg, strlen(msg), reply, timeout_ms, retries, wrong);
+	n = request_reply(fd, &at, msg, strlen(msg), reply, timeout_ms, retries, &wrong);
 	*err = errno;
 	kill(pid, SIGKILL);
 	close(fd);
@@ -851,22 +713,20 @@ static ssize_t request_from(struct fake_server s, const char *msg, void *reply,
 
 static void check_request_reply(void)
 {
-	static char reply[UDP_MAX_PAYLOAD];
-	struct wrong_reply wrong;
 	ssize_t n;
 	int err;
 
 	if (!request_unanswered())
 		return;
-	n = request_from((struct fake_server){ our_udp("127.0.0.1", 0), true, false },
-	                 "again", reply, 100, 2, &wrong, &err);
+	n = request_from((struct fake_server){ diag_udp("127.0.0.1", 0), true, false },
+	                 "again", 100, 2, &err);
 	if (n != 5 || memcmp(reply, "AGAIN", 5) != 0)
 		todo_wrong(9, "the first request was lost (the server answers the second): "
 		           "request_reply() with RETRIES 2 returned %zd (%s), not the "
 		           "answer: on ETIMEDOUT send again, up to RETRIES more times",
-		           n, n < 0 ? errname(err) : "other bytes");
-	n = request_from((struct fake_server){ our_udp("127.0.0.1", 0), false, true },
-	                 "hello", reply, 60, 1, &wrong, &err);
+		           n, n < 0 ? diag_errname(err) : "other bytes");
+	n = request_from((struct fake_server){ diag_udp("127.0.0.1", 0), false, true },
+	                 "hello", 60, 1, &err);
 	if (n >= 0)
 		todo_wrong(9, "a server that answers each try with the request as it came "
 		           "(not uppercased): request_reply() returned %zd, as if that "
@@ -875,7 +735,7 @@ static void check_request_reply(void)
 		todo_wrong(9, "a server that answers each try with the request as it came "
 		           "(not uppercased): request_reply() failed with %s, not EBADMSG: "
 		           "when no try was answered but WRONG->size >= 0 (a wrong reply "
-		           "was kept), give up with EBADMSG", errname(err));
+		           "was kept), give up with EBADMSG", diag_errname(err));
 	if (wrong.size != 5 || memcmp(wrong.start, "hello", 5) != 0)
 		todo_wrong(9, "a server that answers each try with the request as it came: "
 		           "request_reply() gave up with EBADMSG, but *WRONG holds %zd "
@@ -886,7 +746,7 @@ static void check_request_reply(void)
 	if (n >= 0 || errno != EBADF)
 		todo_wrong(9, "on a bad fd (sendto() fails with EBADF), request_reply() "
 		           "returned %zd with %s, not -1 with EBADF: when "
-		           "send_request() fails, return -1 at once", n, errname(errno));
+		           "send_request() fails, return -1 at once", n, diag_errname(errno));
 }
 
 const struct todo_check lab_checks[] = {

@@ -16,16 +16,13 @@
 #include "diagnose.h"
 #include "connected_dgram.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 /* ---- sendto() with an address on a connected socket: EISCONN ------------ */
@@ -67,128 +64,17 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 
 /* ---- our side ------------------------------------------------------------ */
 
-static long long now_ms(void)
+/* 127.0.0.1 and a port free there: nobody listens on it, so an ICMP
+ * "port unreachable" answers what is sent there. */
+static struct sockaddr_in free_address(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static int sockopt(int fd, int name)
-{
-	int value = -1;
-	socklen_t len = sizeof value;
-
-	if (getsockopt(fd, SOL_SOCKET, name, &value, &len) < 0)
-		return -1;
-	return value;
-}
-
-static struct sockaddr_in ipv4(const char *ip, in_port_t port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = port };
-
-	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1)
-		exit(1);
-	return a;
-}
-
-/* A UDP socket of ours bound to IP, port PORT (0: any). */
-static int our_socket_at(const char *ip, in_port_t port)
-{
-	struct sockaddr_in a = ipv4(ip, port);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0)
-		exit(1);
-	return fd;
-}
-
-static int our_socket(const char *ip)
-{
-	return our_socket_at(ip, 0);
-}
-
-static struct sockaddr_in local_of(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof a;
-
-	memset(&a, 0, sizeof a);
-	if (getsockname(fd, (struct sockaddr *)&a, &len) < 0)
-		a.sin_family = AF_UNSPEC;
-	return a;
-}
-
-static bool same(const struct sockaddr_in *a, const struct sockaddr_in *b)
-{
-	return a->sin_family == b->sin_family && a->sin_port == b->sin_port
-	       && a->sin_addr.s_addr == b->sin_addr.s_addr;
-}
-
-/* "127.0.0.1:5000", in one of 4 buffers used in turn. */
-static const char *name_of(const struct sockaddr_in *a)
-{
-	static char names[4][32];
-	static int next;
-	char *name = names[next++ % 4], ip[INET_ADDRSTRLEN] = "?";
-
-	if (a->sin_family != AF_INET)
-		return "no IPv4 address";
-	inet_ntop(AF_INET, &a->sin_addr, ip, sizeof ip);
-	snprintf(name, sizeof names[0], "%s:%u", ip, ntohs(a->sin_port));
-	return name;
-}
-
-/* A port free on IP right now whose two bytes differ: a missing htons()
- * or ntohs() shows. */
-static in_port_t free_port(const char *ip)
-{
-	for (;;) {
-		int fd = our_socket(ip);
-		in_port_t port = local_of(fd).sin_port;
-
-		close(fd);
-		if ((port & 0xff) != (port >> 8))
-			return port;
-	}
-}
-
-/* A port on 127.0.0.1 nobody listens on: an ICMP "port unreachable"
- * answers what is sent there. */
-static struct sockaddr_in closed_port(void)
-{
-	return ipv4("127.0.0.1", free_port("127.0.0.1"));
+	return diag_ipv4("127.0.0.1", diag_free_port(SOCK_DGRAM, "127.0.0.1"));
 }
 
 static void connect_to(int fd, const struct sockaddr_in *to)
 {
 	if (connect(fd, (const struct sockaddr *)to, sizeof *to) < 0)
 		exit(1);
-}
-
-static void send_to(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
-{
-	if (syscall(SYS_sendto, fd, buf, len, 0, to, sizeof *to) != (long)len)
-		exit(1);
-}
-
-/* Our socket FD's next datagram within MS: its size (-1: none), sender. */
-static ssize_t receive(int fd, void *buf, size_t cap, struct sockaddr_in *from, int ms)
-{
-	socklen_t len = sizeof *from;
-
-	if (!diag_ready(fd, POLLIN, ms))
-		return -1;
-	return recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)from, &len);
-}
-
-static const char *err_name(int err)
-{
-	const char *name = strerrorname_np(err);
-
-	return name ? name : "errno 0";
 }
 
 /* ---- a call that may block: in a child, waited for a bounded time -------- */
@@ -217,7 +103,7 @@ static void run_job(void *arg)
 	static unsigned char buf[UDP_MAX_PAYLOAD + 64];
 	struct job *j = arg;
 	struct outcome o = { 0 };
-	long long start = now_ms();
+	long long start = diag_now_ms();
 
 	errno = 0;
 	if (j->what == RECEIVE)
@@ -226,7 +112,7 @@ static void run_job(void *arg)
 	else
 		o.r = exchange(j->fd, j->msg, j->len, buf, j->ms);
 	o.err = errno;
-	o.ms = now_ms() - start;
+	o.ms = diag_now_ms() - start;
 	if (o.r > 0) {
 		memcpy(o.head, buf, (size_t)o.r < sizeof o.head ? (size_t)o.r : sizeof o.head);
 		o.differs = diag_pattern_differs(buf, (size_t)o.r);
@@ -281,60 +167,66 @@ static void socket_failed(int todo, const char *call, int err)
 	    || err == EPROTOTYPE || err == ECONNREFUSED)
 		todo_wrong(todo, "%s failed with %s: is the socket AF_INET, SOCK_DGRAM? "
 		           "(a datagram socket's connect() sends nothing, so nothing "
-		           "refuses it)", call, err_name(err));
+		           "refuses it)", call, diag_errname(err));
 	if (err == ENOTSOCK || err == EBADF)
 		todo_wrong(todo, "%s failed with %s: the fd given to bind() or "
 		           "connect() is not the socket (`if (fd = socket(...) < 0)` "
-		           "assigns the comparison)", call, err_name(err));
+		           "assigns the comparison)", call, diag_errname(err));
 }
 
-/* FD, which CALL returned, is an AF_INET datagram socket (TODO's). */
-static void expect_udp_socket(int todo, int fd, const char *call)
+/* CALL returned R; FD, the socket it connected to *WANT (its argument
+ * *ARG), has it for its peer (TODO's). */
+static void expect_peer(int todo, int fd, const char *call, int r,
+                        const struct sockaddr_in *want, const char *arg)
 {
-	if (sockopt(fd, SO_TYPE) < 0)
-		todo_wrong(todo, "%s returned %d, which is not a socket (`if (fd = "
-		           "socket(...) < 0)` assigns the comparison)", call, fd);
-	if (sockopt(fd, SO_DOMAIN) != AF_INET || sockopt(fd, SO_TYPE) != SOCK_DGRAM)
-		todo_wrong(todo, "the socket %s returned is not AF_INET, SOCK_DGRAM "
-		           "(socket(2)'s domain and type)", call);
+	struct sockaddr_in seen;
+	socklen_t len = sizeof seen;
+
+	memset(&seen, 0, sizeof seen);
+	if (getpeername(fd, (struct sockaddr *)&seen, &len) < 0)
+		todo_wrong(todo, "%s returned %d, but the socket has no peer "
+		           "(getpeername() fails with %s): connect() it to *%s", call, r,
+		           diag_errname(errno), arg);
+	if (!same_endpoint(&seen, want))
+		todo_wrong(todo, "%s to %s connected the socket to %s: connect() to "
+		           "*%s, sizeof *%s bytes", call, diag_name(want),
+		           diag_name(&seen), arg, arg);
 }
 
 /* ---- TODO 1: session_bind() with a port (bind_socket()) ------------------ */
 
 static void check_bind_socket(void)
 {
-	struct sockaddr_in asked = ipv4("127.0.0.1", free_port("127.0.0.1")), addr = asked, seen;
-	int fd = session_bind(&addr), holder, next;
+	struct sockaddr_in asked = free_address(), addr = asked, seen;
+	int fd = session_bind(&addr), holder, before;
 
 	missing_if_stub(1, fd, "session_bind()");
 	if (fd < 0)
 		socket_failed(1, "session_bind()", errno);
 	if (fd < 0)
 		todo_wrong(1, "session_bind() of %s, a free port, failed with %s: bind() "
-		           "the socket to *ADDR, sizeof *ADDR bytes", name_of(&asked),
-		           err_name(errno));
-	expect_udp_socket(1, fd, "session_bind()");
-	seen = local_of(fd);
-	if (!same(&seen, &asked))
+		           "the socket to *ADDR, sizeof *ADDR bytes", diag_name(&asked),
+		           diag_errname(errno));
+	wrong_unless_socket(1, fd, "session_bind()", AF_INET, SOCK_DGRAM);
+	seen = diag_local(fd);
+	if (!same_endpoint(&seen, &asked))
 		todo_wrong(1, "session_bind() of %s bound the socket to %s: bind() it "
-		           "to *ADDR as given, its address and port", name_of(&asked),
-		           name_of(&seen));
+		           "to *ADDR as given, its address and port", diag_name(&asked),
+		           diag_name(&seen));
 	close(fd);
 
 	/* A port taken: -1 with EADDRINUSE, and no socket left open. */
-	holder = our_socket("127.0.0.1");
-	addr = asked = local_of(holder);
-	next = dup(0);
-	close(next);
+	holder = diag_udp("127.0.0.1", 0);
+	addr = asked = diag_local(holder);
+	before = diag_open_fds();
 	errno = 0;
 	fd = session_bind(&addr);
 	if (fd >= 0 || errno != EADDRINUSE)
 		todo_wrong(1, "session_bind() of %s, a port another socket holds, "
 		           "returned %d with %s, not -1 with EADDRINUSE (keep "
-		           "bind()'s errno: close() may change it)", name_of(&asked),
-		           fd, err_name(errno));
-	fd = dup(0);
-	if (fd != next)
+		           "bind()'s errno: close() may change it)", diag_name(&asked),
+		           fd, diag_errname(errno));
+	if (diag_open_fds() != before)
 		todo_wrong(1, "session_bind() of a port in use failed, but left its "
 		           "socket open: close() it when bind() fails");
 }
@@ -343,60 +235,51 @@ static void check_bind_socket(void)
 
 static void check_wait_for_peer(void)
 {
-	int fd = our_socket("127.0.0.1"), sender = our_socket("127.0.0.2");
-	struct sockaddr_in server = local_of(fd), me = local_of(sender), peer;
+	int fd = diag_udp("127.0.0.1", 0), sender = diag_udp("127.0.0.2", 0);
+	struct sockaddr_in server = diag_local(fd), me = diag_local(sender), peer;
 	char buf[64];
 	ssize_t n;
 
-	send_to(sender, "hello\0x", 7, &server);
+	diag_send_to(sender, "hello\0x", 7, &server);
 	memset(&peer, 0, sizeof peer);
 	n = wait_for_peer(fd, buf, sizeof buf, &peer);
 	missing_if_stub(2, n, "wait_for_peer()");
 	if (n < 0)
 		todo_wrong(2, "with a datagram waiting, wait_for_peer() failed with %s",
-		           err_name(errno));
+		           diag_errname(errno));
 	if (n != 7 || memcmp(buf, "hello\0x", 7) != 0)
 		todo_wrong(2, "sent the 7 bytes \"hello\\0x\": wait_for_peer() returned "
 		           "%zd: recvfrom() into BUF, CAP bytes, and return its result", n);
-	if (!same(&peer, &me))
+	if (!same_endpoint(&peer, &me))
 		todo_wrong(2, "a datagram from %s: wait_for_peer() left %s in *PEER: "
-		           "give recvfrom() PEER and &LEN (sizeof *PEER)", name_of(&me),
-		           name_of(&peer));
-	send_to(sender, "", 0, &server);
+		           "give recvfrom() PEER and &LEN (sizeof *PEER)", diag_name(&me),
+		           diag_name(&peer));
+	diag_send_to(sender, "", 0, &server);
 	n = wait_for_peer(fd, buf, sizeof buf, &peer);
 	if (n != 0)
 		todo_wrong(2, "sent a zero-length datagram: wait_for_peer() returned "
 		           "%zd (%s), not 0: an empty datagram is one like any other",
-		           n, n < 0 ? err_name(errno) : "bytes");
+		           n, n < 0 ? diag_errname(errno) : "bytes");
 }
 
 /* ---- TODO 3: connect_peer() ---------------------------------------------- */
 
 static void check_connect_peer(void)
 {
-	int fd = our_socket("127.0.0.1"), other = our_socket("127.0.0.2");
-	struct sockaddr_in bound = local_of(fd), peer = local_of(other), seen;
-	socklen_t len = sizeof seen;
+	int fd = diag_udp("127.0.0.1", 0), other = diag_udp("127.0.0.2", 0);
+	struct sockaddr_in bound = diag_local(fd), peer = diag_local(other), seen;
 	int r = connect_peer(fd, &peer);
 
 	missing_if_stub(3, r, "connect_peer()");
 	if (r < 0)
-		todo_wrong(3, "connect_peer() to %s failed with %s", name_of(&peer),
-		           err_name(errno));
-	memset(&seen, 0, sizeof seen);
-	if (getpeername(fd, (struct sockaddr *)&seen, &len) < 0)
-		todo_wrong(3, "connect_peer() returned %d, but the socket has no peer "
-		           "(getpeername() fails with %s): connect() it to *PEER", r,
-		           err_name(errno));
-	if (!same(&seen, &peer))
-		todo_wrong(3, "connect_peer() to %s connected the socket to %s: "
-		           "connect() to *PEER, sizeof *PEER bytes", name_of(&peer),
-		           name_of(&seen));
-	seen = local_of(fd);
-	if (!same(&seen, &bound))
+		todo_wrong(3, "connect_peer() to %s failed with %s", diag_name(&peer),
+		           diag_errname(errno));
+	expect_peer(3, fd, "connect_peer()", r, &peer, "PEER");
+	seen = diag_local(fd);
+	if (!same_endpoint(&seen, &bound))
 		todo_wrong(3, "connect_peer() moved the socket from %s to %s: connect() "
-		           "the socket given, do not make another", name_of(&bound),
-		           name_of(&seen));
+		           "the socket given, do not make another", diag_name(&bound),
+		           diag_name(&seen));
 }
 
 /* ---- TODO 4: session_send() ---------------------------------------------- */
@@ -404,8 +287,8 @@ static void check_connect_peer(void)
 static void check_session_send(void)
 {
 	static unsigned char big[UDP_MAX_PAYLOAD], got[UDP_MAX_PAYLOAD + 1];
-	int fd = our_socket("127.0.0.1"), peer = our_socket("127.0.0.2");
-	struct sockaddr_in them = local_of(peer), server = local_of(fd), from;
+	int fd = diag_udp("127.0.0.1", 0), peer = diag_udp("127.0.0.2", 0);
+	struct sockaddr_in them = diag_local(peer), server = diag_local(fd), from;
 	ssize_t n;
 	int r;
 
@@ -418,21 +301,21 @@ static void check_session_send(void)
 		           "refuse there (POSIX); send() or write() without one");
 	if (r < 0)
 		todo_wrong(4, "on a socket connected to its peer, session_send() "
-		           "failed with %s", err_name(errno));
-	n = receive(peer, got, sizeof got, &from, 1000);
-	if (n != 8 || memcmp(got, "hi\0there", 8) != 0 || !same(&from, &server))
+		           "failed with %s", diag_errname(errno));
+	n = diag_recv_within(peer, got, sizeof got, &from, 1000);
+	if (n != 8 || memcmp(got, "hi\0there", 8) != 0 || !same_endpoint(&from, &server))
 		todo_wrong(4, "session_send() of 8 bytes (a NUL among them): the peer "
 		           "got %zd bytes from %s: one send() of LEN bytes of BUF", n,
-		           n < 0 ? "nobody" : name_of(&from));
+		           n < 0 ? "nobody" : diag_name(&from));
 	r = session_send(fd, "", 0);
-	n = receive(peer, got, sizeof got, &from, 1000);
+	n = diag_recv_within(peer, got, sizeof got, &from, 1000);
 	if (r < 0 || n != 0)
 		todo_wrong(4, "session_send() of 0 bytes returned %d and the peer got "
 		           "%s: an empty datagram is sent like any other", r,
 		           n < 0 ? "nothing" : "bytes");
 	diag_pattern(big, sizeof big);
 	r = session_send(fd, big, sizeof big);
-	n = receive(peer, got, sizeof got, &from, 1000);
+	n = diag_recv_within(peer, got, sizeof got, &from, 1000);
 	if (r < 0 || n != (ssize_t)sizeof big || diag_pattern_differs(got, (size_t)n) >= 0)
 		todo_wrong(4, "session_send() of %zu bytes returned %d and the peer got "
 		           "%zd bytes%s: one datagram holds them all", sizeof big, r, n,
@@ -448,7 +331,8 @@ static const char *what_came(const struct outcome *o)
 	if (o->r == NOT_RETURNED)
 		snprintf(text, sizeof text, "nothing (it had not returned)");
 	else if (o->r < 0)
-		snprintf(text, sizeof text, "%ld with %s after %lld ms", o->r, err_name(o->err), o->ms);
+		snprintf(text, sizeof text, "%ld with %s after %lld ms", o->r,
+		         diag_errname(o->err), o->ms);
 	else if (o->r > 16 || memchr(o->head, '\0', (size_t)o->r) != NULL)
 		snprintf(text, sizeof text, "%ld bytes", o->r);
 	else
@@ -459,10 +343,10 @@ static const char *what_came(const struct outcome *o)
 /* A socket of ours bound on 127.0.0.1 connected to a peer on 127.0.0.2. */
 static void session_pair(int *fd, int *peer, struct sockaddr_in *server, struct sockaddr_in *them)
 {
-	*fd = our_socket("127.0.0.1");
-	*peer = our_socket("127.0.0.2");
-	*server = local_of(*fd);
-	*them = local_of(*peer);
+	*fd = diag_udp("127.0.0.1", 0);
+	*peer = diag_udp("127.0.0.2", 0);
+	*server = diag_local(*fd);
+	*them = diag_local(*peer);
 }
 
 static void check_session_receive(void)
@@ -474,7 +358,7 @@ static void check_session_receive(void)
 	/* The peer's datagram, then an empty one. */
 	session_pair(&fd, &peer, &server, &them);
 	connect_to(fd, &them);
-	send_to(peer, "data", 4, &server);
+	diag_send_to(peer, "data", 4, &server);
 	if (!receive_bounded(fd, &them, 1000, &o))
 		todo_wrong(5, "with the peer's datagram waiting, session_receive() "
 		           "had not returned after 2.5 s (deadline 1 s away)");
@@ -485,7 +369,7 @@ static void check_session_receive(void)
 		todo_wrong(5, "with the peer's \"data\" waiting, session_receive() "
 		           "returned %s: recvfrom() into BUF and return its size",
 		           what_came(&o));
-	send_to(peer, "", 0, &server);
+	diag_send_to(peer, "", 0, &server);
 	if (!receive_bounded(fd, &them, 1000, &o) || o.r != 0)
 		todo_wrong(5, "with the peer's zero-length datagram waiting, "
 		           "session_receive() returned %s, not 0: an empty datagram "
@@ -495,25 +379,25 @@ static void check_session_receive(void)
 
 	/* A stranger's datagram queued before connect(). */
 	session_pair(&fd, &peer, &server, &them);
-	stranger = our_socket("127.0.0.3");
-	stranger_at = local_of(stranger);
-	send_to(stranger, "stranger", 8, &server);
+	stranger = diag_udp("127.0.0.3", 0);
+	stranger_at = diag_local(stranger);
+	diag_send_to(stranger, "stranger", 8, &server);
 	if (!diag_ready(fd, POLLIN, 1000))
 		exit(1);
 	connect_to(fd, &them);
-	send_to(peer, "peer", 4, &server);
+	diag_send_to(peer, "peer", 4, &server);
 	if (!receive_bounded(fd, &them, 1000, &o) || o.r != 4 || memcmp(o.head, "peer", 4) != 0)
 		todo_wrong(5, "a stranger (%s) queued \"stranger\" before connect(), then "
 		           "the peer sent \"peer\": session_receive() returned %s - "
 		           "check each datagram's sender (recvfrom(), same_endpoint()) "
-		           "and discard a stranger's", name_of(&stranger_at), what_came(&o));
+		           "and discard a stranger's", diag_name(&stranger_at), what_came(&o));
 	close(fd);
 	close(peer);
 	close(stranger);
 
 	/* The peer's port closed: ECONNREFUSED, at once. */
-	fd = our_socket("127.0.0.1");
-	gone = closed_port();
+	fd = diag_udp("127.0.0.1", 0);
+	gone = free_address();
 	connect_to(fd, &gone);
 	if (send(fd, "x", 1, 0) != 1)
 		exit(1);
@@ -543,9 +427,9 @@ static void check_session_receive(void)
 
 static void check_dissolve(void)
 {
-	int fd = our_socket_at("127.0.0.1", free_port("127.0.0.1")), peer = our_socket("127.0.0.2");
-	int other = our_socket("127.0.0.3");
-	struct sockaddr_in bound = local_of(fd), them = local_of(peer), seen, from;
+	int fd = diag_udp("127.0.0.1", diag_free_port(SOCK_DGRAM, "127.0.0.1"));
+	int peer = diag_udp("127.0.0.2", 0), other = diag_udp("127.0.0.3", 0);
+	struct sockaddr_in bound = diag_local(fd), them = diag_local(peer), seen, from;
 	socklen_t len = sizeof seen;
 	char buf[16];
 	int r;
@@ -555,18 +439,18 @@ static void check_dissolve(void)
 	missing_if_stub(6, r, "dissolve()");
 	if (r < 0)
 		todo_wrong(6, "on a socket connected to %s, dissolve() failed with %s: "
-		           "connect() to an address of family AF_UNSPEC", name_of(&them),
-		           err_name(errno));
+		           "connect() to an address of family AF_UNSPEC", diag_name(&them),
+		           diag_errname(errno));
 	if (getpeername(fd, (struct sockaddr *)&seen, &len) == 0)
 		todo_wrong(6, "after dissolve(), the socket is still connected to %s: "
-		           "connect() it to an address of family AF_UNSPEC", name_of(&seen));
-	seen = local_of(fd);
-	if (!same(&seen, &bound))
+		           "connect() it to an address of family AF_UNSPEC", diag_name(&seen));
+	seen = diag_local(fd);
+	if (!same_endpoint(&seen, &bound))
 		todo_wrong(6, "dissolve() moved the socket from %s to %s: connect() the "
 		           "socket given to AF_UNSPEC, do not make another",
-		           name_of(&bound), name_of(&seen));
-	send_to(other, "next", 4, &bound);
-	if (receive(fd, buf, sizeof buf, &from, 1000) != 4)
+		           diag_name(&bound), diag_name(&seen));
+	diag_send_to(other, "next", 4, &bound);
+	if (diag_recv_within(fd, buf, sizeof buf, &from, 1000) != 4)
 		todo_wrong(6, "after dissolve(), a datagram from another host did not "
 		           "reach the socket: connect() it to AF_UNSPEC");
 }
@@ -575,8 +459,8 @@ static void check_dissolve(void)
 
 static void check_send_bye(void)
 {
-	int fd = our_socket("127.0.0.1"), peer = our_socket("127.0.0.2");
-	struct sockaddr_in server = local_of(fd), them = local_of(peer), from;
+	int fd = diag_udp("127.0.0.1", 0), peer = diag_udp("127.0.0.2", 0);
+	struct sockaddr_in server = diag_local(fd), them = diag_local(peer), from;
 	char buf[16];
 	ssize_t n;
 	int r = send_bye(fd, &them);
@@ -585,13 +469,13 @@ static void check_send_bye(void)
 	if (r < 0)
 		todo_wrong(7, "on a dissolved (unconnected) socket, send_bye() failed "
 		           "with %s: it has no peer, so sendto() with *PEER's address",
-		           err_name(errno));
-	n = receive(peer, buf, sizeof buf, &from, 1000);
-	if (n != BYE_LEN || memcmp(buf, BYE, BYE_LEN) != 0 || !same(&from, &server))
+		           diag_errname(errno));
+	n = diag_recv_within(peer, buf, sizeof buf, &from, 1000);
+	if (n != BYE_LEN || memcmp(buf, BYE, BYE_LEN) != 0 || !same_endpoint(&from, &server))
 		todo_wrong(7, "send_bye() to %s returned %d and the peer got %zd bytes "
 		           "(\"%.*s\") from %s, not the 3 bytes \"BYE\": sendto() BYE, "
-		           "BYE_LEN bytes, to *PEER", name_of(&them), r, n,
-		           (int)(n > 0 ? n : 0), buf, n < 0 ? "nobody" : name_of(&from));
+		           "BYE_LEN bytes, to *PEER", diag_name(&them), r, n,
+		           (int)(n > 0 ? n : 0), buf, n < 0 ? "nobody" : diag_name(&from));
 }
 
 /* ---- TODO 8: session_bind() with port 0 (find_free_port()) ---------------- */
@@ -610,12 +494,12 @@ static bool port_range(unsigned *lo, unsigned *hi)
 static void check_find_free_port(void)
 {
 	struct sockaddr_in addr, seen, none = { .sin_family = AF_UNSPEC };
-	int peer = our_socket("127.0.0.2"), fd = -1;
-	struct sockaddr_in them = local_of(peer);
+	int peer = diag_udp("127.0.0.2", 0), fd = -1;
+	struct sockaddr_in them = diag_local(peer);
 	unsigned lo, hi;
 
 	for (int i = 0; i < 20; i++) {
-		addr = ipv4("127.0.0.1", 0);
+		addr = diag_ipv4("127.0.0.1", 0);
 		if (fd >= 0)
 			close(fd);
 		fd = session_bind(&addr);
@@ -628,11 +512,11 @@ static void check_find_free_port(void)
 			           "real one binds the port it found");
 		if (fd < 0)
 			todo_wrong(8, "session_bind() of 127.0.0.1 port 0 failed with %s",
-			           err_name(errno));
-		seen = local_of(fd);
-		if (seen.sin_port == 0 || !same(&seen, &addr))
+			           diag_errname(errno));
+		seen = diag_local(fd);
+		if (seen.sin_port == 0 || !same_endpoint(&seen, &addr))
 			todo_wrong(8, "session_bind() with port 0 bound %s and said %s in *ADDR",
-			           name_of(&seen), name_of(&addr));
+			           diag_name(&seen), diag_name(&addr));
 		if (port_range(&lo, &hi) && (ntohs(seen.sin_port) < lo || ntohs(seen.sin_port) > hi))
 			todo_wrong(8, "session_bind() with port 0 bound port %u, out of the "
 			           "range %u-%u the kernel hands out for port 0, and %u with "
@@ -645,7 +529,7 @@ static void check_find_free_port(void)
 	connect_to(fd, &them);
 	if (connect(fd, (struct sockaddr *)&none, sizeof none) < 0)
 		exit(1);
-	seen = local_of(fd);
+	seen = diag_local(fd);
 	if (seen.sin_port != addr.sin_port)
 		todo_missing(8, "with port 0, session_bind() let bind() choose the port "
 		             "(%u), which Linux gives back at the first dissolve: find a "
@@ -657,35 +541,25 @@ static void check_find_free_port(void)
 
 static void check_connect_server(void)
 {
-	int srv = our_socket_at("127.0.0.1", free_port("127.0.0.1"));
-	struct sockaddr_in server = local_of(srv), seen;
-	socklen_t len = sizeof seen;
+	int srv = diag_udp("127.0.0.1", diag_free_port(SOCK_DGRAM, "127.0.0.1"));
+	struct sockaddr_in server = diag_local(srv);
 	int fd = connect_server(&server);
 
 	missing_if_stub(9, fd, "connect_server()");
 	if (fd < 0)
 		socket_failed(9, "connect_server()", errno);
 	if (fd < 0)
-		todo_wrong(9, "connect_server() to %s failed with %s", name_of(&server),
-		           err_name(errno));
-	expect_udp_socket(9, fd, "connect_server()");
-	memset(&seen, 0, sizeof seen);
-	if (getpeername(fd, (struct sockaddr *)&seen, &len) < 0)
-		todo_wrong(9, "the socket connect_server() returned has no peer "
-		           "(getpeername() fails with %s): connect() it to *SERVER",
-		           err_name(errno));
-	if (!same(&seen, &server))
-		todo_wrong(9, "connect_server() to %s connected the socket to %s: "
-		           "connect() to *SERVER, sizeof *SERVER bytes", name_of(&server),
-		           name_of(&seen));
+		todo_wrong(9, "connect_server() to %s failed with %s", diag_name(&server),
+		           diag_errname(errno));
+	wrong_unless_socket(9, fd, "connect_server()", AF_INET, SOCK_DGRAM);
+	expect_peer(9, fd, "connect_server()", fd, &server, "SERVER");
 }
 
 /* ---- TODO 10: exchange() ------------------------------------------------- */
 
-/* A socket of ours connected to a server socket of ours, SRV. */
-static int client_of(int srv)
+/* A socket of ours connected to SERVER. */
+static int client_to(struct sockaddr_in server)
 {
-	struct sockaddr_in server = local_of(srv);
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
 	if (fd < 0)
@@ -721,15 +595,14 @@ static bool exchange_with(int fd, int srv, const char *msg, size_t len, int time
 	if (*got >= 0 && ((size_t)*got != len || memcmp(buf, msg, len) != 0))
 		*got = -2;
 	if (*got >= 0 && reply != NULL)
-		send_to(srv, reply, rlen, &from);
+		diag_send_to(srv, reply, rlen, &from);
 	return job_done(result, timeout + 1500, o);
 }
 
 static void check_exchange(void)
 {
 	static unsigned char big[UDP_MAX_PAYLOAD], huge[70000];
-	int srv = our_socket("127.0.0.1"), fd = client_of(srv);
-	struct sockaddr_in gone;
+	int srv = diag_udp("127.0.0.1", 0), fd = client_to(diag_local(srv));
 	struct outcome o;
 	ssize_t got;
 	bool done;
@@ -783,11 +656,7 @@ static void check_exchange(void)
 	close(fd);
 
 	/* Nobody at the server's port: ECONNREFUSED at once. */
-	gone = closed_port();
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		exit(1);
-	connect_to(fd, &gone);
+	fd = client_to(free_address());
 	start_job((struct job){ .what = EXCHANGE, .fd = fd, .ms = 1000, .msg = "x", .len = 1 },
 	          &srv);
 	if (!job_done(srv, 2500, &o) || o.r >= 0 || o.err != ECONNREFUSED || o.ms > 500)

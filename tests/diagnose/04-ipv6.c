@@ -31,50 +31,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* ---- tools ------------------------------------------------------------- */
-
-static int sockopt(int fd, int level, int name)
-{
-	int value = -1;
-	socklen_t len = sizeof value;
-
-	if (getsockopt(fd, level, name, &value, &len) < 0)
-		return -1;
-	return value;
-}
-
-static void setopt(int fd, int level, int name, int value)
-{
-	setsockopt(fd, level, name, &value, sizeof value);
-}
-
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static const char *errname(int err)
-{
-	const char *name = strerrorname_np(err);
-
-	return name ? name : "errno 0";
-}
-
-/* How many fds this process has open. */
-static int open_fds(void)
-{
-	int n = 0;
-
-	for (int fd = 0; fd < 1024; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
-}
 
 /* Leave BYTE in the stack below this frame: the function called next
  * finds it in its uninitialised variables. */
@@ -86,49 +45,18 @@ __attribute__((noinline)) static void paint_stack(unsigned char byte)
 		area[i] = byte;
 }
 
-/* A socket address for the numeric IP (v4 or v6) and PORT; its length. */
-static socklen_t make_addr(const char *ip, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof *ss);
-	if (strchr(ip, ':') != NULL) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(port);
-		if (inet_pton(AF_INET6, ip, &in6->sin6_addr) != 1)
-			exit(1);
-		return sizeof *in6;
-	} else {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons(port);
-		if (inet_pton(AF_INET, ip, &in->sin_addr) != 1)
-			exit(1);
-		return sizeof *in;
-	}
-}
-
 /* A TCP socket of our own bound to IP and *PORT (0: any; set to the
  * port), listening (BACKLOG > 0) or not (it refuses).  -1 on failure. */
 static int our_tcp(const char *ip, uint16_t *port, int backlog)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = make_addr(ip, *port, &ss);
-	int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	int fd = diag_socket_at(SOCK_STREAM, ip, *port);
 
-	if (ss.ss_family == AF_INET6)
-		setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0
-	    || (backlog > 0 && listen(fd, backlog) < 0)) {
-		if (fd >= 0)
-			close(fd);
+	if (fd >= 0 && backlog > 0 && listen(fd, backlog) < 0) {
+		close(fd);
 		return -1;
 	}
-	len = sizeof ss;
-	getsockname(fd, (struct sockaddr *)&ss, &len);
-	*port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-	                                       : ((struct sockaddr_in *)&ss)->sin_port);
+	if (fd >= 0)
+		*port = diag_port_of(fd);
 	return fd;
 }
 
@@ -144,29 +72,13 @@ static bool ipv6_loopback(void)
 	return true;
 }
 
-/* A free port on IP whose two bytes differ (a missing htons() shows). */
-static uint16_t free_port(const char *ip)
-{
-	for (int i = 0; i < 50; i++) {
-		uint16_t port = 0;
-		int fd = our_tcp(ip, &port, 0);
-
-		if (fd < 0)
-			exit(1);
-		close(fd);
-		if ((port >> 8) != (port & 0xff))
-			return port;
-	}
-	exit(1);
-}
-
 /* A connected TCP pair over 127.0.0.1: *A and *B. */
 static void tcp_pair(int *a, int *b)
 {
 	struct sockaddr_storage ss;
 	uint16_t port = 0;
 	int listener = our_tcp("127.0.0.1", &port, 1);
-	socklen_t len = make_addr("127.0.0.1", port, &ss);
+	socklen_t len = diag_addr("127.0.0.1", port, &ss);
 
 	*a = socket(AF_INET, SOCK_STREAM, 0);
 	if (listener < 0 || *a < 0 || connect(*a, (struct sockaddr *)&ss, len) < 0
@@ -203,7 +115,7 @@ int socket(int domain, int type, int protocol)
 	int fd = real_socket(domain, type, protocol);
 
 	if (fd >= 0 && domain == AF_INET6 && v6only_default >= 0)
-		setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only_default);
+		diag_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only_default);
 	return fd;
 }
 
@@ -235,7 +147,7 @@ static int fake_resolve(const char *port, const struct addrinfo *hints,
 		return EAI_NONAME;
 	for (int i = 0; fake_addrs[i] != NULL; i++) {
 		struct sockaddr_storage ss;
-		socklen_t len = make_addr(fake_addrs[i], (uint16_t)p, &ss);
+		socklen_t len = diag_addr(fake_addrs[i], (uint16_t)p, &ss);
 
 		if ((family != AF_UNSPEC && family != ss.ss_family)
 		    || ((flags & AI_ADDRCONFIG) && ss.ss_family == AF_INET6))
@@ -343,16 +255,16 @@ static void listen_failed(const char *call, int err)
 	if (err == EAFNOSUPPORT || err == EPROTONOSUPPORT || err == ESOCKTNOSUPPORT
 	    || err == EPROTOTYPE)
 		todo_wrong(2, "%s failed with %s: socket(AF_INET6, SOCK_STREAM, 0)",
-		           call, errname(err));
+		           call, diag_errname(err));
 	if (err == ENOTSOCK || err == EBADF)
 		todo_wrong(2, "%s failed with %s: the fd is not the socket's (`if "
 		           "(fd = socket(...) < 0)` assigns the comparison)", call,
-		           errname(err));
+		           diag_errname(err));
 	if (err == EINVAL)
 		todo_wrong(4, "%s failed with EINVAL: give bind() the whole "
 		           "sockaddr_in6 (sizeof sa, not sizeof(struct sockaddr)), "
 		           "and set IPV6_V6ONLY before bind()", call);
-	todo_wrong(4, "%s failed with %s on a free port", call, errname(err));
+	todo_wrong(4, "%s failed with %s on a free port", call, diag_errname(err));
 }
 
 /* The socket FD ipv6_listen(WANT, PORT, V6ONLY) made, seen from outside. */
@@ -365,17 +277,11 @@ static void check_listener(int fd, const char *want, uint16_t port, bool v6only,
 	char text[INET6_ADDRSTRLEN] = "?";
 	uint16_t got;
 
-	if (sockopt(fd, SOL_SOCKET, SO_TYPE) < 0)
-		todo_wrong(2, "ipv6_listen() returned %d, which is not a socket (`if "
-		           "(fd = socket(...) < 0)` assigns the comparison)", fd);
-	if (sockopt(fd, SOL_SOCKET, SO_DOMAIN) != AF_INET6
-	    || sockopt(fd, SOL_SOCKET, SO_TYPE) != SOCK_STREAM)
-		todo_wrong(2, "the socket ipv6_listen() returned is not AF_INET6, "
-		           "SOCK_STREAM (socket(2)'s domain and type)");
-	if (sockopt(fd, SOL_SOCKET, SO_REUSEPORT) == 1)
+	wrong_unless_socket(2, fd, "ipv6_listen()", AF_INET6, SOCK_STREAM);
+	if (diag_sockopt(fd, SOL_SOCKET, SO_REUSEPORT) == 1)
 		todo_wrong(3, "the socket has SO_REUSEPORT: a second server could "
 		           "share the port; SO_REUSEADDR is the one to set");
-	if (sockopt(fd, SOL_SOCKET, SO_REUSEADDR) != 1)
+	if (diag_sockopt(fd, SOL_SOCKET, SO_REUSEADDR) != 1)
 		todo_wrong(3, "the socket has no SO_REUSEADDR: a restarted server "
 		           "cannot bind while old connections linger");
 	memset(&sa, 0, sizeof sa);
@@ -392,11 +298,11 @@ static void check_listener(int fd, const char *want, uint16_t port, bool v6only,
 		           port, got, got == (uint16_t)(port >> 8 | port << 8)
 		           ? ": sin6_port = htons(port), in network byte order"
 		           : ": bind() failed, or its result went unchecked");
-	if (sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN) != 1)
+	if (diag_sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN) != 1)
 		todo_wrong(4, "the socket is not listening: listen() was not called");
 	/* (A socket bound to an address other than :: is IPv6-only
 	 * whatever the option said: looked at once the address is right.) */
-	if (sockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY) != v6only)
+	if (diag_sockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY) != v6only)
 		todo_wrong(3, "asked for V6ONLY %s where new sockets get IPV6_V6ONLY "
 		           "%d, the socket has %d: set it to V6ONLY every time, "
 		           "before bind() (after, it fails with EINVAL)",
@@ -410,9 +316,9 @@ static void check_listener(int fd, const char *want, uint16_t port, bool v6only,
 static void check_backlog(uint16_t port)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = make_addr("::1", port, &ss);
+	socklen_t len = diag_addr("::1", port, &ss);
 	struct pollfd pfd[AT_ONCE];
-	long long end = now_ms() + 500;
+	long long end = diag_now_ms() + 500;
 	int done = 0;
 
 	for (int i = 0; i < AT_ONCE; i++) {
@@ -422,8 +328,8 @@ static void check_backlog(uint16_t port)
 		                      && errno != EINPROGRESS))
 			exit(1);
 	}
-	while (done < AT_ONCE && now_ms() < end) {
-		if (poll(pfd, AT_ONCE, (int)(end - now_ms())) <= 0)
+	while (done < AT_ONCE && diag_now_ms() < end) {
+		if (poll(pfd, AT_ONCE, (int)(end - diag_now_ms())) <= 0)
 			continue;
 		for (int i = 0; i < AT_ONCE; i++)
 			if (pfd[i].fd >= 0 && pfd[i].revents) {
@@ -452,7 +358,7 @@ static void check_ipv6_listen(void)
 		return;         /* no ::1 here: nothing to see */
 
 	/* Dual stack asked, where the default would be IPv6 only. */
-	port = free_port("::");
+	port = diag_free_port(SOCK_STREAM, "::");
 	v6only_default = 1;
 	errno = 0;
 	fd = ipv6_listen(&any, port, false);
@@ -464,7 +370,7 @@ static void check_ipv6_listen(void)
 	close(fd);
 
 	/* IPv6 only asked, where the default would be dual stack. */
-	port = free_port("::1");
+	port = diag_free_port(SOCK_STREAM, "::1");
 	v6only_default = 0;
 	fd = ipv6_listen(&loopback, port, true);
 	v6only_default = -1;
@@ -476,7 +382,7 @@ static void check_ipv6_listen(void)
 
 	/* A port in use: bind() fails, and that is the result. */
 	busy = our_tcp("::1", &busy_port, 1);
-	before = open_fds();
+	before = diag_open_fds();
 	errno = 0;
 	fd = ipv6_listen(&loopback, busy_port, true);
 	if (fd >= 0)
@@ -486,8 +392,8 @@ static void check_ipv6_listen(void)
 	if (errno != EADDRINUSE)
 		todo_wrong(4, "with the port already in use, ipv6_listen() failed "
 		           "with %s, not EADDRINUSE: keep bind()'s errno (close() "
-		           "may change it)", errname(errno));
-	if (open_fds() != before)
+		           "may change it)", diag_errname(errno));
+	if (diag_open_fds() != before)
 		todo_wrong(4, "with the port already in use, ipv6_listen() failed "
 		           "but left its socket open: close it on failure");
 	close(busy);
@@ -504,12 +410,11 @@ static void check_accept_client(void)
 	uint16_t port = 0;
 	int listener = our_tcp("::ffff:127.0.0.1", &port, 8);
 	int client, fd;
-	char byte = 0;
 
 	if (listener < 0)
 		return;         /* no IPv6 sockets here */
 	client = socket(AF_INET, SOCK_STREAM, 0);
-	len = make_addr("127.0.0.1", port, &to);
+	len = diag_addr("127.0.0.1", port, &to);
 	if (client < 0 || connect(client, (struct sockaddr *)&to, len) < 0
 	    || (len = sizeof me, getsockname(client, (struct sockaddr *)&me, &len)) < 0)
 		exit(1);
@@ -526,19 +431,7 @@ static void check_accept_client(void)
 		todo_wrong(5, "with a client waiting, accept_client() failed with "
 		           "EINVAL: give accept() a socklen_t set to sizeof *peer "
 		           "(left uninitialised, it holds garbage)");
-	if (fd < 0)
-		todo_wrong(5, "with a client waiting, accept_client() failed with %s",
-		           errname(errno));
-	if (fd == listener)
-		todo_wrong(5, "accept_client() returned the listening socket itself, "
-		           "not the new connection accept() returns");
-	if (write(client, "x", 1) != 1 || !diag_ready(fd, POLLIN, 1000)
-	    || read(fd, &byte, 1) != 1 || byte != 'x')
-		todo_wrong(5, "the fd accept_client() returned is not connected to "
-		           "the waiting client");
-	if (fcntl(listener, F_GETFD) < 0)
-		todo_wrong(5, "accept_client() closed the listening socket: it must "
-		           "stay open for the next client");
+	wrong_unless_accepted(5, fd, "accept_client()", listener, client);
 	if (peer.sin6_family != AF_INET6 || peer.sin6_port != want.sin6_port
 	    || memcmp(&peer.sin6_addr, &want.sin6_addr, sizeof want.sin6_addr) != 0)
 		todo_wrong(5, "a client from 127.0.0.1 port %u: *peer was not filled "
@@ -625,7 +518,7 @@ static void play_client(void *arg)
 	snprintf(path, sizeof path, "%s.part", c->file);
 	out = fopen(path, "w");
 	if (c->rcvbuf)
-		setopt(c->sock, SOL_SOCKET, SO_RCVBUF, c->rcvbuf);
+		diag_setsockopt(c->sock, SOL_SOCKET, SO_RCVBUF, c->rcvbuf);
 	fcntl(c->sock, F_SETFL, O_NONBLOCK);
 	for (int i = 0; i < 4 && c->pieces[i]; i++) {
 		const char *p = c->pieces[i];
@@ -656,7 +549,7 @@ done:
 }
 
 /* The answers the client got in FILE, once the server end is closed. */
-static char *answers(const char *file, size_t *len)
+static char *answers_in(const char *file, size_t *len)
 {
 	char *got = NULL;
 
@@ -669,34 +562,38 @@ static char *answers(const char *file, size_t *len)
 	return got;
 }
 
-/* serve_lines() against PLAN on a socketpair, IDLE_MS; its result,
- * *LINES, the answers (allocated, *LEN; none if GOT is NULL), and how
- * long it took. */
-static enum serve_result serve(struct client_plan plan, int idle_ms, int sndbuf,
-                               unsigned long *lines, char **got, size_t *len,
-                               long long *took)
+/* What a serve_lines() run gave. */
+struct served {
+	enum serve_result r;
+	unsigned long lines;            /* *lines */
+	long long took;                 /* ms */
+	char *got;                      /* the answers the client got (allocated) */
+	size_t len;
+};
+
+/* serve_lines() against PLAN on a socketpair, IDLE_MS, its socket's
+ * SO_SNDBUF SNDBUF (0: as it is); the answers if ANSWERS (else none). */
+static struct served serve(struct client_plan plan, int idle_ms, int sndbuf, bool answers)
 {
 	static int runs;
+	struct served s = { .lines = 0 };
 	int sv[2];
-	enum serve_result r;
-	long long start;
 
 	snprintf(plan.file, sizeof plan.file, "answers.%d", ++runs);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		exit(1);
 	if (sndbuf)
-		setopt(sv[0], SOL_SOCKET, SO_SNDBUF, sndbuf);
+		diag_setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, sndbuf);
 	plan.sock = sv[1];
 	diag_spawn(play_client, &plan, sv[1], -1);
 	close(sv[1]);
-	*lines = 0;
-	start = now_ms();
-	r = serve_lines(sv[0], idle_ms, lines);
-	*took = now_ms() - start;
+	s.took = diag_now_ms();
+	s.r = serve_lines(sv[0], idle_ms, &s.lines);
+	s.took = diag_now_ms() - s.took;
 	close(sv[0]);
-	if (got != NULL)
-		*got = answers(plan.file, len);
-	return r;
+	if (answers)
+		s.got = answers_in(plan.file, &s.len);
+	return s;
 }
 
 /* "ping\n" and the client's EOF, already waiting in the socket: which
@@ -728,7 +625,7 @@ static void serve_ping(void)
 	if (r != SERVE_DONE)
 		todo_wrong(7, "a client sent \"ping\\n\" and end of file: serve_lines() "
 		           "returned %s (%s), not SERVE_DONE (0 from read() is the "
-		           "end, not an error)", serve_name(r), errname(errno));
+		           "end, not an error)", serve_name(r), diag_errname(errno));
 	if (strcmp(got, "PING\n") != 0 || lines != 1)
 		todo_wrong(7, "a client sent \"ping\\n\" and end of file: it got "
 		           "\"%.*s\" and *lines is %lu, not \"PING\\n\" and 1",
@@ -739,44 +636,42 @@ static void serve_ping(void)
 static void serve_framing(void)
 {
 	static char many[100 * 12 + 1], want[100 * 12 + 1];
-	unsigned long lines;
-	enum serve_result r;
-	long long took;
-	size_t len;
-	char *got;
+	struct served s;
 
-	r = serve((struct client_plan){ .pieces = { "hel", "lo\nwor", "ld\n" }, .gap_ms = 30 },
-	          1000, 0, &lines, &got, &len, &took);
-	if (r != SERVE_DONE || len != 12 || memcmp(got, "HELLO\nWORLD\n", 12) != 0
-	    || lines != 2)
+	s = serve((struct client_plan){ .pieces = { "hel", "lo\nwor", "ld\n" }, .gap_ms = 30 },
+	          1000, 0, true);
+	if (s.r != SERVE_DONE || s.len != 12 || memcmp(s.got, "HELLO\nWORLD\n", 12) != 0
+	    || s.lines != 2)
 		todo_wrong(7, "lines sent in pieces (\"hel\", \"lo\\nwor\", \"ld\\n\"), then "
 		           "end of file: got \"%.*s\", %s, *lines %lu, not \"HELLO\\n"
 		           "WORLD\\n\", SERVE_DONE, 2: keep the unfinished rest of each "
-		           "read, loop until end of file", (int)(len < 30 ? len : 30), got,
-		           serve_name(r), lines);
-	free(got);
+		           "read, loop until end of file", (int)(s.len < 30 ? s.len : 30),
+		           s.got, serve_name(s.r), s.lines);
+	free(s.got);
 
 	for (int i = 0; i < 100; i++) {
 		snprintf(many + 12 * i, 13, "line %06d\n", i);
 		snprintf(want + 12 * i, 13, "LINE %06d\n", i);
 	}
-	r = serve((struct client_plan){ .pieces = { many } }, 1000, 0, &lines, &got, &len, &took);
-	if (r != SERVE_DONE || len != 1200 || memcmp(got, want, 1200) != 0 || lines != 100)
+	s = serve((struct client_plan){ .pieces = { many } }, 1000, 0, true);
+	if (s.r != SERVE_DONE || s.len != 1200 || memcmp(s.got, want, 1200) != 0
+	    || s.lines != 100)
 		todo_wrong(7, "100 lines in one write, then end of file: %zu bytes of "
 		           "answers, *lines %lu, %s (expected 1200 bytes, 100, "
 		           "SERVE_DONE): answer every complete line a read brings",
-		           len, lines, serve_name(r));
-	free(got);
+		           s.len, s.lines, serve_name(s.r));
+	free(s.got);
 
-	r = serve((struct client_plan){ .pieces = { "abc\nxyz" } }, 1000, 0, &lines, &got, &len, &took);
-	if (len == 4 && memcmp(got, "ABC\n", 4) == 0)
+	s = serve((struct client_plan){ .pieces = { "abc\nxyz" } }, 1000, 0, true);
+	if (s.len == 4 && memcmp(s.got, "ABC\n", 4) == 0)
 		todo_missing(9, "\"abc\\nxyz\" then end of file: \"xyz\", the last line "
 		             "without a newline, got no answer");
-	if (r != SERVE_DONE || len != 8 || memcmp(got, "ABC\nXYZ\n", 8) != 0 || lines != 2)
+	if (s.r != SERVE_DONE || s.len != 8 || memcmp(s.got, "ABC\nXYZ\n", 8) != 0
+	    || s.lines != 2)
 		todo_wrong(9, "\"abc\\nxyz\" then end of file: the client got \"%.*s\", "
 		           "*lines %lu (expected \"ABC\\nXYZ\\n\", 2)",
-		           (int)(len < 40 ? len : 40), got, lines);
-	free(got);
+		           (int)(s.len < 40 ? s.len : 40), s.got, s.lines);
+	free(s.got);
 }
 
 #define LONG1 100000
@@ -787,63 +682,56 @@ static void serve_framing(void)
 static void serve_long_lines(void)
 {
 	static char in[LONG1 + 1 + LONG2];
-	unsigned long lines;
-	enum serve_result r;
-	long long took;
-	size_t len, first_bad = 0;
-	char *got;
+	size_t first_bad = 0;
+	struct served s;
 
 	for (size_t i = 0; i < sizeof in; i++)
 		in[i] = (char)('a' + i % 26);
 	in[LONG1] = '\n';
-	r = serve((struct client_plan){ .pieces = { in }, .lens = { sizeof in } }, 1000, 0, &lines,
-	          &got, &len, &took);
-	while (first_bad < len && first_bad < sizeof in
-	       && got[first_bad] == (first_bad == LONG1 ? '\n' : (char)('A' + first_bad % 26)))
+	s = serve((struct client_plan){ .pieces = { in }, .lens = { sizeof in } }, 1000, 0, true);
+	while (first_bad < s.len && first_bad < sizeof in
+	       && s.got[first_bad] == (first_bad == LONG1 ? '\n' : (char)('A' + first_bad % 26)))
 		first_bad++;
-	if (len == sizeof in && first_bad == sizeof in)
+	if (s.len == sizeof in && first_bad == sizeof in)
 		todo_wrong(9, "a last line of %d bytes (LINE_BUFSIZE) without a newline "
 		           "went out as a piece, then end of file: its '\\n' never came "
 		           "(BEGUN with USED 0 still owes it)", LONG2);
-	if (first_bad < LONG1 + 1 || r != SERVE_DONE)
+	if (first_bad < LONG1 + 1 || s.r != SERVE_DONE)
 		todo_wrong(7, "a line of %d bytes, longer than LINE_BUFSIZE: the client "
 		           "got %zu bytes of answer, the first wrong at %zu (%s): a full "
 		           "buffer without '\\n' goes out as a piece of the line",
-		           LONG1, len, first_bad, serve_name(r));
-	if (len != sizeof in + 1 || first_bad != sizeof in || got[sizeof in] != '\n'
-	    || lines != 2)
+		           LONG1, s.len, first_bad, serve_name(s.r));
+	if (s.len != sizeof in + 1 || first_bad != sizeof in || s.got[sizeof in] != '\n'
+	    || s.lines != 2)
 		todo_wrong(9, "a last line of %d bytes without a newline, then end of "
 		           "file: %zu bytes of answers, *lines %lu (expected %zu, 2)",
-		           LONG2, len, lines, sizeof in + 1);
-	free(got);
+		           LONG2, s.len, s.lines, sizeof in + 1);
+	free(s.got);
 }
 
 /* A client that sends nothing; then one that sends and never reads. */
 static void serve_idle(void)
 {
 	static char lots[256 * 1024];
-	unsigned long lines;
-	enum serve_result r;
-	long long took;
-	size_t len;
+	struct served s;
 
-	r = serve((struct client_plan){ .pieces = { "" }, .silent_ms = 900 }, 100, 0, &lines,
-	          NULL, &len, &took);
-	if (r != SERVE_IDLE || took > 600)
+	s = serve((struct client_plan){ .pieces = { "" }, .silent_ms = 900 }, 100, 0, false);
+	if (s.r != SERVE_IDLE || s.took > 600)
 		todo_wrong(7, "a client silent for 900 ms with IDLE_MS 100: "
 		           "serve_lines() returned %s after %lld ms, not SERVE_IDLE "
-		           "after 100 (wait_fd(sock, POLLIN, idle_ms))", serve_name(r), took);
+		           "after 100 (wait_fd(sock, POLLIN, idle_ms))", serve_name(s.r),
+		           s.took);
 
 	for (size_t i = 0; i < sizeof lots; i++)
 		lots[i] = i % 64 == 63 ? '\n' : 'x';
-	r = serve((struct client_plan){ .pieces = { lots }, .lens = { sizeof lots },
-	                                 .silent_ms = 900, .rcvbuf = 4096, .never_read = true }, 100, 4096, &lines, NULL, &len, &took);
-	if (r != SERVE_IDLE || took > 700)
+	s = serve((struct client_plan){ .pieces = { lots }, .lens = { sizeof lots },
+	                                 .silent_ms = 900, .rcvbuf = 4096, .never_read = true },
+	          100, 4096, false);
+	if (s.r != SERVE_IDLE || s.took > 700)
 		todo_wrong(8, "a client that sends 256 KiB of lines and reads no "
 		           "answer, IDLE_MS 100: serve_lines() returned %s after "
 		           "%lld ms, not SERVE_IDLE after 100: wait for room with "
-		           "wait_fd(sock, POLLOUT, idle_ms)",
-		           serve_name(r), took);
+		           "wait_fd(sock, POLLOUT, idle_ms)", serve_name(s.r), s.took);
 }
 
 /* Sends cut short by a small socket buffer and a slow reader, and
@@ -853,9 +741,7 @@ static void serve_short_sends(void)
 	static char in[200 * 1000], want[sizeof in];
 	unsigned long lines;
 	enum serve_result r;
-	long long took;
-	size_t len;
-	char *got;
+	struct served s;
 	int sv[2];
 
 	for (size_t i = 0; i < sizeof in; i++) {
@@ -863,18 +749,17 @@ static void serve_short_sends(void)
 		want[i] = i % 1000 == 999 ? '\n' : (char)('A' + i % 23);
 	}
 	diag_interrupt_every(2000);
-	r = serve((struct client_plan){ .pieces = { in }, .lens = { sizeof in },
-	                                 .rcvbuf = 4096, .read_pause_ms = 1 },
-	          2000, 4096, &lines, &got, &len, &took);
+	s = serve((struct client_plan){ .pieces = { in }, .lens = { sizeof in },
+	                                 .rcvbuf = 4096, .read_pause_ms = 1 }, 2000, 4096, true);
 	diag_interrupt_stop();
-	if (r != SERVE_DONE || len != sizeof in || memcmp(got, want, len) != 0
-	    || lines != 200)
+	if (s.r != SERVE_DONE || s.len != sizeof in || memcmp(s.got, want, s.len) != 0
+	    || s.lines != 200)
 		todo_wrong(8, "200 lines of 1000 bytes to a slow reader, the socket "
 		           "buffer small: it got %zu of %zu bytes of answers%s, %s: "
 		           "send() may take only part, send the rest in a loop",
-		           len, sizeof in, len == sizeof in ? ", not as sent" : "",
-		           serve_name(r));
-	free(got);
+		           s.len, sizeof in, s.len == sizeof in ? ", not as sent" : "",
+		           serve_name(s.r));
+	free(s.got);
 
 	signal(SIGPIPE, count_sigpipe);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 || write(sv[1], "bye\n", 4) != 4)
@@ -930,7 +815,7 @@ static int connect_to(const char *host, uint16_t port, char connected[ADDR_STRLE
 static bool connected_to(int fd, int listener, const char *ip, uint16_t port)
 {
 	struct sockaddr_storage ss, want;
-	socklen_t len = sizeof ss, wlen = make_addr(ip, port, &want);
+	socklen_t len = sizeof ss, wlen = diag_addr(ip, port, &want);
 	int peer;
 
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0 || len != wlen
@@ -989,14 +874,15 @@ static void connect_one(void)
 		todo_wrong(11, "a name with one address, listening: connect_by_name() "
 		           "failed (%s) after freeaddrinfo() was called: the list "
 		           "was read once freed; free it when done with it",
-		           errname(errno));
+		           diag_errname(errno));
 	if (fd < 0)
 		todo_wrong(11, "a name with one address, listening: connect_by_name() "
-		           "failed with %s", errname(errno));
-	if (sockopt(fd, SOL_SOCKET, SO_TYPE) != SOCK_STREAM || !connected_to(fd, listener, "127.0.0.1", port))
+		           "failed with %s", diag_errname(errno));
+	if (diag_sockopt(fd, SOL_SOCKET, SO_TYPE) != SOCK_STREAM
+	    || !connected_to(fd, listener, "127.0.0.1", port))
 		todo_wrong(11, "the fd connect_by_name() returned is not a TCP socket "
 		           "connected to the name's address, 127.0.0.1 port %u", port);
-	format_addr((struct sockaddr *)&ss, make_addr("127.0.0.1", port, &ss), want);
+	format_addr((struct sockaddr *)&ss, diag_addr("127.0.0.1", port, &ss), want);
 	if (strncmp(connected, want, ADDR_STRLEN) != 0)
 		todo_wrong(11, "connected to %s, CONNECTED says \"%.60s\": "
 		           "format_addr() of the address that connected", want, connected);
@@ -1068,21 +954,21 @@ static void connect_each(void)
 	if (freopen("log", "w", stderr) == NULL)
 		exit(1);
 	setvbuf(stderr, NULL, _IONBF, 0);
-	before = open_fds();
+	before = diag_open_fds();
 	fd = connect_to("three" FAKE_SUFFIX, port, connected, &gai);
 	err = errno;
 	fflush(stderr);
 	if (fd < 0)
 		todo_wrong(11, "a name whose first two addresses refuse and the third "
 		           "listens: connect_by_name() failed (%s): try each address "
-		           "in turn, following ai_next", errname(err));
+		           "in turn, following ai_next", diag_errname(err));
 	if (!connected_to(fd, fds[2], "127.0.0.1", port))
 		todo_wrong(11, "a name whose first two addresses refuse and the third "
 		           "listens: the fd returned is not connected to the third");
-	if (open_fds() != before + 1)
+	if (diag_open_fds() != before + 1)
 		todo_wrong(11, "after two addresses refused, %d fds more are open, not "
 		           "1: close the socket of each address that failed",
-		           open_fds() - before);
+		           diag_open_fds() - before);
 	log = (char *)diag_slurp("log", &len);
 	snprintf(want, sizeof want, "127.0.0.2:%u", port);
 	if (log == NULL || memmem(log, len, want, strlen(want)) == NULL
@@ -1173,10 +1059,10 @@ static pid_t start_exchange(const char *in_path, int bufsize, bool interrupt,
 
 	tcp_pair(&cli, server);
 	if (bufsize) {          /* the client's sends cut short */
-		setopt(cli, SOL_SOCKET, SO_SNDBUF, 8192);
-		setopt(cli, SOL_SOCKET, SO_RCVBUF, bufsize);
-		setopt(*server, SOL_SOCKET, SO_SNDBUF, bufsize);
-		setopt(*server, SOL_SOCKET, SO_RCVBUF, bufsize);
+		diag_setsockopt(cli, SOL_SOCKET, SO_SNDBUF, 8192);
+		diag_setsockopt(cli, SOL_SOCKET, SO_RCVBUF, bufsize);
+		diag_setsockopt(*server, SOL_SOCKET, SO_SNDBUF, bufsize);
+		diag_setsockopt(*server, SOL_SOCKET, SO_RCVBUF, bufsize);
 	}
 	if (pipe(pipefd) < 0)
 		exit(1);
@@ -1207,14 +1093,49 @@ static void write_file(const char *path, const char *data, size_t len)
 	close(fd);
 }
 
+/* The server's side: what the client sends on SERVER, into GOT (CAP
+ * bytes at most), until its end of file (*EOF) or its outcome on RESULT
+ * (*O); how many bytes. */
+static size_t read_input(int server, int result, char *got, size_t cap, bool *eof,
+                         struct outcome *o)
+{
+	struct pollfd pfd[2] = { { server, POLLIN, 0 }, { result, POLLIN, 0 } };
+	size_t len = 0;
+
+	while (!*eof && len < cap && poll(pfd, 2, 1000) > 0) {
+		ssize_t n;
+
+		if (pfd[1].revents) {
+			*o = outcome(result, 0);
+			break;
+		}
+		if ((n = read(server, got + len, cap - len)) < 0)
+			break;
+		*eof = n == 0;
+		len += (size_t)n;
+	}
+	return len;
+}
+
+/* The client process PID, whose outcome O has not come, was killed by a
+ * signal: exchange_lines() crashed. */
+static void wrong_if_crashed(pid_t pid, const struct outcome *o)
+{
+	int st;
+
+	if (!o->came && waitpid(pid, &st, WNOHANG) == pid && WIFSIGNALED(st))
+		todo_wrong(12, "exchange_lines() crashed (SIG%s) with three lines of "
+		           "input", sigabbrev_np(WTERMSIG(st)));
+}
+
 /* Three lines, the last without '\n'; the server answers only after the
  * client's EOF, in pieces 20 ms apart. */
 static void exchange_small(void)
 {
 	static const char in[] = "one\ntwo\nthree", want[] = "ONE\nTWO\nTHREE\n";
 	char got[64];
-	size_t len = 0;
-	int server, result, st;
+	size_t len;
+	int server, result;
 	bool eof = false;
 	struct outcome o = { 0 };
 	char *out;
@@ -1222,30 +1143,11 @@ static void exchange_small(void)
 
 	write_file("in", in, strlen(in));
 	pid = start_exchange("in", 0, false, &server, &result);
-	{
-		struct pollfd pfd[2] = { { server, POLLIN, 0 }, { result, POLLIN, 0 } };
-
-		while (!eof && poll(pfd, 2, 1000) > 0) {
-			if (pfd[1].revents) {
-				o = outcome(result, 0);
-				break;
-			}
-			ssize_t n = read(server, got + len, sizeof got - 1 - len);
-
-			if (n <= 0)
-				eof = n == 0;
-			else
-				len += (size_t)n;
-			if (n < 0 || len == sizeof got - 1)
-				break;
-		}
-	}
+	len = read_input(server, result, got, sizeof got - 1, &eof, &o);
 	if (o.came && o.r < 0 && o.err == ENOSYS)
 		todo_missing(12, "exchange_lines() still fails with ENOSYS, as the "
 		             "starter code does");
-	if (!o.came && waitpid(pid, &st, WNOHANG) == pid && WIFSIGNALED(st))
-		todo_wrong(12, "exchange_lines() crashed (SIG%s) with three lines of "
-		           "input", sigabbrev_np(WTERMSIG(st)));
+	wrong_if_crashed(pid, &o);
 
 	if (len != strlen(in) || memcmp(got, in, len) != 0)
 		todo_wrong(12, "the input was \"one\\ntwo\\nthree\": the server got "
@@ -1266,9 +1168,7 @@ static void exchange_small(void)
 	close(server);
 	if (!o.came)
 		o = outcome(result, 1500);
-	if (!o.came && waitpid(pid, &st, WNOHANG) == pid && WIFSIGNALED(st))
-		todo_wrong(12, "exchange_lines() crashed (SIG%s) with three lines of "
-		           "input", sigabbrev_np(WTERMSIG(st)));
+	wrong_if_crashed(pid, &o);
 	if ((o.came && !o.open) || (!o.came && closed_there(pid, client_fd)))
 		todo_wrong(13, "at the input's end the socket was closed, and the "
 		           "answers still coming were lost: shutdown(sock, SHUT_WR) "
@@ -1282,7 +1182,7 @@ static void exchange_small(void)
 		           "20 ms apart: exchange_lines() returned %d (%s) with %zu "
 		           "bytes on OUT_FD, not 0 and \"ONE\\nTWO\\nTHREE\\n\": read "
 		           "the answers until the server closes", o.r,
-		           o.r ? errname(o.err) : "ok", out ? len : 0);
+		           o.r ? diag_errname(o.err) : "ok", out ? len : 0);
 	if (o.sent != 3 || o.answered != 3)
 		todo_wrong(12, "three lines sent and answered: *sent %lu, *answered %lu",
 		           o.sent, o.answered);
@@ -1300,7 +1200,7 @@ static void exchange_big(void)
 	size_t got = 0, plen = 0, len;
 	int server, result;
 	bool eof = false, bad = false;
-	long long idle_since = now_ms();
+	long long idle_since = diag_now_ms();
 	struct outcome o;
 	char *out;
 
@@ -1311,7 +1211,7 @@ static void exchange_big(void)
 	write_file("big", in, BIG);
 	start_exchange("big", 65536, true, &server, &result);
 	fcntl(server, F_SETFL, O_NONBLOCK);
-	while (!(eof && plen == 0) && now_ms() - idle_since < 700) {
+	while (!(eof && plen == 0) && diag_now_ms() - idle_since < 700) {
 		struct pollfd pfd = { server, (short)((plen < sizeof pending / 2 && !eof ? POLLIN : 0)
 		                                      | (plen ? POLLOUT : 0)), 0 };
 
@@ -1323,7 +1223,7 @@ static void exchange_big(void)
 			if (n > 0) {
 				memmove(pending, pending + n, plen - (size_t)n);
 				plen -= (size_t)n;
-				idle_since = now_ms();
+				idle_since = diag_now_ms();
 			}
 		}
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -1336,7 +1236,7 @@ static void exchange_big(void)
 					bad = true;
 				ascii_upper(pending + plen, (size_t)n);
 				plen += (size_t)n, got += (size_t)n;
-				idle_since = now_ms();
+				idle_since = diag_now_ms();
 			}
 			if (n < 0 && errno != EAGAIN)
 				break;
@@ -1358,7 +1258,7 @@ static void exchange_big(void)
 	if (!o.came || o.r != 0 || out == NULL || len != BIG || memcmp(out, want, BIG) != 0)
 		todo_wrong(12, "1 MiB of lines, answered: exchange_lines() returned "
 		           "%d (%s), %zu bytes on OUT_FD, not 0 and all the answers",
-		           o.r, o.came ? errname(o.err) : "not in time", out ? len : 0);
+		           o.r, o.came ? diag_errname(o.err) : "not in time", out ? len : 0);
 	free(out);
 	close(result);
 }
@@ -1398,7 +1298,7 @@ static void exchange_reset(void)
 	if (!o.came || o.r != -1 || o.err != ECONNRESET)
 		todo_wrong(12, "the server answered one line and reset the "
 		           "connection: exchange_lines() returned %d (%s), not -1 "
-		           "with ECONNRESET", o.r, o.came ? errname(o.err) : "not in time");
+		           "with ECONNRESET", o.r, o.came ? diag_errname(o.err) : "not in time");
 	close(result);
 }
 

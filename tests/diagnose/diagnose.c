@@ -1,6 +1,6 @@
 /*
  * diagnose.c - run a lab's TODO checks (see diagnose.h), each in a child
- * of its own, and print their verdicts.
+ * of its own, and print their verdicts; the tools the checks share.
  *
  * Usage: diagnose            every check, in the lab's order
  *
@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "diagnose.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -80,6 +81,38 @@ void missing_if_stub(int todo, long result, const char *call)
 {
 	if (result < 0 && errno == ENOSYS)
 		todo_missing(todo, "%s still fails with ENOSYS, as the starter code does", call);
+}
+
+void wrong_unless_socket(int todo, int fd, const char *call, int domain, int type)
+{
+	if (diag_sockopt(fd, SOL_SOCKET, SO_TYPE) < 0)
+		todo_wrong(todo, "%s returned %d, which is not a socket (`if (fd = "
+		           "socket(...) < 0)` assigns the comparison)", call, fd);
+	if (diag_sockopt(fd, SOL_SOCKET, SO_DOMAIN) != domain
+	    || diag_sockopt(fd, SOL_SOCKET, SO_TYPE) != type)
+		todo_wrong(todo, "the socket %s returned is not %s, %s (socket(2)'s "
+		           "domain and type)", call, domain == AF_UNIX ? "AF_UNIX"
+		           : domain == AF_INET ? "AF_INET" : "AF_INET6",
+		           type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
+}
+
+void wrong_unless_accepted(int todo, int fd, const char *call, int listener, int client)
+{
+	char byte = 0;
+
+	if (fd < 0)
+		todo_wrong(todo, "with a client waiting, %s failed with %s", call,
+		           diag_errname(errno));
+	if (fd == listener)
+		todo_wrong(todo, "%s returned the listening socket itself, not the new "
+		           "connection accept() returns", call);
+	if (write(client, "x", 1) != 1 || !diag_ready(fd, POLLIN, 1000)
+	    || read(fd, &byte, 1) != 1 || byte != 'x')
+		todo_wrong(todo, "the fd %s returned is not connected to the waiting "
+		           "client", call);
+	if (fcntl(listener, F_GETFD) < 0)
+		todo_wrong(todo, "%s closed the listening socket: it must stay open for "
+		           "the next client", call);
 }
 
 /* ---- in the child: tools for the checks --------------------------------- */
@@ -200,6 +233,162 @@ unsigned char *diag_slurp(const char *path, size_t *len)
 	}
 	fclose(f);
 	return buf;
+}
+
+const char *diag_errname(int err)
+{
+	const char *name = err ? strerrorname_np(err) : NULL;
+
+	return name ? name : err ? "an unknown errno" : "errno 0";
+}
+
+long long diag_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int diag_open_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+int diag_sockopt(int fd, int level, int name)
+{
+	int value = -1;
+	socklen_t len = sizeof value;
+
+	if (getsockopt(fd, level, name, &value, &len) < 0)
+		return -1;
+	return value;
+}
+
+void diag_setsockopt(int fd, int level, int name, int value)
+{
+	setsockopt(fd, level, name, &value, sizeof value);
+}
+
+/* ---- in the child: addresses and sockets of our own --------------------- */
+
+struct sockaddr_in diag_ipv4(const char *ip, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
+		exit(1);
+	return sa;
+}
+
+socklen_t diag_addr(const char *ip, uint16_t port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (strchr(ip, ':') == NULL) {
+		*(struct sockaddr_in *)ss = diag_ipv4(ip, port);
+		return sizeof(struct sockaddr_in);
+	}
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(port);
+	if (inet_pton(AF_INET6, ip, &in6->sin6_addr) != 1)
+		exit(1);
+	return sizeof *in6;
+}
+
+int diag_socket_at(int type, const char *ip, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = diag_addr(ip, port, &ss);
+	int fd = socket(ss.ss_family, type, 0);
+
+	if (fd >= 0 && ss.ss_family == AF_INET6)
+		diag_setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+uint16_t diag_port_of(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	memset(&ss, 0, sizeof ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+	                                      : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+uint16_t diag_free_port(int type, const char *ip)
+{
+	for (int i = 0; i < 50; i++) {
+		int fd = diag_socket_at(type, ip, 0);
+		uint16_t port;
+
+		if (fd < 0)
+			exit(1);
+		port = diag_port_of(fd);
+		close(fd);
+		if ((port >> 8) != (port & 0xff))
+			return port;
+	}
+	exit(1);
+}
+
+struct sockaddr_in diag_local(int fd)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+
+	memset(&sa, 0, sizeof sa);
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+		sa.sin_family = AF_UNSPEC;
+	return sa;
+}
+
+const char *diag_name(const struct sockaddr_in *sa)
+{
+	static char text[4][40];
+	static int next;
+	char *t = text[next++ % 4], ip[INET_ADDRSTRLEN] = "?";
+
+	if (sa->sin_family != AF_INET)
+		return "(no IPv4 address)";
+	inet_ntop(AF_INET, &sa->sin_addr, ip, sizeof ip);
+	snprintf(t, sizeof text[0], "%s:%u", ip, ntohs(sa->sin_port));
+	return t;
+}
+
+int diag_udp(const char *ip, uint16_t port)
+{
+	int fd = diag_socket_at(SOCK_DGRAM, ip, port);
+
+	if (fd < 0)
+		exit(1);
+	return fd;
+}
+
+void diag_send_to(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
+{
+	if (syscall(SYS_sendto, fd, buf, len, 0, to, sizeof *to) != (long)len)
+		exit(1);
+}
+
+ssize_t diag_recv_within(int fd, void *buf, size_t cap, struct sockaddr_in *from, int ms)
+{
+	socklen_t len = sizeof *from;
+
+	if (!diag_ready(fd, POLLIN, ms))
+		return -1;
+	return recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)from, &len);
 }
 
 /* ---- in the parent: one check in a child ------------------------------- */
