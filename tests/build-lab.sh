@@ -41,7 +41,7 @@ export LC_ALL
 # submission's file may be older than the object of the one it replaces),
 # so that only what changed is compiled again.
 sync_file() {   # FROM TO
-	cmp -s "$1" "$2" || cp "$1" "$2"
+	{ [ -f "$2" ] && cmp -s "$1" "$2"; } || cp "$1" "$2"
 }
 
 copy() {   # SUBMITTED DEST
