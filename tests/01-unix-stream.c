@@ -696,8 +696,7 @@ START_TEST(sigterm_removes_socket_and_exits_0)
 	struct stat st;
 
 	drop(srv, path, "bye", 3, 3, 0);
-	kill(srv->pid, SIGTERM);
-	step("sent SIGTERM to the server");
+	send_signal(srv, SIGTERM, "the server");
 	expect_exit(srv, 0, ms(2000), "SIGTERM: clean up and exit 0");
 	if (lstat(path, &st) == 0)
 		fail(srv, "expected the server to remove its socket file %s on "
@@ -734,8 +733,7 @@ START_TEST(sigint_mid_client_keeps_bytes_and_exits_0)
 	step("a client sent 7 bytes and keeps its connection open");
 	/* The server has read the bytes once its stdout holds them. */
 	expect_written(srv, 7);
-	kill(srv->pid, SIGINT);
-	step("sent SIGINT to the server in the middle of that client");
+	send_signal(srv, SIGINT, "the server in the middle of that client");
 	expect_exit(srv, 0, ms(2000), "SIGINT during a client: write out what "
 	            "was read, clean up, exit 0");
 	reply = read_until_eof(fd, &rlen, &eof, ms(1000));
@@ -1290,8 +1288,7 @@ START_TEST(stop_with_stdout_blocked_gives_up_and_exits_1)
 	     "reads; a client sends up to 4 MB", cap);
 	sent = fill_past_pipe(srv, fd, theirs, cap);
 	step("the client sent %zu bytes; the server's stdout is full", sent);
-	kill(srv->pid, SIGTERM);
-	step("sent SIGTERM to the server");
+	send_signal(srv, SIGTERM, "the server");
 	expect_exit(srv, 1, ms(2000), "SIGTERM while stdout is blocked: give up "
 	            "writing within 2 s, log how many bytes were not written, "
 	            "remove the socket file, exit 1. A write(2) that blocks with "

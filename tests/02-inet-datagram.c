@@ -40,11 +40,7 @@
 
 static struct proc *start_server(const char *port, struct sockaddr_in *addr)
 {
-	struct proc *srv = run("server", NULL, "-p", port, NULL);
-
-	wait_ready(srv);
-	*addr = ready_address(srv);
-	return srv;
+	return udp_server(NULL, NULL, port, NULL, NULL, addr);
 }
 
 /* The last non-empty line of TEXT, without its newline, in BUF (CAP
@@ -121,10 +117,9 @@ static struct proc *start_shimmed_server(const char *ip, uint16_t port,
 	/* bind() refuses a sockaddr_in whose sin_zero is not all zero bytes,
 	 * as systems that look an address up whole do */
 	struct run_opts o = dgram_shim(SHIM_PAUSE_MS, "SOCKLAB_DGRAM_SIN_ZERO=1");
-	char text[8];
+	const char *text = num_text(port);
 	struct proc *srv;
 
-	snprintf(text, sizeof text, "%u", port);
 	srv = ip ? run("server", &o, "-a", ip, "-p", text, NULL)
 	         : run("server", &o, "-p", text, NULL);
 	step("the server runs under the test's shim: bind() refuses a "
@@ -139,7 +134,6 @@ static struct proc *start_shimmed_server(const char *ip, uint16_t port,
 		     "garbage: zero the whole sockaddr_in (memset) before filling "
 		     "it (TODO 1)", ip ? ip : "127.0.0.1", port,
 		     ip ? ip : "127.0.0.1", port, describe_status(srv->status));
-	wait_ready(srv);
 	*addr = ready_address(srv);
 	return srv;
 }
@@ -162,11 +156,9 @@ START_TEST(a_and_p_are_bound_as_given)
 	if (strcmp(srv->ready_addr, text) != 0)
 		fail(srv, "expected \"listening on %s\" for -a 127.0.0.2 -p %u; got "
 		     "\"listening on %s\"", text, port, srv->ready_addr);
-	close(udp_socket_of(srv, &want, "once it says \"listening on\"",
-	                    "-a's text into sin_addr with inet_pton(), -p's "
-	                    "port into sin_port with htons() (TODO 1)"));
-	step("looked at the server's sockets from outside: one is AF_INET "
-	     "SOCK_DGRAM, bound to %s", text);
+	expect_bound_socket(srv, &want, "-a's text into sin_addr with "
+	                    "inet_pton(), -p's port into sin_port with htons() "
+	                    "(TODO 1)");
 	expect_echo(srv, fd, &want, "network order", "NETWORK ORDER",
 	            "the server must answer at -a's address and -p's port");
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -184,12 +176,9 @@ START_TEST(server_socket_is_udp_on_loopback)
 	struct sockaddr_in want = udp_addr("127.0.0.1", port), srv_addr;
 	struct proc *srv = start_shimmed_server(NULL, port, &srv_addr);
 
-	close(udp_socket_of(srv, &want, "once it says \"listening on\"",
-	                    "socket(AF_INET, SOCK_DGRAM, 0), then bind() it to "
-	                    "the address asked: 127.0.0.1 by default, and -p's "
-	                    "port (TODO 2)"));
-	step("looked at the server's sockets from outside: one is AF_INET "
-	     "SOCK_DGRAM, bound to %s", sa_text(&want));
+	expect_bound_socket(srv, &want, "socket(AF_INET, SOCK_DGRAM, 0), then "
+	                    "bind() it to the address asked: 127.0.0.1 by "
+	                    "default, and -p's port (TODO 2)");
 }
 END_TEST
 
@@ -224,17 +213,8 @@ START_TEST(ready_line_has_real_port)
 {
 	struct sockaddr_in srv_addr;
 	struct proc *srv = start_server("0", &srv_addr);
-	int fd = udp_open("127.0.0.1");
 
-	if (srv_addr.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
-		fail(srv, "expected the server to bind 127.0.0.1 by default (never "
-		     "every interface unless told); it says \"listening on %s\"",
-		     srv->ready_addr);
-	if (srv_addr.sin_port == 0)
-		fail(srv, "expected the ready line to give the port the kernel "
-		     "chose for -p 0; it says port 0 (getsockname() after bind())");
-	expect_echo(srv, fd, &srv_addr, "ping", "PING",
-	            "the ready line must announce the port the server really has");
+	expect_real_port(srv, &srv_addr);
 }
 END_TEST
 
@@ -278,14 +258,13 @@ static void default_port_is_50002(void)
 START_TEST(port_is_in_network_order)
 {
 	uint16_t port = free_port(AF_INET, SOCK_DGRAM);
-	char text[8], want[32];
+	char want[32];
 	struct sockaddr_in srv_addr;
 	struct proc *srv;
 	int fd = udp_open("127.0.0.1");
 
-	snprintf(text, sizeof text, "%u", port);
 	snprintf(want, sizeof want, "127.0.0.1:%u", port);
-	srv = start_server(text, &srv_addr);
+	srv = start_server(num_text(port), &srv_addr);
 	if (strcmp(srv->ready_addr, want) != 0)
 		fail(srv, "expected \"listening on %s\" for -p %u; got \"listening "
 		     "on %s\"", want, port, srv->ready_addr);
@@ -511,12 +490,10 @@ START_TEST(sigterm_exits_0)
 	int fd = udp_open("127.0.0.1");
 
 	expect_echo(srv, fd, &srv_addr, "last", "LAST", NULL);
-	kill(srv->pid, SIGTERM);
-	step("sent SIGTERM to the server (idle in recvfrom)");
+	send_signal(srv, SIGTERM, "the server (idle in recvfrom)");
 	expect_exit(srv, 0, ms(1000), "SIGTERM: close the socket and exit 0");
 	idle = start_server("0", &srv_addr);
-	kill(idle->pid, SIGINT);
-	step("sent SIGINT to a second server just after its ready line");
+	send_signal(idle, SIGINT, "a second server just after its ready line");
 	expect_exit(idle, 0, ms(1000), "SIGINT: exit 0 at once, not at the next "
 	            "datagram (stop_signals_init() and wait_fd())");
 }
@@ -656,13 +633,12 @@ END_TEST
 static void expect_give_up(int retries, const char *msg)
 {
 	struct fake_server s = fake_server();
-	char r[8], buf[MAX_PAYLOAD], line[256], *err;
+	char buf[MAX_PAYLOAD], line[256], *err;
 	struct proc *cli;
 	int tries = 0;
 
-	snprintf(r, sizeof r, "%d", retries);
-	cli = run("client", NULL, "-t", "100", "-r", r, "127.0.0.1", s.port, msg,
-	          NULL);
+	cli = run("client", NULL, "-t", "100", "-r", num_text(retries),
+	          "127.0.0.1", s.port, msg, NULL);
 	while (wait_io_or_exit(cli, s.fd, false, ms(3000)) > 0) {
 		udp_recv(s.fd, buf, sizeof buf, NULL, 0);
 		tries++;
@@ -751,14 +727,13 @@ static void expect_give_up_in_time(int retries, bool noise)
 	 * client that ignores -t (default 1000 ms) or waits longer on each
 	 * try shows before the limit. */
 	int limit = want + 1000 + ms(300);
-	char r[8], buf[MAX_PAYLOAD], tries[128];
+	char buf[MAX_PAYLOAD], tries[128];
 	struct sockaddr_in from;
 	long long first, took;
 	struct proc *cli;
 
-	snprintf(r, sizeof r, "%d", retries);
-	cli = run("client", NULL, "-t", "100", "-r", r, "127.0.0.1", s.port, msg,
-	          NULL);
+	cli = run("client", NULL, "-t", "100", "-r", num_text(retries),
+	          "127.0.0.1", s.port, msg, NULL);
 	next_request(cli, &s, buf, sizeof buf, &from, ms(2000),
 	             noise ? "\"busy\"" : "\"slow\"");
 	first = now_ms();

@@ -1156,8 +1156,7 @@ START_TEST(stop_signals_exit_0)
 	struct server idle = start_lines(NULL, NULL), busy;
 	int fd;
 
-	kill(idle.p->pid, SIGTERM);
-	step("sent SIGTERM to the server, which had no client");
+	send_signal(idle.p, SIGTERM, "the server, which had no client");
 	expect_exit(idle.p, 0, ms(2000), "SIGTERM: close and exit 0");
 
 	busy = start_lines(NULL, NULL);
@@ -1165,8 +1164,7 @@ START_TEST(stop_signals_exit_0)
 	write_fully(fd, "half a line", 11, ms(1000));
 	if (!wait_stderr_line(busy.p, "connected", ms(2000)))
 		fail(busy.p, "expected the log line \"client ADDRESS connected\"");
-	kill(busy.p->pid, SIGINT);
-	step("sent SIGINT to the server in the middle of a client's line");
+	send_signal(busy.p, SIGINT, "the server in the middle of a client's line");
 	expect_exit(busy.p, 0, ms(2000), "SIGINT during a client: exit 0");
 	close(fd);
 }

@@ -75,12 +75,11 @@ int ms(int base_ms)
 
 const char *num_text(long n)
 {
-	static char text[8][24];
-	static int next;
-	char *t = text[next++ % 8];
+	char *text;
 
-	snprintf(t, sizeof text[0], "%ld", n);
-	return t;
+	if (asprintf(&text, "%ld", n) < 0)
+		abort();
+	return text;       /* the test's: freed when the test ends */
 }
 
 long long now_ms(void)
@@ -732,6 +731,12 @@ bool running(struct proc *p)
 	return !wait_exit(p, 0);
 }
 
+void send_signal(struct proc *p, int sig, const char *to)
+{
+	kill(p->pid, sig);
+	step("sent SIG%s to %s", sigabbrev_np(sig), to);
+}
+
 void kill_proc(struct proc *p)
 {
 	if (p->reaped)
@@ -1212,19 +1217,14 @@ void upper(void *buf, size_t len)
 			p[i] = (char)(p[i] - 'a' + 'A');
 }
 
-/* The first port the kernel hands out by itself (ip_local_port_range):
- * below it, a port is taken only by whoever asks for it by number. */
-static unsigned first_ephemeral_port(void)
+bool ephemeral_ports(unsigned *low, unsigned *high)
 {
-	unsigned low = 32768, high;
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	bool known = f != NULL && fscanf(f, "%u %u", low, high) == 2;
 
-	if (f != NULL) {
-		if (fscanf(f, "%u %u", &low, &high) != 2)
-			low = 32768;
+	if (f != NULL)
 		fclose(f);
-	}
-	return low;
+	return known;
 }
 
 /* A port in 10000 up to the ephemeral range, where no other program's
@@ -1232,9 +1232,14 @@ static unsigned first_ephemeral_port(void)
  * own bind; if that range is too small, one the kernel picks. */
 uint16_t free_port(int family, int type)
 {
-	unsigned low = first_ephemeral_port(), span = low > 11000 ? low - 10000 : 0;
+	unsigned low, high, span;
 	unsigned seed = (unsigned)getpid() * 2654435761u ^ (unsigned)now_ms();
 
+	/* Below the first port the kernel hands out by itself, a port is
+	 * taken only by whoever asks for it by number. */
+	if (!ephemeral_ports(&low, &high))
+		low = 32768;
+	span = low > 11000 ? low - 10000 : 0;
 	for (int tries = 0; tries < 50; tries++) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof ss;

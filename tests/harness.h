@@ -50,8 +50,8 @@ char *test_path(const char *name);
 const char *program(const char *name);
 /* BASE_MS scaled by CK_TIMEOUT_MULTIPLIER: use for every deadline. */
 int ms(int base_ms);
-/* N as text, for a command line ("-t", num_text(ms(300))): one of a few
- * static buffers, used at once. */
+/* N as text, for a command line ("-t", num_text(ms(300))), allocated;
+ * freed when the test ends. */
 const char *num_text(long n);
 /* Milliseconds on the monotonic clock: deadlines are now_ms() + ms(N). */
 long long now_ms(void);
@@ -114,6 +114,8 @@ void expect_usage_errors(const char *const cases[]);
 /* SIGTERM, wait up to TIMEOUT_MS, then SIGKILL.  True if it exited
  * by itself after SIGTERM. */
 bool stop(struct proc *p, int timeout_ms);
+/* Send P the signal SIG, noted as a step: "sent SIGTERM to TO". */
+void send_signal(struct proc *p, int sig, const char *to);
 /* SIGKILL and reap (no-op if already reaped). */
 void kill_proc(struct proc *p);
 /* Is P still running (not exited)? */
@@ -184,6 +186,9 @@ char *read_lines(int fd, unsigned count, size_t *len, bool *eof_seen,
                  int timeout_ms);
 /* Write all of BUF, each write bounded by the deadline.  0, or -1. */
 int write_fully(int fd, const void *buf, size_t len, int timeout_ms);
+/* The range of ports the kernel hands out for port 0 (the ephemeral
+ * ports, /proc/sys/net/ipv4/ip_local_port_range): false if unknown. */
+bool ephemeral_ports(unsigned *low, unsigned *high);
 /* Fill BUF with reproducible bytes that include NUL and 0xff. */
 void fill_pattern(void *buf, size_t len, unsigned seed);
 /* Uppercase the letters a-z of BUF (LEN bytes) in place; every other

@@ -143,8 +143,10 @@ static void socket_text(FILE *f, int fd)
 		fprintf(f, " type %d", type);
 	if (type != SOCK_DGRAM)
 		fputs(listening ? ", listening" : ", not listening", f);
+	/* (an AF_UNIX socket never bound has a name of no path) */
 	if (sock_addr(fd, false, &ss) && ss.ss_family != AF_UNSPEC
-	    && (ss.ss_family != AF_UNIX || ((struct sockaddr_un *)&ss)->sun_path[0]))
+	    && (ss.ss_family != AF_UNIX
+	        || ((struct sockaddr_un *)&ss)->sun_path[0] != '\0'))
 		fprintf(f, ", bound to %s", sa_text(&ss));
 	if (sock_addr(fd, true, &ss))
 		fprintf(f, ", connected to %s", sa_text(&ss));

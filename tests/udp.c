@@ -58,7 +58,7 @@ struct sockaddr_in ready_address(struct proc *srv)
 	unsigned port;
 	char extra;
 	struct sockaddr_in a;
-	const char *colon = strrchr(srv->ready_addr, ':');
+	const char *colon = strrchr(wait_ready(srv), ':');
 
 	if (colon == NULL || (size_t)(colon - srv->ready_addr) >= sizeof ip
 	    || sscanf(colon + 1, "%u%c", &port, &extra) != 1 || port > 65535)
@@ -74,6 +74,25 @@ struct sockaddr_in ready_address(struct proc *srv)
 		fail(srv, "expected an IPv4 address in the ready line; got "
 		     "\"listening on %s\"", srv->ready_addr);
 	return a;
+}
+
+struct proc *udp_server(const struct run_opts *o, const char *ip,
+                        const char *port, const char *opt, const char *value,
+                        struct sockaddr_in *addr)
+{
+	const char *args[6] = { NULL };
+	struct proc *srv;
+	int n = 0;
+
+	if (ip != NULL)
+		args[n++] = "-a", args[n++] = ip;
+	args[n++] = "-p", args[n++] = port;
+	if (opt != NULL)
+		args[n++] = opt, args[n++] = value;
+	srv = run("server", o, args[0], args[1], args[2], args[3], args[4],
+	          args[5], NULL);
+	*addr = ready_address(srv);
+	return srv;
 }
 
 void udp_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to)
@@ -357,6 +376,30 @@ int udp_socket_of(struct proc *p, const struct sockaddr_in *bound,
 	     "socket bound to %s %s; looked at from outside, it holds %s%s%s",
 	     p->name, sa_text(bound), when, held, hint ? " - " : "",
 	     hint ? hint : "");
+}
+
+void expect_bound_socket(struct proc *srv, const struct sockaddr_in *want,
+                         const char *hint)
+{
+	close(udp_socket_of(srv, want, "once it says \"listening on\"", hint));
+	step("looked at the server's sockets from outside: one is AF_INET "
+	     "SOCK_DGRAM, bound to %s", sa_text(want));
+}
+
+void expect_real_port(struct proc *srv, const struct sockaddr_in *addr)
+{
+	int fd = udp_open("127.0.0.1");
+
+	if (addr->sin_addr.s_addr != htonl(INADDR_LOOPBACK))
+		fail(srv, "expected the server to bind 127.0.0.1 by default (never "
+		     "every interface unless told); it says \"listening on %s\"",
+		     srv->ready_addr);
+	if (addr->sin_port == 0)
+		fail(srv, "expected the ready line to give the port the kernel "
+		     "chose for -p 0; it says port 0 (getsockname() after bind())");
+	expect_echo(srv, fd, addr, "ping", "PING", "the ready line must "
+	            "announce the port the server really has");
+	close(fd);
 }
 
 /* P's socket bound to BOUND must be connected to PEER now, WHEN.  HINT

@@ -27,9 +27,16 @@ struct sockaddr_in udp_addr(const char *ip, uint16_t port);
  * write and compare addresses.) */
 struct sockaddr_in udp_local(int fd);
 
-/* The address of SRV's ready line ("listening on 127.0.0.1:50002"):
- * wait_ready() must have returned.  Fails the test if it is not one. */
+/* Wait for SRV's ready line (wait_ready()) and return its address
+ * ("listening on 127.0.0.1:50002").  Fails the test if it is not one. */
 struct sockaddr_in ready_address(struct proc *srv);
+
+/* Start the server with options O (NULL: none), -a IP (unless IP is
+ * NULL), -p PORT, and OPT VALUE (unless OPT is NULL); once it is ready,
+ * its address in *ADDR (ready_address()). */
+struct proc *udp_server(const struct run_opts *o, const char *ip,
+                        const char *port, const char *opt, const char *value,
+                        struct sockaddr_in *addr);
 
 /* Send LEN bytes of BUF from FD to TO as one datagram. */
 void udp_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to);
@@ -80,6 +87,13 @@ void expect_port_in_use_refused(void);
  * BYE"), HINT (or NULL): where to look. */
 int udp_socket_of(struct proc *p, const struct sockaddr_in *bound,
                   const char *when, const char *hint);
+/* SRV, once ready, must hold an AF_INET datagram socket bound to WANT;
+ * HINT: where to look when it does not. */
+void expect_bound_socket(struct proc *srv, const struct sockaddr_in *want,
+                         const char *hint);
+/* SRV, started with -p 0, must have announced 127.0.0.1 and the port the
+ * kernel chose, ADDR, and answer there. */
+void expect_real_port(struct proc *srv, const struct sockaddr_in *addr);
 /* P's socket bound to BOUND must be connected to PEER now, WHEN (its
  * getpeername() from outside).  HINT (or NULL): where to look when it is
  * not; FIND_HINT, when there is no such socket at all. */
