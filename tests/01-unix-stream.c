@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -173,39 +172,20 @@ static void expect_socket_at(struct proc *p, const char *path)
 
 /* ---- the programs' sockets, seen from outside --------------------------------- */
 
-/* A copy of P's first socket for which MATCH holds (peek_sockets()), its
- * number in P in *THEIRS; -1 if none.  *HELD (if not NULL): what P holds,
- * for a message (allocated), or NULL when it holds no socket at all. */
-static int socket_of(struct proc *p, bool (*match)(int fd), int *theirs,
-                     char **held)
+static bool is_listening(int fd, const void *unused)
 {
-	int fds[MAX_SOCKETS], nums[MAX_SOCKETS], found = -1;
-	int n = peek_sockets(p, fds, nums, MAX_SOCKETS);
-
-	if (held != NULL)
-		*held = n ? sockets_text(fds, nums, n) : NULL;
-	for (int i = 0; i < n; i++)
-		if (found < 0 && match(fds[i])) {
-			found = fds[i];
-			*theirs = nums[i];
-		} else {
-			close(fds[i]);
-		}
-	return found;
-}
-
-static bool is_listening(int fd)
-{
+	(void)unused;
 	return sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1;
 }
 
 /* Is FD a connected AF_UNIX socket whose peer is this test process? */
-static bool is_connected_to_test(int fd)
+static bool is_connected_to_test(int fd, const void *unused)
 {
 	struct ucred cred = { 0 };
 	socklen_t len = sizeof cred;
 
-	return sockopt(fd, SOL_SOCKET, SO_DOMAIN) == AF_UNIX && !is_listening(fd)
+	return sockopt(fd, SOL_SOCKET, SO_DOMAIN) == AF_UNIX
+	       && !is_listening(fd, unused)
 	       && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0
 	       && cred.pid == getpid();
 }
@@ -216,7 +196,7 @@ static bool is_connected_to_test(int fd)
 static int listener_of(struct proc *srv, int *theirs)
 {
 	char *seen;
-	int fd = socket_of(srv, is_listening, theirs, &seen);
+	int fd = find_socket(srv, is_listening, NULL, theirs, &seen);
 
 	step("looked at the server's sockets from outside (copies taken with "
 	     "pidfd_getfd(2)): %s", seen ? seen : "none");
@@ -476,27 +456,19 @@ END_TEST
 
 START_TEST(bad_arguments_are_usage_errors)
 {
-	/* "@": a socket path in the test's directory. */
-	static const char *const cases[][4] = {
-		{ "server", NULL, NULL, NULL },
-		{ "server", "-n", "abc", "@" },
-		{ "server", "-x", "@", NULL },
-		{ "server", "-n", "0", "@" },
-		{ "server", "@", "extra", NULL },
-		{ "client", NULL, NULL, NULL },
-		{ "client", "@", "extra", NULL },
+	/* "@s.sock": a socket path in the test's directory. */
+	static const char *const cases[] = {
+		"server",
+		"server -n abc @s.sock",
+		"server -x @s.sock",
+		"server -n 0 @s.sock",
+		"server @s.sock extra",
+		"client",
+		"client @s.sock extra",
+		NULL,
 	};
 
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const char *arg[3];
-		struct proc *p;
-
-		for (size_t j = 0; j < 3; j++)
-			arg[j] = cases[i][j + 1] && strcmp(cases[i][j + 1], "@") == 0
-			         ? test_path("s.sock") : cases[i][j + 1];
-		p = run(cases[i][0], NULL, arg[0], arg[1], arg[2], NULL);
-		expect_usage_error(p);
-	}
+	expect_usage_errors(cases);
 	/* An option without its argument, and one that does not exist. */
 	expect_usage_error_naming(run("server", NULL, "-n", NULL), "-n");
 	expect_usage_error_naming(run("server", NULL, "-x", test_path("s.sock"),
@@ -616,9 +588,7 @@ END_TEST
  * test process (peek_sockets()).  -1 if this system does not allow it. */
 static int server_end(struct proc *p)
 {
-	int theirs;
-
-	return socket_of(p, is_connected_to_test, &theirs, NULL);
+	return find_socket(p, is_connected_to_test, NULL, NULL, NULL);
 }
 
 /* The server must have written the first N bytes a client sent to its
@@ -935,7 +905,7 @@ END_TEST
 static bool client_end(struct proc *cli, int *theirs, ino_t *ino)
 {
 	struct stat st;
-	int fd = socket_of(cli, is_connected_to_test, theirs, NULL);
+	int fd = find_socket(cli, is_connected_to_test, NULL, theirs, NULL);
 
 	if (fd < 0)
 		return false;
@@ -1021,14 +991,6 @@ START_TEST(client_without_server_fails)
 END_TEST
 
 /* ---- peers nobody here wrote -------------------------------------------------- */
-
-/* Bytes waiting to be read on FD (a socket or a pipe): FIONREAD. */
-static long unread_bytes(int fd)
-{
-	int n = 0;
-
-	return ioctl(fd, FIONREAD, &n) < 0 ? -1 : n;
-}
 
 START_TEST(silent_client_is_dropped_after_idle_limit)
 {

@@ -44,7 +44,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,29 +103,6 @@ static void need_ipv6_loopback(void)
 }
 
 /* ---- the test's own sockets --------------------------------------------------- */
-
-/* A port free for a dual-stack server ([::] covers IPv4 too) whose two
- * bytes differ, so that a missing htons() shows.  (The harness's
- * free_port(AF_INET6) binds ::1, which some graders lack.) */
-static uint16_t free_dual_port(void)
-{
-	need_ipv6_sockets();
-	for (int tries = 0; tries < 50; tries++) {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
-		int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), off = 0;
-		uint16_t port = 0;
-
-		ck_assert(fd >= 0);
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-		if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0)
-			port = local_port(fd);
-		close(fd);
-		if (port != 0 && (port >> 8) != (port & 0xff))
-			return port;
-	}
-	ck_abort_msg("test: no free port for [::]");
-	return 0;
-}
 
 /* A non-blocking TCP connection to IP:PORT from FROM (an address of the
  * same family, or NULL: the kernel chooses); RCVBUF > 0: that receive
@@ -502,15 +478,14 @@ START_TEST(server_binds_the_address_asked)
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char port_text[8], want[80];
-		const char *const args[] = { "-a", cases[i].arg, "-p", port_text,
-		                             NULL };
+		const char *args[] = { "-a", cases[i].arg, "-p", NULL, NULL };
 		struct server s = { .ip = cases[i].client };
+		char want[80];
 
 		if (cases[i].family == AF_INET6 && !ipv6_loopback_usable(NULL))
 			continue;
 		s.port = free_port(cases[i].family, SOCK_STREAM);
-		snprintf(port_text, sizeof port_text, "%u", s.port);
+		args[3] = num_text(s.port);
 		s.p = start(NULL, args);
 		close(expect_listener(s.p, cases[i].bound, s.port));
 		snprintf(want, sizeof want, "[%s]:%u", cases[i].bound, s.port);
@@ -567,6 +542,17 @@ START_TEST(server_logs_client_address)
 }
 END_TEST
 
+/* S must refuse an IPv4 client at 127.0.0.1, as EXPECTED says. */
+static void expect_ipv4_refused(struct server *s, const char *expected)
+{
+	int fd = tcp_connect("127.0.0.1", s->port, 0);
+
+	if (fd >= 0)
+		fail(s->p, "expected %s; an IPv4 client connected to 127.0.0.1:%u",
+		     expected, s->port);
+	step("an IPv4 client was refused, as it should be");
+}
+
 /* Run options that give the server the IPv6 default of a host where
  * net.ipv6.bindv6only is 1 (tests/preload-v6only.c): each AF_INET6
  * socket starts IPv6-only. */
@@ -598,7 +584,6 @@ START_TEST(server_sets_v6only_as_asked)
 	const char *const only[] = { "-a", "::", "-6", "-p", "0", NULL };
 	struct run_opts o = v6only_by_default();
 	struct server s = { .ip = "127.0.0.1" };
-	int fd;
 
 	step("the server runs as on a host whose IPv6 sockets are IPv6-only "
 	     "unless told otherwise (net.ipv6.bindv6only = 1): a shim sets "
@@ -613,10 +598,7 @@ START_TEST(server_sets_v6only_as_asked)
 	s.p = start(NULL, only);
 	s.port = ready_port(s.p, "[::]:");
 	expect_v6only(s.p, 1, "with -6");
-	fd = tcp_connect("127.0.0.1", s.port, 0);
-	if (fd >= 0)
-		fail(s.p, "expected -6 (IPV6_V6ONLY 1) to refuse IPv4 clients; one "
-		     "connected to 127.0.0.1:%u", s.port);
+	expect_ipv4_refused(&s, "-6 (IPV6_V6ONLY 1) to refuse IPv4 clients");
 }
 END_TEST
 
@@ -636,27 +618,24 @@ START_TEST(default_is_ipv6_loopback)
 	cport = local_port(fd);
 	close(fd);
 	expect_client_log(&s, "::1", cport, "connected");
-	fd = tcp_connect("127.0.0.1", s.port, 0);
-	if (fd >= 0)
-		fail(s.p, "expected the server, with no -a, to listen on ::1 only "
-		     "(loopback, IPv6); an IPv4 client at 127.0.0.1:%u connected",
-		     s.port);
+	expect_ipv4_refused(&s, "the server, with no -a, to listen on ::1 only "
+	                    "(loopback, IPv6)");
 	exchange(&s, "default address\n", 16, NULL);
 }
 END_TEST
 
 START_TEST(dual_stack_takes_ipv4_clients)
 {
-	char port_text[8], want[40];
-	uint16_t port = free_dual_port();
-	const char *const args[] = { "-a", "::", "-p", port_text, NULL };
+	const char *args[] = { "-a", "::", "-p", NULL, NULL };
 	struct server s;
-	uint16_t cport;
+	uint16_t port, cport;
 	size_t rlen;
-	char *reply;
+	char want[40], *reply;
 	int fd;
 
-	snprintf(port_text, sizeof port_text, "%u", port);
+	need_ipv6_sockets();
+	port = free_port(AF_INET6, SOCK_STREAM);
+	args[3] = num_text(port);
 	s.p = start(NULL, args);
 	snprintf(want, sizeof want, "[::]:%u", port);
 	if (strcmp(s.p->ready_addr, want) != 0)
@@ -686,15 +665,10 @@ START_TEST(v6only_refuses_ipv4_clients)
 {
 	const char *const args[] = { "-a", "::", "-6", "-p", "0", NULL };
 	struct server s;
-	int fd;
 
 	s.p = start(NULL, args);
 	s.port = ready_port(s.p, "[::]:");
-	fd = tcp_connect("127.0.0.1", s.port, 0);
-	if (fd >= 0)
-		fail(s.p, "expected -6 (IPV6_V6ONLY 1) to refuse IPv4 clients; one "
-		     "connected to 127.0.0.1:%u", s.port);
-	step("an IPv4 client was refused, as it should be");
+	expect_ipv4_refused(&s, "-6 (IPV6_V6ONLY 1) to refuse IPv4 clients");
 	if (ipv6_loopback_usable(NULL)) {
 		s.ip = "::1";
 		exchange(&s, "ipv6 only\n", 10, NULL);
@@ -705,7 +679,7 @@ END_TEST
 START_TEST(second_server_on_port_fails)
 {
 	struct server s = start_lines(NULL, NULL);
-	char port_text[8];
+	const char *port_text = num_text(s.port);
 	const char *const args[] = { "-p", port_text, "-a",
 	                             strcmp(s.ip, "::1") == 0 ? "::1" : "::ffff:127.0.0.1",
 	                             NULL };
@@ -714,7 +688,6 @@ START_TEST(second_server_on_port_fails)
 	char *err;
 	int fd;
 
-	snprintf(port_text, sizeof port_text, "%u", s.port);
 	second = run("server", NULL, args[0], args[1], args[2], args[3], NULL);
 	expect_exit(second, 1, ms(3000), "the port is taken: bind() fails with "
 	            "EADDRINUSE (SO_REUSEPORT would let two servers share it)");
@@ -1222,16 +1195,14 @@ static struct proc *client_connected(const char *ip, const struct run_opts *o,
                                      uint16_t *port)
 {
 	int lfd = bound_socket(ip, 0, true);
-	char port_text[8];
 	struct proc *cli;
 
 	ck_assert_msg(lfd >= 0, "test: cannot listen on %s", ip);
 	if (bufsize > 0)
 		setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
-	snprintf(port_text, sizeof port_text, "%u", local_port(lfd));
 	if (port != NULL)
 		*port = local_port(lfd);
-	cli = run("client", o, host, port_text, NULL);
+	cli = run("client", o, host, num_text(local_port(lfd)), NULL);
 	*fd = accept_from(cli, lfd, bufsize);
 	close(lfd);
 	return cli;
@@ -1359,22 +1330,16 @@ static char *play_server(struct proc *cli, int fd, size_t piece, size_t *got)
 	return v.in;
 }
 
-/* Run the client with STDIN against the test's own server on IP,
- * playing the line service; check what crossed, the client's stdout and
- * its exit status 0. */
-static struct proc *client_session(const char *ip, const struct run_opts *extra,
-                                   const char *host, const char *data,
-                                   size_t len, size_t piece, int bufsize)
+/* Play the line service for CLI on FD, its stdin DATA, connected to the
+ * test's server at IP and PORT; check what crossed, the client's stdout
+ * and its exit status 0. */
+static void expect_session(struct proc *cli, int fd, const char *data,
+                           size_t len, size_t piece, const char *ip,
+                           uint16_t port)
 {
-	struct run_opts o = extra ? *extra : (struct run_opts){ 0 };
 	char *got, *out, *want, line[120];
 	size_t got_len, out_len, want_len;
-	struct proc *cli;
-	uint16_t port;
-	int fd;
 
-	o.stdin_file = write_file("input", data, len);
-	cli = client_connected(ip, &o, host, bufsize, &fd, &port);
 	got = play_server(cli, fd, piece, &got_len);
 	expect_same(cli, "the test's server to receive stdin", got, got_len,
 	            data, len, NULL);
@@ -1390,7 +1355,22 @@ static struct proc *client_session(const char *ip, const struct run_opts *extra,
 	free(got);
 	free(out);
 	free(want);
-	return cli;
+}
+
+/* Run the client with STDIN against the test's own server on IP,
+ * playing the line service: expect_session(). */
+static void client_session(const char *ip, const struct run_opts *extra,
+                           const char *host, const char *data, size_t len,
+                           size_t piece, int bufsize)
+{
+	struct run_opts o = extra ? *extra : (struct run_opts){ 0 };
+	struct proc *cli;
+	uint16_t port;
+	int fd;
+
+	o.stdin_file = write_file("input", data, len);
+	cli = client_connected(ip, &o, host, bufsize, &fd, &port);
+	expect_session(cli, fd, data, len, piece, ip, port);
 }
 
 START_TEST(client_reaches_ipv4_server)
@@ -1497,14 +1477,6 @@ static struct proc *piped_client(int *fd)
 	return client_connected("127.0.0.1", &o, "127.0.0.1", 0, fd, NULL);
 }
 
-/* Bytes waiting to be read in FD, a pipe or a socket (FIONREAD). */
-static int queued(int fd)
-{
-	int n = 0;
-
-	return fd >= 0 && ioctl(fd, FIONREAD, &n) == 0 ? n : 0;
-}
-
 /* Read at least WANT bytes of what the client sends on FD (at most
  * MAX), within the deadline. */
 static size_t take_some(struct proc *cli, int fd, size_t want, size_t max)
@@ -1562,8 +1534,8 @@ static void reset_while_answers_wait(bool linger0)
 	while (!ready && wait_io(fd, true, left_ms(deadline)) > 0) {
 		send(fd, chunk, sizeof chunk, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (full)
-			ready = queued(csock) > 65536;
-		full = full || queued(cli->out) >= pipe_size;
+			ready = unread_bytes(csock) > 65536;
+		full = full || unread_bytes(cli->out) >= pipe_size;
 	}
 	if (csock >= 0)
 		close(csock);
@@ -1725,17 +1697,17 @@ START_TEST(client_tries_every_address)
 	const char *const ips[] = { ipv6_loopback_usable(NULL) ? "::1" : NULL,
 	                            "127.0.0.2", "127.0.0.1" };
 	const bool listening[] = { false, false, true };
-	char port_text[8], line[64], *out;
+	const char *port_text;
 	int fds[3], fd;
 	uint16_t port;
 	struct run_opts o;
 	struct proc *cli;
-	size_t got_len, out_len;
+	size_t got_len;
 
 	/* The test holds ::1 and 127.0.0.2 bound and not listening: both
 	 * refuse; only 127.0.0.1 has a server. */
 	port = same_port(3, ips, listening, fds);
-	snprintf(port_text, sizeof port_text, "%u", port);
+	port_text = num_text(port);
 	o = gai_opts(host, "::1 127.0.0.2 127.0.0.1", false);
 	o.stdin_file = write_file("input", "third time lucky\n", 17);
 	step("the grader's getaddrinfo shim answers %s with ::1, 127.0.0.2, "
@@ -1749,16 +1721,7 @@ START_TEST(client_tries_every_address)
 	cli = run("client", &o, host, port_text, NULL);
 	fd = accept_from(cli, fds[2], 0);
 	expect_one_socket(cli, "127.0.0.1", port);
-	free(play_server(cli, fd, 0, &got_len));
-	expect_exit(cli, 0, ms(3000), "the third address connected and the line "
-	            "was answered");
-	out = proc_stdout(cli, &out_len);
-	expect_same(cli, "the answer on stdout", out, out_len,
-	            "THIRD TIME LUCKY\n", 17, NULL);
-	free(out);
-	snprintf(line, sizeof line, "connected to 127.0.0.1:%u", port);
-	if (!wait_stderr_line(cli, line, 0))
-		fail(cli, "expected the client to log \"%s\"", line);
+	expect_session(cli, fd, "third time lucky\n", 17, 0, "127.0.0.1", port);
 
 	/* Now two addresses answer: the client must keep the first, in
 	 * the resolver's order, and connect to nothing after it. */
@@ -1799,19 +1762,17 @@ static void connects_to_first(const char *addrs, const char *first,
 	const char *host = "any.socklab.test";
 	const char *const ips[] = { "127.0.0.2", "127.0.0.1" };
 	const bool listening[] = { true, true };
-	char port_text[8];
 	struct run_opts o;
 	struct proc *cli;
 	size_t got_len;
 	int fds[2], got;
 	uint16_t port = same_port(2, ips, listening, fds);
 
-	snprintf(port_text, sizeof port_text, "%u", port);
 	o = gai_opts(host, addrs, false);
 	o.stdin_file = write_file("input", "which family?\n", 14);
 	step("the grader's getaddrinfo shim answers %s with %s; the test "
 	     "listens at 127.0.0.2 and 127.0.0.1, port %u", host, addrs, port);
-	cli = run("client", &o, host, port_text, NULL);
+	cli = run("client", &o, host, num_text(port), NULL);
 	got = first_connection(cli, fds, 2);
 	if (got == 1)
 		fail(cli, "expected the client to connect to %s, the first address "
@@ -1871,15 +1832,14 @@ START_TEST(client_all_refused_names_each)
 	const bool listening[] = { false, false };
 	int fds[2];
 	uint16_t port = same_port(2, ips, listening, fds);
-	char port_text[8], want[64], *err;
+	char want[64], *err;
 	struct run_opts o;
 	struct proc *cli;
 
-	snprintf(port_text, sizeof port_text, "%u", port);
 	o = gai_opts(host, "127.0.0.2 127.0.0.3", false);
 	step("the grader's getaddrinfo shim answers %s with 127.0.0.2 and "
 	     "127.0.0.3; both refuse port %u", host, port);
-	cli = run("client", &o, host, port_text, NULL);
+	cli = run("client", &o, host, num_text(port), NULL);
 	expect_exit(cli, 1, ms(3000), "no address of the host accepts");
 	err = proc_stderr(cli, NULL);
 	for (int i = 2; i <= 3; i++) {

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1118,6 +1119,15 @@ int write_fully(int fd, const void *buf, size_t len, int timeout_ms)
 	return 0;
 }
 
+long unread_bytes(int fd)
+{
+	int n = 0;
+
+	if (fd < 0)
+		return 0;
+	return ioctl(fd, FIONREAD, &n) < 0 ? -1 : n;
+}
+
 int accept_client(struct proc *p, int lfd, int flags, int timeout_ms,
                   const char *hint)
 {
@@ -1254,9 +1264,13 @@ uint16_t free_port(int family, int type)
 			((struct sockaddr_in *)&ss)->sin_addr.s_addr =
 				htonl(INADDR_LOOPBACK);
 			((struct sockaddr_in *)&ss)->sin_port = htons(port);
-		} else {        /* ::1, or :: on machines where ::1 is unusable */
-			((struct sockaddr_in6 *)&ss)->sin6_addr =
-				tries % 2 ? in6addr_any : in6addr_loopback;
+		} else {
+			/* [::], both families (some machines lack ::1): a
+			 * port free for a dual-stack server too */
+			int off = 0;
+
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+			((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_any;
 			((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
 		}
 		if (bind(fd, (struct sockaddr *)&ss, family == AF_INET

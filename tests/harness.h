@@ -194,6 +194,9 @@ void fill_pattern(void *buf, size_t len, unsigned seed);
 /* Uppercase the letters a-z of BUF (LEN bytes) in place; every other
  * byte stays as it is. */
 void upper(void *buf, size_t len);
+/* Bytes waiting to be read in FD, a socket or a pipe (FIONREAD); 0 if
+ * FD is -1, -1 if it cannot tell. */
+long unread_bytes(int fd);
 /* Wait up to TIMEOUT_MS for P, the client under test, to connect to the
  * test's listening socket LFD; accept it (FLAGS for accept4(2):
  * SOCK_NONBLOCK or 0).  Fails when P exits first or does not connect in
@@ -219,8 +222,9 @@ void close_stdout(struct proc *p);
 void expect_epipe_reported(struct proc *p);
 /* A free port whose two bytes differ (so a missing htons shows), below
  * the kernel's ephemeral range (no other program's port 0 lands there
- * before the test's program binds it): bound once and closed again.
- * TYPE: SOCK_STREAM or SOCK_DGRAM. */
+ * before the test's program binds it): bound once and closed again, on
+ * 127.0.0.1 for AF_INET, on [::] for AF_INET6 (IPv4 too: free for a
+ * dual-stack server).  TYPE: SOCK_STREAM or SOCK_DGRAM. */
 uint16_t free_port(int family, int type);
 /* PROGRAM --help must exit 0 with a line "usage: PROGRAM ..." on stdout. */
 void expect_help(const char *program);

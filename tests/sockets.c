@@ -175,6 +175,25 @@ char *sockets_text(const int *fds, const int *theirs, int n)
 	return text;
 }
 
+int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
+                const void *arg, int *theirs, char **held)
+{
+	int fds[MAX_SOCKETS], nums[MAX_SOCKETS], found = -1;
+	int n = peek_sockets(p, fds, nums, MAX_SOCKETS);
+
+	if (held != NULL)
+		*held = n ? sockets_text(fds, nums, n) : NULL;
+	for (int i = 0; i < n; i++)
+		if (found < 0 && match(fds[i], arg)) {
+			found = fds[i];
+			if (theirs != NULL)
+				*theirs = nums[i];
+		} else {
+			close(fds[i]);
+		}
+	return found;
+}
+
 /* ---- the test's own stream sockets ------------------------------------------ */
 
 int bound_socket(const char *where, uint16_t port, bool listening)

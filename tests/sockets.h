@@ -53,6 +53,11 @@ int sockopt(int fd, int level, int name);
  * SOCK_STREAM, listening, bound to [::]:50004, IPV6_V6ONLY 0; fd 4:
  * ..."); THEIRS (or NULL): the program's numbers for them.  Allocated. */
 char *sockets_text(const int *fds, const int *theirs, int n);
+/* A copy of P's first socket for which MATCH(FD, ARG) holds, its number
+ * in P in *THEIRS (if not NULL); -1 if there is none.  *HELD (if not
+ * NULL): what P holds (sockets_text()), allocated; NULL if no socket. */
+int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
+                const void *arg, int *theirs, char **held);
 
 /* ---- the test's own stream sockets ------------------------------------------ */
 

@@ -337,7 +337,7 @@ static bool peer_of(int fd, struct sockaddr_in *peer)
 }
 
 /* Is FD an AF_INET datagram socket bound to BOUND? */
-static bool udp_bound_to(int fd, const struct sockaddr_in *bound)
+static bool udp_bound_to(int fd, const void *bound)
 {
 	struct sockaddr_storage here;
 
@@ -353,29 +353,20 @@ static bool udp_bound_to(int fd, const struct sockaddr_in *bound)
 int udp_socket_of(struct proc *p, const struct sockaddr_in *bound,
                          const char *when, const char *hint)
 {
-	int fds[MAX_SOCKETS], theirs[MAX_SOCKETS], n, found = -1;
 	char *held;
+	int fd;
 
 	if (!running(p))
 		fail(p, "expected %s to be running %s, holding its socket; it %s",
 		     p->name, when, describe_status(p->status));
-	n = peek_sockets(p, fds, theirs, MAX_SOCKETS);
-	for (int i = 0; i < n && found < 0; i++)
-		if (udp_bound_to(fds[i], bound))
-			found = i;
-	if (found >= 0) {
-		for (int i = 0; i < n; i++)
-			if (i != found)
-				close(fds[i]);
-		return fds[found];
+	if ((fd = find_socket(p, udp_bound_to, bound, NULL, &held)) >= 0) {
+		free(held);
+		return fd;
 	}
-	held = sockets_text(fds, theirs, n);
-	for (int i = 0; i < n; i++)
-		close(fds[i]);
 	fail(p, "expected the %s to hold an AF_INET datagram (SOCK_DGRAM) "
 	     "socket bound to %s %s; looked at from outside, it holds %s%s%s",
-	     p->name, sa_text(bound), when, held, hint ? " - " : "",
-	     hint ? hint : "");
+	     p->name, sa_text(bound), when, held ? held : "no socket at all",
+	     hint ? " - " : "", hint ? hint : "");
 }
 
 void expect_bound_socket(struct proc *srv, const struct sockaddr_in *want,
