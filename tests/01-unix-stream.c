@@ -67,7 +67,6 @@ static char *send_drop(struct proc *srv, const char *path, const void *data,
 {
 	int fd = connect_to(srv, path);
 	const char *p = data;
-	bool eof;
 	char *reply;
 	size_t pieces = 0;
 
@@ -85,7 +84,7 @@ static char *send_drop(struct proc *srv, const char *path, const void *data,
 	}
 	shutdown(fd, SHUT_WR);
 	step("half-closed the connection (shutdown SHUT_WR); waiting for the receipt");
-	reply = read_until_eof(fd, rlen, &eof, ms(3000));
+	reply = read_until_eof(fd, rlen, NULL, ms(3000));
 	close(fd);
 	return reply;
 }
@@ -123,16 +122,8 @@ static void expect_output(struct proc *srv, const void *data, size_t len)
 	size_t got_len;
 	char *got = proc_stdout(srv, &got_len);
 
-	if (got_len != len || memcmp(got, data, len) != 0) {
-		size_t i = 0;
-
-		while (i < got_len && i < len && got[i] == ((const char *)data)[i])
-			i++;
-		fail(srv, "expected the server's stdout to hold exactly the %zu "
-		     "bytes the client sent; it holds %zu, and they differ from "
-		     "byte %zu on (data is binary: NUL bytes included)",
-		     len, got_len, i);
-	}
+	expect_same(srv, "the server's stdout to be the client's data", got,
+	            got_len, data, len, "(data is binary: NUL bytes included)");
 	free(got);
 }
 
@@ -373,26 +364,20 @@ END_TEST
 
 START_TEST(regular_file_is_left_alone)
 {
-	char *path = test_path("precious.txt");
 	const char text[] = "a user's file, not a socket\n";
-	char *after, *target, *slink;
+	char *path = write_file("precious.txt", text, sizeof text - 1);
+	char *after = NULL, *target, *slink;
 	size_t len;
 	struct proc *srv;
 	struct stat st;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fd;
 
-	ck_assert(write(fd, text, sizeof text - 1) == sizeof text - 1);
-	close(fd);
 	step("wrote a regular file at %s", path);
 	srv = run("server", NULL, path, NULL);
 	expect_exit(srv, 1, ms(3000), "the path holds a regular file, which is "
 	            "not the server's to remove");
-	after = NULL;
-	fd = open(path, O_RDONLY);
-	if (fd >= 0) {
-		bool eof;
-
-		after = read_until_eof(fd, &len, &eof, ms(1000));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		after = read_until_eof(fd, &len, NULL, ms(1000));
 		close(fd);
 	}
 	if (after == NULL || len != sizeof text - 1 || memcmp(after, text, len))
@@ -697,7 +682,6 @@ START_TEST(sigint_mid_client_keeps_bytes_and_exits_0)
 	struct stat st;
 	size_t rlen;
 	char *reply;
-	bool eof;
 
 	write_fully(fd, "partial", 7, ms(1000));
 	step("a client sent 7 bytes and keeps its connection open");
@@ -706,7 +690,7 @@ START_TEST(sigint_mid_client_keeps_bytes_and_exits_0)
 	send_signal(srv, SIGINT, "the server in the middle of that client");
 	expect_exit(srv, 0, ms(2000), "SIGINT during a client: write out what "
 	            "was read, clean up, exit 0");
-	reply = read_until_eof(fd, &rlen, &eof, ms(1000));
+	reply = read_until_eof(fd, &rlen, NULL, ms(1000));
 	if (rlen > 0)
 		fail(srv, "expected no receipt for the client interrupted by "
 		     "SIGINT (it never finished sending); it got %s. A receipt "
@@ -812,15 +796,6 @@ static void expect_client_reported(struct proc *cli, int timeout_ms,
 	free(err);
 }
 
-static void expect_received(struct proc *cli, const char *got, size_t got_len,
-                            const void *data, size_t len)
-{
-	if (got_len != len || memcmp(got, data, len) != 0)
-		fail(cli, "expected the test's server to receive exactly the %zu "
-		     "bytes of stdin; it received %zu%s", len, got_len,
-		     got_len == len ? ", with different bytes" : "");
-}
-
 START_TEST(client_sends_stdin_and_half_closes)
 {
 	size_t len = 200000, got_len;
@@ -829,7 +804,8 @@ START_TEST(client_sends_stdin_and_half_closes)
 
 	fill_pattern(data, len, 4);
 	got = client_against_test_server(&cli, NULL, data, len, NULL, &got_len);
-	expect_received(cli, got, got_len, data, len);
+	expect_same(cli, "the test's server to receive stdin", got, got_len,
+	            data, len, NULL);
 	expect_exit(cli, 0, ms(2000), "the receipt confirmed every byte");
 }
 END_TEST
@@ -843,7 +819,8 @@ START_TEST(client_survives_short_writes)
 
 	fill_pattern(data, len, 5);
 	got = client_against_test_server(&cli, &o, data, len, NULL, &got_len);
-	expect_received(cli, got, got_len, data, len);
+	expect_same(cli, "the test's server to receive stdin", got, got_len,
+	            data, len, NULL);
 	expect_exit(cli, 0, ms(2000), "every byte arrived and was confirmed");
 }
 END_TEST
@@ -949,7 +926,8 @@ START_TEST(client_half_closes_before_reading_receipt)
 		     "after end of file: a client that waits for the receipt "
 		     "before half-closing waits for ever", len, got_len, ms(2000),
 		     running(cli) ? "is still waiting" : describe_status(cli->status));
-	expect_received(cli, got, got_len, data, len);
+	expect_same(cli, "the test's server to receive stdin", got, got_len,
+	            data, len, NULL);
 	step("the test's server got %zu bytes and end of file", got_len);
 
 	/* At end of file, the client must still hold its socket: it waits

@@ -175,29 +175,18 @@ static uint16_t same_port(int n, const char *const ips[],
 	return 0;
 }
 
-static char *upper_copy(const char *s, size_t len)
-{
-	char *u = malloc(len + 1);
-
-	memcpy(u, s, len);
-	upper(u, len);
-	u[len] = '\0';
-	return u;
-}
-
 /* The answers the service gives to DATA: each line uppercased, a last
  * line without '\n' given one. */
 static char *answers_for(const char *data, size_t len, size_t *alen)
 {
-	char *u = upper_copy(data, len);
+	char *u = malloc(len + 2);
 
+	memcpy(u, data, len);
+	upper(u, len);
 	*alen = len;
-	if (len > 0 && data[len - 1] != '\n') {
-		u = realloc(u, len + 2);
-		u[len] = '\n';
-		u[len + 1] = '\0';
-		*alen = len + 1;
-	}
+	if (len > 0 && data[len - 1] != '\n')
+		u[(*alen)++] = '\n';
+	u[*alen] = '\0';
 	return u;
 }
 
@@ -1514,7 +1503,6 @@ static void reset_while_answers_wait(bool linger0)
 	long long deadline;
 	bool full = false, ready = false;
 	size_t len;
-	bool eof;
 
 	memset(chunk, 'X', sizeof chunk);
 	write_fully(cli->in, "one\ntwo\n", 8, ms(1000));
@@ -1548,7 +1536,7 @@ static void reset_while_answers_wait(bool linger0)
 	     "connection (%s) while answers waited in the client's socket; "
 	     "then the test read the client's stdout", linger0
 	     ? "close() with SO_LINGER 0" : "close() with 6 bytes unread");
-	free(read_until_eof(cli->out, &len, &eof, ms(3000)));
+	free(read_until_eof(cli->out, &len, NULL, ms(3000)));
 	expect_gone_told(cli, "reset the connection", reset_words);
 }
 
@@ -1559,7 +1547,6 @@ static void close_after_one_answer(void)
 	int fd;
 	struct proc *cli = piped_client(&fd);
 	size_t len;
-	bool eof;
 
 	write_fully(cli->in, "one\ntwo\nthree\n", 14, ms(1000));
 	take_some(cli, fd, 14, 14);
@@ -1567,7 +1554,7 @@ static void close_after_one_answer(void)
 	close(fd);
 	step("stdin: \"one\\ntwo\\nthree\\n\", left open; the test's server read "
 	     "it all, answered \"ONE\\n\" and closed");
-	free(read_until_eof(cli->out, &len, &eof, ms(3000)));
+	free(read_until_eof(cli->out, &len, NULL, ms(3000)));
 	expect_gone_told(cli, "closed the connection after answering 1 of 3 "
 	                 "lines", closed_words);
 }
