@@ -733,21 +733,6 @@ static struct proc *client_connected(const void *data, size_t len,
 	return cli;
 }
 
-/* Read what the client on FD sends until its half-close: LEN bytes of
- * stdin, *GOT of them came. */
-static char *read_stdin_sent(struct proc *cli, int fd, size_t len,
-                             size_t *got)
-{
-	bool eof;
-	char *received = read_until_eof(fd, got, &eof, ms(3000));
-
-	if (!eof)
-		fail(cli, "expected the client to half-close after sending stdin "
-		     "(%zu bytes); got %zu bytes and no end of file within %d ms "
-		     "(TODO 9: shutdown(SHUT_WR))", len, *got, ms(3000));
-	return received;
-}
-
 /* Run the client against the test's own server.  The test server reads
  * until EOF (the client's half-close) and answers with RECEIPT (NULL:
  * the true count); returns what it received. */
@@ -762,7 +747,7 @@ static char *client_against_test_server(struct proc **cli_out,
 
 	*cli_out = client_connected(data, len, o, NULL, &fd);
 	step("the test's server accepted the client; reading until EOF");
-	received = read_stdin_sent(*cli_out, fd, len, got);
+	received = read_sent(*cli_out, fd, len, got, "TODO 9: ");
 	if (receipt == NULL) {
 		snprintf(line, sizeof line, "OK %zu\n", *got);
 		receipt = line;
@@ -866,7 +851,7 @@ START_TEST(client_accepts_receipt_in_pieces)
 
 	cli = client_connected("twelve bytes", 12, (struct run_opts){ 0 }, NULL,
 	                       &fd);
-	free(read_stdin_sent(cli, fd, 12, &got_len));
+	free(read_sent(cli, fd, 12, &got_len, "TODO 9: "));
 	step("the test's server sends the receipt \"OK 12\\n\" in 5 pieces");
 	for (size_t i = 0; i < 5; i++) {
 		write_fully(fd, pieces[i], strlen(pieces[i]), ms(1000));
@@ -1046,7 +1031,7 @@ static int accept_and_read_all(struct proc **cli, const char *t_opt,
 
 	*cli = client_connected(data, strlen(data), (struct run_opts){ 0 },
 	                        t_opt, &fd);
-	free(read_stdin_sent(*cli, fd, strlen(data), &len));
+	free(read_sent(*cli, fd, strlen(data), &len, "TODO 9: "));
 	step("the test's server read the client's %zu bytes and end of file, "
 	     "and sends no receipt", len);
 	return fd;

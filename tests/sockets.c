@@ -213,6 +213,20 @@ int bound_socket(const char *where, uint16_t port, bool listening)
 	return fd;
 }
 
+char *read_sent(struct proc *cli, int fd, size_t len, size_t *got,
+                const char *todo)
+{
+	bool eof;
+	char *sent = read_until_eof(fd, got, &eof, ms(3000));
+
+	if (!eof)
+		fail(cli, "expected the client to send its stdin (%zu bytes), then "
+		     "half-close (%sshutdown(SHUT_WR)); the test's server received "
+		     "%zu bytes and no end of file within %d ms", len, todo, *got,
+		     ms(3000));
+	return sent;
+}
+
 /* One round of converse(): send what poll() has room for, read what
  * came.  True if a byte moved. */
 static bool converse_once(int fd, const char *data, size_t len, char **buf,

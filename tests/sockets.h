@@ -66,6 +66,13 @@ int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
  * bound, any connection to it is refused.  -1 if the address is taken. */
 int bound_socket(const char *where, uint16_t port, bool listening);
 
+/* Read what CLI, the client under test, sends on FD until it
+ * half-closes: LEN bytes of stdin (*GOT of them came), allocated.  Fails
+ * when no end of file comes in time; TODO (or "") names where the
+ * half-close is written ("TODO 9: "). */
+char *read_sent(struct proc *cli, int fd, size_t len, size_t *got,
+                const char *todo);
+
 /* How a conversation went (converse()). */
 struct flow {
 	size_t sent, got;       /* bytes sent, bytes read */
