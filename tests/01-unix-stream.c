@@ -6,7 +6,7 @@
  * sockets as copies taken with pidfd_getfd(2)).  The test plays the other side with its own
  * sockets: a broken client never fails a server test, and vice versa.
  */
-#define _GNU_SOURCE     /* memmem */
+#define _GNU_SOURCE     /* struct ucred */
 #include "harness.h"
 #include "robust.h"
 #include "sockets.h"

@@ -28,7 +28,7 @@
  * outside: a leak changes nothing a program does.  make memcheck
  * (valgrind) reports it, and an accept() length left uninitialised.
  */
-#define _GNU_SOURCE     /* memmem, memrchr, accept4, strcasestr */
+#define _GNU_SOURCE     /* memrchr, strcasestr */
 #include "harness.h"
 #include "robust.h"
 #include "sockets.h"
