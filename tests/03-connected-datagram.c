@@ -40,24 +40,11 @@
  * number (-p 0 has tests of its own: ready_line_has_real_port,
  * announced_port_survives_sessions, server_socket_has_peer_only_in_session),
  * with idle time IDLE (NULL: the default). */
-static struct proc *start_server_with(const struct run_opts *o,
-                                      struct sockaddr_in *addr,
-                                      const char *idle)
+static struct proc *start_server(const struct run_opts *o,
+                                 struct sockaddr_in *addr, const char *idle)
 {
-	char port[8];
-	struct proc *srv;
-
-	snprintf(port, sizeof port, "%u", free_port(AF_INET, SOCK_DGRAM));
-	srv = idle ? run("server", o, "-p", port, "-i", idle, NULL)
-	           : run("server", o, "-p", port, NULL);
-	wait_ready(srv);
-	*addr = ready_address(srv);
-	return srv;
-}
-
-static struct proc *start_server(struct sockaddr_in *addr, const char *idle)
-{
-	return start_server_with(NULL, addr, idle);
+	return udp_server(o, NULL, num_text(free_port(AF_INET, SOCK_DGRAM)),
+	                  idle ? "-i" : NULL, idle, addr);
 }
 
 /* How long a program pauses after each datagram it sends under the
@@ -65,23 +52,15 @@ static struct proc *start_server(struct sockaddr_in *addr, const char *idle)
  * at its sockets once the datagram is in. */
 #define SHIM_PAUSE_MS 25
 
-/* Run options that preload the dgram shim (tests/preload-dgram.c): the
- * program pauses after each datagram it sends, as if preempted right
- * there, and with EISCONN, sendto() or sendmsg() with an address on a
- * connected socket fail with EISCONN.  The tests of BYE's order go
- * without EISCONN: a BYE tried on the still connected socket, refused,
- * then tried again once dissolved, would look right. */
-static struct run_opts dgram_shim(bool eisconn)
+/* The dgram shim's options (dgram_shim(), udp.h), with EISCONN:
+ * sendto() or sendmsg() with an address on a connected socket fail with
+ * EISCONN.  The tests of BYE's order go without it: a BYE tried on the
+ * still connected socket, refused, then tried again once dissolved,
+ * would look right. */
+static struct run_opts shim(bool eisconn)
 {
-	static char pause_env[48];
-	static const char *env[3];
-	struct run_opts o = { .preload = grade_preload("dgram"), .env = env };
-
-	snprintf(pause_env, sizeof pause_env, "SOCKLAB_DGRAM_PAUSE_MS=%d",
-	         ms(SHIM_PAUSE_MS));
-	env[0] = pause_env;
-	env[1] = eisconn ? "SOCKLAB_DGRAM_EISCONN=1" : NULL;
-	return o;
+	return dgram_shim(SHIM_PAUSE_MS, eisconn ? "SOCKLAB_DGRAM_EISCONN=1"
+	                                         : NULL);
 }
 
 /* Where to look when a reply does not come under the dgram shim. */
@@ -95,8 +74,8 @@ static const char eisconn_hint[] = "on the connected socket, send() or "
 static struct proc *start_shimmed_server(struct sockaddr_in *addr,
                                          bool eisconn)
 {
-	struct run_opts o = dgram_shim(eisconn);
-	struct proc *srv = start_server_with(&o, addr, NULL);
+	struct run_opts o = shim(eisconn);
+	struct proc *srv = start_server(&o, addr, NULL);
 
 	step("the server runs under the test's shim: it pauses %d ms after "
 	     "each datagram it sends%s", ms(SHIM_PAUSE_MS), eisconn
@@ -113,13 +92,9 @@ static struct proc *start_shimmed_server(struct sockaddr_in *addr,
  * often than not. */
 static void expect_kernel_port(struct proc *srv, const struct sockaddr_in *addr)
 {
-	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
 	unsigned lo, hi, port = ntohs(addr->sin_port);
-	bool known = f != NULL && fscanf(f, "%u %u", &lo, &hi) == 2;
 
-	if (f != NULL)
-		fclose(f);
-	if (known && (port < lo || port > hi))
+	if (ephemeral_ports(&lo, &hi) && (port < lo || port > hi))
 		fail(srv, "expected the port of -p 0 to be the one the kernel chose "
 		     "for port 0, in its range %u-%u "
 		     "(/proc/sys/net/ipv4/ip_local_port_range); the server "
@@ -132,10 +107,8 @@ static void expect_kernel_port(struct proc *srv, const struct sockaddr_in *addr)
 /* Start the server with -p 0. */
 static struct proc *start_server_any_port(struct sockaddr_in *addr)
 {
-	struct proc *srv = run("server", NULL, "-p", "0", NULL);
+	struct proc *srv = udp_server(NULL, NULL, "0", NULL, NULL, addr);
 
-	wait_ready(srv);
-	*addr = ready_address(srv);
 	expect_kernel_port(srv, addr);
 	return srv;
 }
@@ -147,22 +120,18 @@ static void expect_session_log(struct proc *srv, int peer_fd, const char *text,
 	struct sockaddr_in peer = udp_local(peer_fd);
 	char line[96];
 
-	snprintf(line, sizeof line, "session with %s %s", udp_name(&peer), text);
+	snprintf(line, sizeof line, "session with %s %s", sa_text(&peer), text);
 	expect_log(srv, line, ms(1000), why);
 }
 
-/* The line of TEXT (a program's stderr) that contains WHAT, allocated;
- * NULL if none. */
-static char *line_with(const char *text, const char *what)
+/* The line SRV logged when it ended the session with PEER, allocated;
+ * NULL if it has not ended it. */
+static char *session_end(struct proc *srv, const struct sockaddr_in *peer)
 {
-	const char *at = strstr(text, what), *start, *end;
+	char what[96];
 
-	if (at == NULL)
-		return NULL;
-	for (start = at; start > text && start[-1] != '\n'; start--)
-		;
-	end = strchr(at, '\n');
-	return strndup(start, end ? (size_t)(end - start) : strlen(start));
+	snprintf(what, sizeof what, "session with %s ended", sa_text(peer));
+	return stderr_line(srv, what);
 }
 
 /* PEER's session must still be open after AFTER (what it just sent and
@@ -171,15 +140,12 @@ static void session_goes_on(struct proc *srv, int peer_fd, const char *after,
                             const char *hint)
 {
 	struct sockaddr_in peer = udp_local(peer_fd);
-	char what[96], *err = proc_stderr(srv, NULL), *line;
+	char *line = session_end(srv, &peer);
 
-	snprintf(what, sizeof what, "session with %s ended", udp_name(&peer));
-	line = line_with(err, what);
 	if (line != NULL)
 		fail(srv, "expected the session with %s to go on after %s; the "
-		     "server ended it, logging \"%s\" - %s", udp_name(&peer),
+		     "server ended it, logging \"%s\" - %s", sa_text(&peer),
 		     after, line, hint);
-	free(err);
 }
 
 /* End PEER's session with BYE and expect "BYE" back. */
@@ -199,23 +165,13 @@ START_TEST(server_socket_is_udp_on_loopback)
 	for (int i = 0; i < 2; i++) {
 		uint16_t port = free_port(AF_INET, SOCK_DGRAM);
 		struct sockaddr_in want = udp_addr(ips[i] ? ips[i] : "127.0.0.1",
-		                                   port);
-		char port_text[8];
-		struct proc *srv;
-		int fd;
+		                                   port), addr;
+		struct proc *srv = udp_server(NULL, ips[i], num_text(port), NULL,
+		                              NULL, &addr);
 
-		snprintf(port_text, sizeof port_text, "%u", port);
-		srv = ips[i] ? run("server", NULL, "-a", ips[i], "-p", port_text,
-		                   NULL)
-		             : run("server", NULL, "-p", port_text, NULL);
-		wait_ready(srv);
-		fd = udp_socket_of(srv, &want, "once it says \"listening on\"",
-		                   "socket(AF_INET, SOCK_DGRAM, 0), then bind() it "
-		                   "to the address asked: 127.0.0.1 by default, "
-		                   "-a's otherwise, and -p's port");
-		step("looked at the server's sockets from outside: one is AF_INET "
-		     "SOCK_DGRAM, bound to %s", udp_name(&want));
-		close(fd);
+		expect_bound_socket(srv, &want, "socket(AF_INET, SOCK_DGRAM, 0), "
+		                    "then bind() it to the address asked: 127.0.0.1 "
+		                    "by default, -a's otherwise, and -p's port");
 		stop(srv, ms(1000));
 	}
 }
@@ -263,16 +219,8 @@ START_TEST(ready_line_has_real_port)
 {
 	struct sockaddr_in srv_addr;
 	struct proc *srv = start_server_any_port(&srv_addr);
-	int peer = udp_open("127.0.0.1");
 
-	if (srv_addr.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
-		fail(srv, "expected the server on 127.0.0.1 by default; it says "
-		     "\"listening on %s\"", srv->ready_addr);
-	if (srv_addr.sin_port == 0)
-		fail(srv, "expected the ready line to give the real port for -p 0; "
-		     "it says port 0");
-	expect_echo(srv, peer, &srv_addr, "ping", "PING",
-	            "the announced port must answer");
+	expect_real_port(srv, &srv_addr);
 	stop(srv, ms(1000));
 	/* A port with its bytes swapped is as often in the kernel's range as
 	 * not: a few more starts make a miss unlikely. */
@@ -286,7 +234,7 @@ END_TEST
 START_TEST(first_datagram_is_answered)
 {
 	struct sockaddr_in srv_addr;
-	struct proc *srv = start_server(&srv_addr, NULL);
+	struct proc *srv = start_server(NULL, &srv_addr, NULL);
 	int peer = udp_open("127.0.0.1");
 
 	expect_echo(srv, peer, &srv_addr, "hello", "HELLO",
@@ -300,7 +248,7 @@ END_TEST
 START_TEST(session_serves_only_its_peer)
 {
 	struct sockaddr_in srv_addr;
-	struct proc *srv = start_server(&srv_addr, NULL);
+	struct proc *srv = start_server(NULL, &srv_addr, NULL);
 	int peer = udp_open("127.0.0.1"), stranger = udp_open("127.0.0.2");
 	struct sockaddr_in them = udp_local(stranger);
 
@@ -308,7 +256,7 @@ START_TEST(session_serves_only_its_peer)
 	udp_send(stranger, "intruder", 8, &srv_addr);
 	udp_send(stranger, "BYE", 3, &srv_addr);
 	step("a stranger at %s sent \"intruder\" and \"BYE\" mid-session",
-	     udp_name(&them));
+	     sa_text(&them));
 	expect_echo(srv, peer, &srv_addr, "more", "MORE",
 	            "the session goes on: a stranger's BYE is not the peer's");
 	bye(srv, peer, &srv_addr);
@@ -328,7 +276,7 @@ START_TEST(bye_is_answered_and_ends_session)
 		"the session goes on (test for BYE before uppercasing, and compare "
 		"the length too)";
 	struct sockaddr_in srv_addr;
-	struct proc *srv = start_server(&srv_addr, NULL);
+	struct proc *srv = start_server(NULL, &srv_addr, NULL);
 	int peer = udp_open("127.0.0.1"), stranger = udp_open("127.0.0.2");
 	struct sockaddr_in them = udp_local(stranger);
 
@@ -336,7 +284,7 @@ START_TEST(bye_is_answered_and_ends_session)
 	expect_echo(srv, peer, &srv_addr, "bye", "BYE", hint);
 	session_goes_on(srv, peer, "\"bye\"", hint);
 	udp_send(stranger, "intruder", 8, &srv_addr);
-	step("a stranger at %s sent \"intruder\"", udp_name(&them));
+	step("a stranger at %s sent \"intruder\"", sa_text(&them));
 	expect_echo(srv, peer, &srv_addr, "BYEE", "BYEE", hint);
 	session_goes_on(srv, peer, "\"BYEE\"", hint);
 	expect_echo(srv, peer, &srv_addr, "b", "B", NULL);
@@ -354,7 +302,7 @@ END_TEST
 START_TEST(first_datagram_bye_opens_and_closes)
 {
 	struct sockaddr_in srv_addr;
-	struct proc *srv = start_server(&srv_addr, NULL);
+	struct proc *srv = start_server(NULL, &srv_addr, NULL);
 	int peer = udp_open("127.0.0.1"), next = udp_open("127.0.0.2");
 
 	bye(srv, peer, &srv_addr);
@@ -368,7 +316,7 @@ END_TEST
 START_TEST(next_peer_is_served_after_bye)
 {
 	struct sockaddr_in srv_addr;
-	struct proc *srv = start_server(&srv_addr, NULL);
+	struct proc *srv = start_server(NULL, &srv_addr, NULL);
 	int first = udp_open("127.0.0.1"), second = udp_open("127.0.0.2");
 
 	expect_echo(srv, first, &srv_addr, "one", "ONE", NULL);
@@ -389,22 +337,18 @@ START_TEST(next_peer_sending_at_once_is_served)
 	struct sockaddr_in srv_addr;
 	struct proc *srv = start_shimmed_server(&srv_addr, false);
 	int s[2] = { udp_open("127.0.0.1"), udp_open("127.0.0.2") };
-	char buf[16];
+	char hint[128];
 
 	expect_echo(srv, s[0], &srv_addr, "start", "START", NULL);
 	step("3 rounds: the peer sends BYE and, the moment its BYE comes back, "
 	     "the other socket sends \"go\"");
 	for (int i = 0; i < 3; i++) {
 		int peer = s[i % 2], next = s[(i + 1) % 2];
-		ssize_t n;
 
-		udp_send(peer, "BYE", 3, &srv_addr);
-		n = udp_recv(peer, buf, sizeof buf, NULL, ms(1000));
-		if (n != 3 || memcmp(buf, "BYE", 3) != 0)
-			fail(srv, "round %d: expected \"BYE\" back for BYE; got %s - "
-			     "dissolve first (TODO 6), then answer with sendto() and "
-			     "the old peer's address (TODO 7)", i + 1,
-			     n < 0 ? "nothing" : quote(buf, (size_t)n, 16));
+		snprintf(hint, sizeof hint, "round %d: dissolve first (TODO "
+		         "6), then answer with sendto() and the old peer's "
+		         "address (TODO 7)", i + 1);
+		expect_echo(srv, peer, &srv_addr, "BYE", "BYE", hint);
 		udp_send(next, "go", 2, &srv_addr);
 		expect_datagram(srv, next, &srv_addr, "GO", 2, ms(1000),
 		                "answer BYE only after dissolving, with sendto(): "
@@ -438,27 +382,26 @@ START_TEST(announced_port_survives_sessions)
 END_TEST
 
 /* The session of PATIENT with DFLT, a server started without -i, opened
- * at PAUSED (ms): its peer has been silent for 600 ms or more, far
- * below the default idle limit of 5000 ms.  Its next datagram must be
+ * at PAUSED (ms): once its peer has been silent for PAUSE ms or more, far
+ * below the default idle limit of 5000 ms, its next datagram must be
  * answered in the same session, which its BYE then ends. */
 static void default_idle_holds(struct proc *dflt, int patient,
                                const struct sockaddr_in *dflt_addr,
-                               long long paused)
+                               long long paused, int pause)
 {
 	struct sockaddr_in me = udp_local(patient);
-	long long waited = now_ms() - paused;
-	char line[96], *err, *ended;
+	long long waited;
+	char *ended;
 
+	if (now_ms() - paused < pause)
+		wait_io(patient, false, (int)(pause - (now_ms() - paused)));
+	waited = now_ms() - paused;
 	expect_echo(dflt, patient, dflt_addr, "still here", "STILL HERE", NULL);
-	snprintf(line, sizeof line, "session with %s ended", udp_name(&me));
-	err = proc_stderr(dflt, NULL);
-	ended = line_with(err, line);
-	if (ended != NULL)
+	if ((ended = session_end(dflt, &me)) != NULL)
 		fail(dflt, "expected the session to survive a pause of %lld ms, the "
 		     "server running without -i (the default idle limit is 5000 "
 		     "ms); it ended it, logging \"%s\": is the default 5000 ms?",
 		     waited, ended);
-	free(err);
 	bye(dflt, patient, dflt_addr);
 	expect_session_log(dflt, patient, "ended: 3 datagrams", "wait, still here "
 	                   "and BYE: one session");
@@ -469,11 +412,12 @@ START_TEST(idle_peer_is_dropped)
 	/* The pause is not scaled: a slower machine makes it no easier. */
 	int idle_ms = ms(240), every = ms(50), pause = 600, count = 0;
 	struct sockaddr_in srv_addr, dflt_addr;
-	struct proc *dflt = start_server(&dflt_addr, NULL), *srv;
+	struct proc *dflt = start_server(NULL, &dflt_addr, NULL), *srv;
 	int peer = udp_open("127.0.0.1"), next = udp_open("127.0.0.2");
 	int patient = udp_open("127.0.0.1");
 	struct sockaddr_in me = udp_local(peer);
-	char idle[16], line[96], *err, *ended;
+	const char *idle = num_text(idle_ms);
+	char line[96], *ended;
 	long long start, paused;
 	bool held = false;
 
@@ -484,11 +428,10 @@ START_TEST(idle_peer_is_dropped)
 	step("the peer of the server started without -i pauses for %d ms (the "
 	     "default idle limit is 5000 ms)", pause);
 
-	snprintf(idle, sizeof idle, "%d", idle_ms);
-	srv = start_server(&srv_addr, idle);
+	srv = start_server(NULL, &srv_addr, idle);
 	step("a second server runs with -i %s; its peer %s sends \"tick\" "
 	     "every %d ms for %d ms, each once the last is answered", idle,
-	     udp_name(&me), every, idle_ms * 5 / 2);
+	     sa_text(&me), every, idle_ms * 5 / 2);
 	start = now_ms();
 	do {
 		long long left = start + (long long)count * every - now_ms();
@@ -500,22 +443,18 @@ START_TEST(idle_peer_is_dropped)
 		expect_datagram(srv, peer, &srv_addr, "TICK", 4, ms(1000),
 		                "a peer that keeps sending is answered");
 		if (!held && now_ms() - paused >= pause) {
-			default_idle_holds(dflt, patient, &dflt_addr, paused);
+			default_idle_holds(dflt, patient, &dflt_addr, paused, pause);
 			held = true;
 		}
 	} while (now_ms() - start < idle_ms * 5 / 2);
 	step("%d datagrams sent and answered in %lld ms", count,
 	     now_ms() - start);
-	snprintf(line, sizeof line, "session with %s ended", udp_name(&me));
-	err = proc_stderr(srv, NULL);
-	ended = line_with(err, line);
-	if (ended != NULL)
+	if ((ended = session_end(srv, &me)) != NULL)
 		fail(srv, "expected the session to last while its peer sends every "
 		     "%d ms (-i %s); the server ended it, logging \"%s\": the idle "
 		     "limit starts again with each datagram from the peer (a new "
 		     "deadline before each receive, not one per session)", every,
 		     idle, ended);
-	free(err);
 
 	step("the peer says nothing more");
 	snprintf(line, sizeof line, "ended: %d datagrams", count);
@@ -532,28 +471,24 @@ START_TEST(idle_peer_is_dropped)
 	expect_echo(srv, next, &srv_addr, "next", "NEXT", "after an idle session "
 	            "the next peer is served");
 
-	if (!held) {
-		if (now_ms() - paused < pause)
-			wait_io(patient, false, (int)(pause - (now_ms() - paused)));
-		default_idle_holds(dflt, patient, &dflt_addr, paused);
-	}
+	if (!held)
+		default_idle_holds(dflt, patient, &dflt_addr, paused, pause);
 }
 END_TEST
 
 START_TEST(queued_stranger_is_discarded)
 {
 	struct sockaddr_in srv_addr;
-	struct proc *srv = start_server(&srv_addr, NULL);
+	struct proc *srv = start_server(NULL, &srv_addr, NULL);
 	int peer = udp_open("127.0.0.1"), stranger = udp_open("127.0.0.2");
 	struct sockaddr_in them = udp_local(stranger);
-	char *err;
 
 	freeze(srv);
 	udp_send(peer, "peer", 4, &srv_addr);
 	udp_send(stranger, "stranger", 8, &srv_addr);
 	step("while the server was stopped, the peer sent \"peer\", then a "
 	     "stranger at %s sent \"stranger\": both wait in the socket's queue",
-	     udp_name(&them));
+	     sa_text(&them));
 	thaw(srv);
 	expect_datagram(srv, peer, &srv_addr, "PEER", 4, ms(1000), NULL);
 	expect_echo(srv, peer, &srv_addr, "BYE", "BYE",
@@ -564,24 +499,19 @@ START_TEST(queued_stranger_is_discarded)
 	if (udp_pending(stranger))
 		fail(srv, "expected no reply to the stranger's queued datagram; it "
 		     "got one");
-	err = proc_stderr(srv, NULL);
-	if (strstr(err, udp_name(&them)) == NULL)
+	if (!stderr_has(srv, sa_text(&them)))
 		fail(srv, "expected the discarded datagram logged with its sender "
-		     "%s; the log does not mention it", udp_name(&them));
-	free(err);
+		     "%s; the log does not mention it", sa_text(&them));
 }
 END_TEST
 
 START_TEST(zero_length_datagram_in_session)
 {
-	static char big[MAX_PAYLOAD], want[MAX_PAYLOAD], got[MAX_PAYLOAD + 1];
-	struct sockaddr_in srv_addr, from;
-	struct proc *srv = start_server(&srv_addr, NULL);
+	static char big[MAX_PAYLOAD], want[MAX_PAYLOAD];
+	struct sockaddr_in srv_addr;
+	struct proc *srv = start_server(NULL, &srv_addr, NULL);
 	int peer = udp_open("127.0.0.1");
 	struct sockaddr_in me = udp_local(peer);
-	char what[160];
-	size_t same;
-	ssize_t n;
 
 	expect_echo(srv, peer, &srv_addr, "", "",
 	            "a zero-length first datagram opens a session like any "
@@ -593,29 +523,16 @@ START_TEST(zero_length_datagram_in_session)
 	expect_echo(srv, peer, &srv_addr, "", "",
 	            "a zero-length datagram is answered with a zero-length one");
 	fill_pattern(big, sizeof big, 3);
-	for (size_t i = 0; i < sizeof big; i++)
-		want[i] = big[i] >= 'a' && big[i] <= 'z'
-		          ? (char)(big[i] - 'a' + 'A') : big[i];
+	memcpy(want, big, sizeof want);
+	upper(want, sizeof want);
 	udp_send(peer, big, sizeof big, &srv_addr);
 	step("sent a datagram of %zu bytes (the UDP/IPv4 maximum) from %s to %s",
-	     sizeof big, udp_name(&me), udp_name(&srv_addr));
-	n = udp_recv(peer, got, sizeof got, &from, ms(1000));
-	for (same = 0; n >= 0 && same < (size_t)n && same < sizeof want
-	               && got[same] == want[same]; same++)
-		;
-	if (n < 0)
-		snprintf(what, sizeof what, "nothing within %d ms", ms(1000));
-	else
-		snprintf(what, sizeof what, "%zd bytes from %s, right up to byte "
-		         "%zu", n, udp_name(&from), same);
-	if (n != (ssize_t)sizeof want || same != sizeof want
-	    || !udp_same(&from, &srv_addr))
-		fail(srv, "expected the %zu-byte datagram back whole, uppercased, "
-		     "from %s; got %s - a datagram of any size up to 65507 bytes "
-		     "is answered whole: does the session's receive buffer hold "
-		     "UDP_MAX_PAYLOAD bytes? (sizeof of a pointer is 8; recvfrom() "
-		     "drops what does not fit)", sizeof want, udp_name(&srv_addr),
-		     what);
+	     sizeof big, sa_text(&me), sa_text(&srv_addr));
+	expect_datagram(srv, peer, &srv_addr, want, sizeof want, ms(1000),
+	                "a datagram of any size up to 65507 bytes is answered "
+	                "whole, uppercased: does the session's receive "
+	                "buffer hold UDP_MAX_PAYLOAD bytes? (sizeof of a "
+	                "pointer is 8; recvfrom() drops what does not fit)");
 	expect_echo(srv, peer, &srv_addr, "z", "Z", "the session goes on");
 	bye(srv, peer, &srv_addr);
 	expect_session_log(srv, peer, "ended: 6 datagrams", "the empty ones and "
@@ -627,7 +544,7 @@ END_TEST
 START_TEST(closed_peer_port_ends_session)
 {
 	struct sockaddr_in srv_addr;
-	struct proc *srv = start_server(&srv_addr, "60000");
+	struct proc *srv = start_server(NULL, &srv_addr, "60000");
 	int peer = udp_open("127.0.0.1"), next = udp_open("127.0.0.2");
 	struct sockaddr_in gone = udp_local(peer);
 	char line[96];
@@ -636,10 +553,10 @@ START_TEST(closed_peer_port_ends_session)
 	udp_send(peer, "gone", 4, &srv_addr);
 	close(peer);
 	step("while the server was stopped, a peer at %s sent \"gone\" and "
-	     "closed its socket", udp_name(&gone));
+	     "closed its socket", sa_text(&gone));
 	thaw(srv);
 	snprintf(line, sizeof line, "session with %s ended: 1 datagrams",
-	         udp_name(&gone));
+	         sa_text(&gone));
 	expect_log(srv, line, ms(1000), "the answer hits a closed port; the "
 	           "connected socket then reports ECONNREFUSED, which ends the "
 	           "session at once (-i is 60000 here)");
@@ -656,26 +573,22 @@ END_TEST
 
 START_TEST(bad_arguments_exit_2)
 {
-	static const char *const cases[][5] = {
-		{ "server", "-a", "nowhere" },
-		{ "server", "-p", "70000" },
-		{ "server", "-i", "0" },
-		{ "server", "-i", "soon" },
-		{ "server", "-x" },
-		{ "server", "extra" },
-		{ "client" },
-		{ "client", "127.0.0.1" },
-		{ "client", "127.0.0.1", "0" },
-		{ "client", "-t", "x", "127.0.0.1", "50003" },
-		{ "client", "127.0.0.1", "50003", "extra" },
+	static const char *const cases[] = {
+		"server -a nowhere",
+		"server -p 70000",
+		"server -i 0",
+		"server -i soon",
+		"server -x",
+		"server extra",
+		"client",
+		"client 127.0.0.1",
+		"client 127.0.0.1 0",
+		"client -t x 127.0.0.1 50003",
+		"client 127.0.0.1 50003 extra",
+		NULL,
 	};
 
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const char *const *c = cases[i];
-		struct proc *p = run(c[0], NULL, c[1], c[2], c[3], c[4], NULL);
-
-		expect_usage_error(p);
-	}
+	expect_usage_errors(cases);
 	/* An option without its argument, and one that does not exist. */
 	expect_usage_error_naming(run("server", NULL, "-i", NULL), "-i");
 	expect_usage_error_naming(run("server", NULL, "-x", NULL), "-x");
@@ -693,16 +606,14 @@ END_TEST
 START_TEST(sigterm_exits_0)
 {
 	struct sockaddr_in srv_addr;
-	struct proc *idle = start_server(&srv_addr, NULL), *busy;
+	struct proc *idle = start_server(NULL, &srv_addr, NULL), *busy;
 	int peer = udp_open("127.0.0.1");
 
-	kill(idle->pid, SIGTERM);
-	step("sent SIGTERM to an idle server");
+	send_signal(idle, SIGTERM, "an idle server");
 	expect_exit(idle, 0, ms(1000), "SIGTERM: exit 0 at once");
-	busy = start_server(&srv_addr, NULL);
+	busy = start_server(NULL, &srv_addr, NULL);
 	expect_echo(busy, peer, &srv_addr, "busy", "BUSY", NULL);
-	kill(busy->pid, SIGINT);
-	step("sent SIGINT to a server in the middle of a session");
+	send_signal(busy, SIGINT, "a server in the middle of a session");
 	expect_exit(busy, 0, ms(1000), "SIGINT mid-session: exit 0 at once");
 }
 END_TEST
@@ -711,13 +622,12 @@ END_TEST
 
 static char *input_file(const char *text)
 {
-	char *path = test_path("input");
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-	ck_assert(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-	close(fd);
-	return path;
+	return write_file("input", text, strlen(text));
 }
+
+/* What to look at when the client's next datagram does not come (a test
+ * that provokes something says what), or NULL. */
+static const char *serve_hint;
 
 /* Expect the client's next datagram to be WANT; answer it with REPLY
  * (NULL: none).  *FROM: where it came from; the first call sets it, the
@@ -725,59 +635,36 @@ static char *input_file(const char *text)
 static void serve(struct proc *cli, struct fake_server *s, const char *want,
                   const char *reply, struct sockaddr_in *from, bool first)
 {
-	char buf[MAX_PAYLOAD];
+	static char buf[MAX_PAYLOAD];
 	struct sockaddr_in got_from;
-	int ready = wait_io_or_exit(cli, s->fd, false, ms(2000));
-	ssize_t n;
+	const char *hint = serve_hint ? serve_hint : "";
+	const char *sep = serve_hint ? " - " : "";
+	char what[600];
+	size_t n;
 
-	if (ready <= 0 && !udp_pending(s->fd))
-		fail(cli, "expected the datagram %s from the client; %s",
-		     quote(want, strlen(want), 40), ready < 0
-		     ? describe_status(cli->status) : "nothing came");
-	n = udp_recv(s->fd, buf, sizeof buf, &got_from, 0);
-	if (n != (ssize_t)strlen(want) || memcmp(buf, want, (size_t)n) != 0)
+	snprintf(what, sizeof what, "the datagram %s%s%s%s",
+	         quote(want, strlen(want), 40), *hint ? " (" : "", hint,
+	         *hint ? ")" : "");
+	n = next_request(cli, s, buf, sizeof buf, &got_from, ms(2000), what);
+	if (n != strlen(want) || memcmp(buf, want, n) != 0)
 		fail(cli, "expected the datagram %s (the line without its newline, "
-		     "or BYE at the end); got %s", quote(want, strlen(want), 40),
-		     quote(buf, n < 0 ? 0 : (size_t)n, 60));
-	if (!first && !udp_same(&got_from, from))
+		     "or BYE at the end); got %s%s%s",
+		     quote(want, strlen(want), 40), quote(buf, n, 60), sep, hint);
+	if (!first && !sa_same(&got_from, from))
 		fail(cli, "expected every datagram from the client's one connected "
-		     "socket %s; this one came from %s", udp_name(from),
-		     udp_name(&got_from));
+		     "socket %s; this one came from %s%s%s", sa_text(from),
+		     sa_text(&got_from), sep, hint);
 	*from = got_from;
 	step("the test's server got %s from %s", quote(want, strlen(want), 40),
-	     udp_name(from));
-	if (reply != NULL) {
-		udp_send(s->fd, reply, strlen(reply), from);
-		step("the test's server answered %s", quote(reply, strlen(reply), 40));
-	}
-}
-
-/* The client's stdout must be WANT; HINT (or NULL): where to look. */
-static void expect_stdout(struct proc *cli, const char *want, const char *hint)
-{
-	size_t len, wlen = strlen(want), i = 0;
-	char *got = proc_stdout(cli, &len);
-
-	if (len == wlen && memcmp(got, want, wlen) == 0) {
-		free(got);
-		return;
-	}
-	if (len <= 200 && wlen <= 200)
-		fail(cli, "expected the client's stdout to be %s; it is %s%s%s",
-		     quote(want, wlen, 200), quote(got, len, 200),
-		     hint ? " - " : "", hint ? hint : "");
-	while (i < len && i < wlen && got[i] == want[i])
-		i++;
-	fail(cli, "expected the client's stdout to be %s; it has %zu bytes, the "
-	     "same up to byte %zu, then %s where %s was expected%s%s",
-	     quote(want, wlen, 60), len, i, quote(got + i, len - i, 40),
-	     quote(want + i, wlen - i, 40), hint ? " - " : "", hint ? hint : "");
+	     sa_text(from));
+	if (reply != NULL)
+		answer(s, from, reply, strlen(reply));
 }
 
 START_TEST(client_sends_lines_and_bye)
 {
 	static char input[MAX_PAYLOAD + 64], longest[MAX_PAYLOAD + 1],
-	            upper[MAX_PAYLOAD + 1], out[MAX_PAYLOAD + 64];
+	            upcase[MAX_PAYLOAD + 1], out[MAX_PAYLOAD + 64];
 	static const char letters[] = "the quick brown fox jumps over 13 lazy "
 		"dogs. ";
 	struct run_opts o = { .stdin_file = NULL };
@@ -786,19 +673,18 @@ START_TEST(client_sends_lines_and_bye)
 	struct proc *cli;
 
 	/* A line of 65507 bytes, the largest datagram: its reply too. */
-	for (size_t i = 0; i < MAX_PAYLOAD; i++) {
+	for (size_t i = 0; i < MAX_PAYLOAD; i++)
 		longest[i] = letters[i % (sizeof letters - 1)];
-		upper[i] = longest[i] >= 'a' && longest[i] <= 'z'
-		           ? (char)(longest[i] - 'a' + 'A') : longest[i];
-	}
+	memcpy(upcase, longest, sizeof upcase);
+	upper(upcase, MAX_PAYLOAD);
 	snprintf(input, sizeof input, "hello\n\nWorld 2\n%s\nlast", longest);
-	snprintf(out, sizeof out, "HELLO\n\nWORLD 2\n%s\nLAST\n", upper);
+	snprintf(out, sizeof out, "HELLO\n\nWORLD 2\n%s\nLAST\n", upcase);
 	o.stdin_file = input_file(input);
 	cli = run("client", &o, "127.0.0.1", s.port, NULL);
 	serve(cli, &s, "hello", "HELLO", &from, true);
 	serve(cli, &s, "", "", &from, false);
 	serve(cli, &s, "World 2", "WORLD 2", &from, false);
-	serve(cli, &s, longest, upper, &from, false);
+	serve(cli, &s, longest, upcase, &from, false);
 	serve(cli, &s, "last", "LAST", &from, false);
 	serve(cli, &s, "BYE", "BYE", &from, false);
 	expect_exit(cli, 0, ms(2000), "every line answered and BYE returned");
@@ -814,20 +700,14 @@ START_TEST(client_never_sees_strangers)
 	struct fake_server s = fake_server();
 	struct run_opts o = { .stdin_file = input_file("one\ntwo\n") };
 	struct proc *cli = run("client", &o, "127.0.0.1", s.port, NULL);
-	int other_port = udp_open("127.0.0.1");
-	int other_host = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in twin = udp_addr("127.0.0.2", ntohs(s.addr.sin_port));
 	struct sockaddr_in from;
+	char stranger[2][32];
 
-	ck_assert(bind(other_host, (struct sockaddr *)&twin, sizeof twin) == 0);
 	serve(cli, &s, "one", NULL, &from, true);
-	udp_send(other_port, "STRANGER", 8, &from);
-	udp_send(other_host, "STRANGER", 8, &from);
+	strangers_send(&s, &from, "STRANGER", stranger);
 	step("strangers at %s and %s sent \"STRANGER\" to the client before the "
-	     "server answered", udp_name((struct sockaddr_in[]){ udp_local(other_port) }),
-	     udp_name(&twin));
-	udp_send(s.fd, "ONE", 3, &from);
-	step("the test's server answered \"ONE\"");
+	     "server answered", stranger[0], stranger[1]);
+	answer(&s, &from, "ONE", 3);
 	serve(cli, &s, "two", "TWO", &from, false);
 	serve(cli, &s, "BYE", "BYE", &from, false);
 	expect_exit(cli, 0, ms(2000), "the server answered everything");
@@ -835,35 +715,42 @@ START_TEST(client_never_sees_strangers)
 }
 END_TEST
 
-START_TEST(client_without_server_is_refused_promptly)
+/* The client, its -t TIMEOUT (ms) far off, must exit 1 within a second,
+ * WHY; otherwise fail: "expected the client to WHAT; it was still
+ * waiting after ... of its -t TIMEOUT", then AFTER. */
+static void expect_exit_1_at_once(struct proc *cli, const char *timeout,
+                                  const char *what, const char *after,
+                                  const char *why)
 {
-	uint16_t port = free_port(AF_INET, SOCK_DGRAM);
-	struct run_opts o = { .stdin_file = input_file("anyone?\n") };
-	char port_text[8], timeout[16];
-	struct proc *cli;
-	long long start;
-	char *err;
+	long long start = now_ms();
 
-	snprintf(port_text, sizeof port_text, "%u", port);
-	snprintf(timeout, sizeof timeout, "%d", ms(5000));
-	cli = run("client", &o, "-t", timeout, "127.0.0.1", port_text, NULL);
-	step("nobody listens on UDP port %s", port_text);
-	start = now_ms();
 	if (!wait_exit(cli, ms(1000))) {
 		kill_proc(cli);
-		fail(cli, "expected the client to report \"Connection refused\" at "
-		     "once (the ICMP error reaches a connected socket in "
-		     "microseconds); it was still waiting after %d ms of its -t %s "
-		     "(an unconnected socket never hears of it; and the error comes "
-		     "back on the read(), not the write())", ms(1000), timeout);
+		fail(cli, "expected the client to %s; it was still waiting after %d "
+		     "ms of its -t %s%s", what, ms(1000), timeout, after);
 	}
 	step("the client exited after %lld ms", now_ms() - start);
-	expect_exit(cli, 1, 0, "nobody listens: a runtime failure");
-	err = proc_stderr(cli, NULL);
-	if (strstr(err, "Connection refused") == NULL)
+	expect_exit(cli, 1, 0, why);
+}
+
+START_TEST(client_without_server_is_refused_promptly)
+{
+	const char *port = num_text(free_port(AF_INET, SOCK_DGRAM));
+	const char *timeout = num_text(ms(5000));
+	struct run_opts o = { .stdin_file = input_file("anyone?\n") };
+	struct proc *cli = run("client", &o, "-t", timeout, "127.0.0.1", port,
+	                       NULL);
+
+	step("nobody listens on UDP port %s", port);
+	expect_exit_1_at_once(cli, timeout, "report \"Connection refused\" at "
+	                      "once (the ICMP error reaches a connected socket in "
+	                      "microseconds)", " (an unconnected socket never "
+	                      "hears of it; and the error comes back on the "
+	                      "read(), not the write())", "nobody listens: a "
+	                      "runtime failure");
+	if (!stderr_has(cli, "Connection refused"))
 		fail(cli, "expected \"Connection refused\" (strerror(ECONNREFUSED)) "
 		     "on stderr; it says otherwise");
-	free(err);
 }
 END_TEST
 
@@ -873,36 +760,32 @@ START_TEST(client_gives_up_without_reply)
 	struct run_opts o = { .stdin_file = input_file("hello\n") };
 	struct proc *silenced, *cli;
 	struct sockaddr_in from;
-	char *err, want[64], timeout[16];
+	const char *timeout = num_text(ms(300));
+	char want[64];
 
 	/* Two clients at once, so that their waits overlap: one whose
 	 * "hello" is never answered, one whose BYE is not. */
-	snprintf(timeout, sizeof timeout, "%d", ms(300));
 	silenced = run("client", &o, "-t", "200", "127.0.0.1", mute.port, NULL);
 	cli = run("client", &o, "-t", timeout, "127.0.0.1", s.port, NULL);
 	serve(silenced, &mute, "hello", NULL, &from, true);
-	step("the test's server on %s does not answer", udp_name(&mute.addr));
+	step("the test's server on %s does not answer", sa_text(&mute.addr));
 	serve(cli, &s, "hello", "HELLO", &from, true);
 	expect_exit(silenced, 1, ms(2000), "no reply within -t 200 ms");
-	err = proc_stderr(silenced, NULL);
 	snprintf(want, sizeof want, "no reply from %s within 200 ms",
-	         udp_name(&mute.addr));
-	if (strstr(err, want) == NULL)
+	         sa_text(&mute.addr));
+	if (!stderr_has(silenced, want))
 		fail(silenced, "expected \"%s\" on stderr; it says otherwise", want);
-	free(err);
 
 	/* The answer to BYE is awaited like any other. */
 	serve(cli, &s, "BYE", NULL, &from, false);
 	step("the test's server does not answer BYE");
 	expect_exit(cli, 1, ms(2000), "at EOF the client sends BYE and waits up "
 	            "to -t for the server's BYE, like for any reply: none came");
-	err = proc_stderr(cli, NULL);
 	snprintf(want, sizeof want, "no reply from %s within %s ms",
-	         udp_name(&s.addr), timeout);
-	if (strstr(err, want) == NULL)
+	         sa_text(&s.addr), timeout);
+	if (!stderr_has(cli, want))
 		fail(cli, "expected \"%s\" on stderr (BYE was not answered); it "
 		     "says otherwise", want);
-	free(err);
 	expect_stdout(cli, "HELLO\n", NULL);
 
 	/* Nor is just any datagram the server's BYE. */
@@ -919,24 +802,16 @@ END_TEST
 /* The client's next datagram must be BYE, WHY it ends the session
  * (the client just failed); nothing answers it. */
 static void expect_bye_from(struct proc *cli, struct fake_server *s,
-                            const struct sockaddr_in *from, const char *why)
+                            struct sockaddr_in *from, const char *why)
 {
-	char buf[MAX_PAYLOAD];
-	struct sockaddr_in got_from;
-	int ready = wait_io_or_exit(cli, s->fd, false, ms(2000));
-	ssize_t n;
+	char hint[300];
 
-	if (ready <= 0 && !udp_pending(s->fd))
-		fail(cli, "expected BYE from the client after %s: it must end the "
-		     "session it opened, or the server refuses everyone else for "
-		     "its idle limit; %s", why, ready < 0
-		     ? describe_status(cli->status) : "nothing came");
-	n = udp_recv(s->fd, buf, sizeof buf, &got_from, 0);
-	if (n != 3 || memcmp(buf, "BYE", 3) != 0 || !udp_same(&got_from, from))
-		fail(cli, "expected BYE from the client's socket %s after %s; got "
-		     "%s from %s", udp_name(from), why,
-		     quote(buf, n < 0 ? 0 : (size_t)n, 60), udp_name(&got_from));
-	step("the test's server got BYE from %s (%s)", udp_name(from), why);
+	snprintf(hint, sizeof hint, "after %s it must end the session it "
+	         "opened, or the server refuses everyone else for its idle "
+	         "limit", why);
+	serve_hint = hint;
+	serve(cli, s, "BYE", NULL, from, false);
+	serve_hint = NULL;
 }
 
 /* Once the client has exited: nothing more from it on S. */
@@ -963,37 +838,28 @@ START_TEST(client_refused_by_busy_server_says_so)
 	int other = udp_open("127.0.0.1");
 	struct sockaddr_in peer = udp_local(other);
 	struct run_opts o = { .stdin_file = input_file("anyone?\n") };
-	char timeout[16], want[128], *err;
+	const char *timeout = num_text(ms(5000));
+	char want[128];
 	struct proc *cli;
-	long long start;
 
 	ck_assert(connect(s.fd, (struct sockaddr *)&peer, sizeof peer) == 0);
 	step("the test's server socket is in a session: connected to %s, as "
-	     "the lab's server is to its peer", udp_name(&peer));
-	snprintf(timeout, sizeof timeout, "%d", ms(5000));
+	     "the lab's server is to its peer", sa_text(&peer));
 	cli = run("client", &o, "-t", timeout, "127.0.0.1", s.port, NULL);
-	start = now_ms();
-	if (!wait_exit(cli, ms(1000))) {
-		kill_proc(cli);
-		fail(cli, "expected the client to be refused at once (the server's "
-		     "kernel answers anyone but the session's peer with ICMP "
-		     "\"port unreachable\"); it was still waiting after %d ms of "
-		     "its -t %s - the ECONNREFUSED comes back on the read() (TODO "
-		     "10)", ms(1000), timeout);
-	}
-	step("the client exited after %lld ms", now_ms() - start);
-	expect_exit(cli, 1, 0, "refused: a runtime failure");
-	err = proc_stderr(cli, NULL);
+	expect_exit_1_at_once(cli, timeout, "be refused at once (the server's "
+	                      "kernel answers anyone but the session's peer with "
+	                      "ICMP \"port unreachable\")", " - the ECONNREFUSED "
+	                      "comes back on the read() (TODO 10)", "refused: a "
+	                      "runtime failure");
 	snprintf(want, sizeof want, "refused: no server at %s, or it is busy "
-	         "with another client", udp_name(&s.addr));
-	if (strstr(err, want) == NULL)
+	         "with another client", sa_text(&s.addr));
+	if (!stderr_has(cli, want))
 		fail(cli, "expected \"client: %s: %s\" on stderr: a busy server "
 		     "refuses exactly as no server does, and the message must not "
 		     "send the user looking for a dead one: exchange() returns -1 "
 		     "with errno ECONNREFUSED (TODO 10), and client.c's report() "
 		     "words it",
 		     want, strerror(ECONNREFUSED));
-	free(err);
 	if (udp_pending(s.fd))
 		fail(cli, "expected the client's datagram never to reach the busy "
 		     "server's socket; it did");
@@ -1006,11 +872,10 @@ START_TEST(client_reports_server_gone_mid_session)
 {
 	struct fake_server s = fake_server();
 	struct run_opts o = { .stdin_pipe = true };
+	const char *timeout = num_text(ms(5000));
 	struct sockaddr_in from;
-	char timeout[16], *err;
 	struct proc *cli;
 
-	snprintf(timeout, sizeof timeout, "%d", ms(5000));
 	cli = run("client", &o, "-t", timeout, "127.0.0.1", s.port, NULL);
 	/* The second line goes in only once the port is closed: sent
 	 * before, it would wait in the closed socket's queue, unrefused. */
@@ -1022,25 +887,19 @@ START_TEST(client_reports_server_gone_mid_session)
 	close(cli->in);
 	cli->in = -1;
 	step("the client's next input line is \"two\", then end of input");
-	if (!wait_exit(cli, ms(1000))) {
-		kill_proc(cli);
-		fail(cli, "expected the client to stop at once when \"two\" is "
-		     "refused (ECONNREFUSED on the read(), TODO 10); it was still "
-		     "waiting after %d ms of its -t %s", ms(1000), timeout);
-	}
-	expect_exit(cli, 1, 0, "the server went away mid-session");
+	expect_exit_1_at_once(cli, timeout, "stop at once when \"two\" is "
+	                      "refused (ECONNREFUSED on the read(), TODO 10)", "",
+	                      "the server went away mid-session");
 	expect_stdout(cli, "ONE\n", NULL);
-	err = proc_stderr(cli, NULL);
-	if (strstr(err, strerror(ECONNREFUSED)) == NULL
-	    || strstr(err, "went away") == NULL)
+	if (!stderr_has(cli, strerror(ECONNREFUSED))
+	    || !stderr_has(cli, "went away"))
 		fail(cli, "expected \"client: refused: the server at %s went "
 		     "away, or ended our session ...: %s\" on stderr: once the "
 		     "server has answered, a refusal means it is gone (or gave our "
 		     "session to another client), not that it was never there "
 		     "(exchange() returns ECONNREFUSED, TODO 10; client.c's "
-		     "report() words it)", udp_name(&s.addr),
+		     "report() words it)", sa_text(&s.addr),
 		     strerror(ECONNREFUSED));
-	free(err);
 }
 END_TEST
 
@@ -1054,11 +913,10 @@ START_TEST(client_ends_session_when_it_fails)
 	struct run_opts o = { .stdin_file = input_file("hello\nmore\n") };
 	struct sockaddr_in from;
 	struct proc *cli;
-	char *err;
 
 	cli = run("client", &o, "-t", "200", "127.0.0.1", mute.port, NULL);
 	serve(cli, &mute, "hello", NULL, &from, true);
-	step("the test's server on %s does not answer", udp_name(&mute.addr));
+	step("the test's server on %s does not answer", sa_text(&mute.addr));
 	expect_bye_from(cli, &mute, &from, "no reply within -t 200 ms");
 	expect_exit(cli, 1, ms(2000), "no reply within -t 200 ms");
 	expect_nothing_more(cli, &mute, "its BYE");
@@ -1075,12 +933,10 @@ START_TEST(client_ends_session_when_it_fails)
 	expect_bye_from(cli, &s, &from, "a line it could not send");
 	expect_exit(cli, 1, ms(2000), "a line longer than a datagram holds");
 	expect_nothing_more(cli, &s, "its BYE");
-	err = proc_stderr(cli, NULL);
-	if (strstr(err, strerror(EMSGSIZE)) == NULL)
+	if (!stderr_has(cli, strerror(EMSGSIZE)))
 		fail(cli, "expected the client to say why it stopped: \"%s\" "
 		     "(EMSGSIZE from write()); its stderr does not",
 		     strerror(EMSGSIZE));
-	free(err);
 }
 END_TEST
 
@@ -1094,25 +950,16 @@ START_TEST(client_survives_closed_stdout)
 	                      .stdout_pipe = true };
 	struct sockaddr_in from;
 	struct proc *cli;
-	char *err;
 
 	cli = run("client", &o, "127.0.0.1", s.port, NULL);
-	close(cli->out);
-	cli->out = -1;
-	step("closed the read end of the client's stdout pipe: its writes to "
-	     "stdout fail with EPIPE, or kill it with SIGPIPE");
+	close_stdout(cli);
 	serve(cli, &s, "one", "ONE", &from, true);
 	expect_bye_from(cli, &s, &from, "it could not print the reply (EPIPE; "
 	                "ignore SIGPIPE, signal(SIGPIPE, SIG_IGN), or it kills "
 	                "the client first)");
 	expect_exit(cli, 1, ms(2000), "printing the reply failed (EPIPE)");
 	expect_nothing_more(cli, &s, "its BYE");
-	err = proc_stderr(cli, NULL);
-	if (strstr(err, strerror(EPIPE)) == NULL)
-		fail(cli, "expected the client to say why it stopped, like "
-		     "\"client: writing stdout: %s\"; its stderr does not name "
-		     "the error", strerror(EPIPE));
-	free(err);
+	expect_epipe_reported(cli);
 }
 END_TEST
 
@@ -1125,7 +972,6 @@ START_TEST(client_refuses_line_bye)
 	struct run_opts o = { .stdin_file = input_file("one\nBYE\ntwo\n") };
 	struct sockaddr_in from;
 	struct proc *cli;
-	char *err;
 
 	cli = run("client", &o, "127.0.0.1", s.port, NULL);
 	serve(cli, &s, "one", "ONE", &from, true);
@@ -1137,11 +983,9 @@ START_TEST(client_refuses_line_bye)
 	                    "BYE sent as data ends the session, and the next "
 	                    "line opens another: stop at it instead)");
 	expect_stdout(cli, "ONE\n", "the server's BYE is not printed");
-	err = proc_stderr(cli, NULL);
-	if (strstr(err, "BYE") == NULL)
+	if (!stderr_has(cli, "BYE"))
 		fail(cli, "expected the client to say on stderr that it did not "
 		     "send the line \"BYE\"; its stderr does not mention BYE");
-	free(err);
 }
 END_TEST
 
@@ -1169,7 +1013,7 @@ START_TEST(server_replies_on_connected_socket)
 	for (int s = 0; s < 2; s++) {
 		int peer = udp_open(s == 0 ? "127.0.0.1" : "127.0.0.2");
 		struct sockaddr_in me = udp_local(peer);
-		char when[64], line[96];
+		char when[64];
 
 		for (int i = 0; i < 2; i++) {
 			expect_echo(srv, peer, &srv_addr, msg[i], want[i],
@@ -1183,9 +1027,8 @@ START_TEST(server_replies_on_connected_socket)
 		}
 		/* BYE's answer is bye_is_answered_after_dissolving's. */
 		udp_send(peer, "BYE", 3, &srv_addr);
-		step("sent \"BYE\" from %s", udp_name(&me));
-		snprintf(line, sizeof line, "session with %s ended", udp_name(&me));
-		expect_log(srv, line, ms(1000), "BYE ends the session");
+		step("sent \"BYE\" from %s", sa_text(&me));
+		expect_session_log(srv, peer, "ended", "BYE ends the session");
 	}
 }
 END_TEST
@@ -1218,32 +1061,27 @@ END_TEST
 START_TEST(client_socket_is_connected_to_server)
 {
 	struct fake_server s = fake_server();
-	struct run_opts o = dgram_shim(true);
+	struct run_opts o = shim(true);
 	struct sockaddr_in from;
 	struct proc *cli;
-	int ready;
 
 	o.stdin_file = input_file("one\ntwo\n");
 	cli = run("client", &o, "127.0.0.1", s.port, NULL);
 	step("the client runs under the test's shim: sendto() with an address "
 	     "on a connected socket fails with EISCONN, and the client pauses "
 	     "%d ms after each datagram it sends", ms(SHIM_PAUSE_MS));
-	ready = wait_io_or_exit(cli, s.fd, false, ms(2000));
-	if (ready <= 0 && !udp_pending(s.fd))
-		fail(cli, "expected the datagram \"one\" from the client; %s - "
-		     "connect(2) the socket to the server (TODO 9), then write() "
-		     "each line without an address (TODO 10): the test runs the "
-		     "client where sendto() with an address on a connected socket "
-		     "fails with EISCONN, as POSIX allows and the BSDs do (Linux "
-		     "sends it all the same)", ready < 0
-		     ? describe_status(cli->status) : "nothing came");
+	serve_hint = "connect(2) the socket to the server (TODO 9), then "
+	             "write() each line without an address (TODO 10): the test "
+	             "runs the client where sendto() with an address on a "
+	             "connected socket fails with EISCONN, as POSIX allows and "
+	             "the BSDs do (Linux sends it all the same)";
 	serve(cli, &s, "one", NULL, &from, true);
+	serve_hint = NULL;
 	expect_peer(cli, &from, &s.addr, "the moment its first datagram "
 	            "arrived (it came from there)", NULL, "connect(2) the "
 	            "client's socket to the server (TODO 9) before its first "
 	            "datagram, and write() on it (TODO 10)");
-	udp_send(s.fd, "ONE", 3, &from);
-	step("the test's server answered \"ONE\"");
+	answer(&s, &from, "ONE", 3);
 	serve(cli, &s, "two", "TWO", &from, false);
 	serve(cli, &s, "BYE", "BYE", &from, false);
 	expect_exit(cli, 0, ms(2000), "every line answered and BYE returned");
@@ -1325,7 +1163,7 @@ const char lab_title[] = "connected-datagram";
 static struct proc *robust_start(struct sockaddr_storage *addr, socklen_t *len)
 {
 	*len = sizeof(struct sockaddr_in);
-	return start_server((struct sockaddr_in *)addr, "300");
+	return start_server(NULL, (struct sockaddr_in *)addr, "300");
 }
 
 /* A whole session: a request (sent again while an attacker's session

@@ -28,9 +28,10 @@
  * outside: a leak changes nothing a program does.  make memcheck
  * (valgrind) reports it, and an accept() length left uninitialised.
  */
-#define _GNU_SOURCE     /* memmem, memrchr, accept4, strcasestr */
+#define _GNU_SOURCE     /* memrchr, strcasestr */
 #include "harness.h"
 #include "robust.h"
+#include "sockets.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -43,7 +44,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -102,85 +102,7 @@ static void need_ipv6_loopback(void)
 		skip(why);
 }
 
-/* "ASAN_OPTIONS=...": what the grader's environment says, plus leave to
- * run with a library preloaded before the sanitizer's runtime.  Harmless without the sanitizers; with them
- * (SANITIZE=1), a preloaded shim would otherwise stop the program:
- * "ASan runtime does not come first in initial library list". */
-static const char *asan_preload_env(void)
-{
-	static char env[512];
-	const char *now = getenv("ASAN_OPTIONS");
-
-	snprintf(env, sizeof env, "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
-	         now ? now : "", now && *now ? ":" : "");
-	return env;
-}
-
-/* Extra environment for a program run with the short-write shim. */
-static const char *const *shim_env(void)
-{
-	static const char *env[2];
-
-	env[0] = asan_preload_env();
-	return env;
-}
-
 /* ---- the test's own sockets --------------------------------------------------- */
-
-/* IP (either family) and PORT as a socket address. */
-static socklen_t make_sa(const char *ip, uint16_t port,
-                         struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof *ss);
-	if (strchr(ip, ':') != NULL) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		ck_assert(inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1);
-		return sizeof *s6;
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons(port);
-	ck_assert(inet_pton(AF_INET, ip, &s4->sin_addr) == 1);
-	return sizeof *s4;
-}
-
-static uint16_t local_port(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-
-	ck_assert(getsockname(fd, (struct sockaddr *)&ss, &len) == 0);
-	return ntohs(ss.ss_family == AF_INET6
-	             ? ((struct sockaddr_in6 *)&ss)->sin6_port
-	             : ((struct sockaddr_in *)&ss)->sin_port);
-}
-
-/* A port free for a dual-stack server ([::] covers IPv4 too) whose two
- * bytes differ, so that a missing htons() shows.  (The harness's
- * free_port(AF_INET6) binds ::1, which some graders lack.) */
-static uint16_t free_dual_port(void)
-{
-	need_ipv6_sockets();
-	for (int tries = 0; tries < 50; tries++) {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
-		int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), off = 0;
-		uint16_t port = 0;
-
-		ck_assert(fd >= 0);
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-		if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0)
-			port = local_port(fd);
-		close(fd);
-		if (port != 0 && (port >> 8) != (port & 0xff))
-			return port;
-	}
-	ck_abort_msg("test: no free port for [::]");
-	return 0;
-}
 
 /* A non-blocking TCP connection to IP:PORT from FROM (an address of the
  * same family, or NULL: the kernel chooses); RCVBUF > 0: that receive
@@ -189,7 +111,7 @@ static int tcp_connect_from(const char *from, const char *ip, uint16_t port,
                             int rcvbuf)
 {
 	struct sockaddr_storage ss, own;
-	socklen_t len = make_sa(ip, port, &ss);
+	socklen_t len = sa_make(ip, port, &ss);
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int one = 1, err = 0;
 	socklen_t elen = sizeof err;
@@ -200,7 +122,7 @@ static int tcp_connect_from(const char *from, const char *ip, uint16_t port,
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 	if (from != NULL)
 		ck_assert_msg(bind(fd, (struct sockaddr *)&own,
-		                   make_sa(from, 0, &own)) == 0,
+		                   sa_make(from, 0, &own)) == 0,
 		              "test: cannot bind %s: %s", from, strerror(errno));
 	if (connect(fd, (struct sockaddr *)&ss, len) == 0)
 		return fd;
@@ -222,24 +144,6 @@ static int tcp_connect_from(const char *from, const char *ip, uint16_t port,
 static int tcp_connect(const char *ip, uint16_t port, int rcvbuf)
 {
 	return tcp_connect_from(NULL, ip, port, rcvbuf);
-}
-
-/* A socket of the test's own bound to IP:PORT (0: any), listening if
- * LISTENING; only bound, any connection to it is refused.  -1 if the
- * address is taken. */
-static int bound_socket(const char *ip, uint16_t port, bool listening)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = make_sa(ip, port, &ss);
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	ck_assert(fd >= 0);
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0
-	    || (listening && listen(fd, 8) < 0)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /* Sockets of the test's own at each of the N addresses IPS, all on one
@@ -271,84 +175,19 @@ static uint16_t same_port(int n, const char *const ips[],
 	return 0;
 }
 
-/* Read from FD until it holds COUNT newlines, EOF, or the deadline. */
-static char *read_lines(int fd, unsigned count, int timeout_ms, size_t *len,
-                        bool *eof)
-{
-	long long deadline = now_ms() + timeout_ms;
-	size_t size = 0, cap = 4096;
-	char *buf = malloc(cap + 1);
-	unsigned seen = 0;
-
-	*eof = false;
-	while (seen < count && wait_io(fd, false, left_ms(deadline))) {
-		ssize_t n;
-
-		if (size == cap)
-			buf = realloc(buf, (cap *= 2) + 1);
-		n = read(fd, buf + size, cap - size);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0) {
-			*eof = true;
-			break;
-		}
-		for (ssize_t i = 0; i < n; i++)
-			seen += buf[size + (size_t)i] == '\n';
-		size += (size_t)n;
-	}
-	buf[size] = '\0';
-	*len = size;
-	return buf;
-}
-
-static char *upper_copy(const char *s, size_t len)
-{
-	char *u = malloc(len + 1);
-
-	for (size_t i = 0; i < len; i++)
-		u[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 'a' + 'A') : s[i];
-	u[len] = '\0';
-	return u;
-}
-
 /* The answers the service gives to DATA: each line uppercased, a last
  * line without '\n' given one. */
 static char *answers_for(const char *data, size_t len, size_t *alen)
 {
-	char *u = upper_copy(data, len);
+	char *u = malloc(len + 2);
 
+	memcpy(u, data, len);
+	upper(u, len);
 	*alen = len;
-	if (len > 0 && data[len - 1] != '\n') {
-		u = realloc(u, len + 2);
-		u[len] = '\n';
-		u[len + 1] = '\0';
-		*alen = len + 1;
-	}
+	if (len > 0 && data[len - 1] != '\n')
+		u[(*alen)++] = '\n';
+	u[*alen] = '\0';
 	return u;
-}
-
-/* Fail unless GOT is WANT, naming where they part. */
-static void expect_same(struct proc *p, const char *what, const char *got,
-                        size_t glen, const char *want, size_t wlen,
-                        const char *hint)
-{
-	size_t i = 0;
-
-	if (glen == wlen && memcmp(got, want, wlen) == 0)
-		return;
-	while (i < glen && i < wlen && got[i] == want[i])
-		i++;
-	{
-		size_t from = i > 20 ? i - 20 : 0;
-		char *g = quote(got + from, glen - from, 60);
-		char *w = quote(want + from, wlen - from, 60);
-
-		fail(p, "expected %s of %zu bytes; got %zu bytes, which differ "
-		     "from byte %zu on: expected %s%s, got %s%s%s%s", what, wlen,
-		     glen, i, from ? "..." : "", w, from ? "..." : "",
-		     glen ? g : "nothing", hint ? " " : "", hint ? hint : "");
-	}
 }
 
 /* ---- the server under test ---------------------------------------------------- */
@@ -456,63 +295,27 @@ static int connect_server(struct server *s, int rcvbuf)
 /* Be a good client on FD: send DATA while reading the answers, half-close
  * once all is sent, and read until the server closes.  Returns what the
  * server sent. */
-static char *converse(struct server *s, int fd, const char *data, size_t len,
-                      size_t *rlen)
+static char *talk(struct server *s, int fd, const char *data, size_t len,
+                  size_t *rlen)
 {
-	long long deadline = now_ms() + ms(5000);
-	size_t sent = 0, size = 0, cap = 65536;
-	char *buf = malloc(cap + 1);
-	bool shut = false;
+	struct flow f;
+	char *buf;
 
 	step("sending %zu bytes (%s), then shutdown(SHUT_WR), reading the "
 	     "answers until the server closes", len, quote(data, len, 40));
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		if (!shut && sent == len) {
-			shutdown(fd, SHUT_WR);
-			shut = true;
-		}
-		if (!shut)
-			pfd.events |= POLLOUT;
-		if (poll(&pfd, 1, left_ms(deadline)) <= 0) {
-			char *q = quote(buf, size, 60);
-
-			fail(s->p, "expected the server to %s; after %d ms it had "
-			     "taken %zu of %zu bytes and answered %s%s", shut
-			     ? "answer every line and close once the client "
-			       "half-closed" : "read all the client sends",
-			     ms(5000), sent, len, size ? q : "nothing",
-			     server_fate(s, 0));
-		}
-		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (size == cap)
-				buf = realloc(buf, (cap *= 2) + 1);
-			n = read(fd, buf + size, cap - size);
-			if (n == 0)
-				break;
-			if (n < 0 && errno != EAGAIN && errno != EINTR) {
-				int err = errno;
-
-				fail(s->p, "expected the server to answer and close "
-				     "normally; the connection failed: %s (after "
-				     "%zu of %zu bytes sent, %zu answered)%s",
-				     strerror(err), sent, len, size,
-				     server_fate(s, ms(500)));
-			}
-			if (n > 0)
-				size += (size_t)n;
-		}
-		if (!shut && (pfd.revents & POLLOUT)) {
-			n = send(fd, data + sent, len - sent,
-			         MSG_NOSIGNAL | MSG_DONTWAIT);
-			if (n > 0)
-				sent += (size_t)n;
-		}
-	}
-	buf[size] = '\0';
-	*rlen = size;
+	buf = converse(fd, data, len, ms(5000), false, &f);
+	if (f.timed_out)
+		fail(s->p, "expected the server to %s; after %d ms it had taken "
+		     "%zu of %zu bytes and answered %s%s", f.shut ? "answer every "
+		     "line and close once the client half-closed" : "read all "
+		     "the client sends", ms(5000), f.sent, len,
+		     f.got ? quote(buf, f.got, 60) : "nothing", server_fate(s, 0));
+	if (f.recv_error != 0)
+		fail(s->p, "expected the server to answer and close normally; the "
+		     "connection failed: %s (after %zu of %zu bytes sent, %zu "
+		     "answered)%s", strerror(f.recv_error), f.sent, len, f.got,
+		     server_fate(s, ms(500)));
+	*rlen = f.got;
 	return buf;
 }
 
@@ -523,7 +326,7 @@ static void exchange(struct server *s, const char *data, size_t len,
 {
 	int fd = connect_server(s, 0);
 	size_t rlen, alen;
-	char *reply = converse(s, fd, data, len, &rlen);
+	char *reply = talk(s, fd, data, len, &rlen);
 	char *want = answers_for(data, len, &alen);
 
 	close(fd);
@@ -549,112 +352,6 @@ static void expect_client_log(struct server *s, const char *addr,
 }
 
 /* ---- the server's socket, seen from outside ------------------------------- */
-/*
- * peek_sockets() duplicates the sockets a program holds; the test only
- * asks them what they are (getsockopt), where they are bound
- * (getsockname) and to whom they are connected (getpeername), and closes
- * them.  A fresh look every time: a program may close a socket and open
- * another.
- */
-
-#define MAX_SOCKETS 16
-
-static int sockopt(int fd, int level, int name)
-{
-	int v = -1;
-	socklen_t len = sizeof v;
-
-	getsockopt(fd, level, name, &v, &len);
-	return v;
-}
-
-/* FD's own address (PEER false) or its peer's into *SS: false if it has
- * none (a socket never connected has no peer). */
-static bool sock_addr(int fd, bool peer, struct sockaddr_storage *ss)
-{
-	socklen_t len = sizeof *ss;
-
-	memset(ss, 0, sizeof *ss);
-	if (peer)
-		return getpeername(fd, (struct sockaddr *)ss, &len) == 0;
-	return getsockname(fd, (struct sockaddr *)ss, &len) == 0;
-}
-
-/* SS as text: "[::1]:50004", "127.0.0.1:41234". */
-static const char *sa_text(const struct sockaddr_storage *ss)
-{
-	static char text[4][INET6_ADDRSTRLEN + 10];
-	static int next;
-	char *t = text[next++ % 4], ip[INET6_ADDRSTRLEN] = "?";
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
-
-	if (ss->ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
-		snprintf(t, sizeof text[0], "[%s]:%u", ip, ntohs(s6->sin6_port));
-	} else if (ss->ss_family == AF_INET) {
-		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
-		snprintf(t, sizeof text[0], "%s:%u", ip, ntohs(s4->sin_port));
-	} else {
-		snprintf(t, sizeof text[0], "(family %d)", ss->ss_family);
-	}
-	return t;
-}
-
-/* Is SS the address IP:PORT? */
-static bool sa_is(const struct sockaddr_storage *ss, const char *ip,
-                  uint16_t port)
-{
-	struct sockaddr_storage want;
-	const struct sockaddr_in6 *a6 = (const void *)ss, *w6 = (const void *)&want;
-	const struct sockaddr_in *a4 = (const void *)ss, *w4 = (const void *)&want;
-
-	make_sa(ip, port, &want);
-	if (ss->ss_family != want.ss_family)
-		return false;
-	if (ss->ss_family == AF_INET6)
-		return a6->sin6_port == w6->sin6_port
-		       && memcmp(&a6->sin6_addr, &w6->sin6_addr, 16) == 0;
-	return a4->sin_port == w4->sin_port
-	       && a4->sin_addr.s_addr == w4->sin_addr.s_addr;
-}
-
-/* What the N sockets FDS are, for a message; THEIRS (or NULL): the
- * program's numbers for them.  Allocated. */
-static char *sockets_text(const int *fds, const int *theirs, int n)
-{
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
-
-	ck_assert(f != NULL);
-	if (n == 0)
-		fputs("no socket at all", f);
-	for (int i = 0; i < n; i++) {
-		int domain = sockopt(fds[i], SOL_SOCKET, SO_DOMAIN);
-		int type = sockopt(fds[i], SOL_SOCKET, SO_TYPE);
-		struct sockaddr_storage ss;
-
-		if (theirs != NULL)
-			fprintf(f, "%sfd %d: ", i ? "; " : "", theirs[i]);
-		fputs(domain == AF_INET6 ? "AF_INET6" : domain == AF_INET
-		      ? "AF_INET" : domain == AF_UNIX ? "AF_UNIX" : "another "
-		      "family", f);
-		fputs(type == SOCK_STREAM ? " SOCK_STREAM" : type == SOCK_DGRAM
-		      ? " SOCK_DGRAM" : " of another type", f);
-		if (sockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN) == 1)
-			fputs(", listening", f);
-		if (sock_addr(fds[i], false, &ss) && ss.ss_family != AF_UNSPEC)
-			fprintf(f, ", bound to %s", sa_text(&ss));
-		if (sock_addr(fds[i], true, &ss))
-			fprintf(f, ", connected to %s", sa_text(&ss));
-		if (domain == AF_INET6)
-			fprintf(f, ", IPV6_V6ONLY %d",
-			        sockopt(fds[i], IPPROTO_IPV6, IPV6_V6ONLY));
-	}
-	fclose(f);
-	return text;
-}
 
 /* P's listening socket, looked at WHEN: fails unless P holds exactly
  * one. */
@@ -770,15 +467,14 @@ START_TEST(server_binds_the_address_asked)
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char port_text[8], want[80];
-		const char *const args[] = { "-a", cases[i].arg, "-p", port_text,
-		                             NULL };
+		const char *args[] = { "-a", cases[i].arg, "-p", NULL, NULL };
 		struct server s = { .ip = cases[i].client };
+		char want[80];
 
 		if (cases[i].family == AF_INET6 && !ipv6_loopback_usable(NULL))
 			continue;
 		s.port = free_port(cases[i].family, SOCK_STREAM);
-		snprintf(port_text, sizeof port_text, "%u", s.port);
+		args[3] = num_text(s.port);
 		s.p = start(NULL, args);
 		close(expect_listener(s.p, cases[i].bound, s.port));
 		snprintf(want, sizeof want, "[%s]:%u", cases[i].bound, s.port);
@@ -825,7 +521,7 @@ START_TEST(server_logs_client_address)
 		cport = local_port(fd);
 		step("connected from %s port %u to %s port %u", clients[i].from,
 		     cport, s.ip, s.port);
-		reply = converse(&s, fd, "who am i?\n", 10, &rlen);
+		reply = talk(&s, fd, "who am i?\n", 10, &rlen);
 		close(fd);
 		expect_same(s.p, "the answer", reply, rlen, "WHO AM I?\n", 10,
 		            NULL);
@@ -835,13 +531,23 @@ START_TEST(server_logs_client_address)
 }
 END_TEST
 
+/* S must refuse an IPv4 client at 127.0.0.1, as EXPECTED says. */
+static void expect_ipv4_refused(struct server *s, const char *expected)
+{
+	int fd = tcp_connect("127.0.0.1", s->port, 0);
+
+	if (fd >= 0)
+		fail(s->p, "expected %s; an IPv4 client connected to 127.0.0.1:%u",
+		     expected, s->port);
+	step("an IPv4 client was refused, as it should be");
+}
+
 /* Run options that give the server the IPv6 default of a host where
  * net.ipv6.bindv6only is 1 (tests/preload-v6only.c): each AF_INET6
  * socket starts IPv6-only. */
 static struct run_opts v6only_by_default(void)
 {
-	struct run_opts o = { .preload = grade_preload("v6only"),
-	                      .env = shim_env() };
+	struct run_opts o = { .preload = grade_preload("v6only") };
 
 	return o;
 }
@@ -867,7 +573,6 @@ START_TEST(server_sets_v6only_as_asked)
 	const char *const only[] = { "-a", "::", "-6", "-p", "0", NULL };
 	struct run_opts o = v6only_by_default();
 	struct server s = { .ip = "127.0.0.1" };
-	int fd;
 
 	step("the server runs as on a host whose IPv6 sockets are IPv6-only "
 	     "unless told otherwise (net.ipv6.bindv6only = 1): a shim sets "
@@ -882,10 +587,7 @@ START_TEST(server_sets_v6only_as_asked)
 	s.p = start(NULL, only);
 	s.port = ready_port(s.p, "[::]:");
 	expect_v6only(s.p, 1, "with -6");
-	fd = tcp_connect("127.0.0.1", s.port, 0);
-	if (fd >= 0)
-		fail(s.p, "expected -6 (IPV6_V6ONLY 1) to refuse IPv4 clients; one "
-		     "connected to 127.0.0.1:%u", s.port);
+	expect_ipv4_refused(&s, "-6 (IPV6_V6ONLY 1) to refuse IPv4 clients");
 }
 END_TEST
 
@@ -905,27 +607,24 @@ START_TEST(default_is_ipv6_loopback)
 	cport = local_port(fd);
 	close(fd);
 	expect_client_log(&s, "::1", cport, "connected");
-	fd = tcp_connect("127.0.0.1", s.port, 0);
-	if (fd >= 0)
-		fail(s.p, "expected the server, with no -a, to listen on ::1 only "
-		     "(loopback, IPv6); an IPv4 client at 127.0.0.1:%u connected",
-		     s.port);
+	expect_ipv4_refused(&s, "the server, with no -a, to listen on ::1 only "
+	                    "(loopback, IPv6)");
 	exchange(&s, "default address\n", 16, NULL);
 }
 END_TEST
 
 START_TEST(dual_stack_takes_ipv4_clients)
 {
-	char port_text[8], want[40];
-	uint16_t port = free_dual_port();
-	const char *const args[] = { "-a", "::", "-p", port_text, NULL };
+	const char *args[] = { "-a", "::", "-p", NULL, NULL };
 	struct server s;
-	uint16_t cport;
+	uint16_t port, cport;
 	size_t rlen;
-	char *reply;
+	char want[40], *reply;
 	int fd;
 
-	snprintf(port_text, sizeof port_text, "%u", port);
+	need_ipv6_sockets();
+	port = free_port(AF_INET6, SOCK_STREAM);
+	args[3] = num_text(port);
 	s.p = start(NULL, args);
 	snprintf(want, sizeof want, "[::]:%u", port);
 	if (strcmp(s.p->ready_addr, want) != 0)
@@ -942,7 +641,7 @@ START_TEST(dual_stack_takes_ipv4_clients)
 		     "said: %s", port, strerror(errno));
 	cport = local_port(fd);
 	step("connected from 127.0.0.1:%u to 127.0.0.1:%u", cport, port);
-	reply = converse(&s, fd, "from ipv4\n", 10, &rlen);
+	reply = talk(&s, fd, "from ipv4\n", 10, &rlen);
 	close(fd);
 	expect_same(s.p, "the answer to an IPv4 client", reply, rlen,
 	            "FROM IPV4\n", 10, NULL);
@@ -955,15 +654,10 @@ START_TEST(v6only_refuses_ipv4_clients)
 {
 	const char *const args[] = { "-a", "::", "-6", "-p", "0", NULL };
 	struct server s;
-	int fd;
 
 	s.p = start(NULL, args);
 	s.port = ready_port(s.p, "[::]:");
-	fd = tcp_connect("127.0.0.1", s.port, 0);
-	if (fd >= 0)
-		fail(s.p, "expected -6 (IPV6_V6ONLY 1) to refuse IPv4 clients; one "
-		     "connected to 127.0.0.1:%u", s.port);
-	step("an IPv4 client was refused, as it should be");
+	expect_ipv4_refused(&s, "-6 (IPV6_V6ONLY 1) to refuse IPv4 clients");
 	if (ipv6_loopback_usable(NULL)) {
 		s.ip = "::1";
 		exchange(&s, "ipv6 only\n", 10, NULL);
@@ -974,7 +668,7 @@ END_TEST
 START_TEST(second_server_on_port_fails)
 {
 	struct server s = start_lines(NULL, NULL);
-	char port_text[8];
+	const char *port_text = num_text(s.port);
 	const char *const args[] = { "-p", port_text, "-a",
 	                             strcmp(s.ip, "::1") == 0 ? "::1" : "::ffff:127.0.0.1",
 	                             NULL };
@@ -983,7 +677,6 @@ START_TEST(second_server_on_port_fails)
 	char *err;
 	int fd;
 
-	snprintf(port_text, sizeof port_text, "%u", s.port);
 	second = run("server", NULL, args[0], args[1], args[2], args[3], NULL);
 	expect_exit(second, 1, ms(3000), "the port is taken: bind() fails with "
 	            "EADDRINUSE (SO_REUSEPORT would let two servers share it)");
@@ -1038,14 +731,13 @@ START_TEST(line_in_pieces_is_answered_once)
 	struct server s = start_lines(NULL, NULL);
 	int fd = connect_server(&s, 0);
 	size_t len, rlen;
-	bool eof;
 	char *got;
 
 	for (int i = 0; i < 3; i++) {
 		write_fully(fd, pieces[i], strlen(pieces[i]), ms(1000));
 		step("sent the piece %s", quote(pieces[i], strlen(pieces[i]), 20));
 		if (i < 2 && wait_io(fd, false, ms(60))) {
-			got = read_lines(fd, 1, ms(100), &len, &eof);
+			got = read_lines(fd, 1, &len, NULL, ms(100));
 			fail(s.p, "expected no answer before the line is complete (it "
 			     "ends at its '\\n'); the server answered %s to a piece "
 			     "of a line.  One read() is not one line: keep the "
@@ -1053,10 +745,10 @@ START_TEST(line_in_pieces_is_answered_once)
 			     len ? quote(got, len, 40) : "with end of file");
 		}
 	}
-	got = read_lines(fd, 1, ms(2000), &len, &eof);
+	got = read_lines(fd, 1, &len, NULL, ms(2000));
 	expect_same(s.p, "one answer to the line \"hello, world\" sent in three "
 	            "pieces", got, len, "HELLO, WORLD\n", 13, NULL);
-	got = converse(&s, fd, "", 0, &rlen);
+	got = talk(&s, fd, "", 0, &rlen);
 	if (rlen != 0)
 		fail(s.p, "expected nothing more after the one answer; the server "
 		     "also sent %s", quote(got, rlen, 40));
@@ -1140,7 +832,7 @@ START_TEST(clients_served_in_a_row)
 
 		for (int j = 0; j <= i % 4; j++)
 			len += (size_t)sprintf(data + len, "client %d line %d\n", i, j);
-		reply = converse(&s, fd, data, len, &rlen);
+		reply = talk(&s, fd, data, len, &rlen);
 		close(fd);
 		want = answers_for(data, len, &alen);
 		expect_same(s.p, "the answers", reply, rlen, want, alen, NULL);
@@ -1161,7 +853,7 @@ END_TEST
 static int connect_burst(struct server *s, int fds[BURST], long long *worst)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = make_sa(s->ip, s->port, &ss);
+	socklen_t len = sa_make(s->ip, s->port, &ss);
 	long long started = now_ms(), took[BURST], deadline;
 	int pending = 0, slow = 0;
 
@@ -1225,8 +917,8 @@ START_TEST(burst_of_clients_is_served_at_once)
 	struct server s = start_lines(NULL, NULL);
 	char got[BURST][32], want[32];
 	size_t used[BURST] = { 0 };
-	int fds[BURST], unfinished = BURST, slow;
-	long long worst, deadline;
+	int fds[BURST], unfinished, slow;
+	long long worst;
 
 	step("%d clients connect at the same moment (non-blocking connects), "
 	     "while the server waits for the first one's line", BURST);
@@ -1246,36 +938,7 @@ START_TEST(burst_of_clients_is_served_at_once)
 		ck_assert(send(fds[i], want, (size_t)n, MSG_NOSIGNAL) == n);
 		shutdown(fds[i], SHUT_WR);
 	}
-	deadline = now_ms() + ms(5000);
-	while (unfinished > 0 && left_ms(deadline) > 0) {
-		struct pollfd p[BURST];
-		int idx[BURST], k = 0;
-
-		for (int i = 0; i < BURST; i++)
-			if (fds[i] >= 0) {
-				p[k] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-				idx[k++] = i;
-			}
-		if (poll(p, (nfds_t)k, left_ms(deadline)) <= 0)
-			break;
-		for (int j = 0; j < k; j++) {
-			int i = idx[j];
-			ssize_t n;
-
-			if (p[j].revents == 0)
-				continue;
-			n = read(fds[i], got[i] + used[i], sizeof got[i] - 1 - used[i]);
-			if (n > 0) {
-				used[i] += (size_t)n;
-				continue;
-			}
-			if (n < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			close(fds[i]);          /* end of file, or a reset */
-			fds[i] = -1;
-			unfinished--;
-		}
-	}
+	unfinished = read_each(fds, BURST, got[0], sizeof got[0], used, ms(5000));
 	for (int i = 0; i < BURST; i++) {
 		int n = snprintf(want, sizeof want, "CLIENT %d\n", i + 1);
 
@@ -1297,8 +960,7 @@ END_TEST
 static void expect_next_client_served(struct server *s, int fd)
 {
 	size_t len;
-	bool eof;
-	char *got = read_lines(fd, 1, ms(2000), &len, &eof);
+	char *got = read_lines(fd, 1, &len, NULL, ms(2000));
 
 	expect_same(s->p, "the second client to be served once the first was "
 	            "dropped", got, len, "NEXT IN LINE\n", 13, NULL);
@@ -1387,7 +1049,6 @@ START_TEST(vanished_client_is_survived)
 	size_t big_len = 80 * 1000, len;
 	char *big = malloc(big_len), *got;
 	int fd, hold;
-	bool eof;
 
 	for (size_t i = 0; i < big_len; i++)
 		big[i] = i % 100 == 99 ? '\n' : 'v';
@@ -1419,7 +1080,7 @@ START_TEST(vanished_client_is_survived)
 	     "closed without reading any answer", big_len);
 	write_fully(hold, "\n", 1, ms(1000));
 	shutdown(hold, SHUT_WR);
-	got = read_lines(hold, 1, ms(2000), &len, &eof);
+	got = read_lines(hold, 1, &len, NULL, ms(2000));
 	close(hold);
 	step("the holding client finished its line and got %s",
 	     quote(got, len, 20));
@@ -1434,7 +1095,7 @@ END_TEST
 
 START_TEST(server_survives_short_writes)
 {
-	struct run_opts o = { .short_writes = true, .env = shim_env() };
+	struct run_opts o = { .short_writes = true };
 	struct server s = start_lines(&o, NULL);
 	size_t cap = 400 * 300, len = 0;
 	char *data = malloc(cap);
@@ -1457,8 +1118,7 @@ START_TEST(stop_signals_exit_0)
 	struct server idle = start_lines(NULL, NULL), busy;
 	int fd;
 
-	kill(idle.p->pid, SIGTERM);
-	step("sent SIGTERM to the server, which had no client");
+	send_signal(idle.p, SIGTERM, "the server, which had no client");
 	expect_exit(idle.p, 0, ms(2000), "SIGTERM: close and exit 0");
 
 	busy = start_lines(NULL, NULL);
@@ -1466,8 +1126,7 @@ START_TEST(stop_signals_exit_0)
 	write_fully(fd, "half a line", 11, ms(1000));
 	if (!wait_stderr_line(busy.p, "connected", ms(2000)))
 		fail(busy.p, "expected the log line \"client ADDRESS connected\"");
-	kill(busy.p->pid, SIGINT);
-	step("sent SIGINT to the server in the middle of a client's line");
+	send_signal(busy.p, SIGINT, "the server in the middle of a client's line");
 	expect_exit(busy.p, 0, ms(2000), "SIGINT during a client: exit 0");
 	close(fd);
 }
@@ -1503,18 +1162,9 @@ static const char *connect_hint;
  * what a client does wrong. */
 static int accept_from(struct proc *cli, int lfd, int bufsize)
 {
-	int ready = wait_io_or_exit(cli, lfd, false, ms(3000)), fd, one = 1;
+	int fd = accept_client(cli, lfd, SOCK_NONBLOCK, ms(3000), connect_hint);
+	int one = 1;
 
-	if (ready < 0)
-		fail(cli, "expected the client to connect to the test's server; it "
-		     "%s without connecting%s%s", describe_status(cli->status),
-		     connect_hint ? ": " : "", connect_hint ? connect_hint : "");
-	if (ready == 0)
-		fail(cli, "expected the client to connect to the test's server; no "
-		     "connection within %d ms%s%s", ms(3000),
-		     connect_hint ? ": " : "", connect_hint ? connect_hint : "");
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	ck_assert(fd >= 0);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (bufsize > 0) {
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
@@ -1524,15 +1174,104 @@ static int accept_from(struct proc *cli, int lfd, int bufsize)
 	return fd;
 }
 
-/* A stdin file for the client holding DATA. */
-static const char *input_file(const char *data, size_t len)
+/* Run the client under test with options O, HOST and the port of a
+ * listening socket of the test's own at IP (*PORT, if not NULL), and
+ * accept it; BUFSIZE > 0: the test's buffers that size, from before the
+ * handshake (the window it offers).  Returns the client; *FD: the test's
+ * end of its connection. */
+static struct proc *client_connected(const char *ip, const struct run_opts *o,
+                                     const char *host, int bufsize, int *fd,
+                                     uint16_t *port)
 {
-	char *path = test_path("input");
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int lfd = bound_socket(ip, 0, true);
+	struct proc *cli;
 
-	ck_assert(fd >= 0 && write(fd, data, len) == (ssize_t)len);
-	close(fd);
-	return path;
+	ck_assert_msg(lfd >= 0, "test: cannot listen on %s", ip);
+	if (bufsize > 0)
+		setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
+	if (port != NULL)
+		*port = local_port(lfd);
+	cli = run("client", o, host, num_text(local_port(lfd)), NULL);
+	*fd = accept_from(cli, lfd, bufsize);
+	close(lfd);
+	return cli;
+}
+
+/* LEN bytes of lines of 100 (letters, a newline). Allocated. */
+static char *many_lines(size_t len)
+{
+	char *data = malloc(len);
+
+	for (size_t i = 0; i < len; i++)
+		data[i] = i % 100 == 99 ? '\n' : (char)('a' + i % 26);
+	return data;
+}
+
+/* The test's line service for one client (play_server()): what came in,
+ * and the answers it owes. */
+struct service {
+	char *in, *out;
+	size_t in_len, in_cap, scanned;     /* read; answered up to SCANNED */
+	size_t out_len, out_off, out_cap;   /* owed; sent up to OUT_OFF */
+	bool eof;
+};
+
+/* Read what the client sent on FD, and owe the answers to its complete
+ * lines, at its EOF to the rest too. */
+static void service_read(struct proc *cli, int fd, struct service *v)
+{
+	ssize_t n;
+	char *nl;
+	size_t upto;
+
+	if (v->in_cap - v->in_len < 65536)
+		v->in = realloc(v->in, (v->in_cap *= 2) + 1);
+	n = read(fd, v->in + v->in_len, 65536);
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
+		fail(cli, "expected the client to half-close; the connection "
+		     "failed: %s", strerror(errno));
+	if (n == 0) {
+		v->eof = true;
+		step("the test's server read end of file after %zu bytes",
+		     v->in_len);
+	}
+	if (n > 0)
+		v->in_len += (size_t)n;
+	/* answer the complete lines, and at EOF the rest */
+	nl = memrchr(v->in + v->scanned, '\n', v->in_len - v->scanned);
+	upto = nl ? (size_t)(nl - v->in) + 1 : v->scanned;
+	if (v->eof && upto < v->in_len)
+		upto = v->in_len;
+	if (upto == v->scanned)
+		return;
+	while (v->out_cap - v->out_len < upto - v->scanned + 1)
+		v->out = realloc(v->out, (v->out_cap *= 2) + 2);
+	memcpy(v->out + v->out_len, v->in + v->scanned, upto - v->scanned);
+	upper(v->out + v->out_len, upto - v->scanned);
+	v->out_len += upto - v->scanned;
+	if (v->eof && v->in[upto - 1] != '\n')
+		v->out[v->out_len++] = '\n';
+	v->scanned = upto;
+}
+
+/* Send the client on FD what it is owed, at most PIECE bytes (0: as
+ * much as its socket takes). */
+static void service_send(struct proc *cli, int fd, size_t piece,
+                         struct service *v)
+{
+	size_t pending = v->out_len - v->out_off, k = pending;
+	ssize_t n;
+
+	if (piece > 0 && k > piece)
+		k = piece;
+	n = send(fd, v->out + v->out_off, k, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
+		fail(cli, "expected the client to read every answer; it closed its "
+		     "socket with %zu bytes of answers still to come (%s): close() "
+		     "instead of shutdown(SHUT_WR)?%s", pending, strerror(errno),
+		     running(cli) ? "" : " (the client had exited)");
+	if (n > 0)
+		v->out_off += (size_t)n;
 }
 
 /* Play the line service for the client on FD, as the real server does:
@@ -1544,111 +1283,52 @@ static char *play_server(struct proc *cli, int fd, size_t piece, size_t *got)
 {
 	const size_t hold = 256 * 1024;
 	long long deadline = now_ms() + ms(6000);
-	size_t in_len = 0, in_cap = 65536, scanned = 0;
-	size_t out_len = 0, out_off = 0, out_cap = 65536;
-	char *in = malloc(in_cap + 1), *out = malloc(out_cap + 2);
-	bool eof = false;
+	struct service v = { .in = malloc(65536 + 1), .in_cap = 65536,
+	                     .out = malloc(65536 + 2), .out_cap = 65536 };
 
-	while (!eof || out_off < out_len) {
-		size_t pending = out_len - out_off;
+	while (!v.eof || v.out_off < v.out_len) {
+		size_t pending = v.out_len - v.out_off;
 		struct pollfd pfd = { .fd = fd };
-		ssize_t n;
 
-		if (!eof && pending < hold)
+		if (!v.eof && pending < hold)
 			pfd.events |= POLLIN;
 		if (pending > 0)
 			pfd.events |= POLLOUT;
 		if (poll(&pfd, 1, left_ms(deadline)) <= 0) {
-			if (!eof && pending < hold)
+			if (!v.eof && pending < hold)
 				fail(cli, "expected the client to send stdin and then "
 				     "half-close (shutdown(SHUT_WR)); the test's server "
 				     "received %zu bytes and then nothing, no end of file, "
-				     "for %d ms", in_len, ms(6000));
+				     "for %d ms", v.in_len, ms(6000));
 			fail(cli, "expected the client to read the answers while it "
 			     "sends: %zu bytes of answers wait unread, and a real "
 			     "server would stop reading now, so a client that sends "
 			     "everything before it reads deadlocks", pending);
 		}
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)
-		    && (pfd.events & POLLIN)) {
-			if (in_cap - in_len < 65536)
-				in = realloc(in, (in_cap *= 2) + 1);
-			n = read(fd, in + in_len, 65536);
-			if (n < 0 && errno != EAGAIN && errno != EINTR)
-				fail(cli, "expected the client to half-close; the "
-				     "connection failed: %s", strerror(errno));
-			if (n == 0) {
-				eof = true;
-				step("the test's server read end of file after %zu "
-				     "bytes", in_len);
-			}
-			if (n > 0)
-				in_len += (size_t)n;
-			/* answer the complete lines, and at EOF the rest */
-			char *nl = memrchr(in + scanned, '\n', in_len - scanned);
-			size_t upto = nl ? (size_t)(nl - in) + 1 : scanned;
-
-			if (eof && upto < in_len)
-				upto = in_len;
-			if (upto > scanned) {
-				size_t add = upto - scanned;
-				char *u = upper_copy(in + scanned, add);
-
-				while (out_cap - out_len < add + 1)
-					out = realloc(out, (out_cap *= 2) + 2);
-				memcpy(out + out_len, u, add);
-				out_len += add;
-				if (eof && in[upto - 1] != '\n')
-					out[out_len++] = '\n';
-				free(u);
-				scanned = upto;
-			}
-		}
-		if (pfd.revents & POLLOUT) {
-			size_t k = pending;
-
-			if (piece > 0 && k > piece)
-				k = piece;
-			n = send(fd, out + out_off, k, MSG_NOSIGNAL | MSG_DONTWAIT);
-			if (n < 0 && errno != EAGAIN && errno != EINTR)
-				fail(cli, "expected the client to read every answer; it "
-				     "closed its socket with %zu bytes of answers still to "
-				     "come (%s): close() instead of shutdown(SHUT_WR)?%s",
-				     pending, strerror(errno),
-				     running(cli) ? "" : " (the client had exited)");
-			if (n > 0)
-				out_off += (size_t)n;
-		}
+		    && (pfd.events & POLLIN))
+			service_read(cli, fd, &v);
+		if (pfd.revents & POLLOUT)
+			service_send(cli, fd, piece, &v);
 	}
-	step("the test's server answered %zu bytes and closed", out_len);
+	step("the test's server answered %zu bytes and closed", v.out_len);
 	close(fd);
-	free(out);
-	in[in_len] = '\0';
-	*got = in_len;
-	return in;
+	free(v.out);
+	v.in[v.in_len] = '\0';
+	*got = v.in_len;
+	return v.in;
 }
 
-/* Run the client with STDIN against the test's own server on IP,
- * playing the line service; check what crossed, the client's stdout and
- * its exit status 0. */
-static struct proc *client_session(const char *ip, const struct run_opts *extra,
-                                   const char *host, const char *data,
-                                   size_t len, size_t piece, int bufsize)
+/* Play the line service for CLI on FD, its stdin DATA, connected to the
+ * test's server at IP and PORT; check what crossed, the client's stdout
+ * and its exit status 0. */
+static void expect_session(struct proc *cli, int fd, const char *data,
+                           size_t len, size_t piece, const char *ip,
+                           uint16_t port)
 {
-	uint16_t port;
-	int lfd = bound_socket(ip, 0, true), fd;
-	struct run_opts o = extra ? *extra : (struct run_opts){ 0 };
-	char port_text[8], *got, *out, *want, line[120];
+	char *got, *out, *want, line[120];
 	size_t got_len, out_len, want_len;
-	struct proc *cli;
 
-	ck_assert_msg(lfd >= 0, "test: cannot listen on %s", ip);
-	port = local_port(lfd);
-	snprintf(port_text, sizeof port_text, "%u", port);
-	o.stdin_file = input_file(data, len);
-	cli = run("client", &o, host, port_text, NULL);
-	fd = accept_from(cli, lfd, bufsize);
-	close(lfd);
 	got = play_server(cli, fd, piece, &got_len);
 	expect_same(cli, "the test's server to receive stdin", got, got_len,
 	            data, len, NULL);
@@ -1664,7 +1344,22 @@ static struct proc *client_session(const char *ip, const struct run_opts *extra,
 	free(got);
 	free(out);
 	free(want);
-	return cli;
+}
+
+/* Run the client with STDIN against the test's own server on IP,
+ * playing the line service: expect_session(). */
+static void client_session(const char *ip, const struct run_opts *extra,
+                           const char *host, const char *data, size_t len,
+                           size_t piece, int bufsize)
+{
+	struct run_opts o = extra ? *extra : (struct run_opts){ 0 };
+	struct proc *cli;
+	uint16_t port;
+	int fd;
+
+	o.stdin_file = write_file("input", data, len);
+	cli = client_connected(ip, &o, host, bufsize, &fd, &port);
+	expect_session(cli, fd, data, len, piece, ip, port);
 }
 
 START_TEST(client_reaches_ipv4_server)
@@ -1687,22 +1382,15 @@ static void some_lines_unanswered(const char *data, const char *answer,
                                   unsigned sent, unsigned answered,
                                   const char *hint)
 {
-	int lfd = bound_socket("127.0.0.1", 0, true), fd;
-	struct run_opts o = { .stdin_file = input_file(data, strlen(data)) };
-	char port_text[8], why[300];
+	struct run_opts o = { .stdin_file = write_file("input", data,
+	                                               strlen(data)) };
+	char why[300];
 	struct proc *cli;
 	size_t got_len;
-	bool eof;
+	int fd;
 
-	snprintf(port_text, sizeof port_text, "%u", local_port(lfd));
-	cli = run("client", &o, "127.0.0.1", port_text, NULL);
-	fd = accept_from(cli, lfd, 0);
-	close(lfd);
-	free(read_until_eof(fd, &got_len, &eof, ms(3000)));
-	if (!eof)
-		fail(cli, "expected the client to send stdin and then half-close "
-		     "(shutdown(SHUT_WR)); the test's server received %zu bytes "
-		     "and no end of file within %d ms", got_len, ms(3000));
+	cli = client_connected("127.0.0.1", &o, "127.0.0.1", 0, &fd, NULL);
+	free(read_sent(cli, fd, strlen(data), &got_len, ""));
 	write_fully(fd, answer, strlen(answer), ms(1000));
 	close(fd);
 	step("stdin held %s; the test's server read it all, answered only %s "
@@ -1766,29 +1454,11 @@ static void expect_gone_told(struct proc *cli, const char *what,
 
 /* The client under test, with stdin and stdout pipes the test holds,
  * connected to the test's own server: its fd in *FD. */
-static struct proc *piped_client(int *fd, int bufsize)
+static struct proc *piped_client(int *fd)
 {
 	struct run_opts o = { .stdin_pipe = true, .stdout_pipe = true };
-	int lfd = bound_socket("127.0.0.1", 0, true);
-	char port_text[8];
-	struct proc *cli;
 
-	ck_assert(lfd >= 0);
-	if (bufsize > 0)        /* before the handshake: the window it offers */
-		setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
-	snprintf(port_text, sizeof port_text, "%u", local_port(lfd));
-	cli = run("client", &o, "127.0.0.1", port_text, NULL);
-	*fd = accept_from(cli, lfd, bufsize);
-	close(lfd);
-	return cli;
-}
-
-/* Bytes waiting to be read in FD, a pipe or a socket (FIONREAD). */
-static int queued(int fd)
-{
-	int n = 0;
-
-	return fd >= 0 && ioctl(fd, FIONREAD, &n) == 0 ? n : 0;
+	return client_connected("127.0.0.1", &o, "127.0.0.1", 0, fd, NULL);
 }
 
 /* Read at least WANT bytes of what the client sends on FD (at most
@@ -1824,11 +1494,10 @@ static void reset_while_answers_wait(bool linger0)
 	struct linger reset = { .l_onoff = 1, .l_linger = 0 };
 	static char chunk[16384];
 	int fd, csock = -1, peek[4], n, pipe_size;
-	struct proc *cli = piped_client(&fd, 0);
+	struct proc *cli = piped_client(&fd);
 	long long deadline;
 	bool full = false, ready = false;
 	size_t len;
-	bool eof;
 
 	memset(chunk, 'X', sizeof chunk);
 	write_fully(cli->in, "one\ntwo\n", 8, ms(1000));
@@ -1848,8 +1517,8 @@ static void reset_while_answers_wait(bool linger0)
 	while (!ready && wait_io(fd, true, left_ms(deadline)) > 0) {
 		send(fd, chunk, sizeof chunk, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (full)
-			ready = queued(csock) > 65536;
-		full = full || queued(cli->out) >= pipe_size;
+			ready = unread_bytes(csock) > 65536;
+		full = full || unread_bytes(cli->out) >= pipe_size;
 	}
 	if (csock >= 0)
 		close(csock);
@@ -1862,7 +1531,7 @@ static void reset_while_answers_wait(bool linger0)
 	     "connection (%s) while answers waited in the client's socket; "
 	     "then the test read the client's stdout", linger0
 	     ? "close() with SO_LINGER 0" : "close() with 6 bytes unread");
-	free(read_until_eof(cli->out, &len, &eof, ms(3000)));
+	free(read_until_eof(cli->out, &len, NULL, ms(3000)));
 	expect_gone_told(cli, "reset the connection", reset_words);
 }
 
@@ -1871,9 +1540,8 @@ static void reset_while_answers_wait(bool linger0)
 static void close_after_one_answer(void)
 {
 	int fd;
-	struct proc *cli = piped_client(&fd, 0);
+	struct proc *cli = piped_client(&fd);
 	size_t len;
-	bool eof;
 
 	write_fully(cli->in, "one\ntwo\nthree\n", 14, ms(1000));
 	take_some(cli, fd, 14, 14);
@@ -1881,7 +1549,7 @@ static void close_after_one_answer(void)
 	close(fd);
 	step("stdin: \"one\\ntwo\\nthree\\n\", left open; the test's server read "
 	     "it all, answered \"ONE\\n\" and closed");
-	free(read_until_eof(cli->out, &len, &eof, ms(3000)));
+	free(read_until_eof(cli->out, &len, NULL, ms(3000)));
 	expect_gone_told(cli, "closed the connection after answering 1 of 3 "
 	                 "lines", closed_words);
 }
@@ -1891,21 +1559,13 @@ static void close_after_one_answer(void)
 static void stop_reading_then_close(void)
 {
 	size_t len = 8 << 20;
-	char *data = malloc(len);
-	struct run_opts o = { 0 };
-	int lfd = bound_socket("127.0.0.1", 0, true), fd, small = 32768;
-	char port_text[8];
+	char *data = many_lines(len);
+	struct run_opts o = { .stdin_file = write_file("input", data, len) };
 	struct proc *cli;
+	int fd;
 
-	for (size_t i = 0; i < len; i++)
-		data[i] = i % 100 == 99 ? '\n' : (char)('a' + i % 26);
-	o.stdin_file = input_file(data, len);
 	free(data);
-	setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-	snprintf(port_text, sizeof port_text, "%u", local_port(lfd));
-	cli = run("client", &o, "127.0.0.1", port_text, NULL);
-	fd = accept_from(cli, lfd, small);
-	close(lfd);
+	cli = client_connected("127.0.0.1", &o, "127.0.0.1", 32768, &fd, NULL);
 	take_some(cli, fd, 100, 4096);
 	close(fd);
 	step("stdin: 8 MiB of lines; the test's server read a few KiB, stopped "
@@ -1926,10 +1586,8 @@ END_TEST
 START_TEST(client_handles_large_input)
 {
 	size_t len = 8 << 20;
-	char *data = malloc(len);
+	char *data = many_lines(len);
 
-	for (size_t i = 0; i < len; i++)
-		data[i] = i % 100 == 99 ? '\n' : (char)('a' + i % 26);
 	step("stdin: 8 MiB of lines, more than the socket buffers hold");
 	client_session("127.0.0.1", NULL, "127.0.0.1", data, len, 0, 32768);
 	free(data);
@@ -1938,7 +1596,7 @@ END_TEST
 
 START_TEST(client_survives_short_writes)
 {
-	struct run_opts o = { .short_writes = true, .env = shim_env() };
+	struct run_opts o = { .short_writes = true };
 	size_t len = 0;
 	char *data = malloc(200 * 1000);
 
@@ -1959,11 +1617,10 @@ static struct run_opts gai_opts(const char *host, const char *addrs,
                                 bool garbage)
 {
 	static char h[128], a[256];
-	static const char *env[5];
+	static const char *env[4];
 	struct run_opts o = { .preload = grade_preload("gai"), .env = env };
 	int n = 0;
 
-	env[n++] = asan_preload_env();
 	snprintf(h, sizeof h, "SOCKLAB_GAI_HOST=%s", host);
 	snprintf(a, sizeof a, "SOCKLAB_GAI_ADDRS=%s", addrs);
 	env[n++] = h;
@@ -2022,19 +1679,19 @@ START_TEST(client_tries_every_address)
 	const char *const ips[] = { ipv6_loopback_usable(NULL) ? "::1" : NULL,
 	                            "127.0.0.2", "127.0.0.1" };
 	const bool listening[] = { false, false, true };
-	char port_text[8], line[64], *out;
+	const char *port_text;
 	int fds[3], fd;
 	uint16_t port;
 	struct run_opts o;
 	struct proc *cli;
-	size_t got_len, out_len;
+	size_t got_len;
 
 	/* The test holds ::1 and 127.0.0.2 bound and not listening: both
 	 * refuse; only 127.0.0.1 has a server. */
 	port = same_port(3, ips, listening, fds);
-	snprintf(port_text, sizeof port_text, "%u", port);
+	port_text = num_text(port);
 	o = gai_opts(host, "::1 127.0.0.2 127.0.0.1", false);
-	o.stdin_file = input_file("third time lucky\n", 17);
+	o.stdin_file = write_file("input", "third time lucky\n", 17);
 	step("the grader's getaddrinfo shim answers %s with ::1, 127.0.0.2, "
 	     "127.0.0.1, in that order; only the last has a server on port %u",
 	     host, port);
@@ -2046,22 +1703,13 @@ START_TEST(client_tries_every_address)
 	cli = run("client", &o, host, port_text, NULL);
 	fd = accept_from(cli, fds[2], 0);
 	expect_one_socket(cli, "127.0.0.1", port);
-	free(play_server(cli, fd, 0, &got_len));
-	expect_exit(cli, 0, ms(3000), "the third address connected and the line "
-	            "was answered");
-	out = proc_stdout(cli, &out_len);
-	expect_same(cli, "the answer on stdout", out, out_len,
-	            "THIRD TIME LUCKY\n", 17, NULL);
-	free(out);
-	snprintf(line, sizeof line, "connected to 127.0.0.1:%u", port);
-	if (!wait_stderr_line(cli, line, 0))
-		fail(cli, "expected the client to log \"%s\"", line);
+	expect_session(cli, fd, "third time lucky\n", 17, 0, "127.0.0.1", port);
 
 	/* Now two addresses answer: the client must keep the first, in
 	 * the resolver's order, and connect to nothing after it. */
 	ck_assert(listen(fds[1], 8) == 0);
 	o = gai_opts(host, "127.0.0.2 127.0.0.1", false);
-	o.stdin_file = input_file("first come\n", 11);
+	o.stdin_file = write_file("input", "first come\n", 11);
 	step("now the shim answers 127.0.0.2, 127.0.0.1 and both have a "
 	     "server on port %u", port);
 	connect_hint = NULL;
@@ -2096,19 +1744,17 @@ static void connects_to_first(const char *addrs, const char *first,
 	const char *host = "any.socklab.test";
 	const char *const ips[] = { "127.0.0.2", "127.0.0.1" };
 	const bool listening[] = { true, true };
-	char port_text[8];
 	struct run_opts o;
 	struct proc *cli;
 	size_t got_len;
 	int fds[2], got;
 	uint16_t port = same_port(2, ips, listening, fds);
 
-	snprintf(port_text, sizeof port_text, "%u", port);
 	o = gai_opts(host, addrs, false);
-	o.stdin_file = input_file("which family?\n", 14);
+	o.stdin_file = write_file("input", "which family?\n", 14);
 	step("the grader's getaddrinfo shim answers %s with %s; the test "
 	     "listens at 127.0.0.2 and 127.0.0.1, port %u", host, addrs, port);
-	cli = run("client", &o, host, port_text, NULL);
+	cli = run("client", &o, host, num_text(port), NULL);
 	got = first_connection(cli, fds, 2);
 	if (got == 1)
 		fail(cli, "expected the client to connect to %s, the first address "
@@ -2168,15 +1814,14 @@ START_TEST(client_all_refused_names_each)
 	const bool listening[] = { false, false };
 	int fds[2];
 	uint16_t port = same_port(2, ips, listening, fds);
-	char port_text[8], want[64], *err;
+	char want[64], *err;
 	struct run_opts o;
 	struct proc *cli;
 
-	snprintf(port_text, sizeof port_text, "%u", port);
 	o = gai_opts(host, "127.0.0.2 127.0.0.3", false);
 	step("the grader's getaddrinfo shim answers %s with 127.0.0.2 and "
 	     "127.0.0.3; both refuse port %u", host, port);
-	cli = run("client", &o, host, port_text, NULL);
+	cli = run("client", &o, host, num_text(port), NULL);
 	expect_exit(cli, 1, ms(3000), "no address of the host accepts");
 	err = proc_stderr(cli, NULL);
 	for (int i = 2; i <= 3; i++) {
@@ -2331,7 +1976,7 @@ static struct server robust_server;
 static struct proc *robust_start(struct sockaddr_storage *addr, socklen_t *len)
 {
 	robust_server = start_lines(NULL, NULL);
-	*len = make_sa(robust_server.ip, robust_server.port, addr);
+	*len = sa_make(robust_server.ip, robust_server.port, addr);
 	return robust_server.p;
 }
 

@@ -50,6 +50,9 @@ char *test_path(const char *name);
 const char *program(const char *name);
 /* BASE_MS scaled by CK_TIMEOUT_MULTIPLIER: use for every deadline. */
 int ms(int base_ms);
+/* N as text, for a command line ("-t", num_text(ms(300))), allocated;
+ * freed when the test ends. */
+const char *num_text(long n);
 /* Milliseconds on the monotonic clock: deadlines are now_ms() + ms(N). */
 long long now_ms(void);
 /* What is left until DEADLINE (a now_ms() value), 0 once it has passed. */
@@ -104,9 +107,15 @@ void expect_exit(struct proc *p, int code, int timeout_ms, const char *why);
 void expect_usage_error(struct proc *p);
 /* The same, and the first line names WHAT (an option: "-p"). */
 void expect_usage_error_naming(struct proc *p, const char *what);
+/* Each of CASES (NULL-ended) is a program and its arguments, split at
+ * spaces ("server -p abc"; "@NAME" stands for test_path("NAME")): run
+ * with them, the program must give a usage error. */
+void expect_usage_errors(const char *const cases[]);
 /* SIGTERM, wait up to TIMEOUT_MS, then SIGKILL.  True if it exited
  * by itself after SIGTERM. */
 bool stop(struct proc *p, int timeout_ms);
+/* Send P the signal SIG, noted as a step: "sent SIGTERM to TO". */
+void send_signal(struct proc *p, int sig, const char *to);
 /* SIGKILL and reap (no-op if already reaped). */
 void kill_proc(struct proc *p);
 /* Is P still running (not exited)? */
@@ -125,6 +134,17 @@ char *proc_stderr(struct proc *p, size_t *len);
 char *proc_stdout(struct proc *p, size_t *len);
 /* Wait until P's stderr has a whole line containing TEXT. */
 bool wait_stderr_line(struct proc *p, const char *text, int timeout_ms);
+/* Does P's stderr, as it is now, hold TEXT anywhere? */
+bool stderr_has(struct proc *p, const char *text);
+/* The first whole line of P's stderr, as it is now, that holds TEXT,
+ * without its newline, allocated; NULL if there is none. */
+char *stderr_line(struct proc *p, const char *text);
+/* P's stdout must be WANT exactly; otherwise fail, saying where they
+ * part, then HINT (or NULL): where to look. */
+void expect_stdout(struct proc *p, const char *want, const char *hint);
+/* Where the first whole line of TEXT that starts with PREFIX (or holds
+ * it, if !AT_START) begins; NULL if there is none. */
+const char *find_line(const char *text, const char *prefix, bool at_start);
 /* Wait until P's stdout file holds at least SIZE bytes. */
 bool wait_stdout_size(struct proc *p, size_t size, int timeout_ms);
 
@@ -159,16 +179,52 @@ int wait_io(int fd, bool want_write, int timeout_ms);
  * (and is reaped: describe_status(p->status) says how). */
 int wait_io_or_exit(struct proc *p, int fd, bool want_write, int timeout_ms);
 /* Read until EOF, error or deadline; returns allocated data, *LEN its
- * size, *EOF_SEEN whether the peer closed. */
+ * size, *EOF_SEEN (if not NULL) whether the peer closed. */
 char *read_until_eof(int fd, size_t *len, bool *eof_seen, int timeout_ms);
+/* The same, but stop once the data holds COUNT newlines. */
+char *read_lines(int fd, unsigned count, size_t *len, bool *eof_seen,
+                 int timeout_ms);
 /* Write all of BUF, each write bounded by the deadline.  0, or -1. */
 int write_fully(int fd, const void *buf, size_t len, int timeout_ms);
+/* The range of ports the kernel hands out for port 0 (the ephemeral
+ * ports, /proc/sys/net/ipv4/ip_local_port_range): false if unknown. */
+bool ephemeral_ports(unsigned *low, unsigned *high);
 /* Fill BUF with reproducible bytes that include NUL and 0xff. */
 void fill_pattern(void *buf, size_t len, unsigned seed);
+/* Uppercase the letters a-z of BUF (LEN bytes) in place; every other
+ * byte stays as it is. */
+void upper(void *buf, size_t len);
+/* Bytes waiting to be read in FD, a socket or a pipe (FIONREAD); 0 if
+ * FD is -1, -1 if it cannot tell. */
+long unread_bytes(int fd);
+/* Wait up to TIMEOUT_MS for P, the client under test, to connect to the
+ * test's listening socket LFD; accept it (FLAGS for accept4(2):
+ * SOCK_NONBLOCK or 0).  Fails when P exits first or does not connect in
+ * time, adding HINT (or NULL): where to look. */
+int accept_client(struct proc *p, int lfd, int flags, int timeout_ms,
+                  const char *hint);
+/* How many bytes of A (ALEN) and B (BLEN) are the same from the start. */
+size_t same_prefix(const void *a, size_t alen, const void *b, size_t blen);
+/* Fail, blaming P, unless GOT is WANT: "expected WHAT of N bytes; got
+ * M bytes, which differ from byte I on: expected ..., got ...", then
+ * HINT (or NULL). */
+void expect_same(struct proc *p, const char *what, const void *got,
+                 size_t glen, const void *want, size_t wlen,
+                 const char *hint);
+/* TEST_DIR/NAME, a file holding LEN bytes of DATA (a program's stdin):
+ * its path. */
+char *write_file(const char *name, const void *data, size_t len);
+/* Close the read end of P's stdout pipe: its writes to stdout fail with
+ * EPIPE, or kill it with SIGPIPE. */
+void close_stdout(struct proc *p);
+/* P, its stdout closed so, must have said why it stopped: its stderr
+ * names EPIPE ("server: writing stdout: Broken pipe"). */
+void expect_epipe_reported(struct proc *p);
 /* A free port whose two bytes differ (so a missing htons shows), below
  * the kernel's ephemeral range (no other program's port 0 lands there
- * before the test's program binds it): bound once and closed again.
- * TYPE: SOCK_STREAM or SOCK_DGRAM. */
+ * before the test's program binds it): bound once and closed again, on
+ * 127.0.0.1 for AF_INET, on [::] for AF_INET6 (IPv4 too: free for a
+ * dual-stack server).  TYPE: SOCK_STREAM or SOCK_DGRAM. */
 uint16_t free_port(int family, int type);
 /* PROGRAM --help must exit 0 with a line "usage: PROGRAM ..." on stdout. */
 void expect_help(const char *program);

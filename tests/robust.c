@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "robust.h"
+#include "sockets.h"
 #include "udp.h"
 
 #include <dirent.h>
@@ -271,11 +272,9 @@ END_TEST
 START_TEST(stream_oversize_input)
 {
 	enum { SIZE = 8 * MIB };
-	char *data = malloc(SIZE), buf[64 * KIB];
-	size_t sent = 0, answered = 0;
-	int fd, deadline = ms(20000), waited = 0;
-	bool eof = false;
-	char tried[200];
+	char *data = malloc(SIZE), tried[200];
+	int fd, idle = ms(20000);
+	struct flow f;
 
 	begin();
 	fill_pattern(data, SIZE, 7);
@@ -283,43 +282,21 @@ START_TEST(stream_oversize_input)
 		if (data[i] == '\n')
 			data[i] = 'n';
 	fd = stream_client();
-	while (!eof) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		if (sent < SIZE)
-			pfd.events |= POLLOUT;
-		if (poll(&pfd, 1, 100) == 0 && (waited += 100) >= deadline)
-			fail(server, "expected the server to go on taking (and, for "
-			     "a line server, answering) an oversize input; after "
-			     "%zu of %d bytes sent and %zu answered, nothing moved "
-			     "for %d ms", sent, SIZE, answered, deadline);
-		if (pfd.revents & POLLOUT) {
-			size_t chunk = SIZE - sent < sizeof buf ? SIZE - sent : sizeof buf;
-
-			n = send(fd, data + sent, chunk, MSG_DONTWAIT | MSG_NOSIGNAL);
-			if (n > 0 && (sent += (size_t)n) == SIZE)
-				shutdown(fd, SHUT_WR);
-			if (n < 0 && errno != EAGAIN)
-				fail(server, "expected the server to take an oversize "
-				     "input; sending it failed after %zu bytes: %s",
-				     sent, strerror(errno));
-		}
-		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
-			n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-			if (n > 0)
-				answered += (size_t)n, waited = 0;
-			else if (n == 0 || errno != EAGAIN)
-				eof = true;
-		}
-		if (pfd.revents & POLLOUT)
-			waited = 0;
-	}
+	free(converse(fd, data, SIZE, idle, true, &f));
+	if (f.timed_out)
+		fail(server, "expected the server to go on taking (and, for a line "
+		     "server, answering) an oversize input; after %zu of %d bytes "
+		     "sent and %zu answered, nothing moved for %d ms", f.sent, SIZE,
+		     f.got, idle);
+	if (f.send_error != 0)
+		fail(server, "expected the server to take an oversize input; "
+		     "sending it failed after %zu bytes: %s", f.sent,
+		     strerror(f.send_error));
 	close(fd);
 	free(data);
 	snprintf(tried, sizeof tried, "one client sent %d MiB without a "
 	         "newline (%zu bytes taken) and read the %zu bytes answered",
-	         SIZE / MIB, sent, answered);
+	         SIZE / MIB, f.sent, f.got);
 	finish(tried);
 }
 END_TEST

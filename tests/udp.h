@@ -10,6 +10,7 @@
 #define SOCKLAB_TESTS_UDP_H
 
 #include "harness.h"
+#include "sockets.h"
 
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -18,17 +19,24 @@
 
 /* A UDP socket of the test's own, bound to IP with a free port. */
 int udp_open(const char *ip);
+/* The same, bound to A. */
+int udp_open_at(struct sockaddr_in a);
 /* IP:PORT as a sockaddr_in. */
 struct sockaddr_in udp_addr(const char *ip, uint16_t port);
-/* The address FD is bound to. */
+/* The address FD is bound to.  (sa_text() and sa_same() in sockets.h
+ * write and compare addresses.) */
 struct sockaddr_in udp_local(int fd);
-/* "127.0.0.1:41234" (one of a few static buffers: use it at once). */
-const char *udp_name(const struct sockaddr_in *a);
-bool udp_same(const struct sockaddr_in *a, const struct sockaddr_in *b);
 
-/* The address of SRV's ready line ("listening on 127.0.0.1:50002"):
- * wait_ready() must have returned.  Fails the test if it is not one. */
+/* Wait for SRV's ready line (wait_ready()) and return its address
+ * ("listening on 127.0.0.1:50002").  Fails the test if it is not one. */
 struct sockaddr_in ready_address(struct proc *srv);
+
+/* Start the server with options O (NULL: none), -a IP (unless IP is
+ * NULL), -p PORT, and OPT VALUE (unless OPT is NULL); once it is ready,
+ * its address in *ADDR (ready_address()). */
+struct proc *udp_server(const struct run_opts *o, const char *ip,
+                        const char *port, const char *opt, const char *value,
+                        struct sockaddr_in *addr);
 
 /* Send LEN bytes of BUF from FD to TO as one datagram. */
 void udp_send(int fd, const void *buf, size_t len, const struct sockaddr_in *to);
@@ -79,6 +87,13 @@ void expect_port_in_use_refused(void);
  * BYE"), HINT (or NULL): where to look. */
 int udp_socket_of(struct proc *p, const struct sockaddr_in *bound,
                   const char *when, const char *hint);
+/* SRV, once ready, must hold an AF_INET datagram socket bound to WANT;
+ * HINT: where to look when it does not. */
+void expect_bound_socket(struct proc *srv, const struct sockaddr_in *want,
+                         const char *hint);
+/* SRV, started with -p 0, must have announced 127.0.0.1 and the port the
+ * kernel chose, ADDR, and answer there. */
+void expect_real_port(struct proc *srv, const struct sockaddr_in *addr);
 /* P's socket bound to BOUND must be connected to PEER now, WHEN (its
  * getpeername() from outside).  HINT (or NULL): where to look when it is
  * not; FIND_HINT, when there is no such socket at all. */
@@ -101,5 +116,30 @@ struct fake_server {
 
 /* A new one, its address noted as a step. */
 struct fake_server fake_server(void);
+
+/* Wait up to TIMEOUT_MS for the next datagram from CLI, the client under
+ * test, at S: its size; its bytes into BUF (CAP bytes), its sender into
+ * *FROM.  Fails, saying "expected WHAT from the client", when none comes
+ * or the client exits without having sent one. */
+size_t next_request(struct proc *cli, struct fake_server *s, void *buf,
+                    size_t cap, struct sockaddr_in *from, int timeout_ms,
+                    const char *what);
+/* Send REPLY (LEN bytes) from S to TO, noted as a step. */
+void answer(struct fake_server *s, const struct sockaddr_in *to,
+            const void *reply, size_t len);
+/* Two strangers to a client of S, each sending MSG to the client at TO:
+ * one on another port of S's address, one on S's port of another
+ * address (127.0.0.2), so that a client must compare both to tell them
+ * from S.  Their addresses as text into NAMES. */
+void strangers_send(const struct fake_server *s, const struct sockaddr_in *to,
+                    const char *msg, char names[2][32]);
+
+/* Run options that preload the dgram shim (tests/preload-dgram.c): the
+ * program pauses PAUSE_MS (ms() scales it) after each datagram it sends,
+ * as if preempted right there, so that its socket, looked at the moment
+ * the datagram arrives, is as it was when it went out; EXTRA (or NULL):
+ * one more "NAME=value" for the shim.  The shim only provokes: verdicts
+ * come from what the test sees. */
+struct run_opts dgram_shim(int pause_ms, const char *extra);
 
 #endif

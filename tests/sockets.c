@@ -1,0 +1,329 @@
+/*
+ * sockets.c - socket addresses of every family, the test's own stream
+ * sockets, and a program's sockets seen from outside (see sockets.h).
+ */
+#define _GNU_SOURCE     /* SO_DOMAIN */
+#include "sockets.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* ---- addresses, any family ------------------------------------------------ */
+
+socklen_t sa_make(const char *where, uint16_t port,
+                  struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_un *su = (struct sockaddr_un *)ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (where[0] == '/') {
+		su->sun_family = AF_UNIX;
+		snprintf(su->sun_path, sizeof su->sun_path, "%s", where);
+		return sizeof *su;
+	}
+	if (strchr(where, ':') != NULL) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		ck_assert_msg(inet_pton(AF_INET6, where, &s6->sin6_addr) == 1,
+		              "test: bad address %s", where);
+		return sizeof *s6;
+	}
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	ck_assert_msg(inet_pton(AF_INET, where, &s4->sin_addr) == 1,
+	              "test: bad address %s", where);
+	return sizeof *s4;
+}
+
+const char *sa_text(const void *sa)
+{
+	static char text[8][sizeof ((struct sockaddr_un *)0)->sun_path + 16];
+	static int next;
+	char *t = text[next++ % 8], ip[INET6_ADDRSTRLEN] = "?";
+	const struct sockaddr_in6 *s6 = sa;
+	const struct sockaddr_in *s4 = sa;
+	const struct sockaddr_un *su = sa;
+
+	if (s4->sin_family == AF_INET6) {
+		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
+		snprintf(t, sizeof text[0], "[%s]:%u", ip, ntohs(s6->sin6_port));
+	} else if (s4->sin_family == AF_INET) {
+		inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
+		snprintf(t, sizeof text[0], "%s:%u", ip, ntohs(s4->sin_port));
+	} else if (s4->sin_family == AF_UNIX) {
+		snprintf(t, sizeof text[0], su->sun_path[0] ? "\"%.*s\""
+		         : "(unnamed)", (int)sizeof su->sun_path, su->sun_path);
+	} else {
+		snprintf(t, sizeof text[0], "(family %d)", s4->sin_family);
+	}
+	return t;
+}
+
+bool sa_same(const void *a, const void *b)
+{
+	const struct sockaddr_in6 *a6 = a, *b6 = b;
+	const struct sockaddr_in *a4 = a, *b4 = b;
+	const struct sockaddr_un *au = a, *bu = b;
+
+	if (a4->sin_family != b4->sin_family)
+		return false;
+	if (a4->sin_family == AF_INET6)
+		return a6->sin6_port == b6->sin6_port
+		       && memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
+	if (a4->sin_family == AF_UNIX)
+		return strncmp(au->sun_path, bu->sun_path, sizeof au->sun_path) == 0;
+	return a4->sin_port == b4->sin_port
+	       && a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+}
+
+bool sa_is(const void *sa, const char *where, uint16_t port)
+{
+	struct sockaddr_storage want;
+
+	sa_make(where, port, &want);
+	return sa_same(sa, &want);
+}
+
+bool sock_addr(int fd, bool peer, struct sockaddr_storage *ss)
+{
+	socklen_t len = sizeof *ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (peer)
+		return getpeername(fd, (struct sockaddr *)ss, &len) == 0;
+	return getsockname(fd, (struct sockaddr *)ss, &len) == 0;
+}
+
+uint16_t local_port(int fd)
+{
+	struct sockaddr_storage ss;
+
+	ck_assert(sock_addr(fd, false, &ss));
+	return ntohs(ss.ss_family == AF_INET6
+	             ? ((struct sockaddr_in6 *)&ss)->sin6_port
+	             : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+int sockopt(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof v;
+
+	getsockopt(fd, level, name, &v, &len);
+	return v;
+}
+
+/* ---- a program's sockets, seen from outside --------------------------------- */
+
+/* One socket FD, as sockets_text() says it, into F. */
+static void socket_text(FILE *f, int fd)
+{
+	int domain = sockopt(fd, SOL_SOCKET, SO_DOMAIN);
+	int type = sockopt(fd, SOL_SOCKET, SO_TYPE);
+	bool listening = sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1;
+	struct sockaddr_storage ss;
+
+	if (domain == AF_INET || domain == AF_INET6 || domain == AF_UNIX)
+		fputs(domain == AF_INET ? "AF_INET" : domain == AF_INET6
+		      ? "AF_INET6" : "AF_UNIX", f);
+	else
+		fprintf(f, "family %d", domain);
+	if (type == SOCK_STREAM || type == SOCK_DGRAM || type == SOCK_SEQPACKET)
+		fputs(type == SOCK_STREAM ? " SOCK_STREAM" : type == SOCK_DGRAM
+		      ? " SOCK_DGRAM" : " SOCK_SEQPACKET", f);
+	else
+		fprintf(f, " type %d", type);
+	if (type != SOCK_DGRAM)
+		fputs(listening ? ", listening" : ", not listening", f);
+	/* (an AF_UNIX socket never bound has a name of no path) */
+	if (sock_addr(fd, false, &ss) && ss.ss_family != AF_UNSPEC
+	    && (ss.ss_family != AF_UNIX
+	        || ((struct sockaddr_un *)&ss)->sun_path[0] != '\0'))
+		fprintf(f, ", bound to %s", sa_text(&ss));
+	if (sock_addr(fd, true, &ss))
+		fprintf(f, ", connected to %s", sa_text(&ss));
+	else if (!listening)
+		fputs(", no peer", f);
+	if (domain == AF_INET6)
+		fprintf(f, ", IPV6_V6ONLY %d", sockopt(fd, IPPROTO_IPV6,
+		                                       IPV6_V6ONLY));
+}
+
+char *sockets_text(const int *fds, const int *theirs, int n)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	ck_assert(f != NULL);
+	if (n == 0)
+		fputs("no socket at all", f);
+	for (int i = 0; i < n; i++) {
+		if (theirs != NULL)
+			fprintf(f, "%sfd %d: ", i ? "; " : "", theirs[i]);
+		socket_text(f, fds[i]);
+	}
+	fclose(f);
+	return text;
+}
+
+int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
+                const void *arg, int *theirs, char **held)
+{
+	int fds[MAX_SOCKETS], nums[MAX_SOCKETS], found = -1;
+	int n = peek_sockets(p, fds, nums, MAX_SOCKETS);
+
+	if (held != NULL)
+		*held = n ? sockets_text(fds, nums, n) : NULL;
+	for (int i = 0; i < n; i++)
+		if (found < 0 && match(fds[i], arg)) {
+			found = fds[i];
+			if (theirs != NULL)
+				*theirs = nums[i];
+		} else {
+			close(fds[i]);
+		}
+	return found;
+}
+
+/* ---- the test's own stream sockets ------------------------------------------ */
+
+int bound_socket(const char *where, uint16_t port, bool listening)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sa_make(where, port, &ss);
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_msg(fd >= 0, "test: socket: %s", strerror(errno));
+	if (ss.ss_family == AF_UNIX)
+		unlink(where);  /* the test's own file, from a previous round */
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0
+	    || (listening && listen(fd, 8) < 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+char *read_sent(struct proc *cli, int fd, size_t len, size_t *got,
+                const char *todo)
+{
+	bool eof;
+	char *sent = read_until_eof(fd, got, &eof, ms(3000));
+
+	if (!eof)
+		fail(cli, "expected the client to send its stdin (%zu bytes), then "
+		     "half-close (%sshutdown(SHUT_WR)); the test's server received "
+		     "%zu bytes and no end of file within %d ms", len, todo, *got,
+		     ms(3000));
+	return sent;
+}
+
+/* One round of converse(): send what poll() has room for, read what
+ * came.  True if a byte moved. */
+static bool converse_once(int fd, const char *data, size_t len, char **buf,
+                          size_t *cap, short revents, struct flow *f)
+{
+	bool moved = false;
+	ssize_t n;
+
+	if ((revents & POLLOUT) && !f->shut && f->send_error == 0) {
+		n = send(fd, data + f->sent, len - f->sent,
+		         MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0)
+			f->sent += (size_t)n, moved = true;
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			f->send_error = errno;
+	}
+	if (revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (f->got == *cap)
+			*buf = realloc(*buf, (*cap *= 2) + 1);
+		n = recv(fd, *buf + f->got, *cap - f->got, MSG_DONTWAIT);
+		if (n > 0)
+			f->got += (size_t)n, moved = true;
+		else if (n == 0)
+			f->eof = true;
+		else if (errno != EAGAIN && errno != EINTR)
+			f->recv_error = errno;
+	}
+	return moved;
+}
+
+char *converse(int fd, const void *data, size_t len, int timeout_ms,
+               bool idle, struct flow *f)
+{
+	long long deadline = now_ms() + timeout_ms;
+	size_t cap = 65536;
+	char *buf = malloc(cap + 1);
+
+	memset(f, 0, sizeof *f);
+	while (!f->eof && f->recv_error == 0) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		if (!f->shut && f->sent == len) {
+			shutdown(fd, SHUT_WR);
+			f->shut = true;
+		}
+		if (!f->shut && f->send_error == 0)
+			pfd.events |= POLLOUT;
+		if (poll(&pfd, 1, left_ms(deadline)) <= 0) {
+			f->timed_out = true;
+			break;
+		}
+		if (converse_once(fd, data, len, &buf, &cap, pfd.revents, f)
+		    && idle)
+			deadline = now_ms() + timeout_ms;
+	}
+	buf[f->got] = '\0';
+	return buf;
+}
+
+int read_each(int fds[], int n, char *bufs, size_t width, size_t used[],
+              int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	struct pollfd p[n];
+	int idx[n], left = 0;
+
+	for (int i = 0; i < n; i++) {
+		left += fds[i] >= 0;
+		bufs[i * width + used[i]] = '\0';
+	}
+	while (left > 0 && left_ms(deadline) > 0) {
+		int k = 0;
+
+		for (int i = 0; i < n; i++)
+			if (fds[i] >= 0) {
+				p[k] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+				idx[k++] = i;
+			}
+		if (poll(p, (nfds_t)k, left_ms(deadline)) <= 0)
+			break;
+		for (int j = 0; j < k; j++) {
+			int i = idx[j];
+			char *b = bufs + i * width;
+			ssize_t got;
+
+			if (p[j].revents == 0)
+				continue;
+			got = read(fds[i], b + used[i], width - 1 - used[i]);
+			if (got > 0)
+				b[used[i] += (size_t)got] = '\0';
+			if ((got > 0 && used[i] < width - 1)
+			    || (got < 0 && (errno == EAGAIN || errno == EINTR)))
+				continue;
+			close(fds[i]);  /* end of file, a reset, or full */
+			fds[i] = -1;
+			left--;
+		}
+	}
+	return left;
+}

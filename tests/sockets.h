@@ -1,0 +1,101 @@
+/*
+ * sockets.h - socket addresses of every family, the test's own stream
+ * sockets, and a program's sockets seen from outside: what the suites
+ * share beyond harness.h, whatever their lab's family and type.
+ *
+ * Every wait has a deadline; a setup failure fails the test with
+ * check's message (it is the grader's fault, not the student's).
+ */
+#ifndef SOCKLAB_TESTS_SOCKETS_H
+#define SOCKLAB_TESTS_SOCKETS_H
+
+#include "harness.h"
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* ---- addresses, any family ------------------------------------------------ */
+
+/* WHERE, an IPv4 or IPv6 address as text, and PORT, or the path of a
+ * UNIX socket (WHERE starts with '/'; PORT unused), as a socket address
+ * in *SS; returns its length. */
+socklen_t sa_make(const char *where, uint16_t port,
+                  struct sockaddr_storage *ss);
+/* The socket address SA as text: "127.0.0.1:41234", "[::1]:50004", a
+ * UNIX path in quotes (one of a few static buffers: use it at once). */
+const char *sa_text(const void *sa);
+/* Are A and B the same address: family, address and port, or path? */
+bool sa_same(const void *a, const void *b);
+/* Is SA the address WHERE and PORT (as sa_make() takes them)? */
+bool sa_is(const void *sa, const char *where, uint16_t port);
+/* FD's own address (PEER false) or its peer's into *SS: false if it has
+ * none (errno ENOTCONN: never connected, or dissolved). */
+bool sock_addr(int fd, bool peer, struct sockaddr_storage *ss);
+/* The port FD is bound to. */
+uint16_t local_port(int fd);
+/* An int socket option of FD, or -1. */
+int sockopt(int fd, int level, int name);
+
+/* ---- a program's sockets, seen from outside --------------------------------- */
+/*
+ * peek_sockets() (harness.h) duplicates the sockets a program holds; the
+ * test only asks them what they are (getsockopt), where they are bound
+ * (getsockname) and to whom they are connected (getpeername), and closes
+ * them.  A fresh look every time: a program may close a socket and open
+ * another.
+ */
+
+#define MAX_SOCKETS 16
+
+/* What the N sockets FDS are, for a message ("fd 3: AF_INET6
+ * SOCK_STREAM, listening, bound to [::]:50004, IPV6_V6ONLY 0; fd 4:
+ * ..."); THEIRS (or NULL): the program's numbers for them.  Allocated. */
+char *sockets_text(const int *fds, const int *theirs, int n);
+/* A copy of P's first socket for which MATCH(FD, ARG) holds, its number
+ * in P in *THEIRS (if not NULL); -1 if there is none.  *HELD (if not
+ * NULL): what P holds (sockets_text()), allocated; NULL if no socket. */
+int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
+                const void *arg, int *theirs, char **held);
+
+/* ---- the test's own stream sockets ------------------------------------------ */
+
+/* A stream socket of the test's own bound to WHERE and PORT (sa_make();
+ * port 0: any; a path is removed first), listening if LISTENING; only
+ * bound, any connection to it is refused.  -1 if the address is taken. */
+int bound_socket(const char *where, uint16_t port, bool listening);
+
+/* Read what CLI, the client under test, sends on FD until it
+ * half-closes: LEN bytes of stdin (*GOT of them came), allocated.  Fails
+ * when no end of file comes in time; TODO (or "") names where the
+ * half-close is written ("TODO 9: "). */
+char *read_sent(struct proc *cli, int fd, size_t len, size_t *got,
+                const char *todo);
+
+/* How a conversation went (converse()). */
+struct flow {
+	size_t sent, got;       /* bytes sent, bytes read */
+	bool shut;              /* all sent, and half-closed */
+	bool eof;               /* the peer closed */
+	bool timed_out;         /* the time ran out first */
+	int send_error;         /* errno of a failed send, or 0 */
+	int recv_error;         /* errno of a failed read, or 0 */
+};
+
+/* Send LEN bytes of DATA on FD while reading what comes back, half-close
+ * once all is sent, and read until the peer closes, a read fails, or
+ * TIMEOUT_MS pass (with IDLE: pass without a byte moving).  A failed
+ * send stops the sending, not the reading.  Returns what was read,
+ * allocated and NUL-terminated; *F says how it went. */
+char *converse(int fd, const void *data, size_t len, int timeout_ms,
+               bool idle, struct flow *f);
+
+/* Read what each of the N sockets FDS sends until it closes (or resets),
+ * for up to TIMEOUT_MS: into BUFS, N buffers of WIDTH bytes each, kept
+ * NUL-terminated, their sizes in USED.  A socket that closed, or filled
+ * its buffer, is closed and set to -1.  Returns how many are left. */
+int read_each(int fds[], int n, char *bufs, size_t width, size_t used[],
+              int timeout_ms);
+
+#endif
