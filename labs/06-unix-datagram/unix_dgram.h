@@ -16,9 +16,9 @@
  *   then one line per datagram, "from ADDRESS: N bytes" (ADDRESS
  *   "unix:/path", "unix:@name" for an abstract name, "unix:(unnamed)" for
  *   a sender that never bound one), and one line for each answer not
- *   sent, "no answer to ADDRESS: why": a sender with no address, one
- *   whose queue is full (it does not read: the server never waits for
- *   it), one gone.  A datagram over DGRAM_MAX bytes is logged and not
+ *   sent, "no answer to ADDRESS: why": "it is unbound, ..." for a sender
+ *   with no address, "its queue is full ..." for one that does not read
+ *   (the server never waits for it), strerror's text for one gone.  A datagram over DGRAM_MAX bytes is logged and not
  *   answered.  A stale socket file at SOCKET_PATH is replaced (logged
  *   after the ready line, "replaced stale socket unix:SOCKET_PATH"); a
  *   live socket there, or a file that is not a socket, is left alone:

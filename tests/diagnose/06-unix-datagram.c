@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -364,6 +365,9 @@ static void check_send_line(void)
 	struct sockaddr_un srv, none;
 	socklen_t slen = path_addr(LONG_NAME, &srv), nlen = path_addr("nobody.sock", &none);
 	int s = dgram_bound(&srv, slen), fd = socket(AF_UNIX, SOCK_DGRAM, 0), r;
+	struct timeval tv = { .tv_usec = 300000 };
+	struct timespec t0, t1;
+	long waited;
 	char buf[16];
 
 	r = send_line(fd, "hi\0yo", 5, &srv, slen);
@@ -379,6 +383,21 @@ static void check_send_line(void)
 	if (r == 0 || errno != ENOENT)
 		todo_wrong(8, "send_line() to a path where no socket is returned %d "
 		           "with %s, not -1 with ENOENT", r, ERRNAME(errno));
+	/* The server's queue full: the socket's SO_SNDTIMEO (300 ms) bounds
+	 * the wait, as client.c sets it; a send that never waits is wrong. */
+	while (sendto(fd, "fill", 4, MSG_DONTWAIT, (struct sockaddr *)&srv, slen) == 4)
+		;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	errno = 0;
+	r = send_line(fd, "wait", 4, &srv, slen);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	waited = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	if (r == 0 || errno != EAGAIN || waited < 200)
+		todo_wrong(8, "the server's queue full, SO_SNDTIMEO 300 ms: send_line() "
+		           "returned %d with %s after %ld ms: it must wait for room "
+		           "(no MSG_DONTWAIT), SO_SNDTIMEO ends the wait with EAGAIN",
+		           r, ERRNAME(errno), waited);
 }
 
 /* ---- TODO 9: await_answer() --------------------------------------------------- */
@@ -421,6 +440,18 @@ static void check_await_answer(void)
 
 /* ---- TODO 10-13: the experiment --------------------------------------------- */
 
+/* Does what P->sender sends reach P->receiver, another socket? */
+static bool connected_pair(const struct pair *p)
+{
+	struct stat a, b;
+	char c = 0;
+
+	return fstat(p->receiver, &a) == 0 && fstat(p->sender, &b) == 0
+	       && a.st_ino != b.st_ino && send(p->sender, "k", 1, MSG_NOSIGNAL) == 1
+	       && diag_ready(p->receiver, POLLIN, 1000)
+	       && recv(p->receiver, &c, 1, MSG_DONTWAIT) == 1 && c == 'k';
+}
+
 static void check_open_pair(void)
 {
 	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
@@ -455,6 +486,12 @@ static void check_open_pair(void)
 					           "the receiver's address (getsockname() after "
 					           "bind: the port, or name, the kernel chose)",
 					           d ? "AF_INET" : "AF_UNIX");
+			} else if (!connected_pair(&p)) {
+				todo_wrong(10, "open_pair(%s, %s): P->receiver does not read "
+				           "what P->sender sends: the receiver is the "
+				           "connection accept() returns, not another socket",
+				           d ? "AF_INET" : "AF_UNIX", types[t] == SOCK_STREAM
+				           ? "SOCK_STREAM" : "SOCK_SEQPACKET");
 			} else if (p.listener < 0
 			           || sockopt(p.listener, SO_ACCEPTCONN) != 1
 			           || getpeername(p.sender, (struct sockaddr *)&peer, &plen) < 0
