@@ -94,7 +94,9 @@ ssize_t await_answer(int fd, void *buf, size_t cap,
 	// STARTER: return -1;
 	// BEGIN SOLUTION
 	for (;;) {
-		struct sockaddr_un from;
+		/* (A sender that never bound: recvfrom() leaves FROM as it is
+		 * and says length 0; format_addr() then writes "unix:(unnamed)".) */
+		struct sockaddr_un from = { .sun_family = AF_UNIX };
 		socklen_t from_len = sizeof from;
 		ssize_t n;
 		/* The timeout is what is left of the deadline, not TIMEOUT_MS
