@@ -28,8 +28,10 @@
 #define USAGE "[-p] [-t MS] SOCKET_PATH"
 #define DEFAULT_TIMEOUT_MS 2000
 
-/* What we bound: the signal handler and atexit() remove it. */
+/* What we bound: the signal handler and atexit() remove it; and the
+ * socket, which the handler closes too. */
 static struct own_address me;
+static int sock = -1;
 
 /* The signals that end a program from outside, and that we can catch:
  * not SIGKILL (nothing can run after it: the file stays, dead, until
@@ -41,12 +43,16 @@ static void remove_at_exit(void)
 	remove_own_address(&me);
 }
 
-/* Remove the file, then die of the same signal, as we would have without
- * the handler: whoever sent it sees us killed by it.  SA_RESETHAND has
- * put the default action back; raise() delivers it once we return. */
+/* Remove the file and close the socket (nothing left open: valgrind
+ * --track-fds looks), then die of the same signal, as we would have
+ * without the handler: whoever sent it sees us killed by it.
+ * SA_RESETHAND has put the default action back; raise() delivers it once
+ * we return.  Only async-signal-safe calls here (signal-safety(7)). */
 static void remove_and_die(int sig)
 {
 	remove_own_address(&me);
+	if (sock >= 0)
+		close(sock);
 	raise(sig);
 }
 
@@ -70,6 +76,11 @@ static void bind_and_guard(int fd, bool pathname)
 		sigaction(ending[i], &sa, NULL);
 	atexit(remove_at_exit);
 	if (bind_own_address(fd, pathname, &me) < 0) {
+		int err = errno;
+
+		close(fd);      /* nothing left open on the way out */
+		sock = -1;
+		errno = err;
 		if (errno == ENOSYS)
 			die_msg("bind_own_address: TODO %d is not written yet",
 			        pathname ? 6 : 5);
@@ -122,7 +133,7 @@ int main(int argc, char *argv[])
 		          UNIX_PATH_MAX_LEN);
 	format_addr((struct sockaddr *)&server, server_len, where);
 
-	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	fd = sock = socket(AF_UNIX, SOCK_DGRAM, 0);
 	if (fd < 0)
 		die("socket");
 	bind_and_guard(fd, pathname);
