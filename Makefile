@@ -138,9 +138,13 @@ $(G)/test_results_json: tools/selftest/test_results_json.c $(G)/obj/results-json
 
 # `make` (the student's build, to run the programs by hand): each lab's
 # .c files, straight from the tree.  server.c and client.c hold the two
-# mains; everything else is the lab's functions, linked into both.
+# mains (and props.c a third, where a lab has one: MAINS); everything
+# else is the lab's functions, linked into each of them.
+MAINS := server client props
 lab_srcs = $(wildcard $(TREE)/$(1)/*.c)
-lab_objs = $(patsubst $(TREE)/$(1)/%.c,$(B)/$(1)/%.o,$(filter-out %/server.c %/client.c,$(call lab_srcs,$(1))))
+lab_objs = $(patsubst $(TREE)/$(1)/%.c,$(B)/$(1)/%.o,$(filter-out $(foreach m,$(MAINS),%/$(m).c),$(call lab_srcs,$(1))))
+# A lab's programs: server and client, and props where props.c is.
+lab_progs = $(B)/$(1)/server $(B)/$(1)/client $(if $(wildcard $(TREE)/$(1)/props.c),$(B)/$(1)/props)
 
 $(B)/%.o: $(TREE)/%.c $(wildcard $(TREE)/*/*.h common/*.h)
 	$(call say,CC,$<)
@@ -149,16 +153,21 @@ $(B)/%.o: $(TREE)/%.c $(wildcard $(TREE)/*/*.h common/*.h)
 define LAB_RULES
 $(B)/$(1)/server: $(B)/$(1)/server.o $(call lab_objs,$(1)) $(COMMON_LIB)
 $(B)/$(1)/client: $(B)/$(1)/client.o $(call lab_objs,$(1)) $(COMMON_LIB)
+$(B)/$(1)/props: $(B)/$(1)/props.o $(call lab_objs,$(1)) $(COMMON_LIB)
 endef
 $(foreach lab,$(ALL_LABS),$(eval $(call LAB_RULES,$(lab))))
 
-# (Two rules: one pattern rule with two targets would mean "one recipe
+# (A rule each: one pattern rule with several targets would mean "one recipe
 # makes both".)
 $(B)/%/server:
 	$(call say,LD,$@)
 	$Q $(CC) $(LDFLAGS) -o $@ $^
 
 $(B)/%/client:
+	$(call say,LD,$@)
+	$Q $(CC) $(LDFLAGS) -o $@ $^
+
+$(B)/%/props:
 	$(call say,LD,$@)
 	$Q $(CC) $(LDFLAGS) -o $@ $^
 
@@ -176,7 +185,7 @@ $(RUN_LIMITED): tests/run-limited.c
 
 # Only the labs the tree has (grade-all.sh reports a missing one).
 PRESENT_LABS = $(foreach lab,$(SEL_LABS),$(if $(wildcard $(TREE)/$(lab)),$(lab)))
-PROGRAMS = $(foreach lab,$(PRESENT_LABS),$(B)/$(lab)/server $(B)/$(lab)/client)
+PROGRAMS = $(foreach lab,$(PRESENT_LABS),$(call lab_progs,$(lab)))
 GRADERS  = $(foreach lab,$(SEL_LABS),$(G)/$(lab)/grade)
 
 # ---- targets ----------------------------------------------------------------

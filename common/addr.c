@@ -9,6 +9,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* An abstract name (Linux: sun_path starts with a NUL, and its LEN bytes
+ * after that are the name, NULs included, no terminator) as ss(8) shows
+ * it: "unix:@name", a byte that is not printable ASCII as '?'. */
+static void format_abstract(const char *name, size_t len, char buf[ADDR_STRLEN])
+{
+	size_t at = (size_t)snprintf(buf, ADDR_STRLEN, "unix:@");
+
+	for (size_t i = 0; i < len && at < ADDR_STRLEN - 1; i++)
+		buf[at++] = name[i] > ' ' && name[i] < 127 ? name[i] : '?';
+	buf[at] = '\0';
+}
+
 const char *format_addr(const struct sockaddr *sa, socklen_t len,
                         char buf[ADDR_STRLEN])
 {
@@ -24,7 +36,9 @@ const char *format_addr(const struct sockaddr *sa, socklen_t len,
 		size_t n = strnlen(un->sun_path, max < sizeof un->sun_path
 		                                 ? max : sizeof un->sun_path);
 
-		if (n == 0)
+		if (n == 0 && max > 1 && max <= sizeof un->sun_path)
+			format_abstract(un->sun_path + 1, max - 1, buf);
+		else if (n == 0)
 			snprintf(buf, ADDR_STRLEN, "unix:(unnamed)");
 		else
 			snprintf(buf, ADDR_STRLEN, "unix:%.*s", (int)n, un->sun_path);

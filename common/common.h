@@ -71,7 +71,8 @@ void reserve_std_fds(void);
 #define ADDR_STRLEN 128
 
 /* Write SA as the labs write an ADDRESS: "unix:/path", "127.0.0.1:50002",
- * "[::1]:50004" (an unnamed UNIX socket is "unix:(unnamed)").  Returns BUF. */
+ * "[::1]:50004" (an unnamed UNIX socket is "unix:(unnamed)", an abstract
+ * name "unix:@name", as ss(8) shows them).  Returns BUF. */
 const char *format_addr(const struct sockaddr *sa, socklen_t len,
                         char buf[ADDR_STRLEN]);
 

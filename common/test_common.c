@@ -181,6 +181,15 @@ START_TEST(format_addr_writes_spec_addresses)
 	                 "unix:/tmp/x.sock");
 	ck_assert_str_eq(format_addr((struct sockaddr *)&un, sizeof(sa_family_t), buf),
 	                 "unix:(unnamed)");
+	/* An abstract name: its length says where it ends, no NUL. */
+	memset(un.sun_path, 0, sizeof un.sun_path);
+	memcpy(un.sun_path + 1, "socklab-1-a", 11);
+	ck_assert_str_eq(format_addr((struct sockaddr *)&un,
+	                             offsetof(struct sockaddr_un, sun_path) + 12, buf),
+	                 "unix:@socklab-1-a");
+	ck_assert_str_eq(format_addr((struct sockaddr *)&un,
+	                             offsetof(struct sockaddr_un, sun_path) + 14, buf),
+	                 "unix:@socklab-1-a??");
 	/* A full sun_path without its NUL must not be read past. */
 	memset(un.sun_path, 'a', sizeof un.sun_path);
 	format_addr((struct sockaddr *)&un, sizeof un, buf);

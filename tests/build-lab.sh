@@ -14,7 +14,9 @@
 #       rebuilt when its source or any header is newer, or the flags
 #       changed (DEST/flags); DEST/server and
 #       DEST/client: server.c and client.c, each linked with every other
-#       object of the lab and libcommon.a
+#       object of the lab and libcommon.a; likewise DEST/props from
+#       props.c where the lab has a third program (DEST/mains: the
+#       programs the course's labs/NN-name/ has a .c file of)
 #
 #   build-lab.sh fetch DEST            DEST/obj/: the objects OBJ_CACHE
 #       holds for DEST/src's .c files as they are now
@@ -71,6 +73,13 @@ copy() {   # SUBMITTED DEST
 		fi
 		sync_file "$h" "$dest/src/$name"
 	done
+	# The lab's programs: what the course's starter has, not what the
+	# submission says (a file it adds is one more of the lab's functions).
+	mains=
+	for p in server client props; do
+		[ -f "$COURSE/labs/$lab/$p.c" ] && mains="$mains $p"
+	done
+	printf '%s\n' "${mains:- server client}" > "$dest/mains.new" && mv -f "$dest/mains.new" "$dest/mains"
 	sync_file "$COMMON_LIB" "$dest/libcommon.a"
 	if [ -n "${DIAGNOSE_LIB:-}" ] && [ -f "$DIAGNOSE_LIB" ]; then
 		sync_file "$DIAGNOSE_LIB" "$dest/diagnose.a"
@@ -86,7 +95,7 @@ set_flags() {   # DEST
 	old=
 	[ -f "$1/flags" ] && IFS= read -r old < "$1/flags"
 	if [ "$old" != "$flags" ]; then
-		rm -f "$1"/obj/*.o "$1/server" "$1/client" "$1"/keys/*
+		rm -f "$1"/obj/*.o "$1/server" "$1/client" "$1/props" "$1"/keys/*
 		printf '%s\n' "$flags" > "$1/flags" || exit 1
 	fi
 }
@@ -147,9 +156,16 @@ store() {   # DEST
 	return 0
 }
 
+# The lab's programs (copy wrote them in DEST/mains), in $mains.
+read_mains() {   # DEST
+	mains="server client"
+	[ -f "$1/mains" ] && read -r mains < "$1/mains"
+}
+
 compile() {   # DEST
 	dest=$1
-	for p in server client; do
+	read_mains "$dest"
+	for p in $mains; do
 		if [ ! -f "$dest/src/$p.c" ]; then
 			echo "build: there is no $p.c" >&2
 			exit 1
@@ -174,14 +190,14 @@ compile() {   # DEST
 	for o in "$dest"/obj/*.o; do     # the object of a file since removed
 		[ -e "$o" ] || continue
 		name=${o##*/}
-		[ -f "$dest/src/${name%.o}.c" ] || rm -f "$o" "$dest/server" "$dest/client"
+		[ -f "$dest/src/${name%.o}.c" ] || rm -f "$o" "$dest/server" "$dest/client" "$dest/props"
 	done
 	# Each program with the lab's other objects, unless it is newer
 	# than all of them.
-	for p in server client; do
+	for p in $mains; do
 		set --
 		for o in "$dest"/obj/*.o; do
-			case ${o##*/} in server.o|client.o) ;; *) set -- "$@" "$o" ;; esac
+			case " $mains " in *" $(basename "$o" .o) "*) ;; *) set -- "$@" "$o" ;; esac
 		done
 		if [ -f "$dest/$p" ] &&
 		   [ -z "$(find "$dest/obj" "$dest/libcommon.a" -newer "$dest/$p" | head -n 1)" ]; then

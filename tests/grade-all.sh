@@ -135,7 +135,11 @@ build() {   # LAB: its programs in $bin/LAB, or non-zero
 		sh tests/build-lab.sh compile "$keep"
 		return
 	fi
-	if [ ! -f "$keep/server" ] || [ ! -f "$keep/client" ] ||
+	mains="server client"
+	[ -f "$keep/mains" ] && read -r mains < "$keep/mains"
+	missing=
+	for p in $mains; do [ -f "$keep/$p" ] || missing=yes; done
+	if [ -n "$missing" ] ||
 	   ! { IFS= read -r built_with < "$keep/flags"; } 2>/dev/null ||
 	   [ "$built_with" != "${CC:-cc} $CFLAGS | $LDFLAGS" ] ||
 	   [ -n "$(find "$keep/src" "$keep/libcommon.a" "$keep/diagnose.a" -newer "$keep/server" 2>/dev/null | head -n 1)" ]; then
@@ -146,14 +150,14 @@ build() {   # LAB: its programs in $bin/LAB, or non-zero
 		OBJ_CACHE= CC=$CC CFLAGS=$CFLAGS LDFLAGS=$LDFLAGS "$RUN_LIMITED" -t 300 -u "$uid" -d "$scratch" -- \
 			sh "$sandbox/lib/build-lab.sh" compile "$scratch" || return 1
 		rm -rf "$keep/obj" "$keep/diagnose"
-		cp -Rp "$scratch/obj" "$scratch/flags" "$scratch/server" "$scratch/client" "$keep/" || return 1
+		(k=$(cd "$keep" && pwd) && cd "$scratch" && cp -Rp obj flags $mains "$k/") || return 1
 		[ -f "$scratch/diagnose" ] && cp -p "$scratch/diagnose" "$keep/"
 		chown -R 0:0 "$keep"
 		rm -rf "$scratch"
 		[ -n "${OBJ_CACHE:-}" ] && sh tests/build-lab.sh store "$keep"
 	fi
-	mkdir -p "$sandbox/$1" && cp -p "$keep/server" "$keep/client" "$sandbox/$1/" &&
-		chmod 755 "$sandbox/$1" "$sandbox/$1/server" "$sandbox/$1/client" || return 1
+	mkdir -p "$sandbox/$1" && (s=$sandbox/$1 && cd "$keep" && cp -p $mains "$s/") &&
+		chmod 755 "$sandbox/$1" && (cd "$sandbox/$1" && chmod 755 $mains) || return 1
 	if [ -f "$keep/diagnose" ]; then
 		cp -p "$keep/diagnose" "$sandbox/$1/" && chmod 755 "$sandbox/$1/diagnose"
 	fi

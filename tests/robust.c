@@ -17,10 +17,12 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -303,8 +305,32 @@ END_TEST
 
 /* ---- datagram servers --------------------------------------------------------- */
 
-/* Send without waiting: a full queue drops the datagram, as UDP may.
- * True if it went. */
+/* A sender of an attack.  A UDP server: a socket on 127.0.0.1, or
+ * 127.0.0.2 for an odd I with TWO_HOSTS.  A UNIX datagram server: an
+ * AF_UNIX socket bound to an abstract name of its own, which the server
+ * answers; one in four left unbound, which it cannot answer. */
+static int dgram_sender(int i, bool two_hosts)
+{
+	static int made;
+	struct sockaddr_un me = { .sun_family = AF_UNIX };
+	int fd, n;
+
+	if (target.ss_family != AF_UNIX)
+		return udp_open(two_hosts && i % 2 ? "127.0.0.2" : "127.0.0.1");
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_msg(fd >= 0, "test: socket: %s", strerror(errno));
+	if (i % 4 == 3)
+		return fd;
+	n = snprintf(me.sun_path + 1, sizeof me.sun_path - 1, "sl-robust-%d-%d",
+	             (int)getpid(), made++);
+	ck_assert_msg(bind(fd, (struct sockaddr *)&me,
+	                   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) == 0,
+	              "test: bind: %s", strerror(errno));
+	return fd;
+}
+
+/* Send without waiting: a full queue drops the datagram, as UDP may
+ * (a UNIX datagram socket refuses it instead). True if it went. */
 static bool send_datagram(int fd, const void *buf, size_t len)
 {
 	return sendto(fd, buf, len, MSG_DONTWAIT, target_sa(), target_len)
@@ -322,7 +348,7 @@ START_TEST(datagram_garbage)
 
 	begin();
 	for (int i = 0; i < SENDERS; i++)
-		fds[i] = udp_open(i % 2 ? "127.0.0.2" : "127.0.0.1");
+		fds[i] = dgram_sender(i, true);
 	fill_pattern(junk, max, 3);
 	srandom(3);
 	for (int i = 0; i < COUNT; i++) {
@@ -336,8 +362,9 @@ START_TEST(datagram_garbage)
 		close(fds[i]);
 	free(junk);
 	snprintf(tried, sizeof tried, "%d datagrams of random bytes (0 to %zu "
-	         "each, %zu KiB in all) from %d senders on two hosts",
-	         sent, max, bytes / KIB, SENDERS);
+	         "each, %zu KiB in all) from %d senders %s",
+	         sent, max, bytes / KIB, SENDERS, target.ss_family == AF_UNIX
+	         ? "(abstract names, some unbound)" : "on two hosts");
 	finish(tried);
 }
 END_TEST
@@ -352,21 +379,36 @@ START_TEST(datagram_flood)
 
 	begin();
 	for (int i = 0; i < SENDERS; i++)
-		fds[i] = udp_open("127.0.0.1");
+		fds[i] = dgram_sender(i, false);
 	for (int i = 0; i < COUNT; i++) {
 		char msg[32];
 		int len = snprintf(msg, sizeof msg, "flood %d", i);
 
 		sent += send_datagram(fds[i % SENDERS], msg, (size_t)len);
 	}
-	for (int i = 0; i < SENDERS; i++)
-		close(fds[i]);
 	snprintf(tried, sizeof tried, "a flood of %d datagrams (%d sent, %d "
 	         "refused by a full send buffer) from %d senders that never "
 	         "read a reply", COUNT, sent, COUNT - sent, SENDERS);
+	/* The senders stay open meanwhile: a UNIX datagram server that
+	 * waited for room in their full queues would wait for ever. */
 	finish(tried);
+	for (int i = 0; i < SENDERS; i++)
+		close(fds[i]);
 }
 END_TEST
+
+/* send_datagram(), but a UNIX datagram server's full queue, which
+ * refuses rather than drops, is waited on (up to 1 s): every sender's
+ * datagram gets there. */
+static bool send_datagram_patiently(int fd, const void *buf, size_t len)
+{
+	struct timeval tv = { .tv_sec = 1 };
+
+	if (target.ss_family != AF_UNIX)
+		return send_datagram(fd, buf, len);
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	return sendto(fd, buf, len, 0, target_sa(), target_len) == (ssize_t)len;
+}
 
 /* Senders that close their socket at once: the server's reply meets a
  * closed port (ICMP port unreachable; ECONNREFUSED on a connected
@@ -379,9 +421,9 @@ START_TEST(datagram_vanished_senders)
 
 	begin();
 	for (int i = 0; i < SENDERS; i++) {
-		int fd = udp_open("127.0.0.1");
+		int fd = dgram_sender(i, false);
 
-		sent += send_datagram(fd, "gone already", 12);
+		sent += send_datagram_patiently(fd, "gone already", 12);
 		close(fd);
 	}
 	snprintf(tried, sizeof tried, "%d senders that sent a datagram each "
@@ -400,7 +442,7 @@ START_TEST(datagram_extreme_sizes)
 	int fd, big = 0, empty = 0;
 
 	begin();
-	fd = udp_open("127.0.0.1");
+	fd = dgram_sender(0, false);
 	fill_pattern(data, max, 5);
 	for (int i = 0; i < COUNT; i++) {
 		if (i % 2)
@@ -411,7 +453,7 @@ START_TEST(datagram_extreme_sizes)
 	close(fd);
 	free(data);
 	snprintf(tried, sizeof tried, "%d datagrams of %zu bytes (the most "
-	         "UDP/IPv4 carries) and %d empty ones, in turn", big, max, empty);
+	         "the server takes) and %d empty ones, in turn", big, max, empty);
 	finish(tried);
 }
 END_TEST

@@ -21,7 +21,7 @@
 
 enum robust_kind {
 	ROBUST_STREAM,     /* a stream server (UNIX or TCP) serving clients */
-	ROBUST_DATAGRAM,   /* a UDP server answering datagrams */
+	ROBUST_DATAGRAM,   /* a datagram server (UDP or UNIX) answering datagrams */
 };
 
 struct robust_target {

@@ -79,14 +79,15 @@ write_ref() {   # DIR: DIR/NN-name/ref/ for each lab of solutions/
 		lab=$(basename "$d")
 		ref=$1/$lab/ref
 		mkdir -p "$ref" || exit 1
-		for p in server client; do
+		for p in server client props; do
+			[ "$p" != props ] || [ -f "$d/props.c" ] || continue
 			strip -o "$ref/$p" "$bin/$lab/$p" || {
 				echo "handout: strip $bin/$lab/$p failed" >&2; exit 1; }
 		done
 		ref_readme "$lab" "$built" > "$ref/README"
 		# Readable by all: an archive of the handout keeps the modes,
 		# and a grader running as another uid may be handed the path.
-		chmod 755 "$ref" "$ref/server" "$ref/client" && chmod 644 "$ref/README"
+		chmod 755 "$ref" "$ref"/* && chmod 644 "$ref/README"
 	done
 }
 

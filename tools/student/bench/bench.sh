@@ -81,7 +81,7 @@ fi
 
 # ---- round trips: the guide's domain table in numbers --------------------
 raw=no
-for lab in 02-inet-datagram 03-connected-datagram 04-ipv6; do
+for lab in 02-inet-datagram 03-connected-datagram 04-ipv6 06-unix-datagram; do
 	has $lab || continue
 	[ $raw = yes ] || say "round trips: the labs' servers and raw sockets, $RUNS runs each ..."
 	raw=yes

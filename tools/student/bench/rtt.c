@@ -10,6 +10,8 @@
  *   lab04 SERVER   lab 04's server (-p 0): TCP over ::1, one line per
  *                  round trip (falls back to `-a ::` and 127.0.0.1 when
  *                  ::1 is unusable, and says so)
+ *   lab06 SERVER   lab 06's server on a path in a temp dir: sendto/recvfrom
+ *                  on AF_UNIX datagrams, from an abstract name of ours
  *   unix           raw AF_UNIX stream: socketpair(2) and an echo process
  *   udp4           raw UDP over 127.0.0.1 and an echo process
  *   tcp6           raw TCP over ::1 (127.0.0.1 when ::1 is unusable)
@@ -27,12 +29,14 @@
 #include "bench.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -283,6 +287,36 @@ static void open_lab04(struct target *t, const char *server)
 	open_link(&t->l, t->l.peer.ss_family, SOCK_STREAM);
 }
 
+/* Lab 06 (KIND "lab06"): the server on a path in a temp dir of its own;
+ * our socket bound to an abstract name (an unnamed one gets no answer). */
+static char lab06_dir[] = "/tmp/bench-lab06.XXXXXX";
+
+static void open_lab06(struct target *t, const char *server)
+{
+	static char path[sizeof lab06_dir + 16];
+	char *args[] = { (char *)server, path, NULL };
+	struct sockaddr_un *peer = (struct sockaddr_un *)&t->l.peer;
+	struct sockaddr_un me = { .sun_family = AF_UNIX };
+	int n;
+
+	if (mkdtemp(lab06_dir) == NULL)
+		fail("mkdtemp: %s", strerror(errno));
+	snprintf(path, sizeof path, "%s/lab06.sock", lab06_dir);
+	t->item = "lab 06 UNIX datagram sendto/recvfrom";
+	if (!child_start_server(&t->srv, args, 0))
+		no_server(t, server);
+	memset(peer, 0, sizeof *peer);
+	peer->sun_family = AF_UNIX;
+	memcpy(peer->sun_path, path, strlen(path) + 1);
+	t->l.peer_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+	open_link(&t->l, AF_UNIX, SOCK_DGRAM);
+	n = snprintf(me.sun_path + 1, sizeof me.sun_path - 1, "socklab-bench-%d",
+	             (int)getpid());
+	if (bind(t->l.fd, (struct sockaddr *)&me,
+	         (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n)) < 0)
+		fail("bind: %s", strerror(errno));
+}
+
 static void open_raw_unix(struct target *t)
 {
 	int sv[2];
@@ -338,6 +372,8 @@ static void open_target(struct target *t, const struct rtt_args *a)
 		open_lab_udp(t, a->kind, a->server);
 	else if (strcmp(a->kind, "lab04") == 0)
 		open_lab04(t, a->server);
+	else if (strcmp(a->kind, "lab06") == 0)
+		open_lab06(t, a->server);
 	else if (strcmp(a->kind, "unix") == 0)
 		open_raw_unix(t);
 	else if (strcmp(a->kind, "udp4") == 0)
@@ -442,6 +478,8 @@ static void close_target(struct target *t, const struct rtt_args *a)
 		if (!child_ok(&t->srv))
 			child_explain(&t->srv, a->server);
 	}
+	if (strcmp(a->kind, "lab06") == 0)
+		rmdir(lab06_dir);       /* the server removed its socket file */
 }
 
 int cmd_rtt(int argc, char *argv[])

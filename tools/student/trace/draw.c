@@ -735,6 +735,13 @@ static bool is_dgram(const struct ev *e, bool send)
 	       && socks[e->sock].type == 2 && e->ret_known && e->ret >= 0;
 }
 
+/* No name: never bound (a UNIX socket), or none reported. */
+static bool unnamed(const char *addr)
+{
+	return addr == NULL || !*addr || !strcmp(addr, "-")
+	       || !strcmp(addr, "unix:(unnamed)");
+}
+
 /* Could datagram send S be what receive R got? */
 static bool dgram_matches(const struct ev *s, const struct ev *r)
 {
@@ -742,6 +749,10 @@ static bool dgram_matches(const struct ev *s, const struct ev *r)
 		return false;
 	if (socks[s->sock].conn >= 0)   /* a socketpair */
 		return socks[s->sock].conn == r->sock;
+	/* A UNIX socket that never bound a name sends from nowhere: the
+	 * receiver is told no source, and only the destination can match. */
+	if (unnamed(s->local) && unnamed(r->addr))
+		return same_endpoint(dgram_dest(s), r->local, true);
 	return same_endpoint(s->local, r->addr, true)
 	       && same_endpoint(dgram_dest(s), r->local, true);
 }

@@ -1,0 +1,178 @@
+/*
+ * server.c - lab 06: an uppercase echo over a UNIX datagram socket.
+ *
+ * Usage: server [-n COUNT] SOCKET_PATH
+ *
+ * Binds an AF_UNIX datagram socket to SOCKET_PATH and answers every
+ * datagram with the same bytes, ASCII letters uppercased, sent back to
+ * whoever sent it.  Stops after COUNT datagrams, or on Ctrl-C / SIGTERM,
+ * removing its socket file.  Try it, in two terminals:
+ *
+ *     ./server /tmp/ud.sock
+ *     ./client /tmp/ud.sock            # type lines, get them uppercased
+ *
+ * or with a program you did not write (socat binds a name of its own):
+ *     socat - UNIX-SENDTO:/tmp/ud.sock,bind=/tmp/me.sock
+ */
+#include "unix_dgram.h"
+
+#include "common.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define USAGE "[-n COUNT] SOCKET_PATH"
+
+/* Remove the socket file at exit, but only if it is still the one we
+ * created: another server may have replaced it since. */
+static void remove_own_socket(const char *path, const struct stat *ours)
+{
+	struct stat now;
+
+	if (lstat(path, &now) == 0 && now.st_dev == ours->st_dev
+	    && now.st_ino == ours->st_ino)
+		unlink(path);
+}
+
+/* Why an answer could not be sent (errno from send_answer()). */
+static const char *why_not_sent(int err)
+{
+	switch (err) {
+	case EDESTADDRREQ:
+		return "it is unbound, there is no address to answer to";
+	case EAGAIN:
+		return "its queue is full (it does not read), not waiting for it";
+	default:
+		return strerror(err);
+	}
+}
+
+/* What echo_one() did. */
+enum echoed { ECHO_STUB = -1, ECHO_STOP, ECHO_DATAGRAM, ECHO_NOTHING };
+
+/* Take one datagram and answer it.  ECHO_DATAGRAM: one was taken (and
+ * answered, or why not logged); ECHO_NOTHING: none after all (or an
+ * error, logged); ECHO_STOP: a stop signal arrived; ECHO_STUB: a function
+ * it calls is still the starter's stub. */
+static enum echoed echo_one(int fd)
+{
+	/* Room for the largest datagram answered; with MSG_TRUNC the size
+	 * receive_datagram() returns says whether it fitted. */
+	static char buf[DGRAM_MAX];
+	struct sockaddr_un from;
+	socklen_t from_len = 0;
+	char where[ADDR_STRLEN];
+	ssize_t n;
+
+	/* Wait with SIGINT/SIGTERM open (common.h): Ctrl-C while idle ends
+	 * the server at once instead of after the next datagram. */
+	if (wait_fd(fd, POLLIN, -1) < 0)
+		return stop_requested() ? ECHO_STOP : (warn("poll"), ECHO_STUB);
+	n = receive_datagram(fd, buf, sizeof buf, &from, &from_len);
+	if (n < 0) {
+		if (errno == ENOSYS) {  /* the starter's stub */
+			warn_msg("receive_datagram: TODO 3 is not written yet");
+			return ECHO_STUB;
+		}
+		/* No client can make the server stop: log and carry on. */
+		if (errno != EAGAIN && errno != EINTR)
+			log_line("recvfrom: %s", strerror(errno));
+		return ECHO_NOTHING;
+	}
+	/* A sender that never bound has no address.  Linux says so with a
+	 * length of 0, leaving FROM as it was (getsockname(2) would say
+	 * sizeof(sa_family_t)): either way, nothing after the family. */
+	if (from_len <= offsetof(struct sockaddr_un, sun_path))
+		snprintf(where, sizeof where, "unix:(unnamed)");
+	else
+		format_addr((struct sockaddr *)&from, from_len, where);
+	if ((size_t)n > sizeof buf) {
+		log_line("from %s: %zd bytes, more than the %d this server "
+		         "answers: dropped", where, n, DGRAM_MAX);
+		return ECHO_DATAGRAM;
+	}
+	log_line("from %s: %zd bytes", where, n);
+
+	ascii_upper(buf, (size_t)n);
+	if (send_answer(fd, buf, (size_t)n, &from, from_len) < 0) {
+		if (errno == ENOSYS) {  /* the starter's stub */
+			warn_msg("send_answer: TODO 4 is not written yet");
+			return ECHO_STUB;
+		}
+		log_line("no answer to %s: %s", where, why_not_sent(errno));
+	}
+	return ECHO_DATAGRAM;
+}
+
+/* dgram_server_socket(), or exit 1 saying why the path was not taken. */
+static int bind_or_die(const char *path, bool *replaced)
+{
+	int fd = dgram_server_socket(path, replaced);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOSYS)            /* the starter's stub */
+		die_msg("dgram_server_socket: TODO 1 is not written yet");
+	if (errno == ENOTSOCK)
+		die_msg("%s exists and is not a socket: not removing it", path);
+	if (errno == EADDRINUSE)
+		die("bind unix:%s: another server is bound there", path);
+	if (errno == EPROTOTYPE)
+		die("bind unix:%s: a live socket of another type is bound "
+		    "there, not removing it", path);
+	die("bind unix:%s", path);
+}
+
+int main(int argc, char *argv[])
+{
+	unsigned long max = 0, count = 0;     /* 0: no limit */
+	bool replaced;
+	struct stat ours;
+	const char *path;
+	enum echoed last = ECHO_NOTHING;
+	int opt, fd;
+
+	set_progname(argv[0]);
+	reserve_std_fds();      /* a closed stdin must not become our socket */
+	help_if_asked(argc, argv, USAGE, NULL);
+	while ((opt = getopt(argc, argv, ":n:")) != -1) {
+		if (opt == 'n') {
+			if (parse_number(optarg, 1, ULONG_MAX, &max) < 0)
+				die_usage(USAGE, "-n: not a count of datagrams: '%s'",
+				          optarg);
+		} else {
+			die_bad_option(USAGE, opt);
+		}
+	}
+	if (argc - optind != 1)
+		die_usage(USAGE, argc - optind < 1 ? "missing SOCKET_PATH"
+		                                   : "too many operands");
+	path = argv[optind];
+	if (path[0] == '\0')       /* bind(2) would say ENOENT: unclear */
+		die_usage(USAGE, "SOCKET_PATH is empty");
+	if (strlen(path) > UNIX_PATH_MAX_LEN)
+		die_usage(USAGE, "SOCKET_PATH longer than %zu bytes",
+		          UNIX_PATH_MAX_LEN);
+
+	stop_signals_init();
+	fd = bind_or_die(path, &replaced);
+	if (lstat(path, &ours) < 0)
+		die("%s", path);
+	log_line("listening on unix:%s", path);
+	if (replaced)
+		log_line("replaced stale socket unix:%s", path);
+
+	while (last > ECHO_STOP && (max == 0 || count < max))
+		if ((last = echo_one(fd)) == ECHO_DATAGRAM)
+			count++;
+
+	close(fd);
+	remove_own_socket(path, &ours);
+	return last == ECHO_STUB;
+}
