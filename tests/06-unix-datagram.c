@@ -484,6 +484,57 @@ START_TEST(client_that_never_reads_does_not_block_the_server)
 }
 END_TEST
 
+START_TEST(answers_resume_once_the_non_readers_close)
+{
+	enum { LAZY = 32, EACH = 11, SIZE = 1000 };
+	struct talk t = start_server(test_path(SERVER_NAME), NULL);
+	long long t0 = now_ms();
+	int lazy[LAZY], lines = 0;
+	char buf[16], *err;
+	bool stalled;
+
+	for (int i = 0; i < LAZY; i++) {
+		struct uaddr a;
+		char tag[16];
+
+		snprintf(tag, sizeof tag, "lazy-%d", i);
+		lazy[i] = dgram_abstract(tag, &a);
+		send_unread(&t, lazy[i], &a, EACH, SIZE);
+	}
+	step("%d senders sent %d datagrams of %d bytes each and read no answer: "
+	     "an answer counts against the server's send buffer until it is "
+	     "read, and theirs fill it", LAZY, EACH, SIZE);
+	if (dsend(t.fd, "anyone?", 7, &t.to) < 0)
+		fail(t.srv, "expected the server to take a datagram from %s; "
+		     "sendto() said: %s", addr_text(&t.me), strerror(errno));
+	expect_logged(t.srv, "the server must read on while no answer can go "
+	              "out", "from %s: 7 bytes", addr_text(&t.me));
+	stalled = drecv(t.fd, buf, sizeof buf, NULL, ms(300)) < 0;
+	for (int i = 0; i < LAZY; i++)
+		close(lazy[i]);
+	step("%s; then the %d senders closed their sockets, and the kernel freed "
+	     "the answers they never read", stalled ? "no answer came" :
+	     "the answer came", LAZY);
+	expect_echo(&t, "and now?", 8, "Once the senders that never read have "
+	            "gone, their answers no longer fill the server's send buffer: "
+	            "the next answer must go out (send_answer() with MSG_DONTWAIT "
+	            "drops an answer, never the server's will to answer; TODO 4).");
+	err = proc_stderr(t.srv, NULL);
+	for (const char *l = err; (l = strstr(l, "no answer to ")) != NULL; l++)
+		lines++;
+	free(err);
+	if (lines > 2 + (now_ms() - t0) / 1000)
+		fail(t.srv, "expected the server to log the answers it drops for a "
+		     "full queue without a line for each (at most one a second, "
+		     "with the count of the others: server.c); it logged %d lines "
+		     "\"no answer to ...\" in %lld ms", lines, now_ms() - t0);
+	report_note("%d senders that never read: %s; answered again once they "
+	            "closed", LAZY, stalled ? "the server's send buffer filled, "
+	            "no answer went out" : "this host's send buffer held all "
+	            "their answers");
+}
+END_TEST
+
 START_TEST(vanished_sender_is_survived)
 {
 	char *gone_path = test_path("gone-client.sock");
@@ -1117,9 +1168,12 @@ const struct graded_test lab_tests[] = {
 	  "65536 bytes answered whole; a longer one logged, not answered", "1-4" },
 	{ &unbound_sender_is_logged_and_dropped, 4, 5, "TODO 4 in echo.c (EDESTADDRREQ)",
 	  "a sender that never bound: logged, not answered, the server goes on", "1-4" },
-	{ &client_that_never_reads_does_not_block_the_server, 4, 8,
+	{ &client_that_never_reads_does_not_block_the_server, 2, 8,
 	  "TODO 4 in echo.c (MSG_DONTWAIT)",
 	  "a sender whose queue is full never stops the server: others answered", "1-4" },
+	{ &answers_resume_once_the_non_readers_close, 2, 10,
+	  "TODO 4 in echo.c (MSG_DONTWAIT); server.c",
+	  "32 senders that never read fill its send buffer: answered once they close", "1-4" },
 	{ &vanished_sender_is_survived, 2, 5, "TODO 4 in echo.c and server.c",
 	  "senders gone before their answers (abstract, pathname): logged", "1-4" },
 	{ &stale_socket_is_replaced, 4, 5, "TODO 2 in bind.c (remove_stale_socket)",
