@@ -108,12 +108,18 @@ $(COMMON_LIB): $(patsubst common/%.c,$(CB)/%.o,$(COMMON_SRC))
 # The graders' objects: the suites and the harness, never a lab's header
 # or code (tests/grade-all.sh builds the lab's programs from a copy of
 # its sources, tests/build-lab.sh).
-$(G)/obj/%.o: tests/%.c $(wildcard tests/*.h common/*.h)
+$(G)/obj/%.o: tests/%.c $(wildcard tests/*.h tests/[0-9]*/*.h common/*.h)
 	$(call say,CC,$<)
 	$Q mkdir -p $(@D) && $(CC) $(BASE_CFLAGS) $(CHECK_CFLAGS) -Icommon -Itests -c $< -o $@
 
+# A suite may have parts of its own, tests/NN-name/*.c (lab 06's props
+# grading), linked into its grader only.
+suite_parts = $(patsubst tests/%.c,$(G)/obj/%.o,$(wildcard tests/$(1)/*.c))
+$(foreach lab,$(ALL_LABS),$(eval $(G)/$(lab)/grade: $(call suite_parts,$(lab))))
+
 # (kept, not removed as intermediates: a change rebuilds only its object)
-.SECONDARY: $(HARNESS_OBJ) $(patsubst tests/%.c,$(G)/obj/%.o,$(SUITES))
+.SECONDARY: $(HARNESS_OBJ) $(patsubst tests/%.c,$(G)/obj/%.o,$(SUITES)) \
+            $(foreach lab,$(ALL_LABS),$(call suite_parts,$(lab)))
 $(G)/%/grade: $(G)/obj/%.o $(HARNESS_OBJ) $(PLAIN_LIB)
 	$(call say,LD,$@)
 	$Q mkdir -p $(@D) && $(CC) -o $@ $^ $(CHECK_LIBS)

@@ -24,9 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* 107 on Linux: sun_path's size less the terminating NUL. */
-#define LONGEST_PATH (sizeof ((struct sockaddr_un *)0)->sun_path - 1)
-
 /* ---- the test's side ------------------------------------------------------ */
 
 /* Connect to the server under test as a client. */
@@ -135,32 +132,6 @@ static struct proc *start_server(const char *path, const struct run_opts *o)
 	return srv;
 }
 
-/* A path of exactly LEN bytes inside the test's directory. */
-static char *path_of_length(size_t len)
-{
-	char *p = malloc(len + 1);
-	size_t dir = strlen(test_dir());
-
-	ck_assert(dir + 2 < len);
-	memcpy(p, test_dir(), dir);
-	p[dir] = '/';
-	memset(p + dir + 1, 'p', len - dir - 1);
-	p[len] = '\0';
-	return p;
-}
-
-static void expect_socket_at(struct proc *p, const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
-		fail(p, "expected a socket file at the full path %s (%zu bytes); "
-		     "%s", path, strlen(path), errno == ENOENT
-		     ? "there is none: was the path cut short? (the address length "
-		       "passed to bind must cover the whole path)"
-		     : "something else is there");
-}
-
 /* ---- the programs' sockets, seen from outside --------------------------------- */
 
 static bool is_listening(int fd, const void *unused)
@@ -229,83 +200,27 @@ START_TEST(bound_to_full_path)
 {
 	char *path = test_path("a-socket-with-a-longer-name.sock");
 	struct proc *srv = run("server", NULL, path, NULL);
-	size_t off = offsetof(struct sockaddr_un, sun_path), len;
-	struct sockaddr_un a;
-	socklen_t alen = sizeof a;
 	int theirs, fd;
 
-	step("started the server on a %zu-byte path", strlen(path));
-	if (!wait_stderr_line(srv, "listening on ", ms(3000)))
-		fail(srv, "expected the server to listen at the full path %s (%zu "
-		     "bytes); it %s. The address length given to bind() must cover "
-		     "the whole path: sizeof(struct sockaddr) leaves room for 14 "
-		     "bytes of it, and binds \"%.14s\" instead, after which bind() "
-		     "or the server's own checks fail", path, strlen(path),
-		     running(srv) ? "never said \"listening on\""
-		     : describe_status(srv->status), path);
+	wait_ready_at_full_path(srv, path);
 	fd = listener_of(srv, &theirs);
-	memset(&a, 0, sizeof a);
-	getsockname(fd, (struct sockaddr *)&a, &alen);
-	len = alen > off ? alen - off : 0;
-	if (len > 0 && a.sun_path[0] != '\0')     /* not an abstract name */
-		len = strnlen(a.sun_path, len);
-	if (a.sun_family != AF_UNIX || len != strlen(path)
-	    || memcmp(a.sun_path, path, len))
-		fail(srv, "expected the server's listening socket bound to \"%s\" "
-		     "(%zu bytes); getsockname() on it says %s (%zu bytes). The "
-		     "length given to bind() must cover the whole path: "
-		     "sizeof(struct sockaddr) leaves room for 14 bytes of it",
-		     path, strlen(path), quote(a.sun_path, len, 120), len);
+	expect_bound_to_path(srv, fd, "listening socket", path);
 	close(fd);
-	expect_socket_at(srv, path);
 }
 END_TEST
 
 /* ---- the server's life cycle ------------------------------------------------ */
 
-/* A socket file nobody listens on at PATH: what a killed server leaves. */
-static void leave_stale_socket(const char *path)
-{
-	int fd = bound_socket(path, 0, false);
-
-	ck_assert(fd >= 0);
-	close(fd);
-	step("left a stale socket file at %s (bound, then closed)", path);
-}
-
 START_TEST(stale_socket_is_replaced)
 {
 	char *path = test_path("stale.sock");
 	struct proc *srv;
-	char *replaced, *err;
-	const char *ready;
 
-	leave_stale_socket(path);
+	leave_stale_socket(path, SOCK_STREAM);
 	srv = run("server", NULL, path, NULL);
-	if (!wait_stderr_line(srv, "listening on", ms(3000)))
-		fail(srv, "expected the server to remove the stale socket file and "
-		     "listen; %s", running(srv) ? "it never said \"listening on\""
-		     : describe_status(srv->status));
+	expect_stale_replaced(srv, path, "server.c, after unix_listen() set "
+	                      "*replaced");
 	drop(srv, path, "stale", 5, 5, 0);
-
-	/* The replacement is an event before readiness: logged, and only
-	 * once the ready line is out (tests wait for that line first). */
-	if (asprintf(&replaced, "replaced stale socket unix:%s", path) < 0)
-		abort();
-	if (!wait_stderr_line(srv, replaced, ms(1000)))
-		fail(srv, "expected the log line \"%s\" (right after the ready "
-		     "line); the server never logged that it replaced the stale "
-		     "socket file (server.c, after unix_listen() set *replaced)",
-		     replaced);
-	err = proc_stderr(srv, NULL);
-	ready = find_line(err, "listening on ", true);
-	if (ready != NULL && find_line(err, replaced, false) < ready)
-		fail(srv, "expected \"listening on unix:%s\" as the first line, then "
-		     "\"%s\"; the server logged the replacement before its ready "
-		     "line (nothing is written before the ready line; events "
-		     "before readiness are logged right after it)", path, replaced);
-	free(err);
-	free(replaced);
 }
 END_TEST
 
@@ -364,50 +279,7 @@ END_TEST
 
 START_TEST(regular_file_is_left_alone)
 {
-	const char text[] = "a user's file, not a socket\n";
-	char *path = write_file("precious.txt", text, sizeof text - 1);
-	char *after = NULL, *target, *slink;
-	size_t len;
-	struct proc *srv;
-	struct stat st;
-	int fd;
-
-	step("wrote a regular file at %s", path);
-	srv = run("server", NULL, path, NULL);
-	expect_exit(srv, 1, ms(3000), "the path holds a regular file, which is "
-	            "not the server's to remove");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-		after = read_until_eof(fd, &len, NULL, ms(1000));
-		close(fd);
-	}
-	if (after == NULL || len != sizeof text - 1 || memcmp(after, text, len))
-		fail(srv, "expected the regular file at %s to survive unchanged; "
-		     "it was %s", path, after ? "changed" : "removed");
-	if (!wait_stderr_line(srv, "not a socket", 0))
-		fail(srv, "expected the server to say the path \"exists and is not "
-		     "a socket\" (errno ENOTSOCK from remove_stale_socket()); it "
-		     "said something else");
-
-	/* A symlink is not a socket either, even when it points to a stale
-	 * one: stat() follows it and sees the socket, lstat() sees the link. */
-	target = test_path("stale-target.sock");
-	slink = test_path("link.sock");
-	leave_stale_socket(target);
-	ck_assert(symlink(target, slink) == 0);
-	step("made %s a symlink to it", slink);
-	srv = run("server", NULL, slink, NULL);
-	expect_exit(srv, 1, ms(3000), "the path is a symlink to a stale "
-	            "socket: not the server's to remove; lstat() sees the link, "
-	            "stat() follows it to the socket");
-	if (lstat(slink, &st) < 0 || !S_ISLNK(st.st_mode))
-		fail(srv, "expected the symlink at %s to survive; it was %s "
-		     "(lstat(), not stat(): stat() follows the link and sees the "
-		     "stale socket behind it)", slink,
-		     errno == ENOENT ? "removed" : "replaced");
-	if (!wait_stderr_line(srv, "not a socket", 0))
-		fail(srv, "expected the server to say the symlink \"exists and is "
-		     "not a socket\" (errno ENOTSOCK from remove_stale_socket(): "
-		     "lstat() sees a link); it said something else");
+	expect_non_sockets_kept(SOCK_STREAM);
 }
 END_TEST
 
@@ -1115,52 +987,11 @@ START_TEST(client_reports_server_gone_or_stuck)
 }
 END_TEST
 
-/* A live socket of TYPE bound at PATH by the test: a server must not
- * take its name. */
-static void expect_live_type_kept(const char *path, int type)
-{
-	const char *type_name = type == SOCK_DGRAM ? "SOCK_DGRAM"
-	                                           : "SOCK_SEQPACKET";
-	struct sockaddr_storage a;
-	socklen_t alen = sa_make(path, 0, &a);
-	struct stat before, after;
-	struct proc *srv;
-	char buf[8];
-	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0), out;
-
-	ck_assert(bind(fd, (struct sockaddr *)&a, alen) == 0);
-	if (type == SOCK_SEQPACKET)
-		ck_assert(listen(fd, 8) == 0);
-	ck_assert(lstat(path, &before) == 0);
-	step("the test bound a live %s socket at %s", type_name, path);
-	srv = run("server", NULL, path, NULL);
-	expect_exit(srv, 1, ms(3000), "a live socket of another type is bound "
-	            "at the path: the probe's connect() fails with EPROTOTYPE, "
-	            "not ECONNREFUSED, and only ECONNREFUSED means stale");
-	if (lstat(path, &after) < 0 || after.st_ino != before.st_ino)
-		fail(srv, "expected the test's %s socket file at %s to be left "
-		     "alone; it was %s. Only ECONNREFUSED from the probe's "
-		     "connect() means nobody is there (remove_stale_socket())",
-		     type_name, path, errno == ENOENT ? "removed" : "replaced");
-	if (!wait_stderr_line(srv, "server: ", 0))
-		fail(srv, "expected the server to say why it refused the path, on "
-		     "a line \"server: ...\"");
-	if (type == SOCK_DGRAM) {
-		out = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (sendto(out, "live", 4, 0, (struct sockaddr *)&a, alen) != 4
-		    || wait_io(fd, false, ms(1000)) != 1
-		    || recv(fd, buf, sizeof buf, 0) != 4)
-			fail(srv, "expected the test's datagram socket to still "
-			     "receive at %s; it does not", path);
-		close(out);
-	}
-	close(fd);
-}
-
 START_TEST(live_socket_of_another_type_is_left_alone)
 {
-	expect_live_type_kept(test_path("dgram.sock"), SOCK_DGRAM);
-	expect_live_type_kept(test_path("seqpacket.sock"), SOCK_SEQPACKET);
+	expect_live_socket_kept(test_path("dgram.sock"), SOCK_DGRAM, SOCK_STREAM);
+	expect_live_socket_kept(test_path("seqpacket.sock"), SOCK_SEQPACKET,
+	                        SOCK_STREAM);
 }
 END_TEST
 

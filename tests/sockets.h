@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 /* ---- addresses, any family ------------------------------------------------ */
 
@@ -97,5 +98,45 @@ char *converse(int fd, const void *data, size_t len, int timeout_ms,
  * its buffer, is closed and set to -1.  Returns how many are left. */
 int read_each(int fds[], int n, char *bufs, size_t width, size_t used[],
               int timeout_ms);
+
+/* ---- socket files: the paths of AF_UNIX servers ---------------------------- */
+
+/* 107 on Linux: sun_path's size less the terminating NUL. */
+#define LONGEST_PATH (sizeof ((struct sockaddr_un *)0)->sun_path - 1)
+
+/* "SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET", or "another type". */
+const char *type_name(int type);
+/* A path of exactly LEN bytes inside the test's directory. */
+char *path_of_length(size_t len);
+/* A socket file nobody is bound to at PATH (a socket of TYPE bound
+ * there, then closed): what a killed server leaves. */
+void leave_stale_socket(const char *path, int type);
+/* There must be a socket file at the full PATH; otherwise fail, blaming
+ * P (a path cut short?). */
+void expect_socket_at(struct proc *p, const char *path);
+
+/* SRV, started on PATH (longer than 14 bytes), must say it is ready;
+ * otherwise fail: sizeof(struct sockaddr) as bind()'s length cuts it. */
+void wait_ready_at_full_path(struct proc *srv, const char *path);
+/* FD, a copy of SRV's socket (WHAT: "listening socket"), must be bound
+ * to the whole of PATH, and the socket file be there. */
+void expect_bound_to_path(struct proc *srv, int fd, const char *what,
+                          const char *path);
+/* SRV, started on PATH where leave_stale_socket() left a file: it must
+ * say it is ready (it removed the file and bound), then log "replaced
+ * stale socket unix:PATH", after its ready line.  WHERE: the code that
+ * logs it ("server.c, after unix_listen() set *replaced"). */
+void expect_stale_replaced(struct proc *srv, const char *path,
+                           const char *where);
+/* The server (its socket of SERVER_TYPE), started on PATH, where the test
+ * holds a live socket of TYPE (listening, unless SOCK_DGRAM), must exit 1,
+ * saying why, and leave the socket file alone: a datagram socket there
+ * still receives. */
+void expect_live_socket_kept(const char *path, int type, int server_type);
+/* The server, started on a path that holds a regular file, then on a
+ * symbolic link to a stale socket file of TYPE, must exit 1 each time,
+ * leave both as they were, and say the path "exists and is not a
+ * socket". */
+void expect_non_sockets_kept(int type);
 
 #endif

@@ -48,7 +48,8 @@ int send_answer(int fd, const void *buf, size_t len,
 	 * 0, or -1 with errno.  Trap: a blocking sendto() waits while the
 	 * sender's queue is full: one client that never reads stops the server.
 	 * Tests: answers_go_to_each_sender, unbound_sender_is_logged_and_dropped,
-	 * client_that_never_reads_does_not_block_the_server. */
+	 * client_that_never_reads_does_not_block_the_server,
+	 * answers_resume_once_the_non_readers_close. */
 	(void)fd;
 	(void)buf;
 	(void)len;

@@ -20,11 +20,14 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <linux/sockios.h>      /* SIOCOUTQ */
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define USAGE "[-n COUNT] SOCKET_PATH"
@@ -40,16 +43,56 @@ static void remove_own_socket(const char *path, const struct stat *ours)
 		unlink(path);
 }
 
-/* Why an answer could not be sent (errno from send_answer()). */
-static const char *why_not_sent(int err)
+/* Why an answer could not be sent on FD (ERR: errno from send_answer()). */
+static const char *why_not_sent(int fd, int err)
 {
-	switch (err) {
-	case EDESTADDRREQ:
+	static char why[120];
+	int unread = 0, size = 0;
+	socklen_t len = sizeof size;
+
+	if (err == EDESTADDRREQ)
 		return "it is unbound, there is no address to answer to";
-	case EAGAIN:
-		return "its queue is full (it does not read), not waiting for it";
-	default:
+	if (err != EAGAIN)
 		return strerror(err);
+	/* A queue is full: the client's, or our own.  Linux charges a UNIX
+	 * datagram to its sender until the receiver reads it, so the answers
+	 * clients leave unread fill this server's send buffer (SIOCOUTQ says
+	 * how much they hold), and then no answer goes out, to anyone, until
+	 * those clients read or close.  See unix(7), socket(7). */
+	if (ioctl(fd, SIOCOUTQ, &unread) == 0
+	    && getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, &len) == 0
+	    && unread >= size) {
+		snprintf(why, sizeof why, "the server's send buffer is full (%d "
+		         "bytes of answers not read yet), not waiting", unread);
+		return why;
+	}
+	return "its queue is full (it does not read), not waiting for it";
+}
+
+/* Log that the answer to WHERE was not sent (ERR, on FD).  Answers lost
+ * to a full queue come in runs (all of a client's that never reads, or
+ * everybody's while the send buffer is full): a line for each would
+ * flood the log, so at most one a second says so, with a count of the
+ * others since the last. */
+static void log_no_answer(int fd, const char *where, int err)
+{
+	static time_t last;
+	static unsigned long unlogged;
+	time_t now = time(NULL);
+
+	if (err == EAGAIN && now == last) {
+		unlogged++;
+		return;
+	}
+	if (err == EAGAIN && unlogged > 0)
+		log_line("no answer to %s: %s (and %lu more dropped for a full "
+		         "queue since the last such line)", where,
+		         why_not_sent(fd, err), unlogged);
+	else
+		log_line("no answer to %s: %s", where, why_not_sent(fd, err));
+	if (err == EAGAIN) {
+		last = now;
+		unlogged = 0;
 	}
 }
 
@@ -105,7 +148,7 @@ static enum echoed echo_one(int fd)
 			warn_msg("send_answer: TODO 4 is not written yet");
 			return ECHO_STUB;
 		}
-		log_line("no answer to %s: %s", where, why_not_sent(errno));
+		log_no_answer(fd, where, errno);
 	}
 	return ECHO_DATAGRAM;
 }

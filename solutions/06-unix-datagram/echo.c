@@ -61,7 +61,8 @@ int send_answer(int fd, const void *buf, size_t len,
 	// STARTER:  * 0, or -1 with errno.  Trap: a blocking sendto() waits while the
 	// STARTER:  * sender's queue is full: one client that never reads stops the server.
 	// STARTER:  * Tests: answers_go_to_each_sender, unbound_sender_is_logged_and_dropped,
-	// STARTER:  * client_that_never_reads_does_not_block_the_server. */
+	// STARTER:  * client_that_never_reads_does_not_block_the_server,
+	// STARTER:  * answers_resume_once_the_non_readers_close. */
 	// STARTER: (void)fd;
 	// STARTER: (void)buf;
 	// STARTER: (void)len;

@@ -17,13 +17,16 @@
  *   "unix:/path", "unix:@name" for an abstract name, "unix:(unnamed)" for
  *   a sender that never bound one), and one line for each answer not
  *   sent, "no answer to ADDRESS: why": "it is unbound, ..." for a sender
- *   with no address, "its queue is full ..." for one that does not read
- *   (the server never waits for it), strerror's text for one gone.  A datagram over DGRAM_MAX bytes is logged and not
- *   answered.  A stale socket file at SOCKET_PATH is replaced (logged
- *   after the ready line, "replaced stale socket unix:SOCKET_PATH"); a
- *   live socket there, or a file that is not a socket, is left alone:
- *   exit 1.  -n: exit 0 after COUNT datagrams.  SIGINT, SIGTERM: the
- *   socket file removed, exit 0.
+ *   with no address, strerror's text for one gone, "its queue is full
+ *   ..." for one that does not read, "the server's send buffer is full
+ *   ..." when the answers clients have not read fill it (the server never
+ *   waits for room; it drops the answer).  Those two come in runs: at
+ *   most one line a second, with the count of the others.  A datagram
+ *   over DGRAM_MAX bytes is logged and not answered.  A stale socket file
+ *   at SOCKET_PATH is replaced (logged after the ready line, "replaced
+ *   stale socket unix:SOCKET_PATH"); a live socket there, or a file that
+ *   is not a socket, is left alone: exit 1.  -n: exit 0 after COUNT
+ *   datagrams.  SIGINT, SIGTERM: the socket file removed, exit 0.
  *
  * client [-p] [-t MS] SOCKET_PATH
  *   Binds an address of its own first, or the server would have nowhere
@@ -101,7 +104,8 @@ ssize_t receive_datagram(int fd, void *buf, size_t cap,
 /* Send LEN bytes of BUF as one datagram to the sender TO, TO_LEN bytes
  * (what receive_datagram() gave), without ever waiting.  0, or -1 with
  * errno: EDESTADDRREQ when the sender had no address (never bound),
- * EAGAIN when its queue is full, ECONNREFUSED or ENOENT when it has gone. */
+ * EAGAIN when its queue is full (or the server's send buffer is, with
+ * answers not read yet), ECONNREFUSED or ENOENT when it has gone. */
 int send_answer(int fd, const void *buf, size_t len,
                 const struct sockaddr_un *to, socklen_t to_len);
 

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -91,35 +90,6 @@ static void check_listener(int fd)
 		           AT_ONCE, queued);
 }
 
-/* What is at the path already: a stale socket, a live one, a file. */
-static void check_existing_paths(int live)
-{
-	struct stat st;
-	bool replaced = false;
-	int fd;
-
-	fd = unix_listen(LONG_NAME, &replaced);
-	if (fd >= 0)
-		todo_wrong(2, "a second unix_listen() on the path of a live server "
-		           "succeeded: only a stale socket file may be removed");
-	close(live);     /* now the file is stale */
-	fd = unix_listen(LONG_NAME, &replaced);
-	if (fd < 0)
-		todo_wrong(2, "with a stale socket file at the path (its server "
-		           "gone), unix_listen() failed with %s: call "
-		           "remove_stale_socket() and bind again", diag_errname(errno));
-	if (!replaced)
-		todo_wrong(2, "a stale socket file was replaced, but *replaced_stale "
-		           "was not set");
-	close(fd);
-	if (close(open("a-regular-file", O_WRONLY | O_CREAT, 0600)) < 0)
-		exit(1);
-	fd = unix_listen("a-regular-file", &replaced);
-	if (fd >= 0 || lstat("a-regular-file", &st) < 0 || !S_ISREG(st.st_mode))
-		todo_wrong(2, "a regular file at the path was removed: only a socket "
-		           "file nobody listens on may be");
-}
-
 static void check_unix_listen(void)
 {
 	bool replaced = true;
@@ -129,7 +99,9 @@ static void check_unix_listen(void)
 	if (fd < 0)
 		listen_failed(errno);
 	check_listener(fd);
-	check_existing_paths(fd);
+	/* What is at the path already: a live socket (this one), then a
+	 * stale one, a file. */
+	wrong_unless_paths_kept(2, unix_listen, "unix_listen()", LONG_NAME, fd);
 }
 
 /* ---- TODO 4: accept_client() ------------------------------------------- */

@@ -101,8 +101,7 @@ static void check_server_socket(void)
 	struct sockaddr_un a, got;
 	socklen_t len = sizeof got;
 	bool replaced = true;
-	int fd = dgram_server_socket(LONG_NAME, &replaced), live;
-	struct stat st;
+	int fd = dgram_server_socket(LONG_NAME, &replaced);
 
 	missing_if_stub(1, fd, "dgram_server_socket()");
 	if (fd < 0 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT
@@ -130,32 +129,13 @@ static void check_server_socket(void)
 		todo_wrong(2, "nothing was at the path, and *replaced_stale says a stale "
 		           "socket was replaced");
 
-	/* A live socket at the path: ours. */
+	/* What is at the path already: a live socket (ours), then a stale
+	 * one, a file. */
 	close(fd);
 	unlink(LONG_NAME);
 	len = path_addr(LONG_NAME, &a);
-	live = dgram_bound(&a, len);
-	fd = dgram_server_socket(LONG_NAME, &replaced);
-	if (fd >= 0 || lstat(LONG_NAME, &st) < 0)
-		todo_wrong(2, "a second dgram_server_socket() on the path of a live "
-		           "socket %s: only a stale socket file may be removed (the "
-		           "probe's ECONNREFUSED)", fd >= 0 ? "succeeded" : "removed it");
-	close(live);                   /* now it is stale */
-	fd = dgram_server_socket(LONG_NAME, &replaced);
-	if (fd < 0)
-		todo_wrong(2, "with a stale socket file at the path, "
-		           "dgram_server_socket() failed with %s: on EADDRINUSE call "
-		           "remove_stale_socket() and bind again", ERRNAME(errno));
-	if (!replaced)
-		todo_wrong(2, "a stale socket file was replaced, but *replaced_stale "
-		           "was not set");
-	close(fd);
-	if (close(open("a-regular-file", O_WRONLY | O_CREAT, 0600)) < 0)
-		exit(1);
-	fd = dgram_server_socket("a-regular-file", &replaced);
-	if (fd >= 0 || lstat("a-regular-file", &st) < 0 || !S_ISREG(st.st_mode))
-		todo_wrong(2, "a regular file at the path was removed: only a socket "
-		           "file nobody is bound to may be");
+	wrong_unless_paths_kept(2, dgram_server_socket, "dgram_server_socket()",
+	                        LONG_NAME, dgram_bound(&a, len));
 }
 
 /* ---- TODO 3: receive_datagram() ----------------------------------------- */

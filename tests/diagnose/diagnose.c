@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -113,6 +114,36 @@ void wrong_unless_accepted(int todo, int fd, const char *call, int listener, int
 	if (fcntl(listener, F_GETFD) < 0)
 		todo_wrong(todo, "%s closed the listening socket: it must stay open for "
 		           "the next client", call);
+}
+
+void wrong_unless_paths_kept(int todo, int (*open_at)(const char *, bool *),
+                             const char *call, const char *path, int live)
+{
+	bool replaced = false;
+	struct stat st;
+	int fd = open_at(path, &replaced);
+
+	if (fd >= 0 || lstat(path, &st) < 0)
+		todo_wrong(todo, "a second %s on the path of a live socket %s: only "
+		           "a stale socket file may be removed (the probe's "
+		           "ECONNREFUSED)", call, fd >= 0 ? "succeeded" : "removed it");
+	close(live);     /* now the file is stale */
+	fd = open_at(path, &replaced);
+	if (fd < 0)
+		todo_wrong(todo, "with a stale socket file at the path (its owner "
+		           "gone), %s failed with %s: on EADDRINUSE call "
+		           "remove_stale_socket() and bind again", call,
+		           diag_errname(errno));
+	if (!replaced)
+		todo_wrong(todo, "a stale socket file was replaced, but "
+		           "*replaced_stale was not set");
+	close(fd);
+	if (close(open("a-regular-file", O_WRONLY | O_CREAT, 0600)) < 0)
+		exit(1);
+	fd = open_at("a-regular-file", &replaced);
+	if (fd >= 0 || lstat("a-regular-file", &st) < 0 || !S_ISREG(st.st_mode))
+		todo_wrong(todo, "a regular file at the path was removed: only a "
+		           "stale socket file (nobody bound to it) may be");
 }
 
 /* ---- in the child: tools for the checks --------------------------------- */

@@ -60,6 +60,14 @@ void wrong_unless_socket(int todo, int fd, const char *call, int domain, int typ
  * is CLIENT's connection, and LISTENER is still open: else TODO is wrong. */
 void wrong_unless_accepted(int todo, int fd, const char *call, int listener, int client);
 
+/* OPEN_AT, a lab's function that makes a server's socket at a path (CALL,
+ * "unix_listen()"), and what is at PATH already: with LIVE, a socket the
+ * check holds, bound there, it must fail and leave the file; LIVE closed,
+ * the file is stale: it must replace it and set *replaced_stale; with a
+ * regular file there, it must fail and leave it.  Else TODO is wrong. */
+void wrong_unless_paths_kept(int todo, int (*open_at)(const char *, bool *),
+                             const char *call, const char *path, int live);
+
 /* Until diag_interrupt_stop(), a signal every USEC microseconds, whose
  * handler does nothing and does not restart calls: blocking reads and
  * writes return EINTR, or fewer bytes than asked, as they may in any

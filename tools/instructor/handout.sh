@@ -5,7 +5,8 @@
 # Classroom workflow (.github/workflows/classroom.yml, generated from the
 # graders' tables by tools/instructor/classroom-workflow.sh), and each
 # lab's reference programs, built here (labs/NN-name/ref/server and
-# ref/client, with a ref/README saying for which machine).  In DEST,
+# ref/client, and ref/props where the lab has props.c, with a ref/README
+# saying for which machine).  In DEST,
 # `make` builds the starter code and `make test` grades it.
 #
 # handout.sh --ref DIR: only the reference programs, in DIR/NN-name/ref/
@@ -43,17 +44,21 @@ platform() {    # what the reference programs need: architecture, OS, C library
 	sh tools/student/doctor.sh --platform
 }
 
-ref_readme() {  # LAB PLATFORM
-	cat <<EOF
-Lab ${1%%-*} (${1#*-}): the reference server and client
+ref_programs() {    # LAB_DIR: its programs, "server client", and props where it has one
+	if [ -f "$1/props.c" ]; then echo "server client props"; else echo "server client"; fi
+}
 
-server and client here are the course's own programs for this lab, built
+ref_readme() {  # LAB PLATFORM PROGRAMS
+	names=$(echo "$3" | sed 's/ \([^ ]*\)$/ and \1/; s/ \([^ ]*\) and/, \1 and/')
+	cat <<EOF
+Lab ${1%%-*} (${1#*-}): the reference $names
+
+$names here are the course's own programs for this lab, built
 from its reference solution and stripped.  Run your client against
 ./ref/server, and ./ref/client against your server, to see what the other
 side expects.  From labs/$1/:
 
-    ./ref/server --help
-    ./ref/client --help
+$(for p in $3; do echo "    ./ref/$p --help"; done)
 
 built for: $2
 They run only on a machine of that architecture with that C library (the
@@ -79,12 +84,11 @@ write_ref() {   # DIR: DIR/NN-name/ref/ for each lab of solutions/
 		lab=$(basename "$d")
 		ref=$1/$lab/ref
 		mkdir -p "$ref" || exit 1
-		for p in server client props; do
-			[ "$p" != props ] || [ -f "$d/props.c" ] || continue
+		for p in $(ref_programs "$d"); do
 			strip -o "$ref/$p" "$bin/$lab/$p" || {
 				echo "handout: strip $bin/$lab/$p failed" >&2; exit 1; }
 		done
-		ref_readme "$lab" "$built" > "$ref/README"
+		ref_readme "$lab" "$built" "$(ref_programs "$d")" > "$ref/README"
 		# Readable by all: an archive of the handout keeps the modes,
 		# and a grader running as another uid may be handed the path.
 		chmod 755 "$ref" "$ref"/* && chmod 644 "$ref/README"
@@ -195,8 +199,8 @@ if ! $limit $MAKE -C "$h" --no-print-directory -s check > "$work/check.log" 2>&1
 	no "make check in the handout does not say every lab builds:"; tail -n 20 "$work/check.log"
 fi
 
-# The reference programs: every lab's pair, stripped, its README naming
-# this machine; make doctor there runs them all; the first lab's pair
+# The reference programs: every lab's server and client (and props),
+# stripped, its README naming this machine; make doctor there runs them all; the first lab's pair
 # talks, as make demo runs a pair (tools/student/demo.sh, with the pair's
 # dir as the lab's build dir).
 has_symbols() {     # FILE: 0 if it has a symbol table, 2 if no tool can tell
@@ -209,7 +213,7 @@ has_symbols() {     # FILE: 0 if it has a symbol table, 2 if no tool can tell
 arch=$(uname -m)
 for d in "$h"/labs/[0-9][0-9]-*/; do
 	lab=$(basename "$d")
-	for p in server client; do
+	for p in $(ref_programs "$d"); do
 		if [ ! -f "$d/ref/$p" ] || [ ! -x "$d/ref/$p" ]; then
 			no "has no program labs/$lab/ref/$p"
 			continue

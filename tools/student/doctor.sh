@@ -71,8 +71,9 @@ done
 
 # The reference programs of the student handout (labs/NN-name/ref/, made
 # by make handout): native programs, built on the instructor's machine,
-# which run only on the same architecture and C library.  Each must
-# answer --help.  The course repository has none.
+# which run only on the same architecture and C library: server and
+# client, and props where the lab has one (props.c).  Each must answer
+# --help.  The course repository has none.
 bounded() {     # COMMAND...: at most 10 s where timeout(1) exists
 	if command -v timeout >/dev/null 2>&1; then timeout 10 "$@"; else "$@"; fi
 }
@@ -82,16 +83,17 @@ bounded() {     # COMMAND...: at most 10 s where timeout(1) exists
 elf_machine() {     # FILE
 	{ od -An -tx1 -j4 -N2 "$1"; od -An -tx1 -j18 -N2 "$1"; } 2>/dev/null | tr -d ' \n'
 }
-ref_programs() {    # LAB_DIR: its ref/server and ref/client
-	dir=$1 lab=$(basename "$1") failed=
+ref_programs() {    # LAB_DIR: its ref/server, ref/client (and ref/props)
+	dir=$1 lab=$(basename "$1") failed= programs="server client"
+	[ -f "$1/props.c" ] && programs="$programs props"
 	built=$(sed -n 's/^built for: //p' "$dir/ref/README" 2>/dev/null)
 	fix="built for ${built:-another machine}, this is $(this_machine): run it on the course's machine, or ask your instructor for a build for this one (your own programs are not affected)"
-	for p in server client; do
+	for p in $programs; do
 		f=$dir/ref/$p
 		if [ ! -e "$f" ]; then
-			bad "$f" "ask your instructor for the handout's labs/$lab/ref/ (both programs)"; failed=1
+			bad "$f" "ask your instructor for the handout's labs/$lab/ref/ (its programs: $programs)"; failed=1
 		elif [ ! -x "$f" ]; then
-			fails "$f: not executable (unpacked without its modes?)" "chmod +x labs/*/ref/server labs/*/ref/client"; failed=1
+			fails "$f: not executable (unpacked without its modes?)" "chmod +x $f"; failed=1
 		elif [ "$(elf_machine "$f")" != "$(elf_machine /bin/sh)" ]; then
 			fails "$f is a program for another processor" "$fix"; failed=1
 		elif ! bounded "$f" --help > /dev/null 2> "$tmp/doctor.$$"; then
