@@ -970,7 +970,7 @@ START_TEST(nonreading_client_is_dropped)
 {
 	const char *const small_queue[] = { "-q", "16384", NULL };
 	char batch[10 * 201], last[220];
-	struct peer *p[2], *hog;
+	struct peer *p[2], *hog, *late;
 	char dropped_line[200];
 	size_t sent = 0;
 	int b = 0;
@@ -980,6 +980,9 @@ START_TEST(nonreading_client_is_dropped)
 	hog = connect_peer('N', 2048);
 	hog->reads = false;
 	expect_line(p[0], notice(hog, "joined"), ms(PROMPT_MS), "every client is "
+	            "told of each one who joins");
+	late = connect_peer('C', 0);
+	expect_line(p[0], notice(late, "joined"), ms(PROMPT_MS), "every client is "
 	            "told of each one who joins");
 	snprintf(dropped_line, sizeof dropped_line, "%s",
 	         notice(hog, "dropped: not reading"));
@@ -1017,12 +1020,16 @@ START_TEST(nonreading_client_is_dropped)
 	if (!let_go(hog, ms(2000)))
 		fail(srv.p, "expected the server to close client N's connection once "
 		     "it was dropped; it is still open after %d ms", ms(2000));
+	expect_line(late, from(p[0], last), ms(PROMPT_MS), "a client dropped is "
+	            "no reason to stop sending a line to the others");
 	for (int i = 0; i < b * 10; i++) {
 		snprintf(last, sizeof last, "%06d %0192d", i, i / 10);
-		if (times_got(p[1], from(p[0], last)) != 1)
-			fail(srv.p, "expected client B to receive every line A sent "
-			     "once, while N was dropped; line %d came %d times", i,
-			     times_got(p[1], from(p[0], last)));
+		if (times_got(p[1], from(p[0], last)) != 1
+		    || times_got(late, from(p[0], last)) != 1)
+			fail(srv.p, "expected clients B and C to receive every line A "
+			     "sent once, while N was dropped; line %d came %d and %d "
+			     "times", i, times_got(p[1], from(p[0], last)),
+			     times_got(late, from(p[0], last)));
 	}
 	say_line(p[1], "after the drop");
 	expect_line(p[0], from(p[1], "after the drop"), ms(PROMPT_MS), "the "

@@ -143,7 +143,7 @@ int refuse_with_spare(struct chat *chat)
 	if (fd >= 0)
 		refuse_client(fd, format_addr((struct sockaddr *)&peer, sizeof peer,
 		                              name));
-	chat->spare_fd = open_spare();
+	chat->spare_fd = open_spare();      /* back in its place */
 	if (fd >= 0)
 		return 0;
 	errno = err;

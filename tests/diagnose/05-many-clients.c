@@ -252,8 +252,8 @@ static void check_read_input(void)
 	struct chat chat;
 	struct client *a, *b;
 	struct linger reset = { 1, 0 };
+	char c, line[ADDR_STRLEN + 16];
 	int oa, ob;
-	char c;
 
 	make_chat(&chat, 4, 65536);
 	a = member(&chat, &oa);
@@ -268,12 +268,31 @@ static void check_read_input(void)
 	if (recv(a->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1)
 		todo_wrong(4, "read_input() left bytes on the socket: read into "
 		           "c->in after its c->in_len bytes");
+	if (a->in_len != 6 && a->lines != 1)
+		todo_wrong(4, "read_input() took \"hello\\n\" off the socket, but "
+		           "c->in_len is %zu and no line was counted: add what came "
+		           "to c->in_len and let frame_lines() cut the lines (one "
+		           "read() is not one line)", a->in_len);
 	if (a->state != ACTIVE)
 		todo_wrong(4, "read_input() on a client that sent \"hello\\n\" made it "
 		           "leave (state %d)", a->state);
 	if (a->heard == 0)
 		todo_wrong(4, "read_input() did not note when the client was heard "
 		           "(c->heard = now_ms()): -i would drop a talking client");
+	/* The start of a line kept from before: the read goes after it. */
+	clear_queue(b);
+	memcpy(a->in, "hel", 3);
+	a->in_len = 3;
+	a->lines = 0;
+	if (write(oa, "lo\n", 3) != 3 || !diag_ready(a->fd, POLLIN, 1000))
+		exit(1);
+	read_input(&chat, a);
+	snprintf(line, sizeof line, "%s: hello\n", a->name);
+	if ((a->lines == 0 && (a->in_len != 6 || memcmp(a->in, "hello\n", 6) != 0))
+	    || (a->lines > 0 && b->out_len > 0 && (a->lines != 1 || !queued(b, line))))
+		todo_wrong(4, "with \"hel\" kept in c->in and \"lo\\n\" arriving, "
+		           "read_input() did not make \"hello\\n\" of them: read "
+		           "into c->in + c->in_len, add to c->in_len");
 	read_input(&chat, a);       /* nothing there: EAGAIN */
 	if (a->state != ACTIVE)
 		todo_wrong(4, "read_input() with nothing to read (EAGAIN) dropped the "
@@ -405,6 +424,13 @@ static void check_fan_out(void)
 	if (c[3]->out_len != 0)
 		todo_wrong(7, "fan_out() queued the line for a client that is leaving "
 		           "(only ACTIVE ones are in the chat)");
+	/* B's queue full: B is dropped, C still gets the line. */
+	clear_queue(c[2]);
+	fake_queue(c[1], 65530);
+	fan_out(&chat, c[0], "hi there\n", 9);
+	if (c[1]->state == GONE && !queued(c[2], want))
+		todo_wrong(7, "a client dropped by enqueue() (its queue full) stopped "
+		           "fan_out(): the clients after it did not get the line");
 }
 
 /* ---- TODO 8: send_queued() -------------------------------------------------- */
@@ -653,7 +679,8 @@ static void check_chat_relay(void)
 {
 	struct chat chat;
 	struct relay_run r;
-	int in[2], res[2], server, rc = 0, err = 0;
+	int in[2], res[2], server, sock, rc = 0, err = 0;
+	pid_t pid;
 	char buf[64], line[64];
 	ssize_t n;
 
@@ -670,8 +697,9 @@ static void check_chat_relay(void)
 	close(in[0]);
 	r.in = STDIN_FILENO;
 	r.result = res[1];
-	diag_spawn(run_relay, &r, r.sock < res[1] ? r.sock : res[1],
-	           r.sock < res[1] ? res[1] : r.sock);
+	sock = r.sock;
+	pid = diag_spawn(run_relay, &r, r.sock < res[1] ? r.sock : res[1],
+	                 r.sock < res[1] ? res[1] : r.sock);
 	close(STDIN_FILENO);
 	close(res[1]);
 	close(r.sock);
@@ -704,6 +732,11 @@ static void check_chat_relay(void)
 	if (!diag_ready(server, POLLIN, 1000) || recv(server, buf, 1, MSG_DONTWAIT) != 0)
 		todo_wrong(13, "stdin has ended and all is sent: the server never saw "
 		           "end of file: shutdown(sock, SHUT_WR)");
+	snprintf(line, sizeof line, "/proc/%d/fd/%d", (int)pid, sock);
+	if (readlink(line, buf, sizeof buf) < 0 && errno == ENOENT)
+		todo_wrong(13, "at the end of stdin the client closed its socket: the "
+		           "server's last lines are lost (shutdown(SHUT_WR) ends the "
+		           "sending only)");
 	if (send(server, "* last words\n", 13, MSG_NOSIGNAL) != 13)
 		todo_wrong(13, "at the end of stdin the client closed its socket: the "
 		           "server's last lines are lost (shutdown(SHUT_WR), not close)");
