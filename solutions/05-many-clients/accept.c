@@ -22,6 +22,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +90,13 @@ struct client *add_client(struct chat *chat, int fd,
                           const struct sockaddr_in6 *peer)
 {
 	struct client *c = calloc(1, sizeof *c);
+	int one = 1;
 
+	/* A chat is interactive: each batch of lines goes at once, not
+	 * held until the batch before is acknowledged (Nagle's algorithm,
+	 * which the client's delayed acknowledgements turn into pauses of
+	 * up to 40 ms: tcp(7), TCP_NODELAY). */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (c == NULL) {
 		close(fd);
 		log_line("out of memory: a client refused");

@@ -29,7 +29,7 @@
 
 /* A queue emptied keeps its buffer up to this size: one that held a
  * burst gives the memory back. */
-#define KEEP_BUFFER 16384
+#define KEEP_BUFFER 4096
 
 /* Room at the end of C's queue for LEN more bytes: the queued bytes
  * moved to the start of the buffer, or a bigger buffer.  0, or -1 when
