@@ -63,8 +63,10 @@ static int make_room(struct client *c, size_t len)
 int enqueue(struct chat *chat, struct client *c, const char *msg, size_t len)
 {
 	/* TODO 6: if C's queue (c->out_len bytes) plus LEN would pass
-	 * chat->queue_bytes: drop_client(c, NOT_READING, 0), return -1.
-	 * Else make_room() (-1: drop_client(c, LOST, ENOMEM)), copy MSG to
+	 * chat->queue_bytes, first send_queued(c) (TODO 8): what the socket
+	 * takes now leaves the queue.  Still too much (or C dropped by
+	 * that send): drop_client(c, NOT_READING, 0), return -1.  Else
+	 * make_room() (-1: drop_client(c, LOST, ENOMEM)), copy MSG to
 	 * c->out + c->out_off + c->out_len, add LEN to c->out_len.  Trap:
 	 * never wait for the client to read: a cap, not a wait.
 	 * Tests: nonreading_client_is_dropped, slow_reader_does_not_delay_others. */

@@ -63,8 +63,10 @@ static int make_room(struct client *c, size_t len)
 int enqueue(struct chat *chat, struct client *c, const char *msg, size_t len)
 {
 	// STARTER: /* TODO 6: if C's queue (c->out_len bytes) plus LEN would pass
-	// STARTER:  * chat->queue_bytes: drop_client(c, NOT_READING, 0), return -1.
-	// STARTER:  * Else make_room() (-1: drop_client(c, LOST, ENOMEM)), copy MSG to
+	// STARTER:  * chat->queue_bytes, first send_queued(c) (TODO 8): what the socket
+	// STARTER:  * takes now leaves the queue.  Still too much (or C dropped by
+	// STARTER:  * that send): drop_client(c, NOT_READING, 0), return -1.  Else
+	// STARTER:  * make_room() (-1: drop_client(c, LOST, ENOMEM)), copy MSG to
 	// STARTER:  * c->out + c->out_off + c->out_len, add LEN to c->out_len.  Trap:
 	// STARTER:  * never wait for the client to read: a cap, not a wait.
 	// STARTER:  * Tests: nonreading_client_is_dropped, slow_reader_does_not_delay_others. */
@@ -77,10 +79,17 @@ int enqueue(struct chat *chat, struct client *c, const char *msg, size_t len)
 	// BEGIN SOLUTION
 	/* The cap counts what the client has not taken: its queue.  What
 	 * the kernel holds in the socket's buffers is not counted, but it
-	 * is bounded too (SO_SNDBUF, and the client's receive window). */
+	 * is bounded too (SO_SNDBUF, and the client's receive window).
+	 * Many clients talking at once can fill a queue within one turn of
+	 * the loop, before it had a POLLOUT: so before the verdict, the
+	 * socket gets what it takes now.  Only a client whose socket is
+	 * full as well is not reading. */
 	if (c->out_len + len > chat->queue_bytes) {
-		drop_client(c, NOT_READING, 0);
-		return -1;
+		send_queued(c);
+		if (c->state == GONE || c->out_len + len > chat->queue_bytes) {
+			drop_client(c, NOT_READING, 0);
+			return -1;
+		}
 	}
 	if (make_room(c, len) < 0) {
 		drop_client(c, LOST, ENOMEM);

@@ -116,6 +116,17 @@ static ssize_t arrived(int fd, char *buf, size_t cap, int ms)
 	return (ssize_t)len;
 }
 
+/* C's socket full, OURS (its other end) not reading: C is not reading. */
+static void stuff_socket(struct client *c, int ours)
+{
+	static char junk[4096];
+
+	diag_setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, 4096);
+	diag_setsockopt(ours, SOL_SOCKET, SO_RCVBUF, 4096);
+	while (send(c->fd, junk, sizeof junk, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		;
+}
+
 static bool nonblocking(int fd)
 {
 	int flags = fcntl(fd, F_GETFL);
@@ -370,6 +381,7 @@ static void check_enqueue(void)
 	make_chat(&chat, 4, MIN_QUEUE_BYTES);
 	a = member(&chat, &oa);
 	clear_queue(a);
+	stuff_socket(a, oa);
 	r = enqueue(&chat, a, "hello\n", 6);
 	if (r < 0 && a->state == ACTIVE && a->out_len == 0)
 		todo_missing(6, "enqueue() of 6 bytes queued nothing and returned -1");
@@ -426,6 +438,7 @@ static void check_fan_out(void)
 		           "(only ACTIVE ones are in the chat)");
 	/* B's queue full: B is dropped, C still gets the line. */
 	clear_queue(c[2]);
+	stuff_socket(c[1], ours[1]);
 	fake_queue(c[1], 65530);
 	fan_out(&chat, c[0], "hi there\n", 9);
 	if (c[1]->state == GONE && !queued(c[2], want))
@@ -620,6 +633,7 @@ static void check_sweep(void)
 		static char fill[MIN_QUEUE_BYTES - 4];
 
 		memset(fill, 'f', sizeof fill);
+		stuff_socket(c[2], ours[2]);
 		enqueue(&chat, c[2], fill, sizeof fill);
 	}
 	sweep(&chat);

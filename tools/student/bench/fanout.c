@@ -80,14 +80,19 @@ static void interest(struct rclient *c, bool out)
 		c->out_wanted = out;
 }
 
+static void relay_send(struct rclient *c);
+
 /* The lab's enqueue(): the same buffer, growth and limit. */
 static void put(struct rclient *c, const char *msg, size_t len)
 {
-	size_t need = c->out_len + len;
+	size_t need;
 
 	if (c->gone)
 		return;
-	if (need > queue_bytes) {
+	if (c->out_len + len > queue_bytes)
+		relay_send(c);          /* what the socket takes, first */
+	need = c->out_len + len;
+	if (c->gone || need > queue_bytes) {
 		c->gone = true;         /* not reading */
 		return;
 	}
