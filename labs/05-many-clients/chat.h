@@ -30,9 +30,10 @@
  *     "* ADDRESS dropped: line too long\n";
  *   - keeps for each client an output queue of at most QUEUE_BYTES
  *     (default DEFAULT_QUEUE_BYTES) of what it has not taken yet: a
- *     client whose queue would pass that is disconnected at once, the
- *     others told "* ADDRESS dropped: not reading\n".  Nobody ever waits
- *     for a client that does not read;
+ *     client whose queue would pass that, its socket's buffer full as
+ *     well, is disconnected at once, the others told "* ADDRESS
+ *     dropped: not reading\n".  Nobody ever waits for a client that does
+ *     not read;
  *   - at MAX_CLIENTS clients (default DEFAULT_MAX_CLIENTS), or when the
  *     process is out of descriptors (EMFILE), a new client gets
  *     "* server full\n" and is closed; the server carries on (a spare
@@ -183,8 +184,10 @@ void discard_input(struct client *c);
 
 /* ---- output.c ------------------------------------------------------------ */
 
-/* Add LEN bytes of MSG to C's output queue; a queue that would pass
- * QUEUE_BYTES drops C instead (NOT_READING).  0, or -1 (dropped). */
+/* Add LEN bytes of MSG to C's output queue.  A queue that would pass
+ * QUEUE_BYTES first gives C's socket what it takes now (send_queued());
+ * if it still would, C is dropped instead (NOT_READING).  0, or -1
+ * (dropped). */
 int enqueue(struct chat *chat, struct client *c, const char *msg, size_t len);
 /* LINE (LEN bytes, its newline included), sent by FROM: to every other
  * client in the chat, as "NAME: line". */
