@@ -40,19 +40,19 @@ void read_input(struct chat *chat, struct client *c)
 
 void frame_lines(struct chat *chat, struct client *c)
 {
-	static const char too_long[] = "* line too long\n";
+	static const char too_long_text[] = "* line too long\n";
 
 	/* TODO 5: for each '\n' in c->in[0 .. c->in_len) (memchr(3)): fan_out()
 	 * the line, its '\n' included, and count it in c->lines.  Then
 	 * memmove(3) the unfinished rest to c->in's start, c->in_len its
 	 * length.  Still LINE_MAX_BYTES without a '\n': a line too long:
-	 * c->in_len = 0, enqueue() TOO_LONG for C, then leave_chat(chat, c,
-	 * TOO_LONG).  Trap: a read holds part of a line, or several: only a
-	 * '\n' ends one.
+	 * c->in_len = 0, enqueue() too_long_text for C (0: then
+	 * leave_chat(chat, c, TOO_LONG)).  Trap: a read holds part of a
+	 * line, or several: only a '\n' ends one.
 	 * Tests: line_in_pieces_is_delivered_once, several_lines_in_one_write_are_each_delivered. */
 	(void)chat;
 	(void)c;
-	(void)too_long;
+	(void)too_long_text;
 }
 
 void discard_input(struct client *c)

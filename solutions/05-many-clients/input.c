@@ -65,19 +65,19 @@ void read_input(struct chat *chat, struct client *c)
 
 void frame_lines(struct chat *chat, struct client *c)
 {
-	static const char too_long[] = "* line too long\n";
+	static const char too_long_text[] = "* line too long\n";
 
 	// STARTER: /* TODO 5: for each '\n' in c->in[0 .. c->in_len) (memchr(3)): fan_out()
 	// STARTER:  * the line, its '\n' included, and count it in c->lines.  Then
 	// STARTER:  * memmove(3) the unfinished rest to c->in's start, c->in_len its
 	// STARTER:  * length.  Still LINE_MAX_BYTES without a '\n': a line too long:
-	// STARTER:  * c->in_len = 0, enqueue() TOO_LONG for C, then leave_chat(chat, c,
-	// STARTER:  * TOO_LONG).  Trap: a read holds part of a line, or several: only a
-	// STARTER:  * '\n' ends one.
+	// STARTER:  * c->in_len = 0, enqueue() too_long_text for C (0: then
+	// STARTER:  * leave_chat(chat, c, TOO_LONG)).  Trap: a read holds part of a
+	// STARTER:  * line, or several: only a '\n' ends one.
 	// STARTER:  * Tests: line_in_pieces_is_delivered_once, several_lines_in_one_write_are_each_delivered. */
 	// STARTER: (void)chat;
 	// STARTER: (void)c;
-	// STARTER: (void)too_long;
+	// STARTER: (void)too_long_text;
 	// BEGIN SOLUTION
 	char *start = c->in, *end = c->in + c->in_len, *nl;
 
@@ -93,7 +93,7 @@ void frame_lines(struct chat *chat, struct client *c)
 	 * protocol allows.  Its sender is told, and leaves. */
 	if (c->in_len == sizeof c->in) {
 		c->in_len = 0;
-		if (enqueue(chat, c, too_long, sizeof too_long - 1) == 0)
+		if (enqueue(chat, c, too_long_text, sizeof too_long_text - 1) == 0)
 			leave_chat(chat, c, TOO_LONG);
 	}
 	// END SOLUTION
