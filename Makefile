@@ -323,7 +323,8 @@ endif
 	@echo '  memcheck       grade with every program under valgrind'
 	@echo '  robust         throw bad input at every server (garbage, floods, silent and'
 	@echo '                 vanishing clients, oversize input): it must survive, leak no fd'
-	@echo '  bench          the performance table: lab 01 throughput, round trips, the grader'
+	@echo '  bench          the performance table: lab 01 throughput, round trips, lab 05'"'"'s'
+	@echo '                 fan-out (poll against epoll), the grader'
 	@echo '                 (BENCH_BYTES=, BENCH_RUNS=, BENCH_CSV=file; not with SANITIZE=1)'
 	@echo '  clean          remove build/'
 ifneq ($(COURSE_ONLY),)

@@ -1,12 +1,14 @@
 /*
  * bench.h - `make bench`: the measuring programs behind the performance
- * table.  One binary, build/bench/bench, with three commands:
+ * table.  One binary, build/bench/bench, with these commands:
  *
  *   bench xfer ...   lab 01 transfer throughput next to the kernel's limit
  *                    (xfer.c), and the lab programs' peak RSS
  *   bench rtt ...    round trips per second and latency: labs 02-04 and
  *                    raw sockets (rtt.c)
  *   bench time ...   wall time of a command, e.g. the grader (main.c)
+ *   bench fanout ... lab 05's chat server under load, next to bench relay,
+ *                    the same protocol on epoll (fanout.c)
  *
  * Every command prints CSV rows on stdout (section,item,metric,value,unit,
  * runs); tools/student/bench/bench.sh collects them and draws the table.  Lab
@@ -103,6 +105,9 @@ int bound_loopback(int family, int type, struct sockaddr_storage *ss,
  * it (a stream's accepted socket), SV[1] connected to it.  0, or -1 when
  * the family's loopback is unusable. */
 int loopback_pair(int family, int type, int sv[2]);
+/* The port of an ADDRESS, "127.0.0.1:50002", "[::1]:50004" (a server's
+ * ready line); fails without one (rtt.c). */
+unsigned short port_of(const char *address);
 /* A field of /proc/PID/status in KiB ("VmHWM", "RssAnon"), or -1. */
 long proc_status_kib(pid_t pid, const char *field);
 /* /dev/null opened with FLAGS (close-on-exec). */
@@ -118,5 +123,7 @@ int cmd_sink(int argc, char *argv[]);
 int cmd_source(int argc, char *argv[]);
 int cmd_rtt(int argc, char *argv[]);
 int cmd_time(int argc, char *argv[]);
+int cmd_relay(int argc, char *argv[]);     /* lab 05 (fanout.c) */
+int cmd_fanout(int argc, char *argv[]);
 
 #endif

@@ -93,6 +93,13 @@ if [ $raw = yes ]; then
 	done
 fi
 
+# ---- lab 05: many clients, poll() against epoll -------------------------
+if has 05-many-clients; then
+	svg=$(dirname "$BENCH")/lab05-fanout.svg
+	say "lab 05 fan-out: 1000 clients, the lab's server and an epoll relay, $RUNS runs each; then the curve ..."
+	step "lab 05 fan-out" "$BENCH" fanout -r "$RUNS" -s "$svg" "$SOL/05-many-clients/server"
+fi
+
 # ---- the grader ----------------------------------------------------------
 for tree in $GRADE; do
 	case $tree in
@@ -161,6 +168,7 @@ function table(sec,    i, m, w, line, v) {
 END {
 	first["transfer"] = "buffer"; first["rtt"] = "round trip"
 	first["memory"] = "program"; first["grader"] = "command"
+	first["fanout"] = "server"; first["curve"] = "clients connected"
 	title["transfer"] = "Lab 01 transfer, MB/s (10^6 bytes/s): " human(bytes) \
 		" of random data from a file in memory, median of " runs " runs"
 	legend["transfer"] = \
@@ -182,6 +190,21 @@ END {
 		"  peak: VmHWM, the peak resident set (shared library pages included, which vary by\n" \
 		"    some 100 KiB from run to run); anon: RssAnon at exit, heap + stack + buffers."
 	title["grader"] = "The grader, after the build: wall time, median of " grader_runs " runs"
+	title["fanout"] = "Lab 05 fan-out: 1000 clients, one writing, the others reading every line, median of " runs " runs"
+	legend["fanout"] = \
+		"  lines delivered/s: lines written x readers / time, the writer at most 256 lines ahead of\n" \
+		"    the slowest reader.  server CPU per line: its user + system time / lines delivered.\n" \
+		"  memory per idle client: the server'"'"'s resident memory per client that joined (the\n" \
+		"    second half of the joins), its socket buffers (kernel memory) not included.\n" \
+		"  epoll relay: lab 05'"'"'s protocol on a level-triggered epoll_wait() loop, the same queues\n" \
+		"    and limits and nothing else (tools/student/bench/fanout.c); of the relay: lab 05'"'"'s\n" \
+		"    lines/s over the relay'"'"'s, run by run (median)."
+	title["curve"] = "Lab 05, poll() against epoll, for more and more clients connected: median of " (runs < 3 ? runs : 3) " runs"
+	legend["curve"] = \
+		"  fan-out: as above, about a million lines delivered per point (every client busy).\n" \
+		"  refusals: the server full (-m N), 500 newcomers one after another, each told\n" \
+		"    \"* server full\" and closed: one wakeup for one ready descriptor among N + 1, no fan-out.\n" \
+		"  Up to what the descriptor limit allows.  The plot of these rows: the SVG under Notes."
 	print "Socket Labs: make bench"
 	print "machine: " mach["cpu model"] ", " mach["cpu cores"] " cores, " \
 		mach["memory total"] "; " mach["kernel release"]

@@ -155,6 +155,10 @@ int main(int argc, char *argv[])
 		return cmd_time(argc - 1, argv + 1);
 	if (strcmp(argv[1], "syscall") == 0)
 		return cmd_syscall();
+	if (strcmp(argv[1], "relay") == 0)
+		return cmd_relay(argc - 1, argv + 1);
+	if (strcmp(argv[1], "fanout") == 0)
+		return cmd_fanout(argc - 1, argv + 1);
 	if (strcmp(argv[1], "sink") == 0)
 		return cmd_sink(argc - 1, argv + 1);
 	if (strcmp(argv[1], "source") == 0)

@@ -105,8 +105,7 @@ static double round_trip(struct link *l, unsigned long seq)
 	return (t1 - t0) * 1e6;
 }
 
-/* The port of an ADDRESS: "127.0.0.1:50002", "[::1]:50004". */
-static unsigned short port_of(const char *address)
+unsigned short port_of(const char *address)
 {
 	const char *colon = strrchr(address, ':');
 	long port = colon ? strtol(colon + 1, NULL, 10) : 0;
