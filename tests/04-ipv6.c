@@ -55,53 +55,6 @@
 
 /* ---- time and the machine ------------------------------------------------- */
 
-/* Can this machine bind ::1?  Some containers have IPv6 sockets and
- * dual stack, but no IPv6 loopback address (EADDRNOTAVAIL). */
-static bool ipv6_loopback_usable(const char **why)
-{
-	static int usable = -1;
-	static char reason[160];
-
-	if (usable < 0) {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
-		                          .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-		int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-		usable = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-		snprintf(reason, sizeof reason, "this machine has no usable IPv6 "
-		         "loopback: binding [::1]:0 failed (%s)", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	if (why)
-		*why = reason;
-	return usable;
-}
-
-/* A kernel without IPv6 at all (booted with ipv6.disable=1) cannot run
- * this lab: every test that needs an AF_INET6 socket SKIPs there. */
-static void need_ipv6_sockets(void)
-{
-	static char reason[160];
-	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd >= 0) {
-		close(fd);
-		return;
-	}
-	snprintf(reason, sizeof reason, "this machine has no IPv6 at all: "
-	         "socket(AF_INET6) failed (%s)", strerror(errno));
-	skip(reason);
-}
-
-static void need_ipv6_loopback(void)
-{
-	const char *why;
-
-	if (!ipv6_loopback_usable(&why))
-		skip(why);
-}
-
 /* ---- the test's own sockets --------------------------------------------------- */
 
 /* A non-blocking TCP connection to IP:PORT from FROM (an address of the
@@ -211,27 +164,6 @@ static struct proc *start(const struct run_opts *o, const char *const args[])
 	                     a[6], a[7], NULL);
 	wait_ready(p);
 	return p;
-}
-
-/* The port of the ready line "listening on [ADDRESS]:PORT", which must
- * start with PREFIX. */
-static uint16_t ready_port(struct proc *p, const char *prefix)
-{
-	const char *a = p->ready_addr, *end = strstr(a, "]:");
-	unsigned long port = 0;
-	char *rest = NULL;
-
-	if (end != NULL && end[2] >= '0' && end[2] <= '9')
-		port = strtoul(end + 2, &rest, 10);
-	if (a[0] != '[' || rest == NULL || *rest != '\0' || port == 0
-	    || port > 65535)
-		fail(p, "expected the ready line \"listening on [ADDRESS]:PORT\", "
-		     "the address in brackets and the real port; got "
-		     "\"listening on %s\"", a);
-	if (prefix != NULL && strncmp(a, prefix, strlen(prefix)) != 0)
-		fail(p, "expected the server to listen on %sPORT; it says "
-		     "\"listening on %s\"", prefix, a);
-	return (uint16_t)port;
 }
 
 /* The line service on the loopback, ready: at its default address ::1

@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE     /* prlimit, memmem, strcasestr */
 #include "harness.h"
+#include "sockets.h"
 #include "robust.h"
 
 #include <arpa/inet.h>
@@ -49,48 +50,6 @@
 #define PROMPT_MS 1000
 
 /* ---- the machine ------------------------------------------------------------ */
-
-/* Is there an IPv6 loopback here?  Some containers have IPv6 sockets
- * but no ::1 (EADDRNOTAVAIL): the server then runs at the IPv4-mapped
- * loopback, its clients connect over IPv4. */
-static bool have_ipv6_loopback(void)
-{
-	static int known = -1;
-
-	if (known < 0) {
-		struct sockaddr_in6 a = { .sin6_family = AF_INET6,
-		                          .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-		int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-		known = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-		if (fd >= 0)
-			close(fd);
-	}
-	return known;
-}
-
-static void need_ipv6(void)
-{
-	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		skip("this machine has no IPv6 at all: socket(AF_INET6) failed");
-	close(fd);
-}
-
-/* ASAN_OPTIONS that let the short-write shim come before the sanitizer
- * (harmless without SANITIZE=1). */
-static const char *const *shim_env(void)
-{
-	static char env[512];
-	static const char *list[2];
-	const char *now = getenv("ASAN_OPTIONS");
-
-	snprintf(env, sizeof env, "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
-	         now ? now : "", now && *now ? ":" : "");
-	list[0] = env;
-	return list;
-}
 
 /* The CPU time PID has used, in ms: /proc/PID/sched's sum_exec_runtime
  * (to the nanosecond) where the kernel has it, else /proc/PID/stat's
@@ -157,21 +116,6 @@ static struct server srv;
 static struct peer *peers[MAX_PEERS];
 static int npeers;
 
-/* The port of the ready line "listening on [ADDRESS]:PORT". */
-static uint16_t ready_port(struct proc *p)
-{
-	const char *end = strstr(p->ready_addr, "]:");
-	char *rest = NULL;
-	unsigned long port = end ? strtoul(end + 2, &rest, 10) : 0;
-
-	if (p->ready_addr[0] != '[' || rest == NULL || *rest != '\0'
-	    || port == 0 || port > 65535)
-		fail(p, "expected the ready line \"listening on [ADDRESS]:PORT\" "
-		     "with the real port (getsockname() once bound, for -p 0); "
-		     "got \"listening on %s\"", p->ready_addr);
-	return (uint16_t)port;
-}
-
 /* Start the chat server with -p 0, at its default address ::1 where the
  * machine has one (else at -a ::ffff:127.0.0.1), and EXTRA's options
  * (up to 6, NULL-ended). */
@@ -180,10 +124,10 @@ static void start_chat(const struct run_opts *o, const char *const extra[])
 	const char *a[11] = { "-p", "0" };
 	int n = 2;
 
-	need_ipv6();
+	need_ipv6_sockets();
 	for (int i = 0; extra != NULL && extra[i] != NULL && i < 6; i++)
 		a[n++] = extra[i];
-	if (have_ipv6_loopback()) {
+	if (ipv6_loopback_usable(NULL)) {
 		srv.ip = srv.named = "::1";
 	} else {
 		a[n++] = "-a";
@@ -194,7 +138,7 @@ static void start_chat(const struct run_opts *o, const char *const extra[])
 	srv.p = run("server", o, a[0], a[1], a[2], a[3], a[4], a[5], a[6],
 	            a[7], a[8], a[9], NULL);
 	wait_ready(srv.p);
-	srv.port = ready_port(srv.p);
+	srv.port = ready_port(srv.p, NULL);
 	npeers = 0;
 }
 
@@ -225,33 +169,12 @@ static uint16_t port_of(int fd)
 	             : ((struct sockaddr_in *)&ss)->sin_port);
 }
 
-/* A socket address for the numeric IP (either family) and PORT. */
-static socklen_t sockaddr_of(const char *ip, uint16_t port,
-                             struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof *ss);
-	if (strchr(ip, ':') != NULL) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		ck_assert(inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1);
-		return sizeof *s6;
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons(port);
-	ck_assert(inet_pton(AF_INET, ip, &s4->sin_addr) == 1);
-	return sizeof *s4;
-}
-
 /* A non-blocking connection to IP:PORT (RCVBUF > 0: that receive
  * buffer), or -1 with errno. */
 static int connect_nb(const char *ip, uint16_t port, int rcvbuf)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = sockaddr_of(ip, port, &ss), elen = sizeof(int);
+	socklen_t len = sa_make(ip, port, &ss), elen = sizeof(int);
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int one = 1, err = 0;
 
@@ -526,15 +449,6 @@ static void hang_up(struct peer *p, bool abrupt)
 
 /* ---- the server's sockets, seen from outside --------------------------------- */
 
-static int sockopt(int fd, int level, int name)
-{
-	int v = -1;
-	socklen_t len = sizeof v;
-
-	getsockopt(fd, level, name, &v, &len);
-	return v;
-}
-
 START_TEST(server_listens_dual_stack)
 {
 	struct sockaddr_in6 sa;
@@ -543,10 +457,10 @@ START_TEST(server_listens_dual_stack)
 	int fds[16], theirs[16], n, listener = -1;
 	struct peer *a, *v4;
 
-	need_ipv6();
+	need_ipv6_sockets();
 	srv.p = run("server", NULL, "-a", "::", "-p", "0", NULL);
 	wait_ready(srv.p);
-	srv.port = ready_port(srv.p);
+	srv.port = ready_port(srv.p, NULL);
 	if (strncmp(srv.p->ready_addr, "[::]:", 5) != 0)
 		fail(srv.p, "expected \"listening on [::]:PORT\" for -a ::; got "
 		     "\"listening on %s\"", srv.p->ready_addr);
@@ -579,8 +493,8 @@ START_TEST(server_listens_dual_stack)
 	step("the listening socket is at [::]:%u, dual stack", srv.port);
 
 	/* An IPv6 client and an IPv4 one: named as the socket sees them. */
-	srv.ip = srv.named = have_ipv6_loopback() ? "::1" : "::ffff:127.0.0.1";
-	if (!have_ipv6_loopback())
+	srv.ip = srv.named = ipv6_loopback_usable(NULL) ? "::1" : "::ffff:127.0.0.1";
+	if (!ipv6_loopback_usable(NULL))
 		srv.ip = "127.0.0.1";
 	a = connect_peer('A', 0);
 	srv.ip = "127.0.0.1";
@@ -592,7 +506,7 @@ START_TEST(server_listens_dual_stack)
 	say_line(v4, "over IPv4");
 	expect_line(a, from(v4, "over IPv4"), ms(PROMPT_MS), "each line goes to "
 	            "every other client");
-	if (have_ipv6_loopback()) {
+	if (ipv6_loopback_usable(NULL)) {
 		step("and now with no -a: ::1 only");
 		start_chat(NULL, NULL);
 		if (strncmp(srv.p->ready_addr, "[::1]:", 6) != 0)
@@ -1379,7 +1293,7 @@ END_TEST
 
 START_TEST(server_survives_short_writes)
 {
-	struct run_opts o = { .short_writes = true, .env = shim_env() };
+	struct run_opts o = { .short_writes = true };
 	char *data = malloc(300 * 260), line[300];
 	struct peer *p[3];
 	size_t len = 0;
@@ -1454,9 +1368,9 @@ END_TEST
  * the machine has one).  Its address for the client in HOST and PORT. */
 static int test_server(const char **host, char port[8])
 {
-	const char *ip = have_ipv6_loopback() ? "::1" : "127.0.0.1";
+	const char *ip = ipv6_loopback_usable(NULL) ? "::1" : "127.0.0.1";
 	struct sockaddr_storage ss;
-	socklen_t len = sockaddr_of(ip, 0, &ss);
+	socklen_t len = sa_make(ip, 0, &ss);
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	ck_assert(fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) == 0
@@ -1787,7 +1701,7 @@ const char lab_title[] = "many-clients";
 static struct proc *robust_start(struct sockaddr_storage *addr, socklen_t *len)
 {
 	start_chat(NULL, NULL);
-	*len = sockaddr_of(srv.ip, srv.port, addr);
+	*len = sa_make(srv.ip, srv.port, addr);
 	return srv.p;
 }
 

@@ -139,4 +139,16 @@ void expect_live_socket_kept(const char *path, int type, int server_type);
  * socket". */
 void expect_non_sockets_kept(int type);
 
+/* ---- IPv6 on this machine, and the ready line's port ---------------------- */
+
+/* Can this machine bind ::1 (some containers have IPv6 sockets but no
+ * IPv6 loopback)?  *WHY, unless NULL: why not, for a SKIP. */
+bool ipv6_loopback_usable(const char **why);
+/* SKIP the test where there is no AF_INET6 at all, or no usable ::1. */
+void need_ipv6_sockets(void);
+void need_ipv6_loopback(void);
+/* The port of P's ready line "listening on [ADDRESS]:PORT", which must
+ * start with PREFIX unless NULL; otherwise fail. */
+uint16_t ready_port(struct proc *p, const char *prefix);
+
 #endif
