@@ -1035,7 +1035,7 @@ START_TEST(pathname_client_binds_in_tmpdir_and_removes_it)
 	struct fake f = fake_server();
 	struct proc *cli = start_client("-p", f.path, write_file("in", "by path\n", 8));
 	struct uaddr from;
-	char buf[64], prefix[64], *file;
+	char buf[64], prefix[sizeof (struct sockaddr_un)], *file;
 	size_t n, plen;
 	const char *name;
 

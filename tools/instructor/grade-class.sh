@@ -13,9 +13,9 @@
 # output capped, no file over 64 MB, and every process it started killed
 # when it ends.  Each lab's grader has LIMIT seconds (LAB_LIMIT: what hangs
 # costs its own lab only), the whole run, builds included, 2 x LIMIT.  Each
-# student has a temp dir of its own (TMPDIR) and its own build directory
-# (the Makefile gives each tree build/<name>-<hash>/, removed once graded
-# unless KEEP_BUILD=1).  JOBS students are graded at a time (default:
+# student has a temp dir of its own (TMPDIR) and its own build directory,
+# both removed once graded (KEEP_BUILD=1: the build directory is the one
+# the Makefile gives the tree, build/<name>-<hash>/, and stays).  JOBS students are graded at a time (default:
 # three per core: grading is mostly waiting on sockets).  A lab
 # that does not compile, hangs, crashes or floods scores 0 on what it
 # broke, with the reason; nothing a student does stops the batch or holds
@@ -110,20 +110,30 @@ commit=$(git rev-parse --short HEAD 2>/dev/null) || commit=unknown
 if [ "$commit" != unknown ] && ! git diff --quiet HEAD -- tests common Makefile 2>/dev/null; then
 	commit=$commit-dirty
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/gc.XXXXXX") || exit 1
+# The work dir: the students' temp dirs and (but with KEEP_BUILD) their
+# build dirs.  Without TMPDIR, in /dev/shm, a memory file system, when it
+# has room to spare: a grading creates and removes thousands of small
+# files, which on a disk's file system cost a fifth of the graders' CPU.
+# Its name is 14 bytes, as long as a struct sockaddr's sa_data: a program
+# that binds with that length (a mistake the tests catch) hits the dir
+# itself, not a new file beside it.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
+   [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -gt 2097152 ] 2>/dev/null; then
+	work=$(mktemp -d /dev/shm/gcXXX) || exit 1
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/gc.XXXXXX") || exit 1
+fi
 mkdir -p "$work/claim" "$work/done" "$work/links" "$reports" || exit 1
+# As root, the student's uid passes through (not reads) the work dir to
+# its temp dir, where the grading puts the sandbox it runs in; all else
+# in it is root's alone.
+chmod 711 "$work" && chmod 700 "$work/claim" "$work/done" "$work/links" || exit 1
 # The grader keeps its temp files under TMPDIR only when that path is
 # short (sun_path holds 107 bytes); past 40 bytes it uses /tmp.
 [ ${#work} -gt 34 ] && echo "grade-class: warning: TMPDIR is long ($work): the graders will use /tmp" >&2
 cleanup() {
 	# Our own jobs are gone by now (run-limited kills what they start);
-	# only files remain, and the build dirs of students interrupted.
-	for f in "$work"/s*/bdir; do
-		[ -f "$f" ] || continue
-		i=${f%/bdir}; i=${i##*/s}
-		[ -d "$work/done/$i" ] && continue
-		case ${KEEP_BUILD:-} in '') b=$(cat "$f"); case $b in build/?*) rm -rf "$b" ;; esac ;; esac
-	done
+	# only files remain.
 	rm -rf "$work"
 	rm -f "$lock"
 }
@@ -199,9 +209,9 @@ lab_verdicts() {   # LAB NUM VERDICTS_FILE RAN WHY
 }
 
 grade_one() {   # INDEX NAME
-	i=$1 name=$2 bdir= mtree=
+	i=$1 name=$2 mtree=
 	s=$work/s$i tmp=$work/t$i
-	mkdir -p "$s" "$tmp"
+	mkdir -p "$s" "$tmp" && chmod 700 "$s" && chmod 711 "$tmp"
 	# (a report of an earlier grading would outlive a grading cut short)
 	rm -f "$reports/$name.txt"
 	: > "$s/tests"
@@ -215,8 +225,6 @@ grade_one() {   # INDEX NAME
 		*[!A-Za-z0-9._/+@-]*) ln -s "$tree" "$work/links/s$i"; mtree=$work/links/s$i ;;
 		*) mtree=$tree ;;
 		esac
-		bdir=$($MAKE --no-print-directory -s print-build-dir LABS="$mtree" $san 2>/dev/null)
-		echo "$bdir" > "$s/bdir"
 	fi
 	row=$(csv_quote "$name") sum=0 max=0 notes= brief=
 	{
@@ -231,10 +239,11 @@ grade_one() {   # INDEX NAME
 	# and its own score only); the whole run, builds included, within 2 x
 	# LIMIT.  Scores come from the graders' tally (SCORES), never from the
 	# log: the log is only shown, in the report.
-	rc=0
+	rc=0 bvar="B=$s/build"
+	[ -n "${KEEP_BUILD:-}" ] && bvar=
 	if [ -n "$tree" ]; then
 		TMPDIR=$tmp LAB_LIMIT=$limit $RL -t $((2 * limit)) -c 4000000 -f 67108864 -o "$s/all.log" -- \
-			$MAKE --no-print-directory -s test LABS="$mtree" NO_COLOR=1 SCORES="$s/scores" VERDICTS="$s/verdicts" $san 2> /dev/null
+			$MAKE --no-print-directory -s test LABS="$mtree" $bvar NO_COLOR=1 SCORES="$s/scores" VERDICTS="$s/verdicts" $san 2> /dev/null
 		rc=$?
 		awk -v nums="$(for lab in $labs; do printf '%s ' "${lab%%-*}"; done)" -v dir="$s" '
 			BEGIN { n = split(nums, L, " "); k = 1 }
@@ -244,7 +253,7 @@ grade_one() {   # INDEX NAME
 				    index($0, "FAIL  lab " L[k] ": ") == 1) { close(f); k++ }
 			}' "$s/all.log"
 		[ -n "$(ls -A "$tmp")" ] && notes="all labs: left files in the temp dir"
-		rm -rf "$tmp" && mkdir -p "$tmp"
+		rm -rf "$tmp" && mkdir -p "$tmp" && chmod 711 "$tmp"
 	fi
 	for lab in $labs; do
 		num=${lab%%-*} title=${lab#*-}
@@ -298,10 +307,7 @@ grade_one() {   # INDEX NAME
 	[ -s "$s/body" ] || printf '\nevery test of every lab passed\n' >> "$s/body"
 	cat "$s/head" "$s/body" > "$reports/$name.txt"
 	echo "$row,$sum,$(csv_quote "$notes"),$(date -u '+%Y-%m-%dT%H:%M:%SZ'),$(csv_quote "$commit")" > "$s/row"
-	if [ -z "${KEEP_BUILD:-}" ] && [ -n "${bdir:-}" ]; then
-		case $bdir in build/?*) rm -rf "$bdir" ;; esac
-	fi
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$s/build"
 	mkdir "$work/done/$i"
 	n=$(ls "$work/done" | wc -l | tr -d ' ')
 	printf '[%3d/%d] %s: %d/%d  (%s)  %ds\n' "$n" "$total" "$name" "$sum" "$max" "$brief" $(($(date +%s) - start))
