@@ -42,8 +42,17 @@ export LC_ALL
 # Only a file that changed is copied, and the copy is new (not cp -p: a
 # submission's file may be older than the object of the one it replaces),
 # so that only what changed is compiled again.
+changed() {   # FROM TO
+	! { [ -f "$2" ] && cmp -s "$1" "$2"; }
+}
 sync_file() {   # FROM TO
-	{ [ -f "$2" ] && cmp -s "$1" "$2"; } || cp "$1" "$2"
+	changed "$1" "$2" && cp "$1" "$2"
+	return 0
+}
+
+# Is NAME one of the course's headers (common/ or the lab's own)?
+course_header() {   # NAME
+	case $1 in *.h) [ -f "$COURSE/common/$1" ] || [ -f "$COURSE/labs/$lab/$1" ] ;; *) false ;; esac
 }
 
 copy() {   # SUBMITTED DEST
@@ -52,27 +61,33 @@ copy() {   # SUBMITTED DEST
 	for f in "$dest"/src/*; do      # what the submission no longer has
 		[ -e "$f" ] || continue
 		name=${f##*/}
-		[ -f "$COURSE/common/$name" ] || [ -f "$COURSE/labs/$lab/$name" ] && continue
+		course_header "$name" && continue
 		if [ ! -f "$submitted/$name" ] || [ -L "$submitted/$name" ]; then
 			rm -f "$f"
 		fi
 	done
+	set --     # what changed, copied in one go (a class's grading copies many)
 	for f in "$submitted"/*.c "$submitted"/*.h; do
 		[ -e "$f" ] || [ -L "$f" ] || continue
 		if [ -L "$f" ] || [ ! -f "$f" ]; then
 			echo "build: $lab/${f##*/} is not a regular file (a symbolic link?): left out" >&2
 			continue
 		fi
-		sync_file "$f" "$dest/src/${f##*/}"
+		name=${f##*/}
+		course_header "$name" && continue    # (the course's: below)
+		changed "$f" "$dest/src/$name" && set -- "$@" "$f"
 	done
+	[ $# -eq 0 ] || cp -- "$@" "$dest/src/" || exit 1
+	set --
 	for h in "$COURSE"/common/*.h "$COURSE/labs/$lab"/*.h; do
 		[ -f "$h" ] || continue
 		name=${h##*/}
 		if [ -f "$submitted/$name" ] && ! cmp -s "$h" "$submitted/$name"; then
 			echo "build: $lab/$name differs from the lab's own: built with the lab's" >&2
 		fi
-		sync_file "$h" "$dest/src/$name"
+		changed "$h" "$dest/src/$name" && set -- "$@" "$h"
 	done
+	[ $# -eq 0 ] || cp -- "$@" "$dest/src/" || exit 1
 	# The lab's programs: what the course's starter has, not what the
 	# submission says (a file it adds is one more of the lab's functions).
 	mains=
@@ -125,11 +140,12 @@ object_key() {   # DEST C
 		cat "$1/flags" "$2" "$1"/src/*.h 2>/dev/null
 	} | sha256sum)
 	key=${sum%% *}
-	mkdir -p "$1/keys" && printf '%s\n' "$key" > "$1/keys/${2##*/}"
+	printf '%s\n' "$key" > "$1/keys/${2##*/}"
 }
 
 fetch() {   # DEST
 	set_flags "$1"
+	mkdir -p "$1/keys" || return 1
 	newest_header "$1"
 	for c in "$1"/src/*.c; do
 		[ -f "$c" ] || continue
@@ -142,7 +158,7 @@ fetch() {   # DEST
 }
 
 store() {   # DEST
-	mkdir -p "$OBJ_CACHE" || return 1
+	mkdir -p "$OBJ_CACHE" "$1/keys" || return 1
 	for o in "$1"/obj/*.o; do
 		[ -f "$o" ] || continue
 		name=${o##*/}; c=$1/src/${name%.o}.c
@@ -197,7 +213,8 @@ compile() {   # DEST
 	for p in $mains; do
 		set --
 		for o in "$dest"/obj/*.o; do
-			case " $mains " in *" $(basename "$o" .o) "*) ;; *) set -- "$@" "$o" ;; esac
+			name=${o##*/}
+			case " $mains " in *" ${name%.o} "*) ;; *) set -- "$@" "$o" ;; esac
 		done
 		if [ -f "$dest/$p" ] &&
 		   [ -z "$(find "$dest/obj" "$dest/libcommon.a" -newer "$dest/$p" | head -n 1)" ]; then

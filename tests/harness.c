@@ -1193,16 +1193,17 @@ void fill_pattern(void *buf, size_t len, unsigned seed)
 	unsigned char *p = buf;
 	uint32_t x = seed * 2654435761u + 1;
 
-	for (size_t i = 0; i < len; i++) {
+	/* Four bytes per step of xorshift32: tests fill megabytes. */
+	for (size_t i = 0; i < len; i += sizeof x) {
 		x ^= x << 13;
 		x ^= x >> 17;
 		x ^= x << 5;
-		p[i] = (unsigned char)x;
-		if (i % 97 == 0)
-			p[i] = 0;       /* NULs: data is not a string */
-		if (i % 89 == 0)
-			p[i] = 0xff;
+		memcpy(p + i, &x, len - i < sizeof x ? len - i : sizeof x);
 	}
+	for (size_t i = 0; i < len; i += 97)
+		p[i] = 0;               /* NULs: data is not a string */
+	for (size_t i = 0; i < len; i += 89)
+		p[i] = 0xff;
 }
 
 void upper(void *buf, size_t len)
