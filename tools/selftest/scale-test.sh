@@ -27,15 +27,12 @@ MAKE=${MAKE:-make}
 unset MAKEFLAGS MFLAGS MAKELEVEL
 N=${N:-100}
 LIMIT=${LIMIT:-120}
-# 14 bytes exactly: a program that binds a socket with the length of a
-# struct sockaddr (14 bytes of path) then hits this directory, not a new
-# file in /tmp.
 work=$(mktemp -d /tmp/sc.XXXXXX) || exit 1
 : > "$work/start"
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 subs=$work/subs
-mkdir -p "$subs" "$work/tmp"
+mkdir -p "$subs"
 labs=$(ls tests | sed -n 's/^\([0-9][0-9]-.*\)\.c$/\1/p')
 nlabs=$(echo "$labs" | wc -l | tr -d ' ')
 first=$(echo "$labs" | sed -n 1p)
@@ -160,7 +157,7 @@ ps -eo pid= | sort > "$work/pids.before"
 ls build > "$work/build.before"
 echo "scale-test: $i submissions in $subs; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(date +%s)
-TMPDIR=$work/tmp LIMIT=$LIMIT $MAKE --no-print-directory grade-class SUBMISSIONS="$subs" \
+LIMIT=$LIMIT $MAKE --no-print-directory grade-class SUBMISSIONS="$subs" \
 	OUT="$work/gradebook.csv" REPORTS="$work/reports" > "$work/batch.out" 2>&1
 rc=$?
 t1=$(date +%s)
@@ -202,7 +199,7 @@ awk -F'|' -v nlabs="$nlabs" -v book="$work/gradebook.csv" '
 # ---- the same gradebook one student at a time ------------------------------
 if [ -n "${COMPARE:-}" ]; then
 	t2=$(date +%s)
-	TMPDIR=$work/tmp LIMIT=$LIMIT JOBS=1 $MAKE --no-print-directory grade-class SUBMISSIONS="$subs" \
+	LIMIT=$LIMIT JOBS=1 $MAKE --no-print-directory grade-class SUBMISSIONS="$subs" \
 		OUT="$work/gradebook-jobs1.csv" REPORTS="$work/reports-jobs1" > "$work/batch1.out" 2>&1
 	echo "scale-test: JOBS=1: exit $?, wall time $(($(date +%s) - t2)) s"
 	for b in gradebook gradebook-jobs1; do   # (but for the date of grading)
@@ -220,25 +217,31 @@ fi
 # ---- nothing left behind -----------------------------------------------------
 sleep 1
 left=0
-ps -eo pid=,args= > "$work/ps.after"
-awk -v w="$work" 'NR == FNR { before[$1] = 1; next }
-	!($1 in before) && !/awk/ && (index($0, w) || $0 ~ /\/build\/(s[0-9][0-9][0-9]-|labs-|socket-labs-)/) {
+# A process of ours, or of a grading uid (64000-64099) that no grading
+# holds any more (tests/grade-all.sh: a grading at the same time holds
+# its own).
+ps -eo pid=,uid=,args= | while read -r pid uid args; do
+	case $uid in 640[0-9][0-9]) [ -d "/tmp/socklabs-uid-$uid" ] || echo "$pid $uid $args" ;; esac
+done > "$work/orphans"
+ps -eo pid=,uid=,args= > "$work/ps.after"
+awk -v w="$work" 'FILENAME ~ /pids.before$/ { before[$1] = 1; next }
+	FILENAME ~ /orphans$/ { orphan[$1] = 1; next }
+	!($1 in before) && !/awk/ && ($1 in orphan || index($0, w) ||
+	    $0 ~ /\/build\/(s[0-9][0-9][0-9]-|labs-|socket-labs-)/) {
 		print "LEFTOVER process: " $0; bad = 1 }
-	END { exit bad }' "$work/pids.before" "$work/ps.after" || left=1
+	END { exit bad }' "$work/pids.before" "$work/orphans" "$work/ps.after" || left=1
 # The build dirs of our submissions (s001-...-HASH, labs-HASH,
 # socket-labs-HASH): grade-class removes each once graded.
 ls build > "$work/build.after"
 for d in $(comm -13 "$work/build.before" "$work/build.after" | grep '^s[0-9][0-9][0-9]-\|^labs-[0-9]\|^socket-labs-[0-9]'); do
 	echo "LEFTOVER build dir build/$d"; left=1
 done
-tmpleft=$(find "$work/tmp" -mindepth 1 2>/dev/null | head -n 5)
+# grade-class's work dir (gc*: each student's temp dir, where the
+# grading keeps its own), and socket files, made since the start where
+# grade-class puts it: in TMPDIR as the instructor has it, or /dev/shm.
+tmps="/tmp /dev/shm${TMPDIR:+ $TMPDIR}"
+tmpleft=$(find $tmps -maxdepth 1 -newer "$work/start" \( -name 'gc*' -o -type s \) 2>/dev/null | head -n 5)
 [ -n "$tmpleft" ] && { echo "LEFTOVER temp files: $tmpleft"; left=1; }
-socks=$(find "$work" -type s 2>/dev/null | head -n 5)
-# A socket in /tmp itself, made during the batch, at a prefix of our paths.
-for f in $(find /tmp -maxdepth 1 -type s -newer "$work/start" 2>/dev/null); do
-	case $work in "$f"*) socks="$socks $f" ;; esac
-done
-[ -n "$socks" ] && { echo "LEFTOVER socket files: $socks"; left=1; }
-[ $left -eq 0 ] && echo "scale-test: nothing left behind (no process, no build dir, no temp dir or socket file under its TMPDIR $work/tmp or in /tmp)"
+[ $left -eq 0 ] && echo "scale-test: nothing left behind (no process, no build dir, no temp dir or socket file in $tmps)"
 [ -n "${KEEP:-}" ] && echo "scale-test: kept $work (gradebook.csv, reports/)"
 [ $bad -eq 0 ] && [ $left -eq 0 ] && [ $rc -eq 0 ]
