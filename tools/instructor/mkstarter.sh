@@ -39,6 +39,7 @@ generate() {  # OUT_DIR
 			[ -f "$f" ] || continue
 			case $f in
 			*.c|*.h) strip_solution "$f" > "$1/$name/${f##*/}" ;;
+			*.o) ;;    # compiled by hand beside the source: not the lab's
 			*) cp "$f" "$1/$name/${f##*/}" ;;
 			esac
 		done
