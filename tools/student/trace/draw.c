@@ -25,7 +25,7 @@
  * A process that was still waiting, or was killed, when the record ends
  * says so at the bottom: the place to look in a program that hangs.
  */
-#define _POSIX_C_SOURCE 200809L     /* getline, open_memstream, strtok_r */
+#define _DEFAULT_SOURCE     /* getline, open_memstream, strtok_r, strsep */
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -107,15 +107,9 @@ static bool split(char *line, char *f[10])
 {
 	int k = 0;
 
-	f[k++] = line;
-	for (char *p = line; *p; p++)
-		if (*p == '\t') {
-			if (k == 10)
-				return false;
-			*p = '\0';
-			f[k++] = p + 1;
-		}
-	return k == 10;
+	while (k < 10 && line)
+		f[k++] = strsep(&line, "\t");
+	return k == 10 && line == NULL;
 }
 
 /* INFO's facts: key=value words, and last data="...", which may hold
@@ -320,14 +314,14 @@ static struct fdmap *fd_find(int proc, int fd)
 	return NULL;
 }
 
-static int fd_get(int proc, int fd)
+static int fd_sock(int proc, int fd)
 {
 	struct fdmap *m = fd_find(proc, fd);
 
 	return m ? m->sock : -1;
 }
 
-static void fd_set(int proc, int fd, int sock)
+static void fd_bind(int proc, int fd, int sock)
 {
 	struct fdmap *m = fd_find(proc, fd);
 
@@ -354,14 +348,14 @@ static bool track_new_sockets(struct ev *e)
 
 	if (!strcmp(e->call, "socket") && e->ret_known && e->ret >= 0) {
 		e->sock = new_sock(type, e->proc);
-		fd_set(e->proc, (int)e->ret, e->sock);
+		fd_bind(e->proc, (int)e->ret, e->sock);
 		return true;
 	}
 	if (!strcmp(e->call, "socketpair")) {
 		if (e->ret == 0 && e->fds && sscanf(e->fds, "%d,%d", &a, &b) == 2) {
 			e->sock = new_sock(type, e->proc);
-			fd_set(e->proc, a, e->sock);
-			fd_set(e->proc, b, new_sock(type, e->proc));
+			fd_bind(e->proc, a, e->sock);
+			fd_bind(e->proc, b, new_sock(type, e->proc));
 			socks[e->sock].conn = e->sock + 1;
 			socks[e->sock + 1].conn = e->sock;
 		}
@@ -379,26 +373,26 @@ static void track_sockets(void)
 		if (e->kind == K_EXEC || e->kind == K_EXIT || track_new_sockets(e)
 		    || e->fd < 0)
 			continue;
-		e->sock = fd_get(e->proc, e->fd);
+		e->sock = fd_sock(e->proc, e->fd);
 		if (e->sock < 0) {
 			/* a socket we did not see made (inherited): guess its
 			 * type from what is done with it */
 			e->sock = new_sock(is_call(e, "sendto", "recvfrom")
 			                   && strcmp(e->addr, "-") ? 2 : 0, e->proc);
-			fd_set(e->proc, e->fd, e->sock);
+			fd_bind(e->proc, e->fd, e->sock);
 		}
 		if (e->kind == K_END && is_call(e, "accept", "accept4")
 		    && e->ret_known && e->ret >= 0) {
 			e->newsock = new_sock(1, e->proc);
 			socks[e->newsock].peer = e->peer;
-			fd_set(e->proc, (int)e->ret, e->newsock);
+			fd_bind(e->proc, (int)e->ret, e->newsock);
 		}
 		if (e->kind == K_END && is_call(e, "connect", NULL))
 			socks[e->sock].peer = !strcmp(e->addr, "AF_UNSPEC") ? NULL
 			                      : e->peer ? e->peer
 			                      : e->ret == 0 ? e->addr : socks[e->sock].peer;
 		if (is_call(e, "close", NULL) && e->ret == 0)
-			fd_set(e->proc, e->fd, -1);
+			fd_bind(e->proc, e->fd, -1);
 	}
 }
 
@@ -491,25 +485,25 @@ static void match_connections(void)
 	free(used);
 }
 
-/* The sends on socket S, in order, with the stream offset each starts at. */
+/* The sends on a socket, in order, with the stream offset each starts at. */
 struct sends {
-	int *ev;
-	long long *start;
+	struct send {
+		int ev;
+		long long start;
+	} *s;
 	size_t n;
 };
 
-static struct sends sends_on(int s)
+static struct sends sends_on(int sock)
 {
-	struct sends out = { NULL, NULL, 0 };
+	struct sends out = { NULL, 0 };
 	long long off = 0;
 
 	for (size_t i = 0; i < nev; i++) {
-		if (ev[i].sock != s || !ev[i].is_send || ev[i].bytes <= 0)
+		if (ev[i].sock != sock || !ev[i].is_send || ev[i].bytes <= 0)
 			continue;
-		out.ev = grow(out.ev, out.n, sizeof *out.ev);
-		out.start = grow(out.start, out.n, sizeof *out.start);
-		out.ev[out.n] = (int)i;
-		out.start[out.n++] = off;
+		out.s = grow(out.s, out.n, sizeof *out.s);
+		out.s[out.n++] = (struct send){ (int)i, off };
 		off += ev[i].bytes;
 	}
 	return out;
@@ -523,13 +517,13 @@ static void data_arrow(struct ev *e, const struct sends *s, size_t *si,
 	long long last = roff + e->bytes - 1;
 	size_t last_i;
 
-	while (*si + 1 < s->n && s->start[*si + 1] <= roff)
+	while (*si + 1 < s->n && s->s[*si + 1].start <= roff)
 		(*si)++;
-	if (s->n == 0 || s->start[*si] > roff)
+	if (s->n == 0 || s->s[*si].start > roff)
 		return;     /* sent by someone untraced */
-	for (last_i = *si; last_i + 1 < s->n && s->start[last_i + 1] <= last;)
+	for (last_i = *si; last_i + 1 < s->n && s->s[last_i + 1].start <= last;)
 		last_i++;
-	e->from = s->ev[*si];
+	e->from = s->s[*si].ev;
 	e->arrow = A_DATA;
 	e->arrow_sends = (int)(last_i - *si + 1);
 }
@@ -539,7 +533,7 @@ static void data_arrow(struct ev *e, const struct sends *s, size_t *si,
  * process's death. */
 static void eof_arrow(struct ev *e, int s, const struct sends *sent)
 {
-	double after = sent->n ? ev[sent->ev[sent->n - 1]].t : 0;
+	double after = sent->n ? ev[sent->s[sent->n - 1].ev].t : 0;
 	struct proc *o = &procs[socks[s].owner];
 
 	for (size_t k = 0; k < nev; k++) {
@@ -587,8 +581,7 @@ static void match_stream_data(void)
 				eof_arrow(e, (int)s, &sent);
 			}
 		}
-		free(sent.ev);
-		free(sent.start);
+		free(sent.s);
 	}
 }
 

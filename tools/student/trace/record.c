@@ -151,14 +151,6 @@ static void add_key(struct field *f, const char *key)
 	add(f, "%s%s=", f->n ? " " : "", key);
 }
 
-static struct timespec now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts;
-}
-
 static bool tracing(void)
 {
 	if (!inited) {
@@ -180,7 +172,7 @@ static bool rec_start(struct rec *r, const char *event, const char *call,
 	if (!tracing())
 		return false;
 	memset(r, 0, sizeof *r);
-	r->t = now();
+	clock_gettime(CLOCK_MONOTONIC, &r->t);
 	r->event = event;
 	r->call = call;
 	r->fd = fd;
@@ -241,7 +233,7 @@ static long long rec_done(struct rec *r, long long rc)
 	int err = errno;
 
 	if (!strcmp(r->event, "end"))
-		r->t = now();
+		clock_gettime(CLOCK_MONOTONIC, &r->t);
 	if (r->result.n == 0)
 		add_result(&r->result, rc, err);
 	rec_write(r);
@@ -610,13 +602,12 @@ static int getname(const char *call, int fd, struct sockaddr *addr,
 {
 	socklen_t inlen = len ? *len : 0;
 	struct rec r;
-	int rc;
+	bool traced = rec_start(&r, "call", call, fd);
+	int rc = peer ? IP_NEXT(getpeername)(fd, addr, len)
+	              : IP_NEXT(getsockname)(fd, addr, len);
 
-	if (!rec_start(&r, "call", call, fd))
-		return peer ? IP_NEXT(getpeername)(fd, addr, len)
-		            : IP_NEXT(getsockname)(fd, addr, len);
-	rc = peer ? IP_NEXT(getpeername)(fd, addr, len)
-	          : IP_NEXT(getsockname)(fd, addr, len);
+	if (!traced)
+		return rc;
 	if (rc == 0)
 		add_addr(&r.addr, addr, *len < inlen ? *len : inlen);
 	return (int)rec_done(&r, rc);

@@ -10,7 +10,6 @@
 #   DRAW       the drawer (build/trace/draw)
 #   FORMAT     ascii (default) or mermaid
 #   NORMALISE  1: no times, no pids, ports named (a drawing for a document)
-#   SAN        non-empty for a SANITIZE=1 build: cannot be traced
 #   RECORD     keep the record file there (with several labs: RECORD.NN)
 # and the labs (NN-name) as arguments.  The exchange of each lab is its
 # line in tools/student/exchanges: adding a lab is adding that line.
@@ -20,12 +19,6 @@
 set -u
 . tools/student/exchange-line.sh
 
-if [ -n "${SAN:-}" ]; then
-	echo "make trace: a SANITIZE=1 build cannot be traced: the sanitizers' runtime" >&2
-	echo "  must come first in the process and does not mix with the recorder's" >&2
-	echo "  LD_PRELOAD.  Run make trace without SANITIZE=1." >&2
-	exit 2
-fi
 [ $# -gt 0 ] || { echo "make trace: no lab matches LAB=${LAB:-}" >&2; exit 2; }
 case "${FORMAT:-ascii}" in
 ascii|mermaid) ;;
