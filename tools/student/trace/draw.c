@@ -187,8 +187,11 @@ static void read_records(FILE *in)
 	int order = 0, kind;
 
 	while ((len = getline(&line, &cap, in)) > 0) {
-		/* a partial last line: a writer was killed */
-		kind = line[len - 1] == '\n' ? (line[len - 1] = '\0', kind_of(line, f)) : -1;
+		kind = -1;
+		if (line[len - 1] == '\n') {  /* else a partial line: a writer was killed */
+			line[len - 1] = '\0';
+			kind = kind_of(line, f);
+		}
 		if (kind < 0) {
 			malformed++;
 			continue;
