@@ -67,12 +67,11 @@ struct ev {
 	int pid, proc, fd, order;
 	enum kind kind;
 	char *prog, *call, *args, *addr, *result;
-	long long ret;           /* RESULT as a number */
+	long long ret;           /* RESULT as a number: a send's, the bytes sent */
 	bool ret_known;
 	const char *err;         /* the errno name after "-1 ", or NULL */
 	char *local, *peer, *fds, *addrs, *data;   /* INFO's, or NULL */
 	bool is_send, is_recv;
-	long long bytes;         /* data moved */
 	int partner;             /* begin <-> end */
 	int sock, newsock;
 	int from;                /* the arrow's source event, -1: none */
@@ -172,8 +171,6 @@ static void add_record(char *f[10], int kind, int order)
 	}
 	e.is_send = e.kind == K_CALL && is_one_of(e.call, send_calls);
 	e.is_recv = e.kind == K_END && is_one_of(e.call, recv_calls);
-	if ((e.is_send || e.is_recv) && e.ret_known && e.ret > 0)
-		e.bytes = e.ret;
 	ev = grow(ev, nev, sizeof *ev);
 	ev[nev++] = e;
 }
@@ -503,11 +500,11 @@ static struct sends sends_on(int sock)
 	long long off = 0;
 
 	for (size_t i = 0; i < nev; i++) {
-		if (ev[i].sock != sock || !ev[i].is_send || ev[i].bytes <= 0)
+		if (ev[i].sock != sock || !ev[i].is_send || ev[i].ret <= 0)
 			continue;
 		out.s = grow(out.s, out.n, sizeof *out.s);
 		out.s[out.n++] = (struct send){ (int)i, off };
-		off += ev[i].bytes;
+		off += ev[i].ret;
 	}
 	return out;
 }
@@ -517,7 +514,7 @@ static struct sends sends_on(int sock)
 static void data_arrow(struct ev *e, const struct sends *s, size_t *si,
                        long long roff)
 {
-	long long last = roff + e->bytes - 1;
+	long long last = roff + e->ret - 1;
 	size_t last_i;
 
 	while (*si + 1 < s->n && s->s[*si + 1].start <= roff)
@@ -577,9 +574,9 @@ static void match_stream_data(void)
 
 			if (e->sock != peer || !e->is_recv)
 				continue;
-			if (e->bytes > 0) {
+			if (e->ret > 0) {
 				data_arrow(e, &sent, &si, roff);
-				roff += e->bytes;
+				roff += e->ret;
 			} else if (e->ret == 0) {
 				eof_arrow(e, (int)s, &sent);
 			}
