@@ -219,6 +219,8 @@ struct proc {
 	char *status;
 	int *evs;                /* its events, in time order */
 	size_t nevs;
+	int *socks;              /* fd -> the sock it is now, -1: none */
+	size_t nfds;
 };
 
 static struct proc *procs;
@@ -292,13 +294,6 @@ struct sock {
 static struct sock *socks;
 static size_t nsocks;
 
-/* Which sock each process's fd is now. */
-struct fdmap {
-	int proc, fd, sock;
-};
-static struct fdmap *fdm;
-static size_t nfdm;
-
 static int new_sock(int type, int owner)
 {
 	socks = grow(socks, nsocks, sizeof *socks);
@@ -306,30 +301,21 @@ static int new_sock(int type, int owner)
 	return (int)nsocks++;
 }
 
-static struct fdmap *fd_find(int proc, int fd)
+/* Where process PROC keeps which sock its fd FD (>= 0) is now. */
+static int *fd_sock(int proc, int fd)
 {
-	for (size_t i = 0; i < nfdm; i++)
-		if (fdm[i].proc == proc && fdm[i].fd == fd)
-			return &fdm[i];
-	return NULL;
-}
+	struct proc *p = &procs[proc];
+	static int none;
 
-static int fd_sock(int proc, int fd)
-{
-	struct fdmap *m = fd_find(proc, fd);
-
-	return m ? m->sock : -1;
-}
-
-static void fd_bind(int proc, int fd, int sock)
-{
-	struct fdmap *m = fd_find(proc, fd);
-
-	if (m == NULL) {
-		fdm = grow(fdm, nfdm, sizeof *fdm);
-		m = &fdm[nfdm++];
+	if (fd >= 1 << 20) {     /* no fd is that high: a damaged record */
+		none = -1;
+		return &none;
 	}
-	*m = (struct fdmap){ proc, fd, sock };
+	while (p->nfds <= (size_t)fd) {
+		p->socks = grow(p->socks, p->nfds, sizeof *p->socks);
+		p->socks[p->nfds++] = -1;
+	}
+	return &p->socks[fd];
 }
 
 static int type_of_args(const char *args)
@@ -348,14 +334,15 @@ static bool track_new_sockets(struct ev *e)
 
 	if (!strcmp(e->call, "socket") && e->ret_known && e->ret >= 0) {
 		e->sock = new_sock(type, e->proc);
-		fd_bind(e->proc, (int)e->ret, e->sock);
+		*fd_sock(e->proc, (int)e->ret) = e->sock;
 		return true;
 	}
 	if (!strcmp(e->call, "socketpair")) {
-		if (e->ret == 0 && e->fds && sscanf(e->fds, "%d,%d", &a, &b) == 2) {
+		if (e->ret == 0 && e->fds && sscanf(e->fds, "%d,%d", &a, &b) == 2
+		    && a >= 0 && b >= 0) {
 			e->sock = new_sock(type, e->proc);
-			fd_bind(e->proc, a, e->sock);
-			fd_bind(e->proc, b, new_sock(type, e->proc));
+			*fd_sock(e->proc, a) = e->sock;
+			*fd_sock(e->proc, b) = new_sock(type, e->proc);
 			socks[e->sock].conn = e->sock + 1;
 			socks[e->sock + 1].conn = e->sock;
 		}
@@ -373,26 +360,26 @@ static void track_sockets(void)
 		if (e->kind == K_EXEC || e->kind == K_EXIT || track_new_sockets(e)
 		    || e->fd < 0)
 			continue;
-		e->sock = fd_sock(e->proc, e->fd);
+		e->sock = *fd_sock(e->proc, e->fd);
 		if (e->sock < 0) {
 			/* a socket we did not see made (inherited): guess its
 			 * type from what is done with it */
 			e->sock = new_sock(is_call(e, "sendto", "recvfrom")
 			                   && strcmp(e->addr, "-") ? 2 : 0, e->proc);
-			fd_bind(e->proc, e->fd, e->sock);
+			*fd_sock(e->proc, e->fd) = e->sock;
 		}
 		if (e->kind == K_END && is_call(e, "accept", "accept4")
 		    && e->ret_known && e->ret >= 0) {
 			e->newsock = new_sock(1, e->proc);
 			socks[e->newsock].peer = e->peer;
-			fd_bind(e->proc, (int)e->ret, e->newsock);
+			*fd_sock(e->proc, (int)e->ret) = e->newsock;
 		}
 		if (e->kind == K_END && is_call(e, "connect", NULL))
 			socks[e->sock].peer = !strcmp(e->addr, "AF_UNSPEC") ? NULL
 			                      : e->peer ? e->peer
 			                      : e->ret == 0 ? e->addr : socks[e->sock].peer;
 		if (is_call(e, "close", NULL) && e->ret == 0)
-			fd_bind(e->proc, e->fd, -1);
+			*fd_sock(e->proc, e->fd) = -1;
 	}
 }
 
