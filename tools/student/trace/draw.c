@@ -2,10 +2,10 @@
  * draw.c - draw a socket trace: one column per process, time going down,
  * data as arrows from the call that sent it to the call that received it.
  *
- * Usage: draw [-f ascii|mermaid] [-n] [-w WIDTH] [-o NAME,...] [FILE]
+ * Usage: draw [-f ascii|mermaid] [-n] [-w WIDTH] [-o NAME,...] FILE
  *
- * FILE (default: standard input) is what the recorder wrote (record.c's
- * header describes the format).  Options:
+ * FILE is what the recorder wrote (record.c's header describes the
+ * format).  Options:
  *   -f ascii     plain text, the default; -f mermaid: a Mermaid
  *                sequenceDiagram, which GitHub renders in Markdown
  *   -n           no times, no pids, and every port named PORT1, PORT2, ...
@@ -1101,14 +1101,14 @@ static void draw_mermaid(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: draw [-f ascii|mermaid] [-n] [-w WIDTH] "
-	        "[-o NAME,...] [FILE]\n");
+	        "[-o NAME,...] FILE\n");
 	exit(2);
 }
 
 /* The options; the record file to read. */
 static FILE *parse_options(int argc, char **argv)
 {
-	FILE *in = stdin;
+	FILE *in;
 	char *tok, *save;
 	int opt;
 
@@ -1128,10 +1128,9 @@ static FILE *parse_options(int argc, char **argv)
 		else
 			usage();
 	}
-	if (argc - optind > 1)
+	if (argc - optind != 1)
 		usage();
-	if (argc - optind == 1 && strcmp(argv[optind], "-") != 0
-	    && (in = fopen(argv[optind], "r")) == NULL) {
+	if ((in = fopen(argv[optind], "r")) == NULL) {
 		fprintf(stderr, "draw: %s: %s\n", argv[optind], strerror(errno));
 		exit(1);
 	}
