@@ -64,10 +64,11 @@ enum arrow { A_NONE, A_DATA, A_CONNECT, A_EOF, A_DGRAM };
 
 struct ev {
 	double t;                /* seconds */
-	int pid, proc, fd, order;
+	int pid, proc, fd;
+	int order;               /* in the file: what breaks a tie in time */
 	enum kind kind;
 	char *prog, *call, *args, *addr, *result;
-	long long ret;           /* RESULT as a number: a send's, the bytes sent */
+	long long ret;           /* RESULT as a number (of a send: bytes sent) */
 	bool ret_known;
 	const char *err;         /* the errno name after "-1 ", or NULL */
 	char *local, *peer, *fds, *addrs, *data;   /* INFO's, or NULL */
