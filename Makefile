@@ -418,7 +418,7 @@ trace:
 
 run-trace: $(PROGRAMS) $(EXCHANGE) $(TRACE_LIB) $(TRACE_DRAW)
 	@B='$(B)' EXCHANGE='$(EXCHANGE)' TRACE_LIB='$(TRACE_LIB)' DRAW='$(TRACE_DRAW)' \
-	  FORMAT='$(strip $(FORMAT))' NORMALISE='$(strip $(NORMALISE))' SAN='$(SAN)' \
+	  FORMAT='$(strip $(FORMAT))' NORMALISE='$(strip $(NORMALISE))' \
 	  LAB='$(LAB)' RECORD='$(RECORD)' sh tools/student/trace/trace.sh $(SEL_LABS)
 
 trace-selftest: course-only $(TRACE_LIB) $(TRACE_DRAW) $(TRACE_TEST) build/common/tests/preload-shortwrite.so

@@ -7,7 +7,6 @@
 #   trace-docs.sh check FILE...    exit 1 unless each FILE has a trace block and
 #                             every block holds a drawing (no exchange is
 #                             run: make check calls it)
-#   trace-docs.sh show NN          print lab NN's block
 #
 # A block in FILE is:
 #   <!-- trace NN: drawn by `make trace-docs` -->
@@ -91,12 +90,6 @@ replace_block() {
 }
 
 case "$cmd" in
-show)
-	generate "$1" "$work/new" || { cat "$work/err" >&2; exit 1; }
-	echo "<!-- trace $1: drawn by \`make trace-docs\` -->"
-	cat "$work/new"
-	echo "<!-- end trace $1 -->"
-	;;
 update)
 	status=0
 	for file in "$@"; do
@@ -146,7 +139,7 @@ check)
 	exit $status
 	;;
 *)
-	echo "usage: trace-docs.sh update FILE... | check FILE... | show NN" >&2
+	echo "usage: trace-docs.sh update FILE... | check FILE..." >&2
 	exit 2
 	;;
 esac

@@ -41,10 +41,10 @@ while IFS='|' read -r name what expr; do
 	fi
 done <<'MUTANTS'
 af-name|AF_INET6 written as AF_INET|s/N(AF_INET), N(AF_INET6)/N(AF_INET), { AF_INET6, "AF_INET" }/
-errno|socket() leaves errno 0 instead of what the real call left|s/int fd = IP_NEXT(socket)(domain, type, protocol), err = errno;/int fd = IP_NEXT(socket)(domain, type, protocol), err = 0;/
+errno|socket() leaves errno 0 instead of what the real call left|s/^\tr.fd = IP_NEXT(socket)(domain, type, protocol);$/&\n\terrno = 0;/
 no-append|the record file opened without O_APPEND|s/O_WRONLY | O_APPEND | O_CREAT/O_WRONLY | O_CREAT/
 shut-name|SHUT_WR written as SHUT_RD|s/N(SHUT_RD), N(SHUT_WR), N(SHUT_RDWR)/N(SHUT_RD), { SHUT_WR, "SHUT_RD" }, N(SHUT_RDWR)/
-no-begin|a call that waits is recorded only when it returns|s/^\trec_write(r);$/\t(void)0;/
+no-begin|a call that waits is recorded only when it returns|/^static void rec_begin/,/^}/s/^\trec_write(r);$/\t(void)0;/
 non-socket|reads and writes on pipes and files recorded too|s/if (!tracing() || ip_sock_type(fd) <= 0)/if (!tracing())/
 MUTANTS
 echo "$n mutants, $([ $survived -eq 0 ] && echo "all caught" || echo "NOT all caught")"

@@ -12,31 +12,18 @@ set -u
 status=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/demo.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT INT TERM
-lib=
-if [ -n "${TRACE_LIB:-}" ] && [ -n "${DRAW:-}" ]; then
-	lib=$(cd "$(dirname "$TRACE_LIB")" && pwd)/$(basename "$TRACE_LIB")
-fi
 for lab in "$@"; do
 	num=${lab%%-*}
 	line=$(exchange_line "$num") || { echo "no exchange for lab $num" >&2; status=1; continue; }
-	sargs=$(printf "%s\n" "$line" | cut -d'|' -f2 | sed 's/^ *//; s/ *$//')
-	cargs=$(printf "%s\n" "$line" | cut -d'|' -f3 | sed 's/^ *//; s/ *$//')
-	input=$(printf "%s\n" "$line" | cut -d'|' -f4- | sed 's/^ //')
+	exchange_args "$line"
 	echo "== lab $lab =="
-	if [ -z "$lib" ]; then
+	if [ -z "${TRACE_LIB:-}" ] || [ -z "${DRAW:-}" ]; then
 		"$EXCHANGE" "$B/$lab" "$sargs" "$cargs" "$input"
 		ok=$?
 	else
 		rec=$work/$num.rec
-		: > "$rec"
-		SOCKTRACE=$rec "$EXCHANGE" --preload "$lib" "$B/$lab" "$sargs" \
-			"$cargs" "$input" > "$work/transcript" 2>&1
+		traced_exchange "$lab" "$rec" "$work/transcript"
 		ok=$?
-		# The exchange's temp dir reads as /tmp, as in the handouts.
-		tmp=$(grep -o '/tmp/exchange\.[A-Za-z0-9]*' "$work/transcript" | head -n 1)
-		if [ -n "$tmp" ]; then
-			sed -i "s|$tmp|/tmp|g" "$work/transcript" "$rec"
-		fi
 		cat "$work/transcript"
 		echo "  what crossed the sockets (make trace LAB=$num: with times):"
 		"$DRAW" -n -w 100 -o server,client "$rec" | sed 's/^./  &/'

@@ -2,15 +2,15 @@
  * draw.c - draw a socket trace: one column per process, time going down,
  * data as arrows from the call that sent it to the call that received it.
  *
- * Usage: draw [-f ascii|mermaid] [-n] [-w WIDTH] [-o NAME,...] [FILE]
+ * Usage: draw [-f ascii|mermaid] [-n] [-w WIDTH] [-o NAME,...] FILE
  *
- * FILE (default: standard input) is what the recorder wrote (record.c's
- * header describes the format).  Options:
+ * FILE is what the recorder wrote (record.c's header describes the
+ * format).  Options:
  *   -f ascii     plain text, the default; -f mermaid: a Mermaid
  *                sequenceDiagram, which GitHub renders in Markdown
  *   -n           no times, no pids, and every port named PORT1, PORT2, ...
  *                in order of appearance: a drawing to keep in a document
- *   -w WIDTH     the width of the drawing (default $COLUMNS, or 120)
+ *   -w WIDTH     the width of the drawing (default 120)
  *   -o NAMES     the programs to show, comma-separated, left to right
  *                (default: every process that made a socket call, those
  *                that bind or listen first); a name with no record at all
@@ -25,22 +25,18 @@
  * A process that was still waiting, or was killed, when the record ends
  * says so at the bottom: the place to look in a program that hangs.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE     /* getline, open_memstream, strtok_r, strsep */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* ---- small helpers ------------------------------------------------------ */
-
-static void *xmalloc(size_t n)
+/* P, unless memory ran out: then the drawing is over. */
+static void *need(void *p)
 {
-	void *p = malloc(n ? n : 1);
-
 	if (p == NULL) {
 		fprintf(stderr, "draw: out of memory\n");
 		exit(1);
@@ -48,73 +44,16 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
-static void *xrealloc(void *p, size_t n)
+/* Array P, of N elements of SIZE, with room for one more. */
+static void *grow(void *p, size_t n, size_t size)
 {
-	p = realloc(p, n ? n : 1);
-	if (p == NULL) {
-		fprintf(stderr, "draw: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
-
-/* A growing string. */
-struct str {
-	char *s;
-	size_t n, cap;
-};
-
-static void sadd(struct str *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		b->cap = (b->n + n + 1) * 2;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = '\0';
-}
-
-static void sputs(struct str *b, const char *s)
-{
-	sadd(b, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3)))
-static void sprintf_(struct str *b, const char *fmt, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof tmp)
-		n = sizeof tmp - 1;
-	sadd(b, tmp, (size_t)n);
-}
-
-static char *sdone(struct str *b)
-{
-	if (b->s == NULL)
-		return xstrdup("");
-	return b->s;
+	return need(realloc(p, (n + 1) * size));
 }
 
 /* ---- options ------------------------------------------------------------- */
 
 static bool mermaid, normalise;
-static int width = 0;
+static int width = 120;
 static char **only;          /* -o */
 static size_t nonly;
 
@@ -124,24 +63,21 @@ enum kind { K_CALL, K_BEGIN, K_END, K_EXEC, K_EXIT };
 enum arrow { A_NONE, A_DATA, A_CONNECT, A_EOF, A_DGRAM };
 
 struct ev {
-	long long t;             /* ns */
-	int pid, proc;
+	double t;                /* seconds */
+	int pid, proc, fd;
+	int order;               /* in the file: what breaks a tie in time */
 	enum kind kind;
-	char *call, *args, *addr, *result, *info, *prog;
-	int fd;
-	long long ret;           /* RESULT as a number */
+	char *prog, *call, *args, *addr, *result;
+	long long ret;           /* RESULT as a number (of a send: bytes sent) */
 	bool ret_known;
 	const char *err;         /* the errno name after "-1 ", or NULL */
-	long long bytes;         /* data moved */
-	char *data, *local, *peer, *revents, *fds, *addrs;
-	int order;               /* in the file */
+	char *local, *peer, *fds, *addrs, *data;   /* INFO's, or NULL */
+	bool is_send, is_recv;
 	int partner;             /* begin <-> end */
 	int sock, newsock;
 	int from;                /* the arrow's source event, -1: none */
 	enum arrow arrow;
-	long long arrow_bytes;
 	int arrow_sends;
-	bool is_send, is_recv;
 	bool lost;               /* a datagram no traced process received */
 	bool eof_death;          /* end of file because the peer died */
 };
@@ -149,82 +85,6 @@ struct ev {
 static struct ev *ev;
 static size_t nev;
 static int malformed;
-
-/* Split LINE into its 10 fields, or return false. */
-static bool split(char *line, char *f[10])
-{
-	int k = 0;
-
-	f[k++] = line;
-	for (char *p = line; *p; p++)
-		if (*p == '\t') {
-			if (k == 10)
-				return false;
-			*p = '\0';
-			f[k++] = p + 1;
-		}
-	return k == 10;
-}
-
-static long long parse_time(const char *s)
-{
-	long long sec = 0, ns = 0;
-	int digits = 0;
-
-	while (isdigit((unsigned char)*s))
-		sec = sec * 10 + (*s++ - '0');
-	if (*s == '.')
-		s++;
-	while (isdigit((unsigned char)*s) && digits < 9) {
-		ns = ns * 10 + (*s++ - '0');
-		digits++;
-	}
-	while (digits++ < 9)
-		ns *= 10;
-	return sec * 1000000000LL + ns;
-}
-
-/* Past the value at V: a word, or a quoted string (escapes inside) with
- * data's trailing "..." */
-static const char *value_end(const char *v)
-{
-	const char *e = v;
-
-	if (*v != '"')
-		return v + strcspn(v, " ");
-	for (e = v + 1; *e && *e != '"'; e++)
-		if (*e == '\\' && e[1])
-			e++;
-	if (*e == '"')
-		e++;
-	return strncmp(e, "...", 3) == 0 ? e + 3 : e;
-}
-
-/* The value of KEY= in an INFO field, allocated, or NULL.  data="..." keeps
- * its quotes and a trailing "...". */
-static char *info_get(const char *info, const char *key)
-{
-	size_t klen = strlen(key);
-	const char *p = info;
-
-	while (*p) {
-		const char *v = strchr(p, '=');
-		const char *e;
-
-		if (v == NULL)
-			return NULL;
-		e = value_end(v + 1);
-		if ((size_t)(v - p) == klen && strncmp(p, key, klen) == 0) {
-			char *out = xmalloc((size_t)(e - v));
-
-			memcpy(out, v + 1, (size_t)(e - v - 1));
-			out[e - v - 1] = '\0';
-			return out;
-		}
-		p = e + strspn(e, " ");
-	}
-	return NULL;
-}
 
 static bool is_one_of(const char *s, const char *const *list)
 {
@@ -242,79 +102,101 @@ static bool is_call(const struct ev *e, const char *a, const char *b)
 	return !strcmp(e->call, a) || (b && !strcmp(e->call, b));
 }
 
-/* RESULT as a number, and the errno name after a failure. */
-static void parse_result(struct ev *e)
+/* Split LINE into its 10 fields, or return false. */
+static bool split(char *line, char *f[10])
 {
-	const char *r = e->result;
+	int k = 0;
 
-	if (!isdigit((unsigned char)r[0])
-	    && !(r[0] == '-' && isdigit((unsigned char)r[1])))
-		return;
-	e->ret_known = true;
-	e->ret = strtoll(r, NULL, 10);
-	if (e->ret < 0)
-		e->err = strchr(r, ' ') ? strchr(r, ' ') + 1 : "?";
+	while (k < 10 && line)
+		f[k++] = strsep(&line, "\t");
+	return k == 10 && line == NULL;
 }
 
-static void add_record(char *f[10], int order)
+/* INFO's facts: key=value words, and last data="...", which may hold
+ * spaces (or what looks like a key). */
+static void parse_info(struct ev *e, char *info)
+{
+	char *data = strstr(info, "data=\""), *save, *w;
+
+	if (data) {
+		e->data = data + 5;
+		*data = '\0';
+	}
+	for (w = strtok_r(info, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (!strncmp(w, "local=", 6))
+			e->local = w + 6;
+		else if (!strncmp(w, "peer=", 5))
+			e->peer = w + 5;
+		else if (!strncmp(w, "fds=", 4))
+			e->fds = w + 4;
+		else if (!strncmp(w, "addrs=", 6))
+			e->addrs = w + 6;
+	}
+}
+
+/* The kind of the record in LINE, split into F; -1: a malformed line. */
+static int kind_of(char *line, char *f[10])
 {
 	static const char *const kinds[] = { "call", "begin", "end", "exec", "exit" };
+
+	if (!split(line, f) || !isdigit((unsigned char)f[0][0]) || atoi(f[1]) <= 0)
+		return -1;
+	for (int k = 0; k < 5; k++)
+		if (!strcmp(f[3], kinds[k]))
+			return k;
+	return -1;
+}
+
+/* The record of fields F, of kind KIND, the ORDERth in the file. */
+static void add_record(char *f[10], int kind, int order)
+{
 	struct ev e = { .order = order, .partner = -1, .sock = -1,
 	                .newsock = -1, .from = -1, .proc = -1 };
-	int k;
+	const char *r = f[8];
 
-	for (k = 0; k < 5 && strcmp(f[3], kinds[k]) != 0; k++)
-		;
-	if (k == 5) {
-		malformed++;
-		return;
-	}
-	e.kind = (enum kind)k;
-	e.t = parse_time(f[0]);
+	e.kind = (enum kind)kind;
+	e.t = strtod(f[0], NULL);
 	e.pid = atoi(f[1]);
-	e.prog = xstrdup(f[2]);
-	e.call = xstrdup(f[4]);
+	e.prog = f[2];
+	e.call = f[4];
 	e.fd = strcmp(f[5], "-") ? atoi(f[5]) : -1;
-	e.args = xstrdup(f[6]);
-	e.addr = xstrdup(f[7]);
-	e.result = xstrdup(f[8]);
-	e.info = xstrdup(f[9]);
-	parse_result(&e);
-	e.data = info_get(e.info, "data");
-	e.local = info_get(e.info, "local");
-	e.peer = info_get(e.info, "peer");
-	e.revents = info_get(e.info, "revents");
-	e.fds = info_get(e.info, "fds");
-	e.addrs = info_get(e.info, "addrs");
+	e.args = f[6];
+	e.addr = f[7];
+	e.result = f[8];
+	parse_info(&e, f[9]);
+	if (isdigit((unsigned char)r[0]) || (r[0] == '-' && isdigit((unsigned char)r[1]))) {
+		e.ret_known = true;
+		e.ret = strtoll(r, NULL, 10);
+		if (e.ret < 0)
+			e.err = strchr(r, ' ') ? strchr(r, ' ') + 1 : "?";
+	}
 	e.is_send = e.kind == K_CALL && is_one_of(e.call, send_calls);
 	e.is_recv = e.kind == K_END && is_one_of(e.call, recv_calls);
-	if ((e.is_send || e.is_recv) && e.ret_known && e.ret > 0)
-		e.bytes = e.ret;
-	ev = xrealloc(ev, (nev + 1) * sizeof *ev);
+	ev = grow(ev, nev, sizeof *ev);
 	ev[nev++] = e;
 }
 
+/* Every record of IN; each line is kept, as its record's fields. */
 static void read_records(FILE *in)
 {
-	char *line = NULL;
+	char *line = NULL, *f[10];
 	size_t cap = 0;
 	ssize_t len;
-	int order = 0;
+	int order = 0, kind;
 
 	while ((len = getline(&line, &cap, in)) > 0) {
-		char *f[10];
-
-		if (line[len - 1] != '\n') {
-			malformed++;   /* a partial last line: a writer was killed */
-			continue;
+		kind = -1;
+		if (line[len - 1] == '\n') {  /* else a partial line: a writer was killed */
+			line[len - 1] = '\0';
+			kind = kind_of(line, f);
 		}
-		line[len - 1] = '\0';
-		if (!split(line, f) || !isdigit((unsigned char)f[0][0])
-		    || atoi(f[1]) <= 0) {
+		if (kind < 0) {
 			malformed++;
 			continue;
 		}
-		add_record(f, order++);
+		add_record(f, kind, order++);
+		line = NULL;
+		cap = 0;
 	}
 	free(line);
 }
@@ -336,9 +218,10 @@ struct proc {
 	int col;                 /* -1: not shown */
 	bool server, socket_calls, exited;
 	char *status;
-	long long first;
 	int *evs;                /* its events, in time order */
 	size_t nevs;
+	int *socks;              /* fd -> the sock it is now, -1: none */
+	size_t nfds;
 };
 
 static struct proc *procs;
@@ -351,10 +234,8 @@ static int proc_of(int pid)
 	for (size_t i = 0; i < nprocs; i++)
 		if (procs[i].pid == pid)
 			return (int)i;
-	procs = xrealloc(procs, (nprocs + 1) * sizeof *procs);
-	memset(&procs[nprocs], 0, sizeof *procs);
-	procs[nprocs].pid = pid;
-	procs[nprocs].col = -1;
+	procs = grow(procs, nprocs, sizeof *procs);
+	procs[nprocs] = (struct proc){ .pid = pid, .col = -1 };
 	return (int)nprocs++;
 }
 
@@ -366,9 +247,7 @@ static void build_procs(void)
 
 		e->proc = proc_of(e->pid);
 		p = &procs[e->proc];
-		if (p->nevs == 0)
-			p->first = e->t;
-		p->evs = xrealloc(p->evs, (p->nevs + 1) * sizeof *p->evs);
+		p->evs = grow(p->evs, p->nevs, sizeof *p->evs);
 		p->evs[p->nevs++] = (int)i;
 		if (e->kind == K_EXEC || p->name == NULL)
 			p->name = e->prog;
@@ -383,36 +262,25 @@ static void build_procs(void)
 	}
 }
 
-/* Which processes get a column, in which order. */
+static void add_column(int proc)
+{
+	procs[proc].col = ncols;
+	col_proc[ncols++] = proc;
+}
+
+/* Which processes get a column, in which order: those -o names, or else
+ * the servers, then the rest, each by first appearance. */
 static void choose_columns(void)
 {
-	col_proc = xmalloc((nprocs + 1) * sizeof *col_proc);
+	col_proc = need(malloc((nprocs + 1) * sizeof *col_proc));
 	for (size_t k = 0; k < nonly; k++)
 		for (size_t i = 0; i < nprocs; i++)
-			if (procs[i].col < 0 && !strcmp(procs[i].name, only[k])) {
-				procs[i].col = ncols;
-				col_proc[ncols++] = (int)i;
-			}
-	/* without -o: servers first, then the rest, each by first appearance */
-	for (int pass = 0; pass < 2 && nonly == 0; pass++) {
-		for (;;) {
-			int best = -1;
-
-			for (size_t i = 0; i < nprocs; i++) {
-				struct proc *p = &procs[i];
-
-				if (p->col >= 0 || !p->socket_calls
-				    || (pass == 0) != p->server)
-					continue;
-				if (best < 0 || p->first < procs[best].first)
-					best = (int)i;
-			}
-			if (best < 0)
-				break;
-			procs[best].col = ncols;
-			col_proc[ncols++] = best;
-		}
-	}
+			if (procs[i].col < 0 && !strcmp(procs[i].name, only[k]))
+				add_column((int)i);
+	for (int servers = 1; servers >= 0 && nonly == 0; servers--)
+		for (size_t i = 0; i < nprocs; i++)   /* procs: by first appearance */
+			if (procs[i].socket_calls && procs[i].server == servers)
+				add_column((int)i);
 }
 
 /* ---- sockets and connections ------------------------------------------- */
@@ -427,42 +295,28 @@ struct sock {
 static struct sock *socks;
 static size_t nsocks;
 
-struct fdmap {
-	int proc, fd, sock;
-};
-static struct fdmap *fdm;
-static size_t nfdm;
-
 static int new_sock(int type, int owner)
 {
-	socks = xrealloc(socks, (nsocks + 1) * sizeof *socks);
-	memset(&socks[nsocks], 0, sizeof *socks);
-	socks[nsocks].type = type;
-	socks[nsocks].conn = -1;
-	socks[nsocks].owner = owner;
+	socks = grow(socks, nsocks, sizeof *socks);
+	socks[nsocks] = (struct sock){ .type = type, .conn = -1, .owner = owner };
 	return (int)nsocks++;
 }
 
-static int fd_get(int proc, int fd)
+/* Where process PROC keeps which sock its fd FD (>= 0) is now. */
+static int *fd_sock(int proc, int fd)
 {
-	for (size_t i = 0; i < nfdm; i++)
-		if (fdm[i].proc == proc && fdm[i].fd == fd)
-			return fdm[i].sock;
-	return -1;
-}
+	struct proc *p = &procs[proc];
+	static int none;
 
-static void fd_set(int proc, int fd, int sock)
-{
-	for (size_t i = 0; i < nfdm; i++)
-		if (fdm[i].proc == proc && fdm[i].fd == fd) {
-			fdm[i].sock = sock;
-			return;
-		}
-	fdm = xrealloc(fdm, (nfdm + 1) * sizeof *fdm);
-	fdm[nfdm].proc = proc;
-	fdm[nfdm].fd = fd;
-	fdm[nfdm].sock = sock;
-	nfdm++;
+	if (fd >= 1 << 20) {     /* no fd is that high: a damaged record */
+		none = -1;
+		return &none;
+	}
+	while (p->nfds <= (size_t)fd) {
+		p->socks = grow(p->socks, p->nfds, sizeof *p->socks);
+		p->socks[p->nfds++] = -1;
+	}
+	return &p->socks[fd];
 }
 
 static int type_of_args(const char *args)
@@ -481,14 +335,15 @@ static bool track_new_sockets(struct ev *e)
 
 	if (!strcmp(e->call, "socket") && e->ret_known && e->ret >= 0) {
 		e->sock = new_sock(type, e->proc);
-		fd_set(e->proc, (int)e->ret, e->sock);
+		*fd_sock(e->proc, (int)e->ret) = e->sock;
 		return true;
 	}
 	if (!strcmp(e->call, "socketpair")) {
-		if (e->ret == 0 && e->fds && sscanf(e->fds, "%d,%d", &a, &b) == 2) {
+		if (e->ret == 0 && e->fds && sscanf(e->fds, "%d,%d", &a, &b) == 2
+		    && a >= 0 && b >= 0) {
 			e->sock = new_sock(type, e->proc);
-			fd_set(e->proc, a, e->sock);
-			fd_set(e->proc, b, new_sock(type, e->proc));
+			*fd_sock(e->proc, a) = e->sock;
+			*fd_sock(e->proc, b) = new_sock(type, e->proc);
 			socks[e->sock].conn = e->sock + 1;
 			socks[e->sock + 1].conn = e->sock;
 		}
@@ -506,26 +361,26 @@ static void track_sockets(void)
 		if (e->kind == K_EXEC || e->kind == K_EXIT || track_new_sockets(e)
 		    || e->fd < 0)
 			continue;
-		e->sock = fd_get(e->proc, e->fd);
+		e->sock = *fd_sock(e->proc, e->fd);
 		if (e->sock < 0) {
 			/* a socket we did not see made (inherited): guess its
 			 * type from what is done with it */
 			e->sock = new_sock(is_call(e, "sendto", "recvfrom")
 			                   && strcmp(e->addr, "-") ? 2 : 0, e->proc);
-			fd_set(e->proc, e->fd, e->sock);
+			*fd_sock(e->proc, e->fd) = e->sock;
 		}
 		if (e->kind == K_END && is_call(e, "accept", "accept4")
 		    && e->ret_known && e->ret >= 0) {
 			e->newsock = new_sock(1, e->proc);
 			socks[e->newsock].peer = e->peer;
-			fd_set(e->proc, (int)e->ret, e->newsock);
+			*fd_sock(e->proc, (int)e->ret) = e->newsock;
 		}
 		if (e->kind == K_END && is_call(e, "connect", NULL))
 			socks[e->sock].peer = !strcmp(e->addr, "AF_UNSPEC") ? NULL
 			                      : e->peer ? e->peer
 			                      : e->ret == 0 ? e->addr : socks[e->sock].peer;
 		if (is_call(e, "close", NULL) && e->ret == 0)
-			fd_set(e->proc, e->fd, -1);
+			*fd_sock(e->proc, e->fd) = -1;
 	}
 }
 
@@ -580,7 +435,7 @@ static bool same_endpoint(const char *x, const char *y, bool wildcard)
 /* Did connect() C reach the server whose accept() returned A? */
 static bool connect_meets_accept(const struct ev *c, const struct ev *a)
 {
-	long long start = c->partner >= 0 ? ev[c->partner].t : c->t;
+	double start = c->partner >= 0 ? ev[c->partner].t : c->t;
 
 	if (c->kind != K_END || !is_call(c, "connect", NULL) || c->sock < 0
 	    || socks[c->sock].type == 2 || start > a->t
@@ -595,9 +450,8 @@ static bool connect_meets_accept(const struct ev *c, const struct ev *a)
 /* connect() on the client meets accept() on the server. */
 static void match_connections(void)
 {
-	bool *used = xmalloc(nev * sizeof *used);
+	bool *used = need(calloc(nev + 1, sizeof *used));
 
-	memset(used, 0, nev * sizeof *used);
 	for (size_t i = 0; i < nev; i++) {
 		struct ev *a = &ev[i];
 
@@ -619,26 +473,26 @@ static void match_connections(void)
 	free(used);
 }
 
-/* The sends on socket S, in order, with the stream offset each starts at. */
+/* The sends on a socket, in order, with the stream offset each starts at. */
 struct sends {
-	int *ev;
-	long long *start;
+	struct send {
+		int ev;
+		long long start;
+	} *s;
 	size_t n;
 };
 
-static struct sends sends_on(int s)
+static struct sends sends_on(int sock)
 {
-	struct sends out = { NULL, NULL, 0 };
+	struct sends out = { NULL, 0 };
 	long long off = 0;
 
 	for (size_t i = 0; i < nev; i++) {
-		if (ev[i].sock != s || !ev[i].is_send || ev[i].bytes <= 0)
+		if (ev[i].sock != sock || !ev[i].is_send || ev[i].ret <= 0)
 			continue;
-		out.ev = xrealloc(out.ev, (out.n + 1) * sizeof *out.ev);
-		out.start = xrealloc(out.start, (out.n + 1) * sizeof *out.start);
-		out.ev[out.n] = (int)i;
-		out.start[out.n++] = off;
-		off += ev[i].bytes;
+		out.s = grow(out.s, out.n, sizeof *out.s);
+		out.s[out.n++] = (struct send){ (int)i, off };
+		off += ev[i].ret;
 	}
 	return out;
 }
@@ -648,34 +502,35 @@ static struct sends sends_on(int s)
 static void data_arrow(struct ev *e, const struct sends *s, size_t *si,
                        long long roff)
 {
-	long long last = roff + e->bytes - 1;
+	long long last = roff + e->ret - 1;
 	size_t last_i;
 
-	while (*si + 1 < s->n && s->start[*si + 1] <= roff)
+	while (*si + 1 < s->n && s->s[*si + 1].start <= roff)
 		(*si)++;
-	if (s->n == 0 || s->start[*si] > roff)
+	if (s->n == 0 || s->s[*si].start > roff)
 		return;     /* sent by someone untraced */
-	for (last_i = *si; last_i + 1 < s->n && s->start[last_i + 1] <= last;)
+	for (last_i = *si; last_i + 1 < s->n && s->s[last_i + 1].start <= last;)
 		last_i++;
-	e->from = s->ev[*si];
+	e->from = s->s[*si].ev;
 	e->arrow = A_DATA;
-	e->arrow_bytes = e->bytes;
 	e->arrow_sends = (int)(last_i - *si + 1);
 }
 
 /* Receive E on the peer of socket S returned 0: end of file, from S's
- * shutdown or close after its last send, or from its process's death. */
+ * shutdown (not SHUT_RD) or close after its last send, or from its
+ * process's death. */
 static void eof_arrow(struct ev *e, int s, const struct sends *sent)
 {
-	long long after = sent->n ? ev[sent->ev[sent->n - 1]].t : 0;
+	double after = sent->n ? ev[sent->s[sent->n - 1].ev].t : 0;
 	struct proc *o = &procs[socks[s].owner];
 
 	for (size_t k = 0; k < nev; k++) {
 		struct ev *c = &ev[k];
+		const char *how = strrchr(c->args, ' ');
 
 		if (c->sock != s || c->t < after || c->t > e->t)
 			continue;
-		if ((is_call(c, "shutdown", NULL) && strcmp(c->args, "SHUT_RD") != 0)
+		if ((is_call(c, "shutdown", NULL) && how && strcmp(how, " SHUT_RD"))
 		    || is_call(c, "close", NULL)) {
 			e->from = (int)k;
 			e->arrow = A_EOF;
@@ -707,15 +562,14 @@ static void match_stream_data(void)
 
 			if (e->sock != peer || !e->is_recv)
 				continue;
-			if (e->bytes > 0) {
+			if (e->ret > 0) {
 				data_arrow(e, &sent, &si, roff);
-				roff += e->bytes;
+				roff += e->ret;
 			} else if (e->ret == 0) {
 				eof_arrow(e, (int)s, &sent);
 			}
 		}
-		free(sent.ev);
-		free(sent.start);
+		free(sent.s);
 	}
 }
 
@@ -760,9 +614,8 @@ static bool dgram_matches(const struct ev *s, const struct ev *r)
 /* Each datagram received: the earliest unmatched send that fits. */
 static void match_datagrams(void)
 {
-	bool *used = xmalloc(nev * sizeof *used);
+	bool *used = need(calloc(nev + 1, sizeof *used));
 
-	memset(used, 0, nev * sizeof *used);
 	for (size_t i = 0; i < nev; i++) {
 		struct ev *r = &ev[i];
 
@@ -775,7 +628,6 @@ static void match_datagrams(void)
 			used[j] = true;
 			r->from = (int)j;
 			r->arrow = A_DGRAM;
-			r->arrow_bytes = r->ret;
 			break;
 		}
 	}
@@ -815,232 +667,84 @@ static const char *port_name(const char *digits, size_t k, bool define)
 	return name;
 }
 
-/* S as shown: under -n, ports named.  A port is the number after the ':'
- * of an address ("127.0.0.1:44006", "[::1]:44006"), and any word that is
- * a port already named (a command line's "127.0.0.1 44006"). */
-static char *show(const char *s)
+/* TEXT as shown (TEXT freed): under -n, ports named.  A port is the
+ * number after the ':' of an address ("127.0.0.1:44006", "[::1]:44006"),
+ * and any word that is a port already named (a command line's "127.0.0.1
+ * 44006"). */
+static char *show(char *text)
 {
-	struct str out = { 0 };
-	const char *start = s;
+	char *out;
+	size_t len;
+	FILE *f;
 
-	if (s == NULL)
-		return xstrdup("");
-	while (*s) {
+	if (!normalise)
+		return text;
+	f = need(open_memstream(&out, &len));
+	for (const char *s = text; *s;) {
 		size_t k = strspn(s, "0123456789");
-		char before = s > start ? s[-1] : ' ';
+		char before = s > text ? s[-1] : ' ';
 		const char *name = NULL;
 
-		if (normalise && k && !isalnum((unsigned char)before) && before != '.'
+		if (k && !isalnum((unsigned char)before) && before != '.'
 		    && !isalnum((unsigned char)s[k]) && (!s[k] || !strchr(".:]", s[k]))) {
-			bool addr = before == ':' && s - start >= 2
+			bool addr = before == ':' && s - text >= 2
 			            && (isdigit((unsigned char)s[-2]) || s[-2] == ']');
 
 			name = port_name(s, k, addr);
 		}
 		if (name)
-			sputs(&out, name);
+			fputs(name, f);
 		else
-			sadd(&out, s, k ? k : 1);   /* a number is copied whole */
+			fwrite(s, 1, k ? k : 1, f);   /* a number is copied whole */
 		s += k ? k : 1;
 	}
-	return sdone(&out);
-}
-
-static void sshow(struct str *b, const char *s)
-{
-	char *t = show(s);
-
-	sputs(b, t);
-	free(t);
-}
-
-/* ", LEN" and the flags after it, from ARGS "len=N, FLAGS". */
-static void len_and_flags(struct str *b, const char *args)
-{
-	const char *p = strstr(args, "len=");
-	const char *flags = p ? strchr(p, ',') : NULL;
-
-	sprintf_(b, ", %lld", p ? strtoll(p + 4, NULL, 10) : -1);
-	if (flags && strcmp(flags + 2, "0"))
-		sprintf_(b, ", %s", flags + 2);
-}
-
-/* poll's "[3:POLLIN], 1, 30000ms, NULL" as "[3:POLLIN], 30000ms". */
-static void poll_args(struct str *b, const char *args)
-{
-	const char *end = strchr(args, ']');
-	const char *t = end ? strchr(end, ',') : NULL;
-
-	if (end)
-		sadd(b, args, (size_t)(end - args + 1));
-	if (t && (t = strchr(t + 1, ',')) != NULL && strncmp(t + 2, "NULL", 4)
-	    && strtol(t + 2, NULL, 10) >= 0)
-		sprintf_(b, ", %ldms", strtol(t + 2, NULL, 10));
-}
-
-/* The arguments of a call as drawn: the socket first, then what matters. */
-static void call_args(struct str *b, const struct ev *e)
-{
-	if (is_call(e, "socket", "socketpair") || is_call(e, "getaddrinfo", NULL)) {
-		sshow(b, e->args);
-		return;
-	}
-	if (is_call(e, "freeaddrinfo", NULL)) {
-		sputs(b, e->args);
-		return;
-	}
-	if (is_call(e, "poll", "ppoll")) {
-		poll_args(b, e->args);
-		return;
-	}
-	if (e->fd >= 0)
-		sprintf_(b, "%d", e->fd);
-	if (is_call(e, "bind", "connect")) {
-		sputs(b, ", ");
-		sshow(b, e->addr);
-	} else if (is_call(e, "listen", "shutdown") || is_call(e, "setsockopt", NULL)) {
-		sputs(b, ", ");
-		sshow(b, e->args);
-	} else if (is_call(e, "accept4", NULL) && strchr(e->args, ',')) {
-		sputs(b, strchr(e->args, ','));
-	} else if (e->is_send) {
-		if (e->data)
-			sprintf_(b, ", %s", e->data);
-		len_and_flags(b, e->args);
-		if (strcmp(e->addr, "-")) {
-			sputs(b, ", ");
-			sshow(b, e->addr);
-		}
-	} else if (is_one_of(e->call, recv_calls)) {
-		len_and_flags(b, e->args);
-	}
+	fclose(f);
+	free(text);
+	return out;
 }
 
 /* What a receive got: the data, end of file, a datagram's source. */
-static void recv_result(struct str *b, const struct ev *e)
+static void recv_result(FILE *f, const struct ev *e)
 {
 	bool dgram = e->sock >= 0 && socks[e->sock].type == 2;
 
 	if (e->data)
-		sprintf_(b, " %s", e->data);
+		fprintf(f, " %s", e->data);
 	if (e->ret == 0 && !dgram)
-		sputs(b, " (end of file)");
-	if (strcmp(e->addr, "-") && dgram) {
-		sputs(b, " from ");
-		sshow(b, e->addr);
-	}
+		fputs(" (end of file)", f);
+	if (strcmp(e->addr, "-") && dgram)
+		fprintf(f, " from %s", e->addr);
 }
 
-static void call_result(struct str *b, const struct ev *e)
+/* " = " and the result of call E, as it means something. */
+static void call_result(FILE *f, const struct ev *e)
 {
 	if (is_call(e, "freeaddrinfo", NULL))
 		return;
-	sputs(b, " = ");
-	if (is_call(e, "socketpair", NULL) && e->fds) {
-		sprintf_(b, "[%s]", e->fds);
-	} else if (is_call(e, "getaddrinfo", NULL) && e->addrs) {
-		sshow(b, e->addrs);
-	} else if (e->ret_known && e->ret >= 0
-	           && is_call(e, "getsockname", "getpeername")) {
-		sshow(b, e->addr);
-	} else {
-		sputs(b, e->result);
+	fputs(" = ", f);
+	if (is_call(e, "socketpair", NULL) && e->fds)
+		fprintf(f, "[%s]", e->fds);
+	else if (is_call(e, "getaddrinfo", NULL) && e->addrs)
+		fputs(e->addrs, f);
+	else if (e->ret_known && e->ret >= 0 && is_call(e, "getsockname", "getpeername"))
+		fputs(e->addr, f);
+	else {
+		fputs(e->result, f);
 		if (e->ret_known && e->ret < 0)
 			return;
 	}
-	if (is_call(e, "bind", NULL) && e->local && strcmp(e->local, e->addr)) {
-		sputs(b, ", bound to ");
-		sshow(b, e->local);
-	}
+	if (is_call(e, "bind", NULL) && e->local && strcmp(e->local, e->addr))
+		fprintf(f, ", bound to %s", e->local);
 	if (is_call(e, "accept", "accept4") && e->peer
-	    && strcmp(e->peer, "unix:(unnamed)")) {
-		sputs(b, " from ");
-		sshow(b, e->peer);
-	}
-	if (is_call(e, "poll", "ppoll") && e->revents)
-		sprintf_(b, " [%s]", e->revents);
-	else if (is_call(e, "poll", "ppoll") && e->ret == 0)
-		sputs(b, " (timed out)");
+	    && strcmp(e->peer, "unix:(unnamed)"))
+		fprintf(f, " from %s", e->peer);
+	if (is_call(e, "poll", "ppoll") && e->ret == 0)
+		fputs(" (timed out)", f);
 	if (e->is_recv)
-		recv_result(b, e);
+		recv_result(f, e);
 	if (e->lost)
-		sputs(b, " (no traced process received it)");
+		fputs(" (no traced process received it)", f);
 }
-
-/* The command line, its program by its name alone. */
-static void exec_text(struct str *b, const char *args)
-{
-	size_t n = strcspn(args, " ");
-	const char *name = args + n;
-
-	while (name > args && name[-1] != '/')
-		name--;
-	sputs(b, "$ ");
-	sadd(b, name, (size_t)(args + n - name));
-	sshow(b, args + n);
-}
-
-enum mode { WHOLE, START, RETURN };
-
-/* A row's text: the whole call, its start ("... "), or its return. */
-static char *event_text(const struct ev *e, enum mode mode)
-{
-	struct str b = { 0 };
-
-	if (e->kind == K_EXEC) {
-		exec_text(&b, e->args);
-	} else if (e->kind == K_EXIT) {
-		sprintf_(&b, "exit(%s)", e->result);
-	} else if (mode == RETURN) {
-		sputs(&b, e->call);
-		call_result(&b, e);
-	} else {
-		sprintf_(&b, "%s(", e->call);
-		call_args(&b, e);
-		sputs(&b, ")");
-		if (mode == START)
-			sputs(&b, " ...");
-		else
-			call_result(&b, e);
-	}
-	return sdone(&b);
-}
-
-/* A blocking call drawn on one row: the begin's arguments, the end's
- * result. */
-static char *merged_text(const struct ev *begin, const struct ev *end)
-{
-	struct str b = { 0 };
-
-	sprintf_(&b, "%s(", begin->call);
-	call_args(&b, begin);
-	sputs(&b, ")");
-	call_result(&b, end);
-	return sdone(&b);
-}
-
-static char *arrow_label(const struct ev *e)
-{
-	struct str b = { 0 };
-
-	if (e->arrow == A_CONNECT)
-		sputs(&b, "connect");
-	else if (e->arrow == A_EOF)
-		sputs(&b, e->eof_death ? "end of file: the process died" : "end of file");
-	else if (e->arrow == A_DGRAM)
-		sprintf_(&b, "datagram, %lld bytes", e->arrow_bytes);
-	else
-		sprintf_(&b, "%lld bytes", e->arrow_bytes);
-	if (e->arrow == A_DATA && e->arrow_sends > 1)
-		sprintf_(&b, " (from %d sends)", e->arrow_sends);
-	if ((e->arrow == A_DATA || e->arrow == A_DGRAM) && e->data)
-		sprintf_(&b, " %s", e->data);
-	return sdone(&b);
-}
-
-/* Events of shown processes, in time order. */
-static int *order;
-static size_t norder;
 
 /* A begin whose call did not wait for another process is drawn on one
  * row with its end, where it returned: what it received was sent before
@@ -1061,12 +765,68 @@ static bool quick(const struct ev *begin)
 	return true;
 }
 
-/* The begin drawn with end E, or NULL. */
-static const struct ev *merged_with(const struct ev *e)
+/* Is E an end drawn on one row with its begin? */
+static bool merged(const struct ev *e)
 {
-	return e->kind == K_END && e->partner >= 0 && quick(&ev[e->partner])
-	       ? &ev[e->partner] : NULL;
+	return e->kind == K_END && e->partner >= 0 && quick(&ev[e->partner]);
 }
+
+/* The text of E's row: the whole call, or where one that waits starts
+ * ("... ") or returns; an end drawn with its begin is the whole call (an
+ * end keeps its begin's arguments). */
+static char *event_text(const struct ev *e)
+{
+	char *text;
+	size_t len;
+	FILE *f = need(open_memstream(&text, &len));
+
+	if (e->kind == K_EXEC) {
+		/* the command line, its program by its name alone */
+		size_t n = strcspn(e->args, " ");
+		const char *name = e->args + n;
+
+		while (name > e->args && name[-1] != '/')
+			name--;
+		fprintf(f, "$ %s", name);
+	} else if (e->kind == K_EXIT) {
+		fprintf(f, "exit(%s)", e->result);
+	} else if (e->kind == K_END && !merged(e)) {
+		fputs(e->call, f);
+		call_result(f, e);
+	} else {
+		fprintf(f, "%s(%s)", e->call, e->args);
+		if (e->kind == K_BEGIN)
+			fputs(" ...", f);
+		else
+			call_result(f, e);
+	}
+	fclose(f);
+	return show(text);
+}
+
+static char *arrow_label(const struct ev *e)
+{
+	char *text;
+	size_t len;
+	FILE *f = need(open_memstream(&text, &len));
+
+	if (e->arrow == A_CONNECT)
+		fputs("connect", f);
+	else if (e->arrow == A_EOF)
+		fputs(e->eof_death ? "end of file: the process died" : "end of file", f);
+	else
+		fprintf(f, "%s%lld bytes", e->arrow == A_DGRAM ? "datagram, " : "", e->ret);
+	if (e->arrow == A_DATA && e->arrow_sends > 1)
+		fprintf(f, " (from %d sends)", e->arrow_sends);
+	if ((e->arrow == A_DATA || e->arrow == A_DGRAM) && e->data)
+		fprintf(f, " %s", e->data);
+	fclose(f);
+	return text;
+}
+
+/* Events of shown processes, in time order. */
+static int *order;
+static size_t norder;
 
 /* The arrow into event E, if it has one from a shown process. */
 static bool has_arrow(const struct ev *e)
@@ -1086,7 +846,7 @@ static int *state;
 static void grid_start(void)
 {
 	linelen = margin + ncols * colw;
-	linebuf = xrealloc(linebuf, (size_t)linelen + 1);
+	linebuf = need(realloc(linebuf, (size_t)linelen + 1));
 	memset(linebuf, ' ', (size_t)linelen);
 	linebuf[linelen] = '\0';
 	for (int c = 0; c < ncols && state; c++)
@@ -1193,15 +953,14 @@ static void draw_header(void)
 }
 
 /* The rows of event E: its arrow first, then the call. */
-static void draw_event(const struct ev *e, long long t0)
+static void draw_event(const struct ev *e, double t0)
 {
-	const struct ev *begin = merged_with(e);
 	int col = procs[e->proc].col;
 	static const char marks[] = { [K_CALL] = '*', [K_BEGIN] = '>',
 	                              [K_END] = '<', [K_EXEC] = '+', [K_EXIT] = 'x' };
 	char tbuf[32], *text;
 
-	snprintf(tbuf, sizeof tbuf, "%10.6f", (double)(e->t - t0) / 1e9);
+	snprintf(tbuf, sizeof tbuf, "%10.6f", e->t - t0);
 	if (state[col] == 0)
 		state[col] = 1;
 	if (has_arrow(e)) {
@@ -1212,12 +971,8 @@ static void draw_event(const struct ev *e, long long t0)
 	}
 	if (e->kind == K_END)
 		state[col] = 1;
-	if (begin)
-		text = merged_text(begin, e);
-	else
-		text = event_text(e, e->kind == K_BEGIN ? START
-		                     : e->kind == K_END ? RETURN : WHOLE);
-	row(col, begin ? '*' : marks[e->kind], text, normalise ? NULL : tbuf);
+	text = event_text(e);
+	row(col, merged(e) ? '*' : marks[e->kind], text, normalise ? NULL : tbuf);
 	free(text);
 	if (e->kind == K_BEGIN)
 		state[col] = 2;
@@ -1238,7 +993,7 @@ static void draw_endings(void)
 		if (p->exited) {
 			printf("%s: exit(%s)\n", p->name, p->status);
 		} else if (last_begin >= 0) {
-			char *t = event_text(&ev[last_begin], START);
+			char *t = event_text(&ev[last_begin]);
 
 			printf("%s: never returned from %s (still waiting when the "
 			       "record ends, or killed there)\n", p->name, t);
@@ -1251,17 +1006,12 @@ static void draw_endings(void)
 
 static void draw_ascii(void)
 {
-	const char *columns = getenv("COLUMNS");
-	int total = width > 0 ? width
-	            : columns && atoi(columns) >= 40 ? atoi(columns) : 120;
-
 	margin = normalise ? 0 : 11;
-	colw = (total - margin) / ncols;
+	colw = (width - margin) / ncols;
 	if (colw < 24)
 		colw = 24;
 	draw_header();
-	state = xmalloc((size_t)ncols * sizeof *state);
-	memset(state, 0, (size_t)ncols * sizeof *state);
+	state = need(calloc((size_t)ncols, sizeof *state));
 	for (size_t k = 0; k < norder; k++)
 		draw_event(&ev[order[k]], ev[order[0]].t);
 	free(state);
@@ -1273,6 +1023,7 @@ static void draw_ascii(void)
 
 /* ---- Mermaid ------------------------------------------------------------ */
 
+/* Mermaid's escapes for what would end or start markup. */
 static void mm_text(const char *s)
 {
 	for (; *s; s++) {
@@ -1284,6 +1035,7 @@ static void mm_text(const char *s)
 		default: putchar(*s);
 		}
 	}
+	putchar('\n');
 }
 
 static void mm_note(int col, const char *text)
@@ -1295,7 +1047,6 @@ static void mm_note(int col, const char *text)
 	else
 		printf("    Note over P%d: ", col + 1);
 	mm_text(text);
-	putchar('\n');
 }
 
 static void mm_arrow(const struct ev *e, int col)
@@ -1306,16 +1057,14 @@ static void mm_arrow(const struct ev *e, int col)
 
 	printf("    P%d%sP%d: ", procs[ev[e->from].proc].col + 1, style, col + 1);
 	mm_text(label);
-	putchar('\n');
 	free(label);
 }
 
 /* A call that waits activates its column until it returns. */
 static void draw_mermaid(void)
 {
-	bool *active = xmalloc((size_t)ncols * sizeof *active);
+	bool *active = need(calloc((size_t)ncols, sizeof *active));
 
-	memset(active, 0, (size_t)ncols * sizeof *active);
 	printf("sequenceDiagram\n");
 	for (int c = 0; c < ncols; c++) {
 		struct proc *p = &procs[col_proc[c]];
@@ -1325,19 +1074,16 @@ static void draw_mermaid(void)
 	}
 	for (size_t k = 0; k < norder; k++) {
 		struct ev *e = &ev[order[k]];
-		const struct ev *begin = merged_with(e);
 		int col = procs[e->proc].col;
 		char *text;
 
 		if (has_arrow(e))
 			mm_arrow(e, col);
-		if (e->kind == K_END && active[col] && !begin) {
+		if (e->kind == K_END && active[col] && !merged(e)) {
 			printf("    deactivate P%d\n", col + 1);
 			active[col] = false;
 		}
-		text = begin ? merged_text(begin, e)
-		       : event_text(e, e->kind == K_BEGIN ? START
-		                       : e->kind == K_END ? RETURN : WHOLE);
+		text = event_text(e);
 		mm_note(col, text);
 		free(text);
 		if (e->kind == K_BEGIN && !active[col]) {
@@ -1356,14 +1102,14 @@ static void draw_mermaid(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: draw [-f ascii|mermaid] [-n] [-w WIDTH] "
-	        "[-o NAME,...] [FILE]\n");
+	        "[-o NAME,...] FILE\n");
 	exit(2);
 }
 
 /* The options; the record file to read. */
 static FILE *parse_options(int argc, char **argv)
 {
-	FILE *in = stdin;
+	FILE *in;
 	char *tok, *save;
 	int opt;
 
@@ -1377,16 +1123,15 @@ static FILE *parse_options(int argc, char **argv)
 		else if (opt == 'o')
 			for (tok = strtok_r(optarg, ",", &save); tok;
 			     tok = strtok_r(NULL, ",", &save)) {
-				only = xrealloc(only, (nonly + 1) * sizeof *only);
+				only = grow(only, nonly, sizeof *only);
 				only[nonly++] = tok;
 			}
 		else
 			usage();
 	}
-	if (argc - optind > 1)
+	if (argc - optind != 1)
 		usage();
-	if (argc - optind == 1 && strcmp(argv[optind], "-") != 0
-	    && (in = fopen(argv[optind], "r")) == NULL) {
+	if ((in = fopen(argv[optind], "r")) == NULL) {
 		fprintf(stderr, "draw: %s: %s\n", argv[optind], strerror(errno));
 		exit(1);
 	}
@@ -1430,7 +1175,7 @@ int main(int argc, char **argv)
 	match_connections();
 	match_stream_data();
 	match_datagrams();
-	order = xmalloc(nev * sizeof *order);
+	order = need(malloc((nev + 1) * sizeof *order));
 	for (size_t i = 0; i < nev; i++)
 		if (shown_proc(&ev[i]) && !quick(&ev[i]))
 			order[norder++] = (int)i;

@@ -34,22 +34,27 @@
  *   5 CALL    the function: socket, bind, ..., "-" for exec/exit
  *   6 FD      the socket the call is about (socket/accept: the new one;
  *             poll: the first socket polled), "-" if none
- *   7 ARGS    the arguments, decoded as a person reads them: "AF_UNIX,
- *             SOCK_STREAM, 0", "len=65536, MSG_DONTWAIT", "SHUT_WR"
+ *   7 ARGS    the arguments as the drawing shows them, decoded as a person
+ *             reads them: "AF_UNIX, SOCK_STREAM, 0", "3, unix:/tmp/s",
+ *             "4, 16, MSG_DONTWAIT", "3, SHUT_WR", "[3:POLLIN], 30000ms".
+ *             A send shows the data it sent where its buffer is (3,
+ *             "hi\n", 3); flags are left out when 0, a poll's timeout
+ *             when it has none
  *   8 ADDR    the address of the call (unix:/path, unix:(unnamed),
  *             unix:@abstract, 127.0.0.1:50002, [::1]:50004, AF_UNSPEC):
- *             what bind/connect/sendto/sendmsg were given, what accept/
- *             recvfrom/getsockname/getpeername returned
- *   9 RESULT  the return value, and the errno name after a failure: "3",
- *             "-1 ECONNREFUSED"; "?" in a `begin`; getaddrinfo: its EAI_*
+ *             what bind/connect/sendto/sendmsg were given, what a receive
+ *             on a datagram socket and getsockname/getpeername returned
+ *   9 RESULT  the return value, then the errno name after a failure ("-1
+ *             ECONNREFUSED") or the fds that are ready after a poll ("1
+ *             [3:POLLIN]"); "?" in a `begin`; getaddrinfo: 0 or its EAI_*
  *  10 INFO    space-separated key=value facts for the drawer:
- *             data="..."   the first 32 bytes sent or received, escaped,
- *                          then ... when there were more
- *             local=ADDR peer=ADDR  the socket's own and peer address, on
- *                          connect/accept ends and on every datagram
- *             fds=3,4      socketpair's pair; poll's set (fds=3:POLLIN)
- *             revents=...  what a poll returned
+ *             local=ADDR peer=ADDR  the socket's own and peer address,
+ *                          after bind (local), connect and accept, and on
+ *                          every datagram
+ *             fds=3,4      socketpair's pair
  *             addrs=A,B    the addresses getaddrinfo returned
+ *             data="..."   last: the first 32 bytes a receive got,
+ *                          escaped, then ... when there were more
  *
  * Escaping: every field is printable ASCII.  A backslash, double quote,
  * TAB, newline, CR and NUL become \\ \" \t \n \r \0; other bytes outside
@@ -81,7 +86,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define PREVIEW   32     /* data bytes shown in data="..." */
+#define PREVIEW   32     /* data bytes shown */
 #define FIELD_CAP 400    /* 4 free fields + the fixed ones < 2 KiB */
 
 static const char *trace_path;   /* SOCKTRACE, or NULL: record nothing */
@@ -146,22 +151,34 @@ static void add_key(struct field *f, const char *key)
 	add(f, "%s%s=", f->n ? " " : "", key);
 }
 
-static struct timespec now(void)
+static bool tracing(void)
 {
-	struct timespec ts;
+	if (!inited) {
+		const char *p = getenv("SOCKTRACE");
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts;
+		inited = true;
+		if (p && *p)
+			trace_path = strdup(p);   /* the environment may change */
+	}
+	return trace_path != NULL && !ip_busy;
 }
 
-static void rec_start(struct rec *r, const char *event, const char *call,
+/* Start the record of CALL on FD at this moment, its ARGS with the fd;
+ * false when nothing is to be recorded (no SOCKTRACE, or the library's
+ * own work). */
+static bool rec_start(struct rec *r, const char *event, const char *call,
                       int fd)
 {
+	if (!tracing())
+		return false;
 	memset(r, 0, sizeof *r);
-	r->t = now();
+	clock_gettime(CLOCK_MONOTONIC, &r->t);
 	r->event = event;
 	r->call = call;
 	r->fd = fd;
+	if (fd >= 0)
+		add(&r->args, "%d", fd);
+	return true;
 }
 
 static const char *or_dash(const struct field *f)
@@ -193,6 +210,35 @@ static void rec_write(const struct rec *r)
 		IP_NEXT(close)(out);
 	}
 	errno = saved;
+}
+
+/* A call that can wait: write R as its `begin` (RESULT "?"), then make R
+ * the `end`, which keeps the arguments. */
+static void rec_begin(struct rec *r)
+{
+	add(&r->result, "?");
+	rec_write(r);
+	r->event = "end";
+	r->result.n = 0;
+}
+
+static void add_result(struct field *f, long long ret, int err);
+
+/* Finish R with RC, what the real call returned, and write it.  errno is
+ * still what the call left: what the caller added to R since must not
+ * change it.  RESULT is RC and the errno name, unless the caller wrote
+ * it; an `end` is timed now, as the call returns. */
+static long long rec_done(struct rec *r, long long rc)
+{
+	int err = errno;
+
+	if (!strcmp(r->event, "end"))
+		clock_gettime(CLOCK_MONOTONIC, &r->t);
+	if (r->result.n == 0)
+		add_result(&r->result, rc, err);
+	rec_write(r);
+	errno = err;
+	return rc;
 }
 
 /* ---- names ---------------------------------------------------------------- */
@@ -362,9 +408,11 @@ static void add_sockaddr_of(struct field *f, const char *key, int fd, bool peer)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
+	int saved = errno;
 	int rc = peer ? IP_NEXT(getpeername)(fd, (struct sockaddr *)&ss, &len)
 	              : IP_NEXT(getsockname)(fd, (struct sockaddr *)&ss, &len);
 
+	errno = saved;
 	if (rc < 0)
 		return;
 	add_key(f, key);
@@ -377,13 +425,13 @@ static void add_ends(struct field *f, int fd)
 	add_sockaddr_of(f, "peer", fd, true);
 }
 
-/* data="..." for the first N bytes scattered over IOV (N > 0). */
+/* "..." for the first N bytes scattered over IOV (N > 0), and ... after
+ * it when there were more than PREVIEW. */
 static void add_data(struct field *f, const struct iovec *iov, size_t cnt,
                      size_t n)
 {
 	size_t shown = 0;
 
-	add_key(f, "data");
 	add(f, "\"");
 	for (size_t i = 0; i < cnt && shown < PREVIEW && shown < n; i++) {
 		size_t k = iov[i].iov_len;
@@ -400,26 +448,13 @@ static void add_data(struct field *f, const struct iovec *iov, size_t cnt,
 
 /* ---- the process ---------------------------------------------------------- */
 
-static bool tracing(void)
-{
-	if (!inited) {
-		const char *p = getenv("SOCKTRACE");
-
-		inited = true;
-		if (p && *p)
-			trace_path = strdup(p);   /* the environment may change */
-	}
-	return trace_path != NULL && !ip_busy;
-}
-
 static void record_exit(int status, void *arg)
 {
 	struct rec r;
 
 	(void)arg;
-	if (!tracing())
+	if (!rec_start(&r, "exit", "-", -1))
 		return;
-	rec_start(&r, "exit", "-", -1);
 	add(&r.result, "%d", status);
 	rec_write(&r);
 }
@@ -436,7 +471,7 @@ __attribute__((constructor)) static void record_start(int argc, char **argv)
 {
 	struct rec r;
 
-	if (!tracing())
+	if (!rec_start(&r, "exec", "-", -1))
 		return;
 #ifdef __GLIBC__
 	on_exit(record_exit, NULL);
@@ -445,7 +480,6 @@ __attribute__((constructor)) static void record_start(int argc, char **argv)
 	argc = 1;
 	argv = &program_invocation_short_name;
 #endif
-	rec_start(&r, "exec", "-", -1);
 	for (int i = 0; argv && i < argc && argv[i]; i++) {
 		add(&r.args, i ? " " : "");
 		add_esc(&r.args, argv[i], strlen(argv[i]));
@@ -455,95 +489,67 @@ __attribute__((constructor)) static void record_start(int argc, char **argv)
 
 /* ---- calls that do not wait ------------------------------------------------- */
 
-/* Start the record of a whole call that started at T and returned RC
- * (errno ERR); the caller adds the arguments. */
-static void rec_call(struct rec *r, const struct timespec *t,
-                     const char *call, int fd, long long rc, int err)
-{
-	rec_start(r, "call", call, fd);
-	r->t = *t;
-	add_result(&r->result, rc, err);
-}
-
 int socket(int domain, int type, int protocol)
 {
-	struct timespec t = now();
-	int fd = IP_NEXT(socket)(domain, type, protocol), err = errno;
 	struct rec r;
 
-	if (!tracing())
-		return fd;
-	rec_call(&r, &t, "socket", fd, fd, err);
+	if (!rec_start(&r, "call", "socket", -1))
+		return IP_NEXT(socket)(domain, type, protocol);
 	add_domain_type(&r.args, domain, type, protocol);
-	rec_write(&r);
-	errno = err;
-	return fd;
+	r.fd = IP_NEXT(socket)(domain, type, protocol);
+	return (int)rec_done(&r, r.fd);
 }
 
 int socketpair(int domain, int type, int protocol, int sv[2])
 {
-	struct timespec t = now();
-	int rc = IP_NEXT(socketpair)(domain, type, protocol, sv), err = errno;
 	struct rec r;
+	int rc;
 
-	if (!tracing())
-		return rc;
-	rec_call(&r, &t, "socketpair", rc == 0 ? sv[0] : -1, rc, err);
+	if (!rec_start(&r, "call", "socketpair", -1))
+		return IP_NEXT(socketpair)(domain, type, protocol, sv);
 	add_domain_type(&r.args, domain, type, protocol);
-	if (rc == 0)
+	rc = IP_NEXT(socketpair)(domain, type, protocol, sv);
+	if (rc == 0) {
+		r.fd = sv[0];
 		add(&r.info, "fds=%d,%d", sv[0], sv[1]);
-	rec_write(&r);
-	errno = err;
-	return rc;
+	}
+	return (int)rec_done(&r, rc);
 }
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	struct timespec t = now();
-	int rc = IP_NEXT(bind)(fd, addr, len), err = errno;
 	struct rec r;
+	int rc;
 
-	if (!tracing())
-		return rc;
-	rec_call(&r, &t, "bind", fd, rc, err);
-	add(&r.args, "len=%u", (unsigned)len);
+	if (!rec_start(&r, "call", "bind", fd))
+		return IP_NEXT(bind)(fd, addr, len);
 	add_addr(&r.addr, addr, len);
+	add(&r.args, ", %s", r.addr.s);
+	rc = IP_NEXT(bind)(fd, addr, len);
 	if (rc == 0)
 		add_sockaddr_of(&r.info, "local", fd, false);
-	rec_write(&r);
-	errno = err;
-	return rc;
+	return (int)rec_done(&r, rc);
 }
 
 int listen(int fd, int backlog)
 {
-	struct timespec t = now();
-	int rc = IP_NEXT(listen)(fd, backlog), err = errno;
 	struct rec r;
 
-	if (!tracing())
-		return rc;
-	rec_call(&r, &t, "listen", fd, rc, err);
-	add(&r.args, "%d", backlog);
-	add_sockaddr_of(&r.info, "local", fd, false);
-	rec_write(&r);
-	errno = err;
-	return rc;
+	if (!rec_start(&r, "call", "listen", fd))
+		return IP_NEXT(listen)(fd, backlog);
+	add(&r.args, ", %d", backlog);
+	return (int)rec_done(&r, IP_NEXT(listen)(fd, backlog));
 }
 
 int shutdown(int fd, int how)
 {
-	struct timespec t = now();
-	int rc = IP_NEXT(shutdown)(fd, how), err = errno;
 	struct rec r;
 
-	if (!tracing())
-		return rc;
-	rec_call(&r, &t, "shutdown", fd, rc, err);
+	if (!rec_start(&r, "call", "shutdown", fd))
+		return IP_NEXT(shutdown)(fd, how);
+	add(&r.args, ", ");
 	add_name(&r.args, shut_names, how);
-	rec_write(&r);
-	errno = err;
-	return rc;
+	return (int)rec_done(&r, IP_NEXT(shutdown)(fd, how));
 }
 
 /* setsockopt's value: an int, a timeout in ms, a linger, or its size. */
@@ -571,16 +577,14 @@ static void add_optval(struct field *f, int level, int name, const void *val,
 
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
-	struct timespec t = now();
-	int rc = IP_NEXT(setsockopt)(fd, level, name, val, len), err = errno;
 	const struct name *names = level == SOL_SOCKET ? so_names
 	                           : level == IPPROTO_IPV6 ? ipv6_names
 	                           : level == IPPROTO_TCP ? tcp_names : NULL;
 	struct rec r;
 
-	if (!tracing())
-		return rc;
-	rec_call(&r, &t, "setsockopt", fd, rc, err);
+	if (!rec_start(&r, "call", "setsockopt", fd))
+		return IP_NEXT(setsockopt)(fd, level, name, val, len);
+	add(&r.args, ", ");
 	add_name(&r.args, level_names, level);
 	add(&r.args, ", ");
 	if (names)
@@ -589,84 +593,57 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 		add(&r.args, "%d", name);
 	add(&r.args, ", ");
 	add_optval(&r.args, level, name, val, len);
-	rec_write(&r);
-	errno = err;
-	return rc;
+	return (int)rec_done(&r, IP_NEXT(setsockopt)(fd, level, name, val, len));
 }
 
-static int do_getname(const char *call, int fd, struct sockaddr *addr,
-                      socklen_t *len, bool peer)
+/* getsockname and getpeername (PEER): the address is the result. */
+static int getname(const char *call, int fd, struct sockaddr *addr,
+                   socklen_t *len, bool peer)
 {
 	socklen_t inlen = len ? *len : 0;
-	struct timespec t = now();
+	struct rec r;
+	bool traced = rec_start(&r, "call", call, fd);
 	int rc = peer ? IP_NEXT(getpeername)(fd, addr, len)
 	              : IP_NEXT(getsockname)(fd, addr, len);
-	int err = errno;
-	struct rec r;
 
-	if (!tracing())
+	if (!traced)
 		return rc;
-	rec_call(&r, &t, call, fd, rc, err);
-	add(&r.args, "addrlen=%u", (unsigned)inlen);
 	if (rc == 0)
 		add_addr(&r.addr, addr, *len < inlen ? *len : inlen);
-	rec_write(&r);
-	errno = err;
-	return rc;
+	return (int)rec_done(&r, rc);
 }
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	return do_getname("getsockname", fd, addr, len, false);
+	return getname("getsockname", fd, addr, len, false);
 }
 
 int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	return do_getname("getpeername", fd, addr, len, true);
+	return getname("getpeername", fd, addr, len, true);
 }
 
 int close(int fd)
 {
-	int type = tracing() ? ip_sock_type(fd) : 0;
-	struct timespec t = now();
-	int rc = IP_NEXT(close)(fd), err = errno;
 	struct rec r;
 
-	if (type <= 0)
-		return rc;
-	rec_call(&r, &t, "close", fd, rc, err);
-	rec_write(&r);
-	errno = err;
-	return rc;
+	if (!rec_start(&r, "call", "close", fd) || ip_sock_type(fd) <= 0)
+		return IP_NEXT(close)(fd);
+	return (int)rec_done(&r, IP_NEXT(close)(fd));
 }
 
 /* ---- calls that can wait: a `begin` record, then an `end` ------------------- */
 
-/* Write R as a `begin` (RESULT "?"), then make it the `end`'s start:
- * the end keeps the arguments and adds the result. */
-static void rec_begin(struct rec *r)
-{
-	add(&r->result, "?");
-	rec_write(r);
-	r->event = "end";
-	r->result.n = 0;
-}
-
+/* accept and accept4 (FOUR): the new socket's ends are the connection. */
 static int do_accept(const char *call, int fd, struct sockaddr *addr,
                      socklen_t *len, int flags, bool four)
 {
-	socklen_t inlen = len ? *len : 0;
 	struct rec r;
-	int nfd, err;
+	int nfd;
 
-	if (!tracing())
+	if (!rec_start(&r, "begin", call, fd))
 		return four ? IP_NEXT(accept4)(fd, addr, len, flags)
 		            : IP_NEXT(accept)(fd, addr, len);
-	rec_start(&r, "begin", call, fd);
-	if (addr)
-		add(&r.args, "addrlen=%u", (unsigned)inlen);
-	else
-		add(&r.args, "NULL");
 	if (four) {
 		add(&r.args, ", ");
 		add_flags(&r.args, type_flag_names, (unsigned)flags);
@@ -674,16 +651,9 @@ static int do_accept(const char *call, int fd, struct sockaddr *addr,
 	rec_begin(&r);
 	nfd = four ? IP_NEXT(accept4)(fd, addr, len, flags)
 	           : IP_NEXT(accept)(fd, addr, len);
-	err = errno;
-	r.t = now();
-	add_result(&r.result, nfd, err);
-	if (nfd >= 0 && addr && len)
-		add_addr(&r.addr, addr, *len < inlen ? *len : inlen);
 	if (nfd >= 0)
 		add_ends(&r.info, nfd);
-	rec_write(&r);
-	errno = err;
-	return nfd;
+	return (int)rec_done(&r, nfd);
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
@@ -699,254 +669,191 @@ int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct rec r;
-	int rc, err;
+	int rc;
 
-	if (!tracing())
+	if (!rec_start(&r, "begin", "connect", fd))
 		return IP_NEXT(connect)(fd, addr, len);
-	rec_start(&r, "begin", "connect", fd);
-	add(&r.args, "len=%u", (unsigned)len);
 	add_addr(&r.addr, addr, len);
+	add(&r.args, ", %s", r.addr.s);
 	rec_begin(&r);
 	rc = IP_NEXT(connect)(fd, addr, len);
-	err = errno;
-	r.t = now();
-	add_result(&r.result, rc, err);
-	if (rc == 0 || err == EINPROGRESS)
+	if (rc == 0 || errno == EINPROGRESS)
 		add_ends(&r.info, fd);
-	rec_write(&r);
-	errno = err;
-	return rc;
+	return (int)rec_done(&r, rc);
 }
 
-/* ---- sending --------------------------------------------------------------- */
+/* ---- sending and receiving ------------------------------------------------- */
 
-/* One send-side call, whatever its flavour: its data is in IOV. */
-struct scall {
-	const char *call;
-	int fd;
-	const struct iovec *iov;
-	size_t cnt;
-	int flags;
-	bool has_flags;
-	const struct sockaddr *to;
-	socklen_t tolen;
-};
+/* Every send and receive is made as sendmsg() or recvmsg(): on a socket,
+ * write(fd, buf, len) is send(fd, buf, len, 0), which is sendto(fd, buf,
+ * len, 0, NULL, 0), which is sendmsg() of one buffer (send(2), recv(2)).
+ * M holds the buffers and the address: a send's destination, a receive's
+ * source. */
 
-static void record_send(const struct scall *c, const struct timespec *t0,
-                        ssize_t n, int err)
+/* ", LEN" of all M's buffers, then ", FLAGS" unless there are none. */
+static void add_len_flags(struct field *f, const struct msghdr *m, int flags)
 {
 	size_t len = 0;
+
+	for (size_t i = 0; i < m->msg_iovlen; i++)
+		len += m->msg_iov[i].iov_len;
+	add(f, ", %zu", len);
+	if (flags) {
+		add(f, ", ");
+		add_flags(f, msg_names, (unsigned)flags);
+	}
+}
+
+/* Every send, recorded when it returned, with the data it sent where its
+ * buffer is; on a datagram socket, its ends (the drawer matches datagrams
+ * by them). */
+static ssize_t do_send(struct rec *r, int fd, const struct msghdr *m, int flags)
+{
+	ssize_t n = IP_NEXT(sendmsg)(fd, m, flags);
+
+	if (n > 0) {
+		add(&r->args, ", ");
+		add_data(&r->args, m->msg_iov, m->msg_iovlen, (size_t)n);
+	}
+	add_len_flags(&r->args, m, flags);
+	if (m->msg_name) {
+		add_addr(&r->addr, m->msg_name, m->msg_namelen);
+		add(&r->args, ", %s", r->addr.s);
+	}
+	if (n >= 0 && ip_sock_type(fd) != SOCK_STREAM)
+		add_ends(&r->info, fd);
+	return rec_done(r, n);
+}
+
+/* write, send and sendto, once tracing() said yes. */
+static ssize_t send_one(const char *call, int fd, const void *buf, size_t len,
+                        int flags, const struct sockaddr *to, socklen_t tolen)
+{
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr m = { .msg_name = (void *)to, .msg_namelen = tolen,
+	                    .msg_iov = &iov, .msg_iovlen = 1 };
 	struct rec r;
 
-	for (size_t i = 0; i < c->cnt; i++)
-		len += c->iov[i].iov_len;
-	rec_call(&r, t0, c->call, c->fd, n, err);
-	if (!strcmp(c->call, "sendmsg"))
-		add(&r.args, "iovlen=%zu, ", c->cnt);
-	add(&r.args, "len=%zu", len);
-	if (c->has_flags) {
-		add(&r.args, ", ");
-		add_flags(&r.args, msg_names, (unsigned)c->flags);
-	}
-	if (c->to)
-		add_addr(&r.addr, c->to, c->tolen);
-	if (n > 0)
-		add_data(&r.info, c->iov, c->cnt, (size_t)n);
-	if (ip_sock_type(c->fd) != SOCK_STREAM)
-		add_ends(&r.info, c->fd);   /* the drawer matches datagrams so */
-	rec_write(&r);
-	errno = err;
+	rec_start(&r, "call", call, fd);
+	return do_send(&r, fd, &m, flags);
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
-	struct iovec iov = { (void *)buf, len };
-	struct scall c = { "write", fd, &iov, 1, 0, false, NULL, 0 };
-	struct timespec t0;
-	ssize_t n;
-
 	if (!tracing() || ip_sock_type(fd) <= 0)
 		return IP_NEXT(write)(fd, buf, len);
-	t0 = now();
-	n = IP_NEXT(write)(fd, buf, len);
-	record_send(&c, &t0, n, errno);
-	return n;
+	return send_one("write", fd, buf, len, 0, NULL, 0);
 }
 
-static ssize_t do_sendto(const char *call, int fd, const void *buf,
-                         size_t len, int flags, const struct sockaddr *to,
-                         socklen_t tolen)
+ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
-	struct iovec iov = { (void *)buf, len };
-	struct scall c = { call, fd, &iov, 1, flags, true, to, tolen };
-	struct timespec t0;
-	ssize_t n;
-
 	if (!tracing())
-		return IP_NEXT(sendto)(fd, buf, len, flags, to, tolen);
-	t0 = now();
-	n = IP_NEXT(sendto)(fd, buf, len, flags, to, tolen);
-	record_send(&c, &t0, n, errno);
-	return n;
+		return IP_NEXT(send)(fd, buf, len, flags);
+	return send_one("send", fd, buf, len, flags, NULL, 0);
 }
 
 ssize_t sendto(int fd, const void *buf, size_t len, int flags,
                const struct sockaddr *to, socklen_t tolen)
 {
-	return do_sendto("sendto", fd, buf, len, flags, to, tolen);
-}
-
-ssize_t send(int fd, const void *buf, size_t len, int flags)
-{
-	return do_sendto("send", fd, buf, len, flags, NULL, 0);
+	if (!tracing())
+		return IP_NEXT(sendto)(fd, buf, len, flags, to, tolen);
+	return send_one("sendto", fd, buf, len, flags, to, tolen);
 }
 
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
-	struct scall c = { "sendmsg", fd, msg->msg_iov, msg->msg_iovlen, flags,
-	                   true, msg->msg_name, msg->msg_namelen };
-	struct timespec t0;
-	ssize_t n;
-
-	if (!tracing())
-		return IP_NEXT(sendmsg)(fd, msg, flags);
-	t0 = now();
-	n = IP_NEXT(sendmsg)(fd, msg, flags);
-	record_send(&c, &t0, n, errno);
-	return n;
-}
-
-/* ---- receiving ------------------------------------------------------------- */
-
-/* The real call of read/recv/recvfrom/recvmsg (CALL names it).  On a
- * datagram socket the source is asked for even when the caller does not
- * want it (into SRC/SRCLEN), since the drawing needs it. */
-static ssize_t real_receive(const char *call, int fd, struct msghdr *m,
-                            int flags, struct sockaddr *src, socklen_t *srclen)
-{
-	void *buf = m->msg_iov[0].iov_base;
-	size_t len = m->msg_iov[0].iov_len;
-	ssize_t n;
-
-	if (!strcmp(call, "recvmsg")) {
-		n = IP_NEXT(recvmsg)(fd, m, flags);
-		*srclen = m->msg_name ? m->msg_namelen : 0;
-		return n;
-	}
-	if (!strcmp(call, "recvfrom") || ip_sock_type(fd) != SOCK_STREAM)
-		return IP_NEXT(recvfrom)(fd, buf, len, flags, src, srclen);
-	*srclen = 0;
-	if (!strcmp(call, "read"))
-		return IP_NEXT(read)(fd, buf, len);
-	return IP_NEXT(recv)(fd, buf, len, flags);
-}
-
-/* Every receive: a begin record, the call, its end.  M holds the caller's
- * buffers and, for recvfrom/recvmsg, where the source goes. */
-static ssize_t do_receive(const char *call, int fd, struct msghdr *m,
-                          int flags, bool has_flags)
-{
-	struct sockaddr_storage ss;
-	struct sockaddr *src = m->msg_name ? m->msg_name : (struct sockaddr *)&ss;
-	socklen_t srclen = m->msg_name ? m->msg_namelen : sizeof ss;
-	size_t len = 0;
 	struct rec r;
-	ssize_t n;
-	int err;
 
-	for (size_t i = 0; i < m->msg_iovlen; i++)
-		len += m->msg_iov[i].iov_len;
-	rec_start(&r, "begin", call, fd);
-	if (!strcmp(call, "recvmsg"))
-		add(&r.args, "iovlen=%zu, ", (size_t)m->msg_iovlen);
-	add(&r.args, "len=%zu", len);
-	if (has_flags) {
-		add(&r.args, ", ");
-		add_flags(&r.args, msg_names, (unsigned)flags);
-	}
-	rec_begin(&r);
-	n = real_receive(call, fd, m, flags, src, &srclen);
-	err = errno;
-	r.t = now();
-	add_result(&r.result, n, err);
-	if (n >= 0 && srclen >= sizeof(sa_family_t))
-		add_addr(&r.addr, src, srclen < sizeof ss ? srclen : sizeof ss);
-	if (n > 0)
-		add_data(&r.info, m->msg_iov, m->msg_iovlen, (size_t)n);
-	if (n >= 0 && ip_sock_type(fd) != SOCK_STREAM)
-		add_ends(&r.info, fd);
-	rec_write(&r);
-	if (m->msg_name && strcmp(call, "recvmsg"))
-		m->msg_namelen = srclen;
-	errno = err;
-	return n;
+	if (!rec_start(&r, "call", "sendmsg", fd))
+		return IP_NEXT(sendmsg)(fd, msg, flags);
+	return do_send(&r, fd, msg, flags);
 }
 
-static ssize_t do_recvfrom(int fd, void *buf, size_t len, int flags,
-                           struct sockaddr *from, socklen_t *fromlen)
+/* Every receive: a `begin`, the call, its `end` with the source and the
+ * data.  On a datagram socket the source is asked for even when the
+ * caller does not want it (recvmsg aside), since the drawing needs it. */
+static ssize_t do_receive(struct rec *r, int fd, struct msghdr *m, int flags)
+{
+	bool dgram = ip_sock_type(fd) != SOCK_STREAM;
+	struct sockaddr_storage ss;
+	socklen_t room;
+	ssize_t n;
+
+	if (dgram && !m->msg_name && strcmp(r->call, "recvmsg")) {
+		m->msg_name = &ss;
+		m->msg_namelen = sizeof ss;
+	}
+	room = m->msg_name ? m->msg_namelen : 0;
+	add_len_flags(&r->args, m, flags);
+	rec_begin(r);
+	n = IP_NEXT(recvmsg)(fd, m, flags);
+	if (n >= 0 && m->msg_name && m->msg_namelen >= sizeof(sa_family_t))
+		add_addr(&r->addr, m->msg_name, m->msg_namelen < room ? m->msg_namelen
+		                                                      : room);
+	if (n >= 0 && dgram)
+		add_ends(&r->info, fd);
+	if (n > 0) {
+		add_key(&r->info, "data");
+		add_data(&r->info, m->msg_iov, m->msg_iovlen, (size_t)n);
+	}
+	return rec_done(r, n);
+}
+
+/* read, recv and recvfrom (FROM: where the source goes), once tracing()
+ * said yes. */
+static ssize_t receive_one(const char *call, int fd, void *buf, size_t len,
+                           int flags, struct sockaddr *from, socklen_t *fromlen)
 {
 	struct iovec iov = { buf, len };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct rec r;
 	ssize_t n;
 
-	if (!tracing())
-		return IP_NEXT(recvfrom)(fd, buf, len, flags, from, fromlen);
 	if (from && fromlen) {
 		m.msg_name = from;
 		m.msg_namelen = *fromlen;
 	}
-	n = do_receive("recvfrom", fd, &m, flags, true);
+	rec_start(&r, "begin", call, fd);
+	n = do_receive(&r, fd, &m, flags);
 	if (from && fromlen)
 		*fromlen = m.msg_namelen;
 	return n;
 }
 
-static ssize_t do_recv(int fd, void *buf, size_t len, int flags)
-{
-	struct iovec iov = { buf, len };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (!tracing())
-		return IP_NEXT(recv)(fd, buf, len, flags);
-	return do_receive("recv", fd, &m, flags, true);
-}
-
-static ssize_t do_read(int fd, void *buf, size_t len)
-{
-	struct iovec iov = { buf, len };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (!tracing() || ip_sock_type(fd) <= 0)
-		return IP_NEXT(read)(fd, buf, len);
-	return do_receive("read", fd, &m, 0, false);
-}
-
 ssize_t read(int fd, void *buf, size_t len)
 {
-	return do_read(fd, buf, len);
+	if (!tracing() || ip_sock_type(fd) <= 0)
+		return IP_NEXT(read)(fd, buf, len);
+	return receive_one("read", fd, buf, len, 0, NULL, NULL);
 }
 
 ssize_t recv(int fd, void *buf, size_t len, int flags)
 {
-	return do_recv(fd, buf, len, flags);
+	if (!tracing())
+		return IP_NEXT(recv)(fd, buf, len, flags);
+	return receive_one("recv", fd, buf, len, flags, NULL, NULL);
 }
 
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
                  struct sockaddr *from, socklen_t *fromlen)
 {
-	return do_recvfrom(fd, buf, len, flags, from, fromlen);
+	if (!tracing())
+		return IP_NEXT(recvfrom)(fd, buf, len, flags, from, fromlen);
+	return receive_one("recvfrom", fd, buf, len, flags, from, fromlen);
 }
 
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
-	if (!tracing())
+	struct rec r;
+
+	if (!rec_start(&r, "begin", "recvmsg", fd))
 		return IP_NEXT(recvmsg)(fd, msg, flags);
-	return do_receive("recvmsg", fd, msg, flags, true);
+	return do_receive(&r, fd, msg, flags);
 }
 
 /* ---- poll ------------------------------------------------------------------ */
 
-/* The fds of a poll, with their events (or, REVENTS, those returned). */
+/* The fds of a poll with their events, or (REVENTS) those that are ready. */
 static void add_pollfds(struct field *f, const struct pollfd *fds,
                         nfds_t nfds, bool revents)
 {
@@ -963,73 +870,52 @@ static void add_pollfds(struct field *f, const struct pollfd *fds,
 	}
 }
 
-/* poll and ppoll (TS: ppoll's limit, NULL: none; MS < 0 likewise). */
-static int do_poll_any(const char *call, struct pollfd *fds, nfds_t nfds,
-                       int ms, const struct timespec *ts,
-                       const sigset_t *mask, bool is_ppoll)
+/* poll (TS NULL, a timeout of MS) and ppoll (TS, or NULL: none); a poll
+ * of no socket is not recorded. */
+static int poll_any(const char *call, struct pollfd *fds, nfds_t nfds,
+                    int ms, const struct timespec *ts, const sigset_t *mask)
 {
-	int sock = -1, rc, err;
+	bool is_ppoll = !strcmp(call, "ppoll");
+	int sock = -1, rc;
 	struct rec r;
 
 	for (nfds_t i = 0; tracing() && sock < 0 && i < nfds; i++)
 		if (ip_sock_type(fds[i].fd) > 0)
 			sock = fds[i].fd;
-	if (sock < 0)      /* a poll of no socket is not recorded */
+	if (sock < 0 || !rec_start(&r, "begin", call, -1))
 		return is_ppoll ? IP_NEXT(ppoll)(fds, nfds, ts, mask)
 		                : IP_NEXT(poll)(fds, nfds, ms);
-	rec_start(&r, "begin", call, sock);
+	r.fd = sock;
 	add(&r.args, "[");
 	add_pollfds(&r.args, fds, nfds, false);
-	add(&r.args, "], %lu, ", (unsigned long)nfds);
+	add(&r.args, "]");
 	if (is_ppoll && ts)
-		add(&r.args, "%lldms", ts->tv_sec * 1000LL + ts->tv_nsec / 1000000);
-	else if (is_ppoll)
-		add(&r.args, "NULL");
-	else
-		add(&r.args, "%d", ms);
-	if (is_ppoll)
-		add(&r.args, mask ? ", sigmask" : ", NULL");
-	add(&r.info, "fds=");
-	add_pollfds(&r.info, fds, nfds, false);
+		add(&r.args, ", %lldms", ts->tv_sec * 1000LL + ts->tv_nsec / 1000000);
+	else if (!is_ppoll && ms >= 0)
+		add(&r.args, ", %dms", ms);
 	rec_begin(&r);
 	rc = is_ppoll ? IP_NEXT(ppoll)(fds, nfds, ts, mask)
 	              : IP_NEXT(poll)(fds, nfds, ms);
-	err = errno;
-	r.t = now();
-	add_result(&r.result, rc, err);
-	r.info.n = 0;
 	if (rc > 0) {
-		add(&r.info, "revents=");
-		add_pollfds(&r.info, fds, nfds, true);
+		add(&r.result, "%d [", rc);
+		add_pollfds(&r.result, fds, nfds, true);
+		add(&r.result, "]");
 	}
-	rec_write(&r);
-	errno = err;
-	return rc;
-}
-
-static int do_poll(struct pollfd *fds, nfds_t nfds, int timeout)
-{
-	return do_poll_any("poll", fds, nfds, timeout, NULL, NULL, false);
+	return (int)rec_done(&r, rc);
 }
 
 int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 {
-	return do_poll(fds, nfds, timeout);
+	return poll_any("poll", fds, nfds, timeout, NULL, NULL);
 }
 
-static int do_ppoll(struct pollfd *fds, nfds_t nfds,
-                    const struct timespec *tmo, const sigset_t *mask)
-{
-	return do_poll_any("ppoll", fds, nfds, -1, tmo, mask, true);
-}
-
-int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *tmo,
+int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *ts,
           const sigset_t *mask)
 {
-	return do_ppoll(fds, nfds, tmo, mask);
+	return poll_any("ppoll", fds, nfds, -1, ts, mask);
 }
 
-IP_FORTIFY_WRAPPERS(do_read, do_recv, do_recvfrom, do_poll, do_ppoll)
+IP_FORTIFY_WRAPPERS(read, recv, recvfrom, poll, ppoll)
 
 /* ---- getaddrinfo ------------------------------------------------------------ */
 
@@ -1065,43 +951,34 @@ int getaddrinfo(const char *node, const char *service,
                 const struct addrinfo *hints, struct addrinfo **res)
 {
 	struct rec r;
-	int rc, err;
+	int rc;
 
-	if (!tracing())
+	if (!rec_start(&r, "call", "getaddrinfo", -1))
 		return IP_NEXT(getaddrinfo)(node, service, hints, res);
-	rec_start(&r, "call", "getaddrinfo", -1);
-	ip_busy++;          /* the resolver's own sockets are not the program's */
-	rc = IP_NEXT(getaddrinfo)(node, service, hints, res);
-	err = errno;
-	ip_busy--;
 	add_str_arg(&r.args, node);
 	add(&r.args, ", ");
 	add_str_arg(&r.args, service);
 	add(&r.args, ", ");
 	add_hints(&r.args, hints);
-	if (rc == 0 && *res)
-		add_addr(&r.addr, (*res)->ai_addr, (*res)->ai_addrlen);
-	if (rc == 0)
-		add(&r.result, "0");
-	else
-		add_name(&r.result, eai_names, rc);
+	ip_busy++;          /* the resolver's own sockets are not the program's */
+	rc = IP_NEXT(getaddrinfo)(node, service, hints, res);
+	ip_busy--;
 	if (rc == 0)
 		add(&r.info, "addrs=");
 	for (struct addrinfo *a = rc == 0 ? *res : NULL; a; a = a->ai_next) {
 		add(&r.info, a != *res ? "," : "");
 		add_addr(&r.info, a->ai_addr, a->ai_addrlen);
 	}
-	rec_write(&r);
-	errno = err;
-	return rc;
+	if (rc != 0)
+		add_name(&r.result, eai_names, rc);
+	return (int)rec_done(&r, rc);
 }
 
 void freeaddrinfo(struct addrinfo *list)
 {
 	struct rec r;
 
-	if (tracing()) {
-		rec_start(&r, "call", "freeaddrinfo", -1);   /* takes no time */
+	if (rec_start(&r, "call", "freeaddrinfo", -1)) {   /* takes no time */
 		add(&r.args, list ? "list" : "NULL");
 		rec_write(&r);
 	}

@@ -10,7 +10,6 @@
 #   DRAW       the drawer (build/trace/draw)
 #   FORMAT     ascii (default) or mermaid
 #   NORMALISE  1: no times, no pids, ports named (a drawing for a document)
-#   SAN        non-empty for a SANITIZE=1 build: cannot be traced
 #   RECORD     keep the record file there (with several labs: RECORD.NN)
 # and the labs (NN-name) as arguments.  The exchange of each lab is its
 # line in tools/student/exchanges: adding a lab is adding that line.
@@ -20,19 +19,12 @@
 set -u
 . tools/student/exchange-line.sh
 
-if [ -n "${SAN:-}" ]; then
-	echo "make trace: a SANITIZE=1 build cannot be traced: the sanitizers' runtime" >&2
-	echo "  must come first in the process and does not mix with the recorder's" >&2
-	echo "  LD_PRELOAD.  Run make trace without SANITIZE=1." >&2
-	exit 2
-fi
 [ $# -gt 0 ] || { echo "make trace: no lab matches LAB=${LAB:-}" >&2; exit 2; }
 case "${FORMAT:-ascii}" in
 ascii|mermaid) ;;
 *) echo "make trace: FORMAT=$FORMAT: ascii or mermaid" >&2; exit 2 ;;
 esac
 
-lib=$(cd "$(dirname "$TRACE_LIB")" && pwd)/$(basename "$TRACE_LIB")
 work=$(mktemp -d "${TMPDIR:-/tmp}/trace.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT INT TERM
 status=0
@@ -44,25 +36,17 @@ for lab in "$@"; do
 		status=1
 		continue
 	}
-	sargs=$(printf '%s\n' "$line" | cut -d'|' -f2 | sed 's/^ *//; s/ *$//')
-	cargs=$(printf '%s\n' "$line" | cut -d'|' -f3 | sed 's/^ *//; s/ *$//')
-	input=$(printf '%s\n' "$line" | cut -d'|' -f4- | sed 's/^ //')
+	exchange_args "$line"
 	rec=$work/$num.rec
-	: > "$rec"
 
 	if [ "${FORMAT:-ascii}" = ascii ]; then
 		echo "== lab $lab: the socket calls of both programs =="
 	fi
-	SOCKTRACE=$rec "$EXCHANGE" --preload "$lib" "$B/$lab" "$sargs" "$cargs" \
-		"$input" > "$work/transcript" 2>&1
+	traced_exchange "$lab" "$rec" "$work/transcript"
 	ok=$?
 	if [ -n "${RECORD:-}" ]; then
 		if [ $# -gt 1 ]; then cp "$rec" "$RECORD.$num"; else cp "$rec" "$RECORD"; fi
 	fi
-
-	# The exchange's temp dir reads as /tmp, as in the handouts.
-	tmp=$(grep -o '/tmp/exchange\.[A-Za-z0-9]*' "$work/transcript" | head -n 1)
-	[ -z "$tmp" ] || sed -i "s|$tmp|/tmp|g" "$rec"
 	opt=
 	[ "${NORMALISE:-}" = 1 ] && opt=-n
 	"$DRAW" $opt -f "${FORMAT:-ascii}" -o server,client "$rec" || status=1
