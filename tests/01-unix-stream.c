@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -912,23 +913,25 @@ static int accept_and_read_all(struct proc **cli, const char *t_opt,
 START_TEST(client_gives_up_without_receipt)
 {
 	struct proc *cli, *patient;
-	long long t0, since;
+	long long since;
 	char *err;
 	/* The default is 30 s: a client without -t, whose receipt will come
 	 * half a second late, waits while the other one gives up. */
 	int late = accept_and_read_all(&patient, NULL, "hello"), fd;
 
+	/* Timed from before the client starts, not from its half-close: on a
+	 * loaded machine the test may read that late, and a client that
+	 * waited its 300 ms would seem to give up early. */
 	since = now_ms();
 	fd = accept_and_read_all(&cli, "300", "hello");
-	t0 = now_ms();
 	if (!wait_exit(cli, ms(300) + ms(3000)))
 		fail(cli, "expected the client (-t 300) to give up 300 ms after "
 		     "its half-close when no receipt comes; it is still waiting "
 		     "after %d ms. read_receipt() must wait with a deadline "
 		     "(TODO 10: wait_readable())", ms(300) + ms(3000));
-	if (now_ms() - t0 < 250)
+	if (now_ms() - since < 250)
 		fail(cli, "expected the client (-t 300) to wait 300 ms for the "
-		     "receipt; it gave up after %lld ms", now_ms() - t0);
+		     "receipt; it gave up after %lld ms", now_ms() - since);
 	expect_exit(cli, 1, 0, "no receipt within -t 300 ms");
 	err = proc_stderr(cli, NULL);
 	if (find_line(err, "receipt", false) == NULL
@@ -996,14 +999,18 @@ START_TEST(live_socket_of_another_type_is_left_alone)
 END_TEST
 
 /* Fill the server's stdout pipe (shrunk to CAP bytes) through a client
- * connection FD until the server holds more than the pipe can take.
- * THEIRS: a copy of the server's end (-1 if not allowed).  Returns the
- * bytes sent. */
+ * connection FD until the pipe is full and the server holds more than it
+ * can take.  (Full as its writer sees it, polled on a copy of the
+ * server's stdout: a server that writes less than it reads would
+ * otherwise be blocked or not by chance.)  THEIRS: a copy of the
+ * server's end (-1 if not allowed).  Returns the bytes sent. */
 static size_t fill_past_pipe(struct proc *srv, int fd, int theirs, long cap)
 {
 	size_t len = 4 << 20, sent = 0;
 	char *data = malloc(len);
 	long long deadline = now_ms() + ms(3000);
+	int out = theirs < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, srv->pidfd, 1, 0);
+	bool full = false;
 
 	fill_pattern(data, len, 9);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
@@ -1012,9 +1019,10 @@ static size_t fill_past_pipe(struct proc *srv, int fd, int theirs, long cap)
 
 		if (n > 0)
 			sent += (size_t)n;
-		/* The server has read more than its stdout can ever take: it
-		 * holds bytes it cannot write. */
-		if (theirs >= 0 && (long)sent - unread_bytes(theirs) > cap)
+		/* The server has read more than its stdout can ever take, and
+		 * the pipe has no room: it holds bytes it cannot write. */
+		if (out >= 0 && (long)sent - unread_bytes(theirs) > cap
+		    && (full = wait_io(out, true, 0) == 0))
 			break;
 		if (n < 0 && wait_io(fd, true, theirs >= 0 ? left_ms(deadline)
 		                                           : ms(300)) == 0
@@ -1022,9 +1030,13 @@ static size_t fill_past_pipe(struct proc *srv, int fd, int theirs, long cap)
 			break;  /* it stopped reading: that will do */
 	}
 	free(data);
-	if (left_ms(deadline) == 0)
+	if (out >= 0)
+		close(out);
+	if (out >= 0 ? !full : left_ms(deadline) == 0)
 		fail(srv, "expected the server to read more than its stdout pipe "
-		     "holds (%ld bytes); it did not within %d ms", cap, ms(3000));
+		     "holds (%ld bytes) and fill it; it did not within %d ms (it "
+		     "wrote %ld bytes of the %zu it was sent)", cap, ms(3000),
+		     unread_bytes(srv->out), sent);
 	return sent;
 }
 
@@ -1034,15 +1046,20 @@ START_TEST(stop_with_stdout_blocked_gives_up_and_exits_1)
 	struct run_opts o = { .stdout_pipe = true };
 	struct proc *srv = start_server(path, &o);
 	long cap = fcntl(srv->out, F_SETPIPE_SZ, 4096);
-	int fd = connect_to(srv, path), theirs = server_end(srv);
+	int fd = connect_to(srv, path), theirs;
 	size_t sent;
 	long long unwritten;
 
 	if (cap < 0)
 		cap = fcntl(srv->out, F_GETPIPE_SZ);
+	/* Its end of the connection exists once it has accepted: once the
+	 * first byte reached its stdout. */
+	write_fully(fd, "\n", 1, ms(1000));
+	wait_io(srv->out, false, ms(2000));
+	theirs = server_end(srv);
 	step("the server's stdout is a pipe of %ld bytes that the test never "
 	     "reads; a client sends up to 4 MB", cap);
-	sent = fill_past_pipe(srv, fd, theirs, cap);
+	sent = 1 + fill_past_pipe(srv, fd, theirs, cap);
 	step("the client sent %zu bytes; the server's stdout is full", sent);
 	send_signal(srv, SIGTERM, "the server");
 	expect_exit(srv, 1, ms(2000), "SIGTERM while stdout is blocked: give up "

@@ -897,7 +897,10 @@ END_TEST
 
 /* CLI, started with -t 300 at T0, must exit 1 once 300 ms have passed
  * while WAITING ("no answer comes"), and not before MIN_MS: LATE and
- * EARLY say where to look when it does not. */
+ * EARLY say where to look when it does not.  T0 is taken before the
+ * client starts, never when its datagram arrives: on a loaded machine the
+ * test may read that datagram late, and a client that waited its 300 ms
+ * would seem to have given up early. */
 static void expect_gives_up(struct proc *cli, long long t0, int min_ms,
                             const char *waiting, const char *late,
                             const char *early)
@@ -916,13 +919,14 @@ START_TEST(client_gives_up_without_answer)
 {
 	struct fake f = fake_server();
 	char *in = write_file("in", "anyone?\n", 8), buf[64], *err;
+	long long t0 = now_ms();
 	struct proc *cli = start_client("-t 300", f.path, in);
 	struct uaddr from, me;
 	int filler, sent = 0;
 
 	from_client(cli, &f, buf, sizeof buf, &from, "its line");
 	step("the test's server never answers");
-	expect_gives_up(cli, now_ms(), 250, "no answer comes", "poll(2) with what "
+	expect_gives_up(cli, t0, 250, "no answer comes", "poll(2) with what "
 	                "is left of the deadline, TODO 9", "");
 	err = proc_stderr(cli, NULL);
 	if (strstr(err, "client: ") == NULL || (strstr(err, "answer") == NULL
@@ -942,8 +946,9 @@ START_TEST(client_gives_up_without_answer)
 	              f.addr.len) == 4)
 		sent++;
 	step("filled the test's server's queue: %d datagrams, then EAGAIN", sent);
+	t0 = now_ms();
 	cli = start_client("-t 300", f.path, in);
-	expect_gives_up(cli, now_ms(), 200, "the server's queue stays full",
+	expect_gives_up(cli, t0, 200, "the server's queue stays full",
 	                "client.c bounds sendto() with SO_SNDTIMEO", " (a UNIX "
 	                "datagram sender waits: no MSG_DONTWAIT in send_line(), "
 	                "TODO 8)");
