@@ -116,85 +116,19 @@ static struct server srv;
 static struct peer *peers[MAX_PEERS];
 static int npeers;
 
-/* Start the chat server with -p 0, at its default address ::1 where the
- * machine has one (else at -a ::ffff:127.0.0.1), and EXTRA's options
- * (up to 6, NULL-ended). */
+/* Start the chat server on the loopback (start_on_loopback()) with
+ * EXTRA's options (up to 6, NULL-ended). */
 static void start_chat(const struct run_opts *o, const char *const extra[])
 {
-	const char *a[11] = { "-p", "0" };
-	int n = 2;
-
-	need_ipv6_sockets();
-	for (int i = 0; extra != NULL && extra[i] != NULL && i < 6; i++)
-		a[n++] = extra[i];
-	if (ipv6_loopback_usable(NULL)) {
-		srv.ip = srv.named = "::1";
-	} else {
-		a[n++] = "-a";
-		a[n++] = "::ffff:127.0.0.1";
-		srv.ip = "127.0.0.1";
-		srv.named = "::ffff:127.0.0.1";
-	}
-	srv.p = run("server", o, a[0], a[1], a[2], a[3], a[4], a[5], a[6],
-	            a[7], a[8], a[9], NULL);
-	wait_ready(srv.p);
-	srv.port = ready_port(srv.p, NULL);
+	srv.p = start_on_loopback(o, extra, &srv.ip, &srv.port);
+	srv.named = strcmp(srv.ip, "::1") == 0 ? "::1" : "::ffff:127.0.0.1";
 	npeers = 0;
 }
 
 /* For a message: "" while the server runs, else how it ended. */
-static const char *server_fate(void)
+static const char *fate(void)
 {
-	static char text[200];
-
-	if (!wait_exit(srv.p, 0))
-		return "";
-	snprintf(text, sizeof text, "; the server %s%s",
-	         describe_status(srv.p->status),
-	         WIFSIGNALED(srv.p->status) && WTERMSIG(srv.p->status) == SIGPIPE
-	         ? " (a send() to a client that has gone, without MSG_NOSIGNAL)"
-	         : "");
-	return text;
-}
-
-static uint16_t port_of(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-
-	memset(&ss, 0, sizeof ss);
-	getsockname(fd, (struct sockaddr *)&ss, &len);
-	return ntohs(ss.ss_family == AF_INET6
-	             ? ((struct sockaddr_in6 *)&ss)->sin6_port
-	             : ((struct sockaddr_in *)&ss)->sin_port);
-}
-
-/* A non-blocking connection to IP:PORT (RCVBUF > 0: that receive
- * buffer), or -1 with errno. */
-static int connect_nb(const char *ip, uint16_t port, int rcvbuf)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sa_make(ip, port, &ss), elen = sizeof(int);
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	int one = 1, err = 0;
-
-	ck_assert(fd >= 0);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-	if (connect(fd, (struct sockaddr *)&ss, len) == 0)
-		return fd;
-	if (errno != EINPROGRESS)
-		err = errno;
-	else if (!wait_io(fd, true, ms(3000)))
-		err = ETIMEDOUT;
-	else
-		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
-	if (err == 0)
-		return fd;
-	close(fd);
-	errno = err;
-	return -1;
+	return server_fate(srv.p, 0);
 }
 
 /* A new client of the server, LABEL for the messages: connected, not
@@ -204,14 +138,14 @@ static struct peer *connect_peer(char label, int rcvbuf)
 	struct peer *p = calloc(1, sizeof *p);
 
 	ck_assert(p != NULL && npeers < MAX_PEERS);
-	p->fd = connect_nb(srv.ip, srv.port, rcvbuf);
+	p->fd = tcp_connect(NULL, srv.ip, srv.port, rcvbuf);
 	if (p->fd < 0)
 		fail(srv.p, "expected the server to accept a connection at %s port "
 		     "%u; connect() said: %s%s", srv.ip, srv.port, strerror(errno),
-		     server_fate());
+		     fate());
 	p->label = label;
 	p->reads = true;
-	snprintf(p->name, sizeof p->name, "[%s]:%u", srv.named, port_of(p->fd));
+	snprintf(p->name, sizeof p->name, "[%s]:%u", srv.named, local_port(p->fd));
 	peers[npeers++] = p;
 	return p;
 }
@@ -362,7 +296,7 @@ static void expect_line(struct peer *p, const char *line, int timeout_ms,
 	q = quote(line, strlen(line), 120);
 	fail(srv.p, "expected client %c (%s) to receive the line %s within %d ms "
 	     "(%s); it received %s%s", p->label, p->name, q, timeout_ms, why,
-	     tail_of(p), server_fate());
+	     tail_of(p), fate());
 }
 
 /* Send TEXT from P (all of it: the test's side never waits long). */
@@ -373,7 +307,7 @@ static void say(struct peer *p, const char *text, size_t len)
 	if (write_fully(p->fd, text, len, ms(3000)) < 0)
 		fail(srv.p, "expected the server to take what client %c sends; "
 		     "sending %zu bytes failed: %s%s", p->label, len,
-		     strerror(errno), server_fate());
+		     strerror(errno), fate());
 	step("client %c (%s) sent %s", p->label, p->name, q);
 	free(q);
 }
@@ -423,7 +357,7 @@ static void join_all(struct peer *out[], int n)
 			if (!wait_stderr_line(srv.p, line, ms(2000)))
 				fail(srv.p, "expected the server to accept client A and "
 				     "log \"%s\" within %d ms%s", line, ms(2000),
-				     server_fate());
+				     fate());
 			continue;
 		}
 		expect_line(out[0], notice(out[i], "joined"), ms(PROMPT_MS),
@@ -524,7 +458,7 @@ START_TEST(server_listens_dual_stack)
 		if (strncmp(srv.p->ready_addr, "[::1]:", 6) != 0)
 			fail(srv.p, "expected \"listening on [::1]:PORT\" by default; "
 			     "got \"listening on %s\"", srv.p->ready_addr);
-		if ((n = connect_nb("127.0.0.1", srv.port, 0)) >= 0) {
+		if ((n = tcp_connect(NULL, "127.0.0.1", srv.port, 0)) >= 0) {
 			close(n);
 			fail(srv.p, "expected the server, with no -a, to listen on ::1 "
 			     "only; a client connected to 127.0.0.1:%u", srv.port);
@@ -769,14 +703,14 @@ static void chat_promptly(struct peer *a, struct peer *b, int rounds,
 		    || write_fully(s->fd, "\n", 1, ms(1000)) < 0)
 			fail(srv.p, "expected the server to take client %c's line; "
 			     "sending failed: %s%s", s->label, strerror(errno),
-			     server_fate());
+			     fate());
 		if (!wait_line(r, from(s, line), ms(PROMPT_MS)))
 			fail(srv.p, "expected each line between two good clients to be "
 			     "delivered within %d ms while %s; \"%s\" (round %d) did not "
 			     "reach client %c in that time (it got %s).  A server that "
 			     "waits for any one client stalls the others%s",
 			     ms(PROMPT_MS), who, line, i, r->label, tail_of(r),
-			     server_fate());
+			     fate());
 		if (extra != NULL)
 			extra(i);
 		(void)t0;
@@ -791,7 +725,7 @@ static void trickle(int round)
 	if (send(trickler->fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
 		fail(srv.p, "expected the server to take a byte from the client "
 		     "that sends one at a time (round %d): %s%s", round,
-		     strerror(errno), server_fate());
+		     strerror(errno), fate());
 }
 
 START_TEST(stuck_clients_do_not_delay_others)
@@ -852,7 +786,7 @@ START_TEST(slow_reader_does_not_delay_others)
 		if (write_fully(p[0]->fd, batch, len, ms(PROMPT_MS)) < 0)
 			fail(srv.p, "expected the server to keep reading client A while "
 			     "client S reads slowly; A's batch %d was not taken within "
-			     "%d ms%s", b, ms(PROMPT_MS), server_fate());
+			     "%d ms%s", b, ms(PROMPT_MS), fate());
 		memcpy(line, batch + len - WIDTH - 1, WIDTH);
 		line[WIDTH] = '\0';
 		if (!wait_line(p[1], from(p[0], line), ms(PROMPT_MS)))
@@ -861,7 +795,7 @@ START_TEST(slow_reader_does_not_delay_others)
 			     "not (B got %s).  A send() that waits for the slow reader "
 			     "stops everyone: queue what the socket does not take, and "
 			     "send it when poll() says POLLOUT%s", ms(PROMPT_MS), b,
-			     tail_of(p[1]), server_fate());
+			     tail_of(p[1]), fate());
 		if (now_ms() >= next_read && !slow->eof) {
 			char buf[1000];
 			ssize_t n = recv(slow->fd, buf, sizeof buf, MSG_DONTWAIT);
@@ -965,7 +899,7 @@ START_TEST(nonreading_client_is_dropped)
 		if (write_fully(p[0]->fd, batch, len, ms(PROMPT_MS)) < 0)
 			fail(srv.p, "expected the server to keep reading client A while "
 			     "client N does not read; batch %d was not taken within %d ms"
-			     "%s", b, ms(PROMPT_MS), server_fate());
+			     "%s", b, ms(PROMPT_MS), fate());
 		sent += len;
 		snprintf(last, sizeof last, "%06d %0192d", b * 10 + 9, b);
 		if (!wait_line_from(p[1], from(p[0], last), start, ms(PROMPT_MS)))
@@ -973,7 +907,7 @@ START_TEST(nonreading_client_is_dropped)
 			     "while client N never reads; batch %d did not (B got %s).  "
 			     "Never wait for a client that does not read: its queue has "
 			     "a limit, past which it is dropped%s", ms(PROMPT_MS), b,
-			     tail_of(p[1]), server_fate());
+			     tail_of(p[1]), fate());
 		b++;
 	}
 	step("B was told \"%s\" after %zu bytes", dropped_line, sent);
@@ -1045,7 +979,7 @@ static void expect_refused(struct peer *p, const char *why)
 	if (!let_go(p, ms(PROMPT_MS)) || times_got(p, "* server full") != 1)
 		fail(srv.p, "expected client %c to receive \"* server full\" and the "
 		     "end of the connection within %d ms (%s); it received %s%s",
-		     p->label, ms(PROMPT_MS), why, tail_of(p), server_fate());
+		     p->label, ms(PROMPT_MS), why, tail_of(p), fate());
 	step("client %c was told \"* server full\" and closed", p->label);
 }
 
@@ -1280,7 +1214,7 @@ START_TEST(two_hundred_clients_at_once)
 	for (int i = 0; i < CROWD; i++) {
 		crowd[i] = connect_peer(i < 26 ? 'A' + (char)i : '#', 0);
 		snprintf(crowd[i]->name, sizeof crowd[i]->name, "[%s]:%u",
-		         srv.named, port_of(crowd[i]->fd));
+		         srv.named, local_port(crowd[i]->fd));
 	}
 	step("%d clients connected at once", CROWD);
 	deadline = now_ms() + ms(10000);
@@ -1289,7 +1223,7 @@ START_TEST(two_hundred_clients_at_once)
 	if (!crowd_joined(crowd))
 		fail(srv.p, "expected all %d clients to join, the first one told of "
 		     "the %d others, within %d ms%s", CROWD, CROWD - 1, ms(10000),
-		     server_fate());
+		     fate());
 	step("all joined; each sends two lines, then reads");
 	for (int i = 0; i < CROWD; i++) {
 		int n = snprintf(line, sizeof line, "first from %d\nsecond from %d\n",
@@ -1297,7 +1231,7 @@ START_TEST(two_hundred_clients_at_once)
 
 		if (write_fully(crowd[i]->fd, line, (size_t)n, ms(2000)) < 0)
 			fail(srv.p, "expected the server to take client %d's lines%s", i,
-			     server_fate());
+			     fate());
 	}
 	deadline = now_ms() + ms(15000);
 	while (!crowd_heard(crowd, 2 * (CROWD - 1)) && left_ms(deadline) > 0)
@@ -1318,7 +1252,7 @@ START_TEST(two_hundred_clients_at_once)
 				     "times%s (of all others' lines it got %u)%s", CROWD,
 				     ms(15000), i, j, h[j].first, h[j].second,
 				     h[j].out_of_order ? ", out of order" : "",
-				     crowd[i]->chats, server_fate());
+				     crowd[i]->chats, fate());
 	}
 }
 END_TEST
@@ -1450,7 +1384,7 @@ static int test_server(const char **host, char port[8])
 
 	ck_assert(fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) == 0
 	          && listen(fd, 8) == 0);
-	snprintf(port, 8, "%u", port_of(fd));
+	snprintf(port, 8, "%u", local_port(fd));
 	*host = ip;
 	return fd;
 }
