@@ -50,7 +50,7 @@ START_TEST(server_listens_dual_stack)
 	struct sockaddr_in6 sa;
 	socklen_t len = sizeof sa;
 	char ip[INET6_ADDRSTRLEN] = "?";
-	int fds[16], theirs[16], n, listener = -1;
+	int listener, fd;
 	struct peer *a, *v4;
 
 	srv.p = start_ipv6_server(NULL, (const char *const[]){ "-a", "::", "-p",
@@ -59,17 +59,8 @@ START_TEST(server_listens_dual_stack)
 	if (!running(srv.p))
 		fail(srv.p, "expected the server to keep running once it says it is "
 		     "listening; it %s", describe_status(srv.p->status));
-	n = peek_sockets(srv.p, fds, theirs, 16);
-	for (int i = 0; i < n; i++) {
-		if (sockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN) == 1 && listener < 0)
-			listener = fds[i];
-		else
-			close(fds[i]);
-	}
-	if (listener < 0)
-		fail(srv.p, "expected the server to hold a listening socket once it "
-		     "says it is listening; looked at from outside (/proc/%d/fd), "
-		     "it holds %d sockets, none listening", (int)srv.p->pid, n);
+	listener = server_socket(srv.p, is_listening, "a listening socket", "",
+	                         NULL);
 	memset(&sa, 0, sizeof sa);
 	getsockname(listener, (struct sockaddr *)&sa, &len);
 	inet_ntop(AF_INET6, &sa.sin6_addr, ip, sizeof ip);
@@ -103,8 +94,8 @@ START_TEST(server_listens_dual_stack)
 		if (strncmp(srv.p->ready_addr, "[::1]:", 6) != 0)
 			fail(srv.p, "expected \"listening on [::1]:PORT\" by default; "
 			     "got \"listening on %s\"", srv.p->ready_addr);
-		if ((n = tcp_connect(NULL, "127.0.0.1", srv.port, 0)) >= 0) {
-			close(n);
+		if ((fd = tcp_connect(NULL, "127.0.0.1", srv.port, 0)) >= 0) {
+			close(fd);
 			fail(srv.p, "expected the server, with no -a, to listen on ::1 "
 			     "only; a client connected to 127.0.0.1:%u", srv.port);
 		}

@@ -200,6 +200,28 @@ int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
 	return found;
 }
 
+int server_socket(struct proc *srv, bool (*match)(int fd, const void *arg),
+                  const char *what, const char *hint, int *theirs)
+{
+	char *held;
+	int fd = find_socket(srv, match, NULL, theirs, &held);
+
+	step("looked at the server's sockets from outside (copies taken with "
+	     "pidfd_getfd(2)): %s", held ? held : "none");
+	if (fd < 0)
+		fail(srv, "expected the server to hold %s once it said \"listening "
+		     "on\"; it holds %s%s%s", what, held ? held : "no socket at all",
+		     running(srv) ? "" : " (it is no longer running)", hint);
+	free(held);
+	return fd;
+}
+
+bool is_listening(int fd, const void *unused)
+{
+	(void)unused;
+	return sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1;
+}
+
 /* ---- the test's own stream sockets ------------------------------------------ */
 
 int bound_socket(const char *where, uint16_t port, bool listening)

@@ -59,6 +59,14 @@ char *sockets_text(const int *fds, const int *theirs, int n);
  * NULL): what P holds (sockets_text()), allocated; NULL if no socket. */
 int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
                 const void *arg, int *theirs, char **held);
+/* A copy of SRV's first socket for which MATCH(FD, NULL) holds, its
+ * number in SRV in *THEIRS (if not NULL): WHAT ("a listening socket"),
+ * which SRV must hold once it said "listening on"; otherwise fail,
+ * saying what it holds, then HINT (or ""). */
+int server_socket(struct proc *srv, bool (*match)(int fd, const void *arg),
+                  const char *what, const char *hint, int *theirs);
+/* Does FD listen (SO_ACCEPTCONN)?  A match for find_socket(). */
+bool is_listening(int fd, const void *unused);
 
 /* ---- the test's own stream sockets ------------------------------------------ */
 
