@@ -1,7 +1,8 @@
 /*
  * sockets.h - socket addresses of every family, the test's own stream
- * sockets, and a program's sockets seen from outside: what the suites
- * share beyond harness.h, whatever their lab's family and type.
+ * sockets, a program's sockets seen from outside, AF_UNIX servers'
+ * socket files and IPv6 servers started on the loopback: what the suites
+ * share beyond harness.h.
  *
  * Every wait has a deadline; a setup failure fails the test with
  * check's message (it is the grader's fault, not the student's).
