@@ -191,7 +191,6 @@ START_TEST(sender_address_comes_from_recvfrom)
 	struct sockaddr_in srv_addr;
 	struct proc *srv = start_server("0", &srv_addr);
 	int fd[2] = { udp_open("127.0.0.2"), udp_open("127.0.0.1") };
-	char line[64];
 
 	for (int i = 0; i < 4; i++) {
 		struct sockaddr_in me = udp_local(fd[i % 2]);
@@ -200,9 +199,8 @@ START_TEST(sender_address_comes_from_recvfrom)
 		            "the reply goes to the address recvfrom() filled in; "
 		            "it fills it in only when its address-length argument "
 		            "holds sizeof the address before each call (TODO 4)");
-		snprintf(line, sizeof line, "from %s: 3 bytes", sa_text(&me));
-		expect_log(srv, line, ms(1000), "one line per datagram, naming the "
-		           "sender recvfrom() reported");
+		expect_logged(srv, "one line per datagram, naming the sender "
+		              "recvfrom() reported", "from %s: 3 bytes", sa_text(&me));
 	}
 }
 END_TEST
@@ -278,7 +276,7 @@ START_TEST(echo_is_exact_uppercase)
 {
 	static const char msg[] = "Hello, World! az AZ 09 @[`{ \0\xff\xe9\x7f\x80 tail";
 	size_t len = sizeof msg - 1;
-	char want[sizeof msg], line[64];
+	char want[sizeof msg];
 	struct sockaddr_in srv_addr;
 	struct proc *srv = start_server("0", &srv_addr);
 	int fd = udp_open("127.0.0.1");
@@ -292,8 +290,8 @@ START_TEST(echo_is_exact_uppercase)
 	expect_datagram(srv, fd, &srv_addr, want, len, ms(1000),
 	                "only a-z change; every other byte, NUL and bytes over "
 	                "127 included, goes back as it came");
-	snprintf(line, sizeof line, "from %s: %zu bytes", sa_text(&me), len);
-	expect_log(srv, line, ms(1000), "one line per datagram, with its sender");
+	expect_logged(srv, "one line per datagram, with its sender",
+	              "from %s: %zu bytes", sa_text(&me), len);
 }
 END_TEST
 

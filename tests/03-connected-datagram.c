@@ -118,10 +118,8 @@ static void expect_session_log(struct proc *srv, int peer_fd, const char *text,
                                const char *why)
 {
 	struct sockaddr_in peer = udp_local(peer_fd);
-	char line[96];
 
-	snprintf(line, sizeof line, "session with %s %s", sa_text(&peer), text);
-	expect_log(srv, line, ms(1000), why);
+	expect_logged(srv, why, "session with %s %s", sa_text(&peer), text);
 }
 
 /* The line SRV logged when it ended the session with PEER, allocated;
@@ -547,7 +545,6 @@ START_TEST(closed_peer_port_ends_session)
 	struct proc *srv = start_server(NULL, &srv_addr, "60000");
 	int peer = udp_open("127.0.0.1"), next = udp_open("127.0.0.2");
 	struct sockaddr_in gone = udp_local(peer);
-	char line[96];
 
 	freeze(srv);
 	udp_send(peer, "gone", 4, &srv_addr);
@@ -555,11 +552,10 @@ START_TEST(closed_peer_port_ends_session)
 	step("while the server was stopped, a peer at %s sent \"gone\" and "
 	     "closed its socket", sa_text(&gone));
 	thaw(srv);
-	snprintf(line, sizeof line, "session with %s ended: 1 datagrams",
-	         sa_text(&gone));
-	expect_log(srv, line, ms(1000), "the answer hits a closed port; the "
-	           "connected socket then reports ECONNREFUSED, which ends the "
-	           "session at once (-i is 60000 here)");
+	expect_logged(srv, "the answer hits a closed port; the connected socket "
+	              "then reports ECONNREFUSED, which ends the session at once "
+	              "(-i is 60000 here)", "session with %s ended: 1 datagrams",
+	              sa_text(&gone));
 	expect_echo(srv, next, &srv_addr, "next", "NEXT", "the server is free "
 	            "for the next peer");
 }

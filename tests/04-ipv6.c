@@ -27,25 +27,27 @@
  * Whether the client frees getaddrinfo's list cannot be seen from
  * outside: a leak changes nothing a program does.  make memcheck
  * (valgrind) reports it, and an accept() length left uninitialised.
+ *
+ * The server's side of the fixtures is in 04-ipv6/lines.c, the test's
+ * own server for the client in 04-ipv6/service.c.
  */
-#define _GNU_SOURCE     /* memrchr, strcasestr */
+#define _GNU_SOURCE     /* strcasestr */
 #include "harness.h"
 #include "robust.h"
 #include "sockets.h"
+#include "04-ipv6/lines.h"
+#include "04-ipv6/service.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* The lab's constants, as its header (ipv6_lines.h) defines them: the
@@ -53,323 +55,13 @@
 #define DEFAULT_PORT "50004"
 #define LINE_BUFSIZE 65536
 
-/* ---- time and the machine ------------------------------------------------- */
-
-/* ---- the test's own sockets --------------------------------------------------- */
-
-/* A non-blocking TCP connection to IP:PORT from FROM (an address of the
- * same family, or NULL: the kernel chooses); RCVBUF > 0: that receive
- * buffer size.  The fd, or -1 with errno (ECONNREFUSED, ETIMEDOUT). */
-static int tcp_connect_from(const char *from, const char *ip, uint16_t port,
-                            int rcvbuf)
-{
-	struct sockaddr_storage ss, own;
-	socklen_t len = sa_make(ip, port, &ss);
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	int one = 1, err = 0;
-	socklen_t elen = sizeof err;
-
-	ck_assert(fd >= 0);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-	if (from != NULL)
-		ck_assert_msg(bind(fd, (struct sockaddr *)&own,
-		                   sa_make(from, 0, &own)) == 0,
-		              "test: cannot bind %s: %s", from, strerror(errno));
-	if (connect(fd, (struct sockaddr *)&ss, len) == 0)
-		return fd;
-	if (errno == EINPROGRESS) {
-		if (!wait_io(fd, true, ms(2000)))
-			err = ETIMEDOUT;
-		else
-			getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
-	} else {
-		err = errno;
-	}
-	if (err == 0)
-		return fd;
-	close(fd);
-	errno = err;
-	return -1;
-}
-
-static int tcp_connect(const char *ip, uint16_t port, int rcvbuf)
-{
-	return tcp_connect_from(NULL, ip, port, rcvbuf);
-}
-
-/* Sockets of the test's own at each of the N addresses IPS, all on one
- * port, into FDS: listening where LISTENING says, else only bound (a
- * connection there is refused).  A NULL address is left out (FDS[i] -1).
- * Returns the port. */
-static uint16_t same_port(int n, const char *const ips[],
-                          const bool listening[], int fds[])
-{
-	for (int tries = 0; tries < 20; tries++) {
-		uint16_t port = 0;
-		int i;
-
-		for (i = 0; i < n; i++) {
-			fds[i] = ips[i] ? bound_socket(ips[i], port, listening[i])
-			                : -1;
-			if (ips[i] != NULL && fds[i] < 0)
-				break;
-			if (port == 0 && fds[i] >= 0)
-				port = local_port(fds[i]);
-		}
-		if (i == n)
-			return port;
-		while (i-- > 0)
-			if (fds[i] >= 0)
-				close(fds[i]);
-	}
-	ck_abort_msg("test: no port free on %s, %s... at once", ips[0], ips[1]);
-	return 0;
-}
-
-/* The answers the service gives to DATA: each line uppercased, a last
- * line without '\n' given one. */
-static char *answers_for(const char *data, size_t len, size_t *alen)
-{
-	char *u = malloc(len + 2);
-
-	memcpy(u, data, len);
-	upper(u, len);
-	*alen = len;
-	if (len > 0 && data[len - 1] != '\n')
-		u[(*alen)++] = '\n';
-	u[*alen] = '\0';
-	return u;
-}
-
-/* ---- the server under test ---------------------------------------------------- */
-
-struct server {
-	struct proc *p;
-	const char *ip;         /* where its clients connect: ::1 or 127.0.0.1 */
-	uint16_t port;
-};
-
-/* Start the server with up to 8 arguments (ARGS, NULL-ended) and wait
- * for its ready line. */
-static struct proc *start(const struct run_opts *o, const char *const args[])
-{
-	const char *a[9] = { 0 };
-
-	need_ipv6_sockets();
-	for (int i = 0; i < 8 && args[i] != NULL; i++)
-		a[i] = args[i];
-	struct proc *p = run("server", o, a[0], a[1], a[2], a[3], a[4], a[5],
-	                     a[6], a[7], NULL);
-	wait_ready(p);
-	return p;
-}
-
-/* The line service on the loopback, ready: at its default address ::1
- * where this machine has one, else at -a ::ffff:127.0.0.1 (an IPv6
- * socket for IPv4 loopback clients).
- * IDLE: the -i value, or NULL for the default. */
-static struct server start_lines(const struct run_opts *o, const char *idle)
-{
-	struct server s;
-	const char *args[8] = { "-p", "0" };
-	int n = 2;
-
-	if (idle != NULL) {
-		args[n++] = "-i";
-		args[n++] = idle;
-	}
-	if (ipv6_loopback_usable(NULL)) {
-		s.ip = "::1";
-	} else {
-		/* The IPv4 loopback's mapped form: dual stack, loopback only. */
-		args[n++] = "-a";
-		args[n++] = "::ffff:127.0.0.1";
-		s.ip = "127.0.0.1";
-	}
-	s.p = start(o, args);
-	s.port = ready_port(s.p, NULL);
-	return s;
-}
-
-/* For a message about a failed connection: "" if the server still runs,
- * else how it ended (a server that dies resets its clients). */
-static const char *server_fate(struct server *s, int wait_ms)
-{
-	static char text[160];
-
-	if (!wait_exit(s->p, wait_ms))
-		return "";
-	snprintf(text, sizeof text, "; the server %s%s",
-	         describe_status(s->p->status),
-	         WIFSIGNALED(s->p->status) && WTERMSIG(s->p->status) == SIGPIPE
-	         ? " (a send to a client that has gone: MSG_NOSIGNAL)" : "");
-	return text;
-}
-
-static int connect_server(struct server *s, int rcvbuf)
-{
-	int fd = tcp_connect(s->ip, s->port, rcvbuf);
-
-	if (fd < 0) {
-		int err = errno;
-
-		fail(s->p, "expected the server to accept a connection at %s port "
-		     "%u; connect() said: %s%s", s->ip, s->port, strerror(err),
-		     server_fate(s, ms(500)));
-	}
-	step("connected to the server at %s port %u from port %u", s->ip,
-	     s->port, local_port(fd));
-	return fd;
-}
-
-/* Be a good client on FD: send DATA while reading the answers, half-close
- * once all is sent, and read until the server closes.  Returns what the
- * server sent. */
-static char *talk(struct server *s, int fd, const char *data, size_t len,
-                  size_t *rlen)
-{
-	struct flow f;
-	char *buf;
-
-	step("sending %zu bytes (%s), then shutdown(SHUT_WR), reading the "
-	     "answers until the server closes", len, quote(data, len, 40));
-	buf = converse(fd, data, len, ms(5000), false, &f);
-	if (f.timed_out)
-		fail(s->p, "expected the server to %s; after %d ms it had taken "
-		     "%zu of %zu bytes and answered %s%s", f.shut ? "answer every "
-		     "line and close once the client half-closed" : "read all "
-		     "the client sends", ms(5000), f.sent, len,
-		     f.got ? quote(buf, f.got, 60) : "nothing", server_fate(s, 0));
-	if (f.recv_error != 0)
-		fail(s->p, "expected the server to answer and close normally; the "
-		     "connection failed: %s (after %zu of %zu bytes sent, %zu "
-		     "answered)%s", strerror(f.recv_error), f.sent, len, f.got,
-		     server_fate(s, ms(500)));
-	*rlen = f.got;
-	return buf;
-}
-
-/* Send DATA as a client of S, expect its answers, and the server to
- * close after the client's half-close. */
-static void exchange(struct server *s, const char *data, size_t len,
-                     const char *hint)
-{
-	int fd = connect_server(s, 0);
-	size_t rlen, alen;
-	char *reply = talk(s, fd, data, len, &rlen);
-	char *want = answers_for(data, len, &alen);
-
-	close(fd);
-	expect_same(s->p, "the answers (each line uppercased, a newline after "
-	            "each)", reply, rlen, want, alen, hint);
-	free(reply);
-	free(want);
-}
-
-/* The log line "client [ADDRESS]:PORT TEXT" for the client on FD. */
-static void expect_client_log(struct server *s, const char *addr,
-                              uint16_t port, const char *text)
-{
-	char line[200];
-
-	snprintf(line, sizeof line, "client [%s]:%u %s", addr, port, text);
-	if (!wait_stderr_line(s->p, line, ms(2000)))
-		fail(s->p, "expected the server to log \"%s\": the client's "
-		     "address as accept() gave it, in full (its length argument "
-		     "set to sizeof(struct sockaddr_in6), 28 bytes: shorter, the "
-		     "address comes back cut), written with inet_ntop(AF_INET6, "
-		     "...) and ntohs()", line);
-}
-
-/* ---- the server's socket, seen from outside ------------------------------- */
-
-/* P's listening socket, looked at WHEN: fails unless P holds exactly
- * one. */
-static int listener_of(struct proc *p, const char *when)
-{
-	int fds[MAX_SOCKETS], theirs[MAX_SOCKETS], n, found = -1, count = 0;
-	char *held;
-
-	if (!running(p))
-		fail(p, "expected the server to be running %s; it %s", when,
-		     describe_status(p->status));
-	n = peek_sockets(p, fds, theirs, MAX_SOCKETS);
-	for (int i = 0; i < n; i++)
-		if (sockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN) == 1) {
-			found = i;
-			count++;
-		}
-	held = sockets_text(fds, theirs, n);
-	for (int i = 0; i < n; i++)
-		if (count != 1 || i != found)
-			close(fds[i]);
-	if (count != 1)
-		fail(p, "expected the server to hold one listening socket %s "
-		     "(listen() called on it); looked at from outside, it holds "
-		     "%s", when, held);
-	step("looked at the server's sockets %s: %s", when, held);
-	free(held);
-	return fds[found];
-}
-
-/* P's listening socket must be an AF_INET6 stream socket bound to IP
- * and PORT (0: a port the kernel chose), without SO_REUSEPORT.  Returns
- * it. */
-static int expect_listener(struct proc *p, const char *ip, uint16_t port)
-{
-	int fd = listener_of(p, "once it said it was listening");
-	int domain = sockopt(fd, SOL_SOCKET, SO_DOMAIN);
-	int type = sockopt(fd, SOL_SOCKET, SO_TYPE);
-	struct sockaddr_storage ss;
-	char want[80];
-
-	if (domain != AF_INET6 || type != SOCK_STREAM)
-		fail(p, "expected the listening socket to be AF_INET6 (%d) "
-		     "SOCK_STREAM (%d), the arguments of socket(2); it is %s "
-		     "(a socket made for the first answer of getaddrinfo(NULL, "
-		     "..., AI_PASSIVE) is often AF_INET, 0.0.0.0)", AF_INET6,
-		     SOCK_STREAM, sockets_text(&fd, NULL, 1));
-	sock_addr(fd, false, &ss);
-	if (port == 0)
-		port = local_port(fd);
-	snprintf(want, sizeof want, "[%s]:%u", ip, port);
-	if (port == 0 || !sa_is(&ss, ip, port))
-		fail(p, "expected the listening socket bound to %s; getsockname() "
-		     "says %s (sin6_addr as inet_pton() gave it for -a, sin6_port "
-		     "with htons(), the whole sockaddr_in6 to bind(), whose result "
-		     "counts)", want, sa_text(&ss));
-	if (sockopt(fd, SOL_SOCKET, SO_REUSEPORT) > 0)
-		fail(p, "expected SO_REUSEPORT off on the listening socket: with "
-		     "it a second server can bind the same port and steal half "
-		     "the clients (SO_REUSEADDR is the option that lets a "
-		     "restarted server bind)");
-	return fd;
-}
-
-/* Has the server let go of FD (EOF or reset)?  Waits up to TIMEOUT_MS. */
-static bool dropped(int fd, int timeout_ms)
-{
-	long long deadline = now_ms() + timeout_ms;
-	char buf[4096];
-
-	while (wait_io(fd, false, left_ms(deadline))) {
-		ssize_t n = read(fd, buf, sizeof buf);
-
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-			return true;
-	}
-	return false;
-}
-
 /* ---- the server: addresses ---------------------------------------------------- */
 
 START_TEST(server_socket_is_ipv6_stream)
 {
 	const char *const any[] = { "-a", "::", "-p", "0", NULL };
 	const char *const dflt[] = { "-p", "0", NULL };
-	struct proc *p = start(NULL, any);
+	struct proc *p = start_ipv6_server(NULL, any);
 	int fd = expect_listener(p, "::", 0);
 	uint16_t port = local_port(fd);
 
@@ -381,7 +73,7 @@ START_TEST(server_socket_is_ipv6_stream)
 	if (!ipv6_loopback_usable(NULL))
 		return;
 	step("and now with no -a: the default address, ::1");
-	p = start(NULL, dflt);
+	p = start_ipv6_server(NULL, dflt);
 	close(expect_listener(p, "::1", 0));
 }
 END_TEST
@@ -407,7 +99,7 @@ START_TEST(server_binds_the_address_asked)
 			continue;
 		s.port = free_port(cases[i].family, SOCK_STREAM);
 		args[3] = num_text(s.port);
-		s.p = start(NULL, args);
+		s.p = start_ipv6_server(NULL, args);
 		close(expect_listener(s.p, cases[i].bound, s.port));
 		snprintf(want, sizeof want, "[%s]:%u", cases[i].bound, s.port);
 		if (strcmp(s.p->ready_addr, want) != 0)
@@ -433,7 +125,7 @@ START_TEST(server_logs_client_address)
 		{ "127.0.0.1", "127.0.0.1", "::ffff:127.0.0.1" },
 	};
 	const char *const args[] = { "-a", "::", "-p", "0", NULL };
-	struct server s = { .p = start(NULL, args) };
+	struct server s = { .p = start_ipv6_server(NULL, args) };
 
 	s.port = ready_port(s.p, "[::]:");
 	for (size_t i = 0; i < sizeof clients / sizeof clients[0]; i++) {
@@ -445,7 +137,7 @@ START_TEST(server_logs_client_address)
 		if (clients[i].from[0] == ':' && !ipv6_loopback_usable(NULL))
 			continue;
 		s.ip = clients[i].to;
-		fd = tcp_connect_from(clients[i].from, s.ip, s.port, 0);
+		fd = tcp_connect(clients[i].from, s.ip, s.port, 0);
 		if (fd < 0)
 			fail(s.p, "expected the server on [::]:%u (dual stack) to "
 			     "accept a client from %s; connect() said: %s", s.port,
@@ -466,7 +158,7 @@ END_TEST
 /* S must refuse an IPv4 client at 127.0.0.1, as EXPECTED says. */
 static void expect_ipv4_refused(struct server *s, const char *expected)
 {
-	int fd = tcp_connect("127.0.0.1", s->port, 0);
+	int fd = tcp_connect(NULL, "127.0.0.1", s->port, 0);
 
 	if (fd >= 0)
 		fail(s->p, "expected %s; an IPv4 client connected to 127.0.0.1:%u",
@@ -509,20 +201,19 @@ START_TEST(server_sets_v6only_as_asked)
 	step("the server runs as on a host whose IPv6 sockets are IPv6-only "
 	     "unless told otherwise (net.ipv6.bindv6only = 1): a shim sets "
 	     "IPV6_V6ONLY 1 on each AF_INET6 socket it creates");
-	s.p = start(&o, dual);
+	s.p = start_ipv6_server(&o, dual);
 	s.port = ready_port(s.p, "[::]:");
 	expect_v6only(s.p, 0, "with -a :: and no -6, on a host whose default "
 	              "is 1");
 	exchange(&s, "dual stack anywhere\n", 20, NULL);
 
 	step("and now with -6, on this machine as it is");
-	s.p = start(NULL, only);
+	s.p = start_ipv6_server(NULL, only);
 	s.port = ready_port(s.p, "[::]:");
 	expect_v6only(s.p, 1, "with -6");
 	expect_ipv4_refused(&s, "-6 (IPV6_V6ONLY 1) to refuse IPv4 clients");
 }
 END_TEST
-
 
 START_TEST(default_is_ipv6_loopback)
 {
@@ -532,7 +223,7 @@ START_TEST(default_is_ipv6_loopback)
 	int fd;
 
 	need_ipv6_loopback();
-	s.p = start(NULL, args);
+	s.p = start_ipv6_server(NULL, args);
 	s.ip = "::1";
 	s.port = ready_port(s.p, "[::1]:");
 	fd = connect_server(&s, 0);
@@ -557,7 +248,7 @@ START_TEST(dual_stack_takes_ipv4_clients)
 	need_ipv6_sockets();
 	port = free_port(AF_INET6, SOCK_STREAM);
 	args[3] = num_text(port);
-	s.p = start(NULL, args);
+	s.p = start_ipv6_server(NULL, args);
 	snprintf(want, sizeof want, "[::]:%u", port);
 	if (strcmp(s.p->ready_addr, want) != 0)
 		fail(s.p, "expected \"listening on %s\" for -a :: -p %u; got "
@@ -566,7 +257,7 @@ START_TEST(dual_stack_takes_ipv4_clients)
 		     s.p->ready_addr);
 	s.ip = "127.0.0.1";
 	s.port = port;
-	fd = tcp_connect("127.0.0.1", port, 0);
+	fd = tcp_connect(NULL, "127.0.0.1", port, 0);
 	if (fd < 0)
 		fail(s.p, "expected a server on [::] without -6 to take IPv4 clients "
 		     "too (dual stack: IPV6_V6ONLY 0); connecting to 127.0.0.1:%u "
@@ -587,7 +278,7 @@ START_TEST(v6only_refuses_ipv4_clients)
 	const char *const args[] = { "-a", "::", "-6", "-p", "0", NULL };
 	struct server s;
 
-	s.p = start(NULL, args);
+	s.p = start_ipv6_server(NULL, args);
 	s.port = ready_port(s.p, "[::]:");
 	expect_ipv4_refused(&s, "-6 (IPV6_V6ONLY 1) to refuse IPv4 clients");
 	if (ipv6_loopback_usable(NULL)) {
@@ -776,73 +467,6 @@ START_TEST(clients_served_in_a_row)
 	}
 }
 END_TEST
-
-/* The clients of the burst test: more than any small backlog holds. */
-#define BURST 100
-
-/* Connect BURST non-blocking sockets to S at once, into FDS.  Returns
- * how many took 1 s or more (or never connected), the slowest in *WORST. */
-static int connect_burst(struct server *s, int fds[BURST], long long *worst)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sa_make(s->ip, s->port, &ss);
-	long long started = now_ms(), took[BURST], deadline;
-	int pending = 0, slow = 0;
-
-	for (int i = 0; i < BURST; i++) {
-		fds[i] = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK
-		                | SOCK_CLOEXEC, 0);
-		ck_assert(fds[i] >= 0);
-		took[i] = -1;
-		if (connect(fds[i], (struct sockaddr *)&ss, len) == 0)
-			took[i] = now_ms() - started;
-		else if (errno == EINPROGRESS)
-			pending++;
-		else
-			fail(s->p, "expected the server to take %d clients at once; "
-			     "client %d's connect() said: %s%s", BURST, i + 1,
-			     strerror(errno), server_fate(s, ms(500)));
-	}
-	/* A SYN the kernel dropped is sent again after 1 s: that is the
-	 * kernel's clock, not this machine's speed, so it is not scaled;
-	 * the slack after it is. */
-	deadline = now_ms() + 1000 + ms(2000);
-	while (pending > 0 && left_ms(deadline) > 0) {
-		struct pollfd p[BURST];
-		int idx[BURST], k = 0;
-
-		for (int i = 0; i < BURST; i++)
-			if (took[i] < 0) {
-				p[k] = (struct pollfd){ .fd = fds[i], .events = POLLOUT };
-				idx[k++] = i;
-			}
-		if (poll(p, (nfds_t)k, left_ms(deadline)) <= 0)
-			break;
-		for (int j = 0; j < k; j++) {
-			int err = 0;
-			socklen_t elen = sizeof err;
-
-			if (p[j].revents == 0)
-				continue;
-			getsockopt(p[j].fd, SOL_SOCKET, SO_ERROR, &err, &elen);
-			if (err != 0)
-				fail(s->p, "expected the server to take %d clients at "
-				     "once; client %d's connection failed: %s%s", BURST,
-				     idx[j] + 1, strerror(err), server_fate(s, ms(500)));
-			took[idx[j]] = now_ms() - started;
-			pending--;
-		}
-	}
-	*worst = 0;
-	for (int i = 0; i < BURST; i++) {
-		long long t = took[i] < 0 ? now_ms() - started : took[i];
-
-		slow += took[i] < 0 || took[i] >= 1000;
-		if (t > *worst)
-			*worst = t;
-	}
-	return slow;
-}
 
 START_TEST(burst_of_clients_is_served_at_once)
 {
@@ -1085,215 +709,6 @@ END_TEST
 
 /* ---- the client ----------------------------------------------------------------- */
 
-/* What to look at when the client under test never connects (a test
- * that provokes something says what), or NULL. */
-static const char *connect_hint;
-
-/* Accept the client under test, within the deadline.  BUFSIZE > 0: the
- * test's socket buffers that size, so that the test's side cannot absorb
- * what a client does wrong. */
-static int accept_from(struct proc *cli, int lfd, int bufsize)
-{
-	int fd = accept_client(cli, lfd, SOCK_NONBLOCK, ms(3000), connect_hint);
-	int one = 1;
-
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (bufsize > 0) {
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof bufsize);
-	}
-	step("the test's server accepted the client");
-	return fd;
-}
-
-/* Run the client under test with options O, HOST and the port of a
- * listening socket of the test's own at IP (*PORT, if not NULL), and
- * accept it; BUFSIZE > 0: the test's buffers that size, from before the
- * handshake (the window it offers).  Returns the client; *FD: the test's
- * end of its connection. */
-static struct proc *client_connected(const char *ip, const struct run_opts *o,
-                                     const char *host, int bufsize, int *fd,
-                                     uint16_t *port)
-{
-	int lfd = bound_socket(ip, 0, true);
-	struct proc *cli;
-
-	ck_assert_msg(lfd >= 0, "test: cannot listen on %s", ip);
-	if (bufsize > 0)
-		setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
-	if (port != NULL)
-		*port = local_port(lfd);
-	cli = run("client", o, host, num_text(local_port(lfd)), NULL);
-	*fd = accept_from(cli, lfd, bufsize);
-	close(lfd);
-	return cli;
-}
-
-/* LEN bytes of lines of 100 (letters, a newline). Allocated. */
-static char *many_lines(size_t len)
-{
-	char *data = malloc(len);
-
-	for (size_t i = 0; i < len; i++)
-		data[i] = i % 100 == 99 ? '\n' : (char)('a' + i % 26);
-	return data;
-}
-
-/* The test's line service for one client (play_server()): what came in,
- * and the answers it owes. */
-struct service {
-	char *in, *out;
-	size_t in_len, in_cap, scanned;     /* read; answered up to SCANNED */
-	size_t out_len, out_off, out_cap;   /* owed; sent up to OUT_OFF */
-	bool eof;
-};
-
-/* Read what the client sent on FD, and owe the answers to its complete
- * lines, at its EOF to the rest too. */
-static void service_read(struct proc *cli, int fd, struct service *v)
-{
-	ssize_t n;
-	char *nl;
-	size_t upto;
-
-	if (v->in_cap - v->in_len < 65536)
-		v->in = realloc(v->in, (v->in_cap *= 2) + 1);
-	n = read(fd, v->in + v->in_len, 65536);
-	if (n < 0 && errno != EAGAIN && errno != EINTR)
-		fail(cli, "expected the client to half-close; the connection "
-		     "failed: %s", strerror(errno));
-	if (n == 0) {
-		v->eof = true;
-		step("the test's server read end of file after %zu bytes",
-		     v->in_len);
-	}
-	if (n > 0)
-		v->in_len += (size_t)n;
-	/* answer the complete lines, and at EOF the rest */
-	nl = memrchr(v->in + v->scanned, '\n', v->in_len - v->scanned);
-	upto = nl ? (size_t)(nl - v->in) + 1 : v->scanned;
-	if (v->eof && upto < v->in_len)
-		upto = v->in_len;
-	if (upto == v->scanned)
-		return;
-	while (v->out_cap - v->out_len < upto - v->scanned + 1)
-		v->out = realloc(v->out, (v->out_cap *= 2) + 2);
-	memcpy(v->out + v->out_len, v->in + v->scanned, upto - v->scanned);
-	upper(v->out + v->out_len, upto - v->scanned);
-	v->out_len += upto - v->scanned;
-	if (v->eof && v->in[upto - 1] != '\n')
-		v->out[v->out_len++] = '\n';
-	v->scanned = upto;
-}
-
-/* Send the client on FD what it is owed, at most PIECE bytes (0: as
- * much as its socket takes). */
-static void service_send(struct proc *cli, int fd, size_t piece,
-                         struct service *v)
-{
-	size_t pending = v->out_len - v->out_off, k = pending;
-	ssize_t n;
-
-	if (piece > 0 && k > piece)
-		k = piece;
-	n = send(fd, v->out + v->out_off, k, MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n < 0 && errno != EAGAIN && errno != EINTR)
-		fail(cli, "expected the client to read every answer; it closed its "
-		     "socket with %zu bytes of answers still to come (%s): close() "
-		     "instead of shutdown(SHUT_WR)?%s", pending, strerror(errno),
-		     running(cli) ? "" : " (the client had exited)");
-	if (n > 0)
-		v->out_off += (size_t)n;
-}
-
-/* Play the line service for the client on FD, as the real server does:
- * answer each complete line (in pieces of PIECE bytes, 0: as they come),
- * the last unfinished one at the client's EOF, then close.  Like a real
- * server, stop reading while 256 KiB of answers wait for the client to
- * read them.  Returns what the client sent. */
-static char *play_server(struct proc *cli, int fd, size_t piece, size_t *got)
-{
-	const size_t hold = 256 * 1024;
-	long long deadline = now_ms() + ms(6000);
-	struct service v = { .in = malloc(65536 + 1), .in_cap = 65536,
-	                     .out = malloc(65536 + 2), .out_cap = 65536 };
-
-	while (!v.eof || v.out_off < v.out_len) {
-		size_t pending = v.out_len - v.out_off;
-		struct pollfd pfd = { .fd = fd };
-
-		if (!v.eof && pending < hold)
-			pfd.events |= POLLIN;
-		if (pending > 0)
-			pfd.events |= POLLOUT;
-		if (poll(&pfd, 1, left_ms(deadline)) <= 0) {
-			if (!v.eof && pending < hold)
-				fail(cli, "expected the client to send stdin and then "
-				     "half-close (shutdown(SHUT_WR)); the test's server "
-				     "received %zu bytes and then nothing, no end of file, "
-				     "for %d ms", v.in_len, ms(6000));
-			fail(cli, "expected the client to read the answers while it "
-			     "sends: %zu bytes of answers wait unread, and a real "
-			     "server would stop reading now, so a client that sends "
-			     "everything before it reads deadlocks", pending);
-		}
-		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)
-		    && (pfd.events & POLLIN))
-			service_read(cli, fd, &v);
-		if (pfd.revents & POLLOUT)
-			service_send(cli, fd, piece, &v);
-	}
-	step("the test's server answered %zu bytes and closed", v.out_len);
-	close(fd);
-	free(v.out);
-	v.in[v.in_len] = '\0';
-	*got = v.in_len;
-	return v.in;
-}
-
-/* Play the line service for CLI on FD, its stdin DATA, connected to the
- * test's server at IP and PORT; check what crossed, the client's stdout
- * and its exit status 0. */
-static void expect_session(struct proc *cli, int fd, const char *data,
-                           size_t len, size_t piece, const char *ip,
-                           uint16_t port)
-{
-	char *got, *out, *want, line[120];
-	size_t got_len, out_len, want_len;
-
-	got = play_server(cli, fd, piece, &got_len);
-	expect_same(cli, "the test's server to receive stdin", got, got_len,
-	            data, len, NULL);
-	expect_exit(cli, 0, ms(3000), "every line was answered");
-	out = proc_stdout(cli, &out_len);
-	want = answers_for(data, len, &want_len);
-	expect_same(cli, "the client's stdout to hold every answer", out, out_len,
-	            want, want_len, "(read until the server closes)");
-	snprintf(line, sizeof line, strchr(ip, ':') ? "connected to [%s]:%u"
-	         : "connected to %s:%u", ip, port);
-	if (!wait_stderr_line(cli, line, 0))
-		fail(cli, "expected the client to log \"%s\" on stderr", line);
-	free(got);
-	free(out);
-	free(want);
-}
-
-/* Run the client with STDIN against the test's own server on IP,
- * playing the line service: expect_session(). */
-static void client_session(const char *ip, const struct run_opts *extra,
-                           const char *host, const char *data, size_t len,
-                           size_t piece, int bufsize)
-{
-	struct run_opts o = extra ? *extra : (struct run_opts){ 0 };
-	struct proc *cli;
-	uint16_t port;
-	int fd;
-
-	o.stdin_file = write_file("input", data, len);
-	cli = client_connected(ip, &o, host, bufsize, &fd, &port);
-	expect_session(cli, fd, data, len, piece, ip, port);
-}
-
 START_TEST(client_reaches_ipv4_server)
 {
 	client_session("127.0.0.1", NULL, "127.0.0.1", "hello\nworld\n", 12, 0, 0);
@@ -1352,160 +767,6 @@ START_TEST(client_half_closes_and_prints_every_reply)
 }
 END_TEST
 
-/* ---- the client and a server that goes away mid-exchange ------------------ */
-
-/* The words a message about a server that went away may use. */
-static const char *const reset_words[] = { "reset", NULL };
-static const char *const closed_words[] = { "closed", NULL };
-static const char *const gone_words[] = { "reset", "closed", NULL };
-
-/* CLI must exit 1 (not be killed by SIGPIPE) and say on stderr what the
- * server did, WHAT, in a message with one of WORDS; never the raw
- * ENOTCONN that shutdown(2) gives once the server has reset. */
-static void expect_gone_told(struct proc *cli, const char *what,
-                             const char *const words[])
-{
-	char why[200], *err;
-
-	snprintf(why, sizeof why, "the server %s: the client must say so and "
-	         "exit 1 (send with MSG_NOSIGNAL, never die of SIGPIPE)", what);
-	expect_exit(cli, 1, ms(3000), why);
-	err = proc_stderr(cli, NULL);
-	if (strstr(err, strerror(ENOTCONN)) != NULL)
-		fail(cli, "expected the client to say that the server %s; it "
-		     "printed \"%s\", shutdown(2)'s ENOTCONN after the reset: "
-		     "ignore that one and let the next read() report the reset "
-		     "(ECONNRESET) (TODO 13)", what, strerror(ENOTCONN));
-	for (int i = 0; words[i] != NULL; i++)
-		if (strcasestr(err, words[i]) != NULL)
-			return;
-	fail(cli, "expected the client to say that the server %s (a message "
-	     "with \"%s\"%s, how many lines were answered); its stderr says "
-	     "otherwise (below)", what, words[0], words[1] ? " or \"closed\"" : "");
-}
-
-/* The client under test, with stdin and stdout pipes the test holds,
- * connected to the test's own server: its fd in *FD. */
-static struct proc *piped_client(int *fd)
-{
-	struct run_opts o = { .stdin_pipe = true, .stdout_pipe = true };
-
-	return client_connected("127.0.0.1", &o, "127.0.0.1", 0, fd, NULL);
-}
-
-/* Read at least WANT bytes of what the client sends on FD (at most
- * MAX), within the deadline. */
-static size_t take_some(struct proc *cli, int fd, size_t want, size_t max)
-{
-	char buf[4096];
-	size_t got = 0;
-	long long deadline = now_ms() + ms(3000);
-
-	while (got < want && wait_io_or_exit(cli, fd, false, left_ms(deadline)) > 0) {
-		ssize_t n = recv(fd, buf, max - got < sizeof buf ? max - got
-		                 : sizeof buf, MSG_DONTWAIT);
-
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got < want)
-		fail(cli, "expected the client to send the lines of stdin as they "
-		     "come; the test's server got %zu of %zu bytes within %d ms",
-		     got, want, ms(3000));
-	return got;
-}
-
-/* The server resets the connection (SO_LINGER 0 when LINGER0, else a
- * close with the client's lines unread) at the moment that shows
- * ENOTCONN: the client is blocked writing answers to a full stdout,
- * more answers wait in its socket, its stdin ends and the RST arrives
- * meanwhile; when it wakes, all of them are there at once. */
-static void reset_while_answers_wait(bool linger0)
-{
-	struct linger reset = { .l_onoff = 1, .l_linger = 0 };
-	static char chunk[16384];
-	int fd, csock = -1, peek[4], n, pipe_size;
-	struct proc *cli = piped_client(&fd);
-	long long deadline;
-	bool full = false, ready = false;
-	size_t len;
-
-	memset(chunk, 'X', sizeof chunk);
-	write_fully(cli->in, "one\ntwo\n", 8, ms(1000));
-	take_some(cli, fd, 2, 2);
-	step("stdin: \"one\\ntwo\\n\", left open; the test's server read 2 bytes "
-	     "of it and sends an endless answer, nobody reading the client's "
-	     "stdout");
-	pipe_size = fcntl(cli->out, F_GETPIPE_SZ);
-	n = peek_sockets(cli, peek, NULL, 4);
-	if (n > 0)
-		csock = peek[0];
-	for (int i = 1; i < n; i++)
-		close(peek[i]);
-	/* Until the client is stuck writing stdout (the pipe full) with
-	 * more than one read (64 KiB) of answers still in its socket. */
-	deadline = now_ms() + ms(3000);
-	while (!ready && wait_io(fd, true, left_ms(deadline)) > 0) {
-		send(fd, chunk, sizeof chunk, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (full)
-			ready = unread_bytes(csock) > 65536;
-		full = full || unread_bytes(cli->out) >= pipe_size;
-	}
-	if (csock >= 0)
-		close(csock);
-	close(cli->in);         /* stdin's end */
-	cli->in = -1;
-	if (linger0)
-		setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-	close(fd);
-	step("the client's stdin ended, and the test's server reset the "
-	     "connection (%s) while answers waited in the client's socket; "
-	     "then the test read the client's stdout", linger0
-	     ? "close() with SO_LINGER 0" : "close() with 6 bytes unread");
-	free(read_until_eof(cli->out, &len, NULL, ms(3000)));
-	expect_gone_told(cli, "reset the connection", reset_words);
-}
-
-/* The server answers the first of three lines and closes (having read
- * them all: a plain close), while the client's stdin is still open. */
-static void close_after_one_answer(void)
-{
-	int fd;
-	struct proc *cli = piped_client(&fd);
-	size_t len;
-
-	write_fully(cli->in, "one\ntwo\nthree\n", 14, ms(1000));
-	take_some(cli, fd, 14, 14);
-	write_fully(fd, "ONE\n", 4, ms(1000));
-	close(fd);
-	step("stdin: \"one\\ntwo\\nthree\\n\", left open; the test's server read "
-	     "it all, answered \"ONE\\n\" and closed");
-	free(read_until_eof(cli->out, &len, NULL, ms(3000)));
-	expect_gone_told(cli, "closed the connection after answering 1 of 3 "
-	                 "lines", closed_words);
-}
-
-/* The server stops reading while the client still sends megabytes, then
- * closes (an RST: the client's lines unread). */
-static void stop_reading_then_close(void)
-{
-	size_t len = 8 << 20;
-	char *data = many_lines(len);
-	struct run_opts o = { .stdin_file = write_file("input", data, len) };
-	struct proc *cli;
-	int fd;
-
-	free(data);
-	cli = client_connected("127.0.0.1", &o, "127.0.0.1", 32768, &fd, NULL);
-	take_some(cli, fd, 100, 4096);
-	close(fd);
-	step("stdin: 8 MiB of lines; the test's server read a few KiB, stopped "
-	     "reading, and closed with the rest unread (an RST)");
-	expect_gone_told(cli, "stopped reading and reset the connection",
-	                 gone_words);
-}
-
 START_TEST(client_says_how_the_server_went_away)
 {
 	reset_while_answers_wait(true);
@@ -1540,70 +801,6 @@ START_TEST(client_survives_short_writes)
 END_TEST
 
 /* ---- the client and the resolver shim ------------------------------------- */
-
-/* Run options for the client under the resolver shim
- * (tests/preload-gai.c): HOST answers ADDRS, as glibc would on a host
- * whose only IPv6 address is the loopback's.  GARBAGE: the stack full
- * of 0xa5 bytes when main() starts. */
-static struct run_opts gai_opts(const char *host, const char *addrs,
-                                bool garbage)
-{
-	static char h[128], a[256];
-	static const char *env[4];
-	struct run_opts o = { .preload = grade_preload("gai"), .env = env };
-	int n = 0;
-
-	snprintf(h, sizeof h, "SOCKLAB_GAI_HOST=%s", host);
-	snprintf(a, sizeof a, "SOCKLAB_GAI_ADDRS=%s", addrs);
-	env[n++] = h;
-	env[n++] = a;
-	if (garbage)
-		env[n++] = "SOCKLAB_GAI_GARBAGE=1";
-	env[n] = NULL;
-	return o;
-}
-
-/* Which of the test's N listening sockets FDS the client connects to
- * first: its index, or -1 if the client exits, or nothing comes, first. */
-static int first_connection(struct proc *cli, const int fds[], int n)
-{
-	struct pollfd pfd[4];
-
-	ck_assert(n < 4);
-	for (int i = 0; i < n; i++)
-		pfd[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
-	pfd[n] = (struct pollfd){ .fd = cli->pidfd, .events = POLLIN };
-	poll(pfd, (nfds_t)n + 1, ms(3000));
-	for (int i = 0; i < n; i++)
-		if (pfd[i].revents & POLLIN)
-			return i;
-	return -1;
-}
-
-/* The client, connected to IP:PORT, must hold that one socket: the
- * socket of each address that failed before it, closed. */
-static void expect_one_socket(struct proc *cli, const char *ip, uint16_t port)
-{
-	int fds[MAX_SOCKETS], theirs[MAX_SOCKETS], others = 0;
-	int n = peek_sockets(cli, fds, theirs, MAX_SOCKETS);
-	char *held = sockets_text(fds, theirs, n);
-
-	for (int i = 0; i < n; i++) {
-		struct sockaddr_storage peer;
-
-		if (!sock_addr(fds[i], true, &peer) || !sa_is(&peer, ip, port))
-			others++;
-		close(fds[i]);
-	}
-	if (others > 0)
-		fail(cli, "expected the client, connected to %s port %u, to hold "
-		     "that one socket: the socket of each address that failed "
-		     "closed before it tries the next.  Looked at from outside, "
-		     "it holds %s: one fd leaked per address tried.  close() the "
-		     "socket when connect() fails", ip, port, held);
-	step("looked at the client's sockets: %s", held);
-	free(held);
-}
 
 START_TEST(client_tries_every_address)
 {

@@ -5,459 +5,43 @@
  * Every test runs the lab's programs as processes of their own and
  * judges them from outside.  For the server, the test plays the clients,
  * as many as it needs at once, each a non-blocking socket of its own
- * driven by one poll() loop (pump() below): a test with 200 clients is
- * one process and no thread.  For the client, the test plays the server.
+ * driven by one poll() loop (pump(), in 05-many-clients/peers.c): a
+ * test with 200 clients is one process and no thread.  For the client,
+ * the test plays the server (05-many-clients/service.c).
  *
  * Time: a server that blocks on one client stalls for ever, so the
  * bounds here are generous ("each line delivered within 1 s"), never
  * tight measurements that a loaded machine could miss.  The two
  * measurements (the CPU time of an idle server, of one refusing a
  * client at its descriptor limit) read /proc/PID/sched or /proc/PID/stat
- * before and after a wait: that wait is what is measured, not a way to
- * let something happen.
+ * before and after a wait (05-many-clients/process.c): that wait is
+ * what is measured, not a way to let something happen.
  *
  * The server's descriptor limit is lowered from outside once it is
  * ready (prlimit(2)), the same with and without valgrind.
  */
-#define _GNU_SOURCE     /* prlimit, memmem, strcasestr */
+#define _GNU_SOURCE     /* memmem, strcasestr */
 #include "harness.h"
 #include "sockets.h"
 #include "robust.h"
+#include "05-many-clients/peers.h"
+#include "05-many-clients/process.h"
+#include "05-many-clients/service.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <grp.h>
 #include <unistd.h>
 
-/* The lab's constants, as its header (chat.h) defines them. */
+/* The lab's default port, as its header (chat.h) defines it. */
 #define DEFAULT_PORT "50005"
-#define LINE_MAX_BYTES 4096
-
-/* "each delivery within 1 s": a server that waits on one client misses
- * it by far; a busy machine does not (scaled by ms()). */
-#define PROMPT_MS 1000
-
-/* ---- the machine ------------------------------------------------------------ */
-
-/* The CPU time PID has used, in ms: /proc/PID/sched's sum_exec_runtime
- * (to the nanosecond) where the kernel has it, else /proc/PID/stat's
- * utime + stime (clock ticks).  -1 if it is gone. */
-static double cpu_ms(pid_t pid)
-{
-	char path[64], line[256];
-	unsigned long long ut = 0, st = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/sched", (int)pid);
-	if ((f = fopen(path, "r")) != NULL) {
-		while (fgets(line, sizeof line, f) != NULL) {
-			char *colon = strchr(line, ':');
-
-			if (strncmp(line, "se.sum_exec_runtime", 19) == 0 && colon) {
-				fclose(f);
-				return strtod(colon + 1, NULL);
-			}
-		}
-		fclose(f);
-	}
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	if (fgets(line, sizeof line, f) == NULL || strrchr(line, ')') == NULL
-	    || sscanf(strrchr(line, ')') + 2, "%*c %*d %*d %*d %*d %*d %*u %*u "
-	              "%*u %*u %*u %llu %llu", &ut, &st) != 2) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* ---- the server under test, and the test's clients ---------------------------- */
-
-struct server {
-	struct proc *p;
-	const char *ip;         /* where its clients connect: ::1 or 127.0.0.1 */
-	const char *named;      /* how it names them: "::1", "::ffff:127.0.0.1" */
-	uint16_t port;
-};
-
-/* A client of the test's own: a non-blocking socket, and all it has
- * received.  pump() reads every client that READS, whatever the test
- * is waiting for, so that none of them ever holds the server back. */
-struct peer {
-	int fd;
-	char name[80];          /* as the server names it: "[::1]:41234" */
-	char label;             /* 'A', 'B'... in messages */
-	bool reads;             /* pump() reads it */
-	bool eof;               /* end of file, or an error (ERR) */
-	int err;
-	char *got;              /* everything received */
-	size_t len, cap;
-	size_t scanned;         /* lines counted up to here */
-	unsigned notices, chats;    /* lines "* ..." and the others */
-};
-
-#define MAX_PEERS 256
-
-static struct server srv;
-static struct peer *peers[MAX_PEERS];
-static int npeers;
-
-/* Start the chat server with -p 0, at its default address ::1 where the
- * machine has one (else at -a ::ffff:127.0.0.1), and EXTRA's options
- * (up to 6, NULL-ended). */
-static void start_chat(const struct run_opts *o, const char *const extra[])
-{
-	const char *a[11] = { "-p", "0" };
-	int n = 2;
-
-	need_ipv6_sockets();
-	for (int i = 0; extra != NULL && extra[i] != NULL && i < 6; i++)
-		a[n++] = extra[i];
-	if (ipv6_loopback_usable(NULL)) {
-		srv.ip = srv.named = "::1";
-	} else {
-		a[n++] = "-a";
-		a[n++] = "::ffff:127.0.0.1";
-		srv.ip = "127.0.0.1";
-		srv.named = "::ffff:127.0.0.1";
-	}
-	srv.p = run("server", o, a[0], a[1], a[2], a[3], a[4], a[5], a[6],
-	            a[7], a[8], a[9], NULL);
-	wait_ready(srv.p);
-	srv.port = ready_port(srv.p, NULL);
-	npeers = 0;
-}
-
-/* For a message: "" while the server runs, else how it ended. */
-static const char *server_fate(void)
-{
-	static char text[200];
-
-	if (!wait_exit(srv.p, 0))
-		return "";
-	snprintf(text, sizeof text, "; the server %s%s",
-	         describe_status(srv.p->status),
-	         WIFSIGNALED(srv.p->status) && WTERMSIG(srv.p->status) == SIGPIPE
-	         ? " (a send() to a client that has gone, without MSG_NOSIGNAL)"
-	         : "");
-	return text;
-}
-
-static uint16_t port_of(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-
-	memset(&ss, 0, sizeof ss);
-	getsockname(fd, (struct sockaddr *)&ss, &len);
-	return ntohs(ss.ss_family == AF_INET6
-	             ? ((struct sockaddr_in6 *)&ss)->sin6_port
-	             : ((struct sockaddr_in *)&ss)->sin_port);
-}
-
-/* A non-blocking connection to IP:PORT (RCVBUF > 0: that receive
- * buffer), or -1 with errno. */
-static int connect_nb(const char *ip, uint16_t port, int rcvbuf)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sa_make(ip, port, &ss), elen = sizeof(int);
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	int one = 1, err = 0;
-
-	ck_assert(fd >= 0);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (rcvbuf > 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-	if (connect(fd, (struct sockaddr *)&ss, len) == 0)
-		return fd;
-	if (errno != EINPROGRESS)
-		err = errno;
-	else if (!wait_io(fd, true, ms(3000)))
-		err = ETIMEDOUT;
-	else
-		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
-	if (err == 0)
-		return fd;
-	close(fd);
-	errno = err;
-	return -1;
-}
-
-/* A new client of the server, LABEL for the messages: connected, not
- * yet known to have joined.  RCVBUF > 0: a receive buffer that small. */
-static struct peer *connect_peer(char label, int rcvbuf)
-{
-	struct peer *p = calloc(1, sizeof *p);
-
-	ck_assert(p != NULL && npeers < MAX_PEERS);
-	p->fd = connect_nb(srv.ip, srv.port, rcvbuf);
-	if (p->fd < 0)
-		fail(srv.p, "expected the server to accept a connection at %s port "
-		     "%u; connect() said: %s%s", srv.ip, srv.port, strerror(errno),
-		     server_fate());
-	p->label = label;
-	p->reads = true;
-	snprintf(p->name, sizeof p->name, "[%s]:%u", srv.named, port_of(p->fd));
-	peers[npeers++] = p;
-	return p;
-}
-
-/* Count P's new complete lines. */
-static void count_lines(struct peer *p)
-{
-	char *nl;
-
-	while ((nl = memchr(p->got + p->scanned, '\n', p->len - p->scanned))) {
-		if (p->len - p->scanned >= 2 && p->got[p->scanned] == '*'
-		    && p->got[p->scanned + 1] == ' ')
-			p->notices++;
-		else
-			p->chats++;
-		p->scanned = (size_t)(nl + 1 - p->got);
-	}
-}
-
-/* Read what P has (one read); false once it is at its end. */
-static bool take(struct peer *p)
-{
-	ssize_t n;
-
-	if (p->cap - p->len < 65536) {
-		p->cap = p->cap ? 2 * p->cap : 131072;
-		p->got = realloc(p->got, p->cap + 1);
-		ck_assert(p->got != NULL);
-	}
-	n = read(p->fd, p->got + p->len, p->cap - p->len);
-	if (n > 0) {
-		p->len += (size_t)n;
-		p->got[p->len] = '\0';
-		count_lines(p);
-		return true;
-	}
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return true;
-	p->eof = true;
-	p->err = n < 0 ? errno : 0;
-	return false;
-}
-
-/* One round: wait up to TIMEOUT_MS for any client that reads, and read
- * each one ready once.  False if none was. */
-static bool pump(int timeout_ms)
-{
-	struct pollfd pfd[MAX_PEERS];
-	int idx[MAX_PEERS], n = 0, ready;
-
-	for (int i = 0; i < npeers; i++)
-		if (peers[i]->reads && !peers[i]->eof && peers[i]->fd >= 0) {
-			pfd[n] = (struct pollfd){ .fd = peers[i]->fd, .events = POLLIN };
-			idx[n++] = i;
-		}
-	if (n == 0) {
-		poll(NULL, 0, timeout_ms);
-		return false;
-	}
-	ready = poll(pfd, (nfds_t)n, timeout_ms);
-	for (int j = 0; j < n && ready > 0; j++)
-		if (pfd[j].revents)
-			take(peers[idx[j]]);
-	return ready > 0;
-}
-
-/* Does P hold the complete line LINE (without its '\n'), from byte FROM
- * on?  Its offset, or -1. */
-static long line_at(const struct peer *p, const char *line, size_t from)
-{
-	size_t n = strlen(line);
-
-	for (const char *at = p->got ? p->got + from : NULL;
-	     at != NULL && (at = memmem(at, p->len - (size_t)(at - p->got), line, n));
-	     at++)
-		if ((at == p->got || at[-1] == '\n') && (size_t)(at - p->got) + n < p->len
-		    && at[n] == '\n')
-			return at - p->got;
-	return -1;
-}
-
-/* How many times P received the line LINE. */
-static int times_got(const struct peer *p, const char *line)
-{
-	int count = 0;
-
-	for (long at = line_at(p, line, 0); at >= 0;
-	     at = line_at(p, line, (size_t)at + 1))
-		count++;
-	return count;
-}
-
-/* The end of what P received, quoted, for a message. */
-static const char *tail_of(const struct peer *p)
-{
-	static char text[4][400];
-	static int next;
-	char *t = text[next++ % 4];
-	size_t from = p->len > 160 ? p->len - 160 : 0;
-	char *q;
-
-	if (p->len == 0) {
-		snprintf(t, sizeof text[0], "nothing%s", p->eof ? ", then the "
-		         "connection's end" : "");
-		return t;
-	}
-	q = quote(p->got + from, p->len - from, 160);
-	snprintf(t, sizeof text[0], "%s%s (%zu bytes)%s", from ? "..." : "", q,
-	         p->len, p->eof ? p->err ? ", then a reset" : ", then end of file"
-	         : "");
-	free(q);
-	return t;
-}
-
-/* Pump until P has the line LINE from byte FROM on, within TIMEOUT_MS;
- * false if not.  Each pass looks only at what is new (and the line's
- * length before it): a test that streams megabytes stays linear. */
-static bool wait_line_from(struct peer *p, const char *line, size_t from,
-                           int timeout_ms)
-{
-	long long deadline = now_ms() + timeout_ms;
-	size_t n = strlen(line);
-
-	while (line_at(p, line, from) < 0) {
-		if (p->len > from + n + 1)
-			from = p->len - n - 1;
-		if (left_ms(deadline) == 0 || (p->eof && !pump(0)))
-			return line_at(p, line, from) >= 0;
-		pump(left_ms(deadline));
-	}
-	return true;
-}
-
-/* Pump until P has the line LINE, within TIMEOUT_MS; false if not. */
-static bool wait_line(struct peer *p, const char *line, int timeout_ms)
-{
-	return wait_line_from(p, line, 0, timeout_ms);
-}
-
-/* P must receive LINE within TIMEOUT_MS; WHY says what it is. */
-static void expect_line(struct peer *p, const char *line, int timeout_ms,
-                        const char *why)
-{
-	char *q;
-
-	if (wait_line(p, line, timeout_ms))
-		return;
-	q = quote(line, strlen(line), 120);
-	fail(srv.p, "expected client %c (%s) to receive the line %s within %d ms "
-	     "(%s); it received %s%s", p->label, p->name, q, timeout_ms, why,
-	     tail_of(p), server_fate());
-}
-
-/* Send TEXT from P (all of it: the test's side never waits long). */
-static void say(struct peer *p, const char *text, size_t len)
-{
-	char *q = quote(text, len, 60);
-
-	if (write_fully(p->fd, text, len, ms(3000)) < 0)
-		fail(srv.p, "expected the server to take what client %c sends; "
-		     "sending %zu bytes failed: %s%s", p->label, len,
-		     strerror(errno), server_fate());
-	step("client %c (%s) sent %s", p->label, p->name, q);
-	free(q);
-}
-
-static void say_line(struct peer *p, const char *line)
-{
-	char buf[LINE_MAX_BYTES + 2];
-	int n = snprintf(buf, sizeof buf, "%s\n", line);
-
-	say(p, buf, (size_t)n);
-}
-
-/* What the others receive when P sends LINE: "NAME: LINE". */
-static const char *from(const struct peer *p, const char *line)
-{
-	static char text[4][LINE_MAX_BYTES + 100];
-	static int next;
-	char *t = text[next++ % 4];
-
-	snprintf(t, sizeof text[0], "%s: %s", p->name, line);
-	return t;
-}
-
-/* "* NAME WHAT", what the others are told of P. */
-static const char *notice(const struct peer *p, const char *what)
-{
-	static char text[4][160];
-	static int next;
-	char *t = text[next++ % 4];
-
-	snprintf(t, sizeof text[0], "* %s %s", p->name, what);
-	return t;
-}
-
-/* Clients A, B... (N of them) that have all joined: each later one
- * announced to the first.  The first is known to have joined by the
- * server's log line. */
-static void join_all(struct peer *out[], int n)
-{
-	char line[120];
-
-	for (int i = 0; i < n; i++) {
-		out[i] = connect_peer((char)('A' + i), 0);
-		step("client %c connected from %s", out[i]->label, out[i]->name);
-		if (i == 0) {
-			snprintf(line, sizeof line, "client %s joined", out[0]->name);
-			if (!wait_stderr_line(srv.p, line, ms(2000)))
-				fail(srv.p, "expected the server to accept client A and "
-				     "log \"%s\" within %d ms%s", line, ms(2000),
-				     server_fate());
-			continue;
-		}
-		expect_line(out[0], notice(out[i], "joined"), ms(PROMPT_MS),
-		            "every client is told of each one who joins");
-	}
-}
-
-/* Has P been let go by the server (end of file or reset) within
- * TIMEOUT_MS?  What came before is kept. */
-static bool let_go(struct peer *p, int timeout_ms)
-{
-	long long deadline = now_ms() + timeout_ms;
-	bool reads = p->reads;
-
-	p->reads = true;
-	while (!p->eof && left_ms(deadline) > 0)
-		pump(left_ms(deadline));
-	p->reads = reads;
-	return p->eof;
-}
-
-/* Close P: with a reset (SO_LINGER 0) if ABRUPT, as a crash would. */
-static void hang_up(struct peer *p, bool abrupt)
-{
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-
-	if (abrupt)
-		setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	close(p->fd);
-	p->fd = -1;
-	p->eof = true;
-	step("client %c closed its socket%s", p->label,
-	     abrupt ? " with a reset (SO_LINGER 0)" : "");
-}
 
 /* ---- the server's sockets, seen from outside --------------------------------- */
 
@@ -466,30 +50,17 @@ START_TEST(server_listens_dual_stack)
 	struct sockaddr_in6 sa;
 	socklen_t len = sizeof sa;
 	char ip[INET6_ADDRSTRLEN] = "?";
-	int fds[16], theirs[16], n, listener = -1;
+	int listener, fd;
 	struct peer *a, *v4;
 
-	need_ipv6_sockets();
-	srv.p = run("server", NULL, "-a", "::", "-p", "0", NULL);
-	wait_ready(srv.p);
-	srv.port = ready_port(srv.p, NULL);
-	if (strncmp(srv.p->ready_addr, "[::]:", 5) != 0)
-		fail(srv.p, "expected \"listening on [::]:PORT\" for -a ::; got "
-		     "\"listening on %s\"", srv.p->ready_addr);
+	srv.p = start_ipv6_server(NULL, (const char *const[]){ "-a", "::", "-p",
+	                                                       "0", NULL });
+	srv.port = ready_port(srv.p, "[::]:");
 	if (!running(srv.p))
 		fail(srv.p, "expected the server to keep running once it says it is "
 		     "listening; it %s", describe_status(srv.p->status));
-	n = peek_sockets(srv.p, fds, theirs, 16);
-	for (int i = 0; i < n; i++) {
-		if (sockopt(fds[i], SOL_SOCKET, SO_ACCEPTCONN) == 1 && listener < 0)
-			listener = fds[i];
-		else
-			close(fds[i]);
-	}
-	if (listener < 0)
-		fail(srv.p, "expected the server to hold a listening socket once it "
-		     "says it is listening; looked at from outside (/proc/%d/fd), "
-		     "it holds %d sockets, none listening", (int)srv.p->pid, n);
+	listener = server_socket(srv.p, is_listening, "a listening socket", "",
+	                         NULL);
 	memset(&sa, 0, sizeof sa);
 	getsockname(listener, (struct sockaddr *)&sa, &len);
 	inet_ntop(AF_INET6, &sa.sin6_addr, ip, sizeof ip);
@@ -516,16 +87,15 @@ START_TEST(server_listens_dual_stack)
 	expect_line(a, notice(v4, "joined"), ms(PROMPT_MS), "an IPv4 client of "
 	            "a dual-stack socket is named by its IPv4-mapped address");
 	say_line(v4, "over IPv4");
-	expect_line(a, from(v4, "over IPv4"), ms(PROMPT_MS), "each line goes to "
-	            "every other client");
+	expect_heard(a, v4, "over IPv4");
 	if (ipv6_loopback_usable(NULL)) {
 		step("and now with no -a: ::1 only");
 		start_chat(NULL, NULL);
 		if (strncmp(srv.p->ready_addr, "[::1]:", 6) != 0)
 			fail(srv.p, "expected \"listening on [::1]:PORT\" by default; "
 			     "got \"listening on %s\"", srv.p->ready_addr);
-		if ((n = connect_nb("127.0.0.1", srv.port, 0)) >= 0) {
-			close(n);
+		if ((fd = tcp_connect(NULL, "127.0.0.1", srv.port, 0)) >= 0) {
+			close(fd);
 			fail(srv.p, "expected the server, with no -a, to listen on ::1 "
 			     "only; a client connected to 127.0.0.1:%u", srv.port);
 		}
@@ -542,8 +112,7 @@ START_TEST(sockets_are_nonblocking)
 	start_chat(NULL, NULL);
 	join_all(p, 2);
 	say_line(p[0], "hello");
-	expect_line(p[1], from(p[0], "hello"), ms(PROMPT_MS), "each line goes "
-	            "to every other client");
+	expect_heard(p[1], p[0], "hello");
 	n = peek_sockets(srv.p, fds, theirs, 16);
 	for (int i = 0; i < n; i++) {
 		int flags = fcntl(fds[i], F_GETFL);
@@ -614,12 +183,9 @@ START_TEST(joins_and_leaves_are_announced)
 	hang_up(p[1], false);
 	expect_line(p[0], notice(p[1], "left"), ms(PROMPT_MS), "a client that "
 	            "closes (end of file) leaves, and the others are told");
-	c = connect_peer('C', 0);
-	expect_line(p[0], notice(c, "joined"), ms(PROMPT_MS), "every client is "
-	            "told of each one who joins");
+	c = newcomer('C', 0, true, p[0]);
 	say(c, "a line\n", 7);
-	expect_line(p[0], from(c, "a line"), ms(PROMPT_MS), "each line goes to "
-	            "every other client");
+	expect_heard(p[0], c, "a line");
 	hang_up(c, true);
 	expect_line(p[0], notice(c, "left"), ms(PROMPT_MS), "a client whose "
 	            "connection is reset (ECONNRESET) leaves too");
@@ -658,8 +224,7 @@ START_TEST(line_in_pieces_is_delivered_once)
 	expect_line(p[1], from(p[0], "two"), ms(PROMPT_MS), "the unfinished end "
 	            "of one read() is the start of the next line");
 	say_line(p[1], "sync");
-	expect_line(p[0], from(p[1], "sync"), ms(PROMPT_MS), "each line goes "
-	            "to every other client");
+	expect_heard(p[0], p[1], "sync");
 	if (times_got(p[1], from(p[0], "hello, world")) != 1
 	    || times_got(p[1], from(p[0], "one")) != 1
 	    || line_at(p[1], from(p[0], "one"), 0)
@@ -709,16 +274,12 @@ START_TEST(vanished_client_mid_line_is_survived)
 
 	start_chat(NULL, NULL);
 	join_all(p, 2);
-	v = connect_peer('V', 0);
-	expect_line(p[0], notice(v, "joined"), ms(PROMPT_MS), "every client is "
-	            "told of each one who joins");
+	v = newcomer('V', 0, true, p[0]);
 	say(v, "half a li", 9);
 	hang_up(v, true);
 	expect_line(p[0], notice(v, "left"), ms(PROMPT_MS), "a client that "
 	            "vanishes (a reset) mid-line leaves; the others are told");
-	v = connect_peer('W', 0);
-	expect_line(p[0], notice(v, "joined"), ms(PROMPT_MS), "every client is "
-	            "told of each one who joins");
+	v = newcomer('W', 0, true, p[0]);
 	say(v, "a whole line\nand half", 21);
 	hang_up(v, false);
 	expect_line(p[0], notice(v, "left"), ms(PROMPT_MS), "a client that "
@@ -728,10 +289,7 @@ START_TEST(vanished_client_mid_line_is_survived)
 
 	/* Lines queued for a client that has reset: sending them fails
 	 * (EPIPE, ECONNRESET), which must not kill the server (SIGPIPE). */
-	v = connect_peer('X', 4096);
-	v->reads = false;
-	expect_line(p[0], notice(v, "joined"), ms(PROMPT_MS), "every client is "
-	            "told of each one who joins");
+	v = newcomer('X', 4096, false, p[0]);
 	for (int i = 0; i < 20; i++) {
 		snprintf(line, sizeof line, "to a client about to vanish %d", i);
 		say_line(p[1], line);
@@ -751,10 +309,10 @@ START_TEST(vanished_client_mid_line_is_survived)
 END_TEST
 
 /* A and B chat, ROUNDS lines each way, while the others do what they do:
- * every line must reach the other within PROMPT_MS.  EXTRA, if not NULL,
- * is called between rounds (a client that trickles). */
+ * every line must reach the other within PROMPT_MS.  Between rounds, T
+ * sends one more byte of its endless line. */
 static void chat_promptly(struct peer *a, struct peer *b, int rounds,
-                          void (*extra)(int round), const char *who)
+                          struct peer *t, const char *who)
 {
 	char line[80];
 
@@ -762,42 +320,31 @@ static void chat_promptly(struct peer *a, struct peer *b, int rounds,
 	     "within %d ms", a->label, b->label, rounds, ms(PROMPT_MS));
 	for (int i = 0; i < rounds; i++) {
 		struct peer *s = i % 2 ? b : a, *r = i % 2 ? a : b;
-		long long t0 = now_ms();
 
 		snprintf(line, sizeof line, "round %d from %c", i, s->label);
 		if (write_fully(s->fd, line, strlen(line), ms(1000)) < 0
 		    || write_fully(s->fd, "\n", 1, ms(1000)) < 0)
 			fail(srv.p, "expected the server to take client %c's line; "
 			     "sending failed: %s%s", s->label, strerror(errno),
-			     server_fate());
+			     fate());
 		if (!wait_line(r, from(s, line), ms(PROMPT_MS)))
 			fail(srv.p, "expected each line between two good clients to be "
 			     "delivered within %d ms while %s; \"%s\" (round %d) did not "
 			     "reach client %c in that time (it got %s).  A server that "
 			     "waits for any one client stalls the others%s",
 			     ms(PROMPT_MS), who, line, i, r->label, tail_of(r),
-			     server_fate());
-		if (extra != NULL)
-			extra(i);
-		(void)t0;
+			     fate());
+		if (send(t->fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
+			fail(srv.p, "expected the server to take a byte from the "
+			     "client that sends one at a time (round %d): %s%s", i,
+			     strerror(errno), fate());
 	}
-}
-
-static struct peer *trickler;
-
-/* The trickler sends one more byte of its endless line. */
-static void trickle(int round)
-{
-	if (send(trickler->fd, "x", 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
-		fail(srv.p, "expected the server to take a byte from the client "
-		     "that sends one at a time (round %d): %s%s", round,
-		     strerror(errno), server_fate());
 }
 
 START_TEST(stuck_clients_do_not_delay_others)
 {
 	enum { SILENT = 20 };
-	struct peer *p[2];
+	struct peer *p[2], *trickler;
 	long long t0;
 
 	start_chat(NULL, NULL);
@@ -811,7 +358,7 @@ START_TEST(stuck_clients_do_not_delay_others)
 	step("client T sends a line a byte at a time, one between each line "
 	     "the others exchange");
 	t0 = now_ms();
-	chat_promptly(p[0], p[1], 20, trickle, "20 silent clients are connected "
+	chat_promptly(p[0], p[1], 20, trickler, "20 silent clients are connected "
 	              "and one sends a byte at a time");
 	step("40 lines delivered in %lld ms", now_ms() - t0);
 	say(trickler, "w\n", 2);
@@ -832,10 +379,7 @@ START_TEST(slow_reader_does_not_delay_others)
 
 	start_chat(NULL, big_queue);
 	join_all(p, 2);
-	slow = connect_peer('S', 2048);
-	slow->reads = false;
-	expect_line(p[0], notice(slow, "joined"), ms(PROMPT_MS), "every client "
-	            "is told of each one who joins");
+	slow = newcomer('S', 2048, false, p[0]);
 	step("client S reads 1000 bytes every 100 ms (a receive buffer of 2 KiB); "
 	     "A sends %d batches of %d lines of %d bytes, each batch to reach B "
 	     "within %d ms", BATCHES, PER_BATCH, WIDTH, ms(PROMPT_MS));
@@ -852,7 +396,7 @@ START_TEST(slow_reader_does_not_delay_others)
 		if (write_fully(p[0]->fd, batch, len, ms(PROMPT_MS)) < 0)
 			fail(srv.p, "expected the server to keep reading client A while "
 			     "client S reads slowly; A's batch %d was not taken within "
-			     "%d ms%s", b, ms(PROMPT_MS), server_fate());
+			     "%d ms%s", b, ms(PROMPT_MS), fate());
 		memcpy(line, batch + len - WIDTH - 1, WIDTH);
 		line[WIDTH] = '\0';
 		if (!wait_line(p[1], from(p[0], line), ms(PROMPT_MS)))
@@ -861,19 +405,9 @@ START_TEST(slow_reader_does_not_delay_others)
 			     "not (B got %s).  A send() that waits for the slow reader "
 			     "stops everyone: queue what the socket does not take, and "
 			     "send it when poll() says POLLOUT%s", ms(PROMPT_MS), b,
-			     tail_of(p[1]), server_fate());
+			     tail_of(p[1]), fate());
 		if (now_ms() >= next_read && !slow->eof) {
-			char buf[1000];
-			ssize_t n = recv(slow->fd, buf, sizeof buf, MSG_DONTWAIT);
-
-			if (n > 0) {
-				if (slow->cap - slow->len < sizeof buf) {
-					slow->cap = slow->cap ? 2 * slow->cap : 1 << 20;
-					slow->got = realloc(slow->got, slow->cap + 1);
-				}
-				memcpy(slow->got + slow->len, buf, (size_t)n);
-				slow->len += (size_t)n;
-			}
+			take(slow, 1000);
 			next_read = now_ms() + 100;
 		}
 	}
@@ -882,8 +416,6 @@ START_TEST(slow_reader_does_not_delay_others)
 	memset(line + 5, 'a' + (BATCHES - 1) % 26, WIDTH - 5);
 	line[WIDTH] = '\0';
 	slow->reads = true;
-	if (slow->len > 0)
-		slow->got[slow->len] = '\0';
 	expect_line(slow, from(p[0], line), ms(5000), "a slow reader within its "
 	            "queue's limit (-q 4194304) gets every line, late");
 	if (slow->eof || times_got(slow, notice(slow, "dropped: not reading")))
@@ -936,13 +468,8 @@ START_TEST(nonreading_client_is_dropped)
 
 	start_chat(NULL, small_queue);
 	join_all(p, 2);
-	hog = connect_peer('N', 2048);
-	hog->reads = false;
-	expect_line(p[0], notice(hog, "joined"), ms(PROMPT_MS), "every client is "
-	            "told of each one who joins");
-	late = connect_peer('C', 0);
-	expect_line(p[0], notice(late, "joined"), ms(PROMPT_MS), "every client is "
-	            "told of each one who joins");
+	hog = newcomer('N', 2048, false, p[0]);
+	late = newcomer('C', 0, true, p[0]);
 	snprintf(dropped_line, sizeof dropped_line, "%s",
 	         notice(hog, "dropped: not reading"));
 	step("client N never reads; with -q 16384, A sends batches of 10 lines "
@@ -965,7 +492,7 @@ START_TEST(nonreading_client_is_dropped)
 		if (write_fully(p[0]->fd, batch, len, ms(PROMPT_MS)) < 0)
 			fail(srv.p, "expected the server to keep reading client A while "
 			     "client N does not read; batch %d was not taken within %d ms"
-			     "%s", b, ms(PROMPT_MS), server_fate());
+			     "%s", b, ms(PROMPT_MS), fate());
 		sent += len;
 		snprintf(last, sizeof last, "%06d %0192d", b * 10 + 9, b);
 		if (!wait_line_from(p[1], from(p[0], last), start, ms(PROMPT_MS)))
@@ -973,7 +500,7 @@ START_TEST(nonreading_client_is_dropped)
 			     "while client N never reads; batch %d did not (B got %s).  "
 			     "Never wait for a client that does not read: its queue has "
 			     "a limit, past which it is dropped%s", ms(PROMPT_MS), b,
-			     tail_of(p[1]), server_fate());
+			     tail_of(p[1]), fate());
 		b++;
 	}
 	step("B was told \"%s\" after %zu bytes", dropped_line, sent);
@@ -1007,9 +534,7 @@ START_TEST(long_line_is_refused)
 	expect_line(p[1], from(p[0], longest), ms(PROMPT_MS), "a line of 4096 "
 	            "bytes with its newline is the longest allowed: it goes out "
 	            "whole");
-	c = connect_peer('C', 0);
-	expect_line(p[0], notice(c, "joined"), ms(PROMPT_MS), "every client is "
-	            "told of each one who joins");
+	c = newcomer('C', 0, true, p[0]);
 	memset(over, 'z', 5000);
 	say(c, over, 5000);
 	expect_line(c, "* line too long", ms(PROMPT_MS), "a line over 4096 bytes: "
@@ -1045,79 +570,14 @@ static void expect_refused(struct peer *p, const char *why)
 	if (!let_go(p, ms(PROMPT_MS)) || times_got(p, "* server full") != 1)
 		fail(srv.p, "expected client %c to receive \"* server full\" and the "
 		     "end of the connection within %d ms (%s); it received %s%s",
-		     p->label, ms(PROMPT_MS), why, tail_of(p), server_fate());
+		     p->label, ms(PROMPT_MS), why, tail_of(p), fate());
 	step("client %c was told \"* server full\" and closed", p->label);
-}
-
-/* The highest fd below 64 P has open: its own (valgrind's sit higher). */
-static int highest_fd(struct proc *p)
-{
-	char path[64];
-	struct dirent *e;
-	int top = 2;
-	DIR *d;
-
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)p->pid);
-	ck_assert((d = opendir(path)) != NULL);
-	while ((e = readdir(d)) != NULL) {
-		int fd = atoi(e->d_name);
-
-		if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && fd < 64 && fd > top)
-			top = fd;
-	}
-	closedir(d);
-	return top;
-}
-
-/* The uid and gid of PID, from /proc/PID/status. */
-static void ids_of(pid_t pid, uid_t *uid, gid_t *gid)
-{
-	char path[64], line[256];
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	ck_assert((f = fopen(path, "r")) != NULL);
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "Uid:", 4) == 0)
-			*uid = (uid_t)strtoul(line + 4, NULL, 10);
-		if (strncmp(line, "Gid:", 4) == 0)
-			*gid = (gid_t)strtoul(line + 4, NULL, 10);
-	}
-	fclose(f);
-}
-
-/* Lower PID's RLIMIT_NOFILE to LIMIT, from outside (prlimit(2)), with
- * or without valgrind around it.  A process may do it to another of its
- * own uid; root without CAP_SYS_RESOURCE (a container) may not do it to
- * the student's uid, so a child takes that uid to do it. */
-static void lower_fd_limit(pid_t pid, int limit)
-{
-	struct rlimit rl = { (rlim_t)limit, (rlim_t)limit };
-	uid_t uid = 0;
-	gid_t gid = 0;
-	pid_t helper;
-	int status;
-
-	if (prlimit(pid, RLIMIT_NOFILE, &rl, NULL) == 0)
-		return;
-	ck_assert_msg(errno == EPERM, "grader: prlimit: %s", strerror(errno));
-	ids_of(pid, &uid, &gid);
-	helper = fork();
-	ck_assert(helper >= 0);
-	if (helper == 0)
-		_exit(setgroups(0, NULL) == 0 && setresgid(gid, gid, gid) == 0
-		      && setresuid(uid, uid, uid) == 0
-		      && prlimit(pid, RLIMIT_NOFILE, &rl, NULL) == 0 ? 0 : 1);
-	if (waitpid(helper, &status, 0) != helper || !WIFEXITED(status)
-	    || WEXITSTATUS(status) != 0)
-		fail(NULL, "grader: cannot lower the server's RLIMIT_NOFILE "
-		     "(prlimit(2) failed as root and as uid %d)", (int)uid);
 }
 
 START_TEST(descriptor_limit_says_server_full)
 {
 	struct peer *p[3], *d, *e;
-	double before, used;
+	double used;
 	int top;
 
 	start_chat(NULL, NULL);
@@ -1131,14 +591,7 @@ START_TEST(descriptor_limit_says_server_full)
 	d = connect_peer('D', 0);
 	expect_refused(d, "the server is out of descriptors: accept() fails with "
 	               "EMFILE; close the spare, accept, tell, close, reopen it");
-	before = cpu_ms(srv.p->pid);
-	{
-		long long until = now_ms() + 1000;
-
-		while (left_ms(until) > 0)      /* a measurement */
-			pump(left_ms(until));
-	}
-	used = cpu_ms(srv.p->pid) - before;
+	used = cpu_while_pumping(srv.p, 1000);
 	step("the server used %.1f ms of CPU in the second after that", used);
 	if (used > 100)
 		fail(srv.p, "expected the server to rest once the client it could "
@@ -1183,24 +636,17 @@ END_TEST
 START_TEST(idle_server_uses_no_cpu)
 {
 	struct peer *p[3];
-	double before, used;
-	long long until;
+	double used;
 
 	start_chat(NULL, NULL);
 	join_all(p, 3);
 	say_line(p[0], "one line, then silence");
-	expect_line(p[1], from(p[0], "one line, then silence"), ms(PROMPT_MS),
-	            "each line goes to every other client");
-	expect_line(p[2], from(p[0], "one line, then silence"), ms(PROMPT_MS),
-	            "each line goes to every other client");
-	before = cpu_ms(srv.p->pid);
-	until = now_ms() + 2000;
-	while (left_ms(until) > 0)      /* a measurement, not a wait */
-		pump(left_ms(until));
-	used = cpu_ms(srv.p->pid) - before;
+	expect_heard(p[1], p[0], "one line, then silence");
+	expect_heard(p[2], p[0], "one line, then silence");
+	used = cpu_while_pumping(srv.p, 2000);
 	step("three clients connected and silent: the server used %.2f ms of CPU "
 	     "in 2 s", used);
-	if (before < 0 || used >= 10)
+	if (used < 0 || used >= 10)
 		fail(srv.p, "expected an idle server to sleep in poll(): under 10 ms "
 		     "of CPU in 2 s with three silent clients; it used %.1f ms.  "
 		     "POLLOUT asked for a client with nothing to send makes poll() "
@@ -1277,11 +723,8 @@ START_TEST(two_hundred_clients_at_once)
 	char line[80];
 
 	start_chat(NULL, NULL);
-	for (int i = 0; i < CROWD; i++) {
+	for (int i = 0; i < CROWD; i++)
 		crowd[i] = connect_peer(i < 26 ? 'A' + (char)i : '#', 0);
-		snprintf(crowd[i]->name, sizeof crowd[i]->name, "[%s]:%u",
-		         srv.named, port_of(crowd[i]->fd));
-	}
 	step("%d clients connected at once", CROWD);
 	deadline = now_ms() + ms(10000);
 	while (!crowd_joined(crowd) && left_ms(deadline) > 0)
@@ -1289,7 +732,7 @@ START_TEST(two_hundred_clients_at_once)
 	if (!crowd_joined(crowd))
 		fail(srv.p, "expected all %d clients to join, the first one told of "
 		     "the %d others, within %d ms%s", CROWD, CROWD - 1, ms(10000),
-		     server_fate());
+		     fate());
 	step("all joined; each sends two lines, then reads");
 	for (int i = 0; i < CROWD; i++) {
 		int n = snprintf(line, sizeof line, "first from %d\nsecond from %d\n",
@@ -1297,7 +740,7 @@ START_TEST(two_hundred_clients_at_once)
 
 		if (write_fully(crowd[i]->fd, line, (size_t)n, ms(2000)) < 0)
 			fail(srv.p, "expected the server to take client %d's lines%s", i,
-			     server_fate());
+			     fate());
 	}
 	deadline = now_ms() + ms(15000);
 	while (!crowd_heard(crowd, 2 * (CROWD - 1)) && left_ms(deadline) > 0)
@@ -1318,7 +761,7 @@ START_TEST(two_hundred_clients_at_once)
 				     "times%s (of all others' lines it got %u)%s", CROWD,
 				     ms(15000), i, j, h[j].first, h[j].second,
 				     h[j].out_of_order ? ", out of order" : "",
-				     crowd[i]->chats, server_fate());
+				     crowd[i]->chats, fate());
 	}
 }
 END_TEST
@@ -1406,14 +849,12 @@ START_TEST(stop_signals_exit_0)
 	struct peer *p[2];
 
 	start_chat(NULL, NULL);
-	kill(srv.p->pid, SIGTERM);
-	step("sent SIGTERM to the server, which had no client");
+	send_signal(srv.p, SIGTERM, "the server, which had no client");
 	expect_exit(srv.p, 0, ms(2000), "SIGTERM: close everything, exit 0");
 	start_chat(NULL, NULL);
 	join_all(p, 2);
 	say(p[0], "half a line", 11);
-	kill(srv.p->pid, SIGINT);
-	step("sent SIGINT to the server with two clients, one mid-line");
+	send_signal(srv.p, SIGINT, "the server with two clients, one mid-line");
 	expect_exit(srv.p, 0, ms(2000), "SIGINT with clients connected: close "
 	            "them all, exit 0");
 	if (!let_go(p[1], ms(1000)))
@@ -1439,68 +880,6 @@ END_TEST
 
 /* ---- the client ----------------------------------------------------------------- */
 
-/* The test's own server: a socket listening on the loopback (::1 where
- * the machine has one).  Its address for the client in HOST and PORT. */
-static int test_server(const char **host, char port[8])
-{
-	const char *ip = ipv6_loopback_usable(NULL) ? "::1" : "127.0.0.1";
-	struct sockaddr_storage ss;
-	socklen_t len = sa_make(ip, 0, &ss);
-	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	ck_assert(fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) == 0
-	          && listen(fd, 8) == 0);
-	snprintf(port, 8, "%u", port_of(fd));
-	*host = ip;
-	return fd;
-}
-
-/* Accept the client under test within 3 s: a non-blocking socket. */
-static int accept_the_client(struct proc *cli, int lfd)
-{
-	int fd = accept_client(cli, lfd, SOCK_NONBLOCK, ms(3000), NULL);
-
-	close(lfd);
-	step("the test's server accepted the client");
-	return fd;
-}
-
-/* Read from FD (the client's connection) until it holds WANT bytes, its
- * end of file, or TIMEOUT_MS: all that came, allocated; *EOF. */
-static char *receive(int fd, size_t want, int timeout_ms, size_t *len, bool *eof)
-{
-	long long deadline = now_ms() + timeout_ms;
-	size_t cap = want + 65536;
-	char *buf = malloc(cap + 1);
-
-	*len = 0;
-	*eof = false;
-	while (*len < want && !*eof && wait_io(fd, false, left_ms(deadline))) {
-		ssize_t n = read(fd, buf + *len, cap - *len);
-
-		if (n > 0)
-			*len += (size_t)n;
-		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
-			*eof = true;
-	}
-	buf[*len] = '\0';
-	return buf;
-}
-
-/* The client's stdout must be exactly WANT by now or within PROMPT_MS. */
-static void expect_printed(struct proc *cli, const char *want, const char *why)
-{
-	size_t len;
-	char *out;
-
-	wait_stdout_size(cli, strlen(want), ms(PROMPT_MS));
-	out = proc_stdout(cli, &len);
-	if (len != strlen(want) || memcmp(out, want, len) != 0)
-		fail(cli, "expected the client to have printed %s (%s); its stdout "
-		     "holds %s", quote(want, strlen(want), 120), why,
-		     len ? quote(out, len, 120) : "nothing");
-	free(out);
-}
 
 START_TEST(client_prints_lines_as_they_come)
 {
@@ -1508,14 +887,12 @@ START_TEST(client_prints_lines_as_they_come)
 	static const char second[] = "[::1]:2222: a second line\n";
 	static const char last[] = "[::1]:1111: after your end\n";
 	struct run_opts o = { .stdin_pipe = true };
-	char port[8], want[256], *got;
-	const char *host;
-	int lfd = test_server(&host, port), fd;
-	struct proc *cli = run("client", &o, host, port, NULL);
+	char logged[80], want[256], *got;
+	int fd;
+	struct proc *cli = client_connected(&o, &fd, logged);
 	size_t len;
 	bool eof;
 
-	fd = accept_the_client(cli, lfd);
 	write_fully(fd, first, sizeof first - 1, ms(1000));
 	step("the test's server sent two lines; the client's stdin is a pipe "
 	     "with nothing written to it");
@@ -1551,31 +928,21 @@ START_TEST(client_prints_lines_as_they_come)
 	expect_exit(cli, 0, ms(3000), "the server closed after the client's end");
 	snprintf(want, sizeof want, "%s%s%s", first, second, last);
 	expect_printed(cli, want, "every line until the server's end of file");
-	snprintf(want, sizeof want, "connected to [%s]:%s", host, port);
-	if (strchr(host, ':') == NULL)
-		snprintf(want, sizeof want, "connected to %s:%s", host, port);
-	if (!wait_stderr_line(cli, want, 0))
-		fail(cli, "expected the client to log \"%s\" on stderr", want);
+	if (!wait_stderr_line(cli, logged, 0))
+		fail(cli, "expected the client to log \"%s\" on stderr", logged);
 }
 END_TEST
 
 START_TEST(client_sends_lines_and_half_closes)
 {
 	static const char input[] = "one\ntwo\nno newline";
-	char port[8], *path = test_path("input"), *got;
-	const char *host;
-	struct run_opts o = { .stdin_file = path };
-	int lfd = test_server(&host, port), fd, in;
-	struct proc *cli;
+	struct run_opts o = { .stdin_file = write_file("input", input,
+	                                               sizeof input - 1) };
+	int fd;
+	struct proc *cli = client_connected(&o, &fd, NULL);
 	size_t len;
 	bool eof;
-
-	in = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ck_assert(in >= 0 && write(in, input, sizeof input - 1) == sizeof input - 1);
-	close(in);
-	cli = run("client", &o, host, port, NULL);
-	fd = accept_the_client(cli, lfd);
-	got = receive(fd, 100, ms(3000), &len, &eof);
+	char *got = receive(fd, 100, ms(3000), &len, &eof);
 	if (!eof || len != sizeof input || memcmp(got, "one\ntwo\nno newline\n",
 	                                          sizeof input) != 0)
 		fail(cli, "expected the client to send stdin, its unfinished last "
@@ -1595,12 +962,10 @@ END_TEST
 START_TEST(client_exits_1_when_server_closes_first)
 {
 	struct run_opts o = { .stdin_pipe = true };
-	char port[8], *err;
-	const char *host;
-	int lfd = test_server(&host, port), fd;
-	struct proc *cli = run("client", &o, host, port, NULL);
+	char *err;
+	int fd;
+	struct proc *cli = client_connected(&o, &fd, NULL);
 
-	fd = accept_the_client(cli, lfd);
 	write_fully(fd, "* server full\n", 14, ms(1000));
 	close(fd);
 	step("the test's server said \"* server full\" and closed, the client's "
@@ -1619,22 +984,18 @@ END_TEST
 START_TEST(client_handles_large_input)
 {
 	enum { SIZE = 4 << 20, HOLD = 256 << 10 };
-	char port[8], *path = test_path("input"), *data = malloc(SIZE), *out;
-	const char *host;
-	struct run_opts o = { .stdin_file = path };
-	int lfd = test_server(&host, port), fd, in;
+	char *data = malloc(SIZE);
+	struct run_opts o = { 0 };
 	size_t got = 0, sent = 0, printed;
 	long long idle_since;
 	struct proc *cli;
 	bool eof = false;
+	int fd;
 
 	for (size_t i = 0; i < SIZE; i++)
 		data[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);
-	in = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ck_assert(in >= 0 && write(in, data, SIZE) == SIZE);
-	close(in);
-	cli = run("client", &o, host, port, NULL);
-	fd = accept_the_client(cli, lfd);
+	o.stdin_file = write_file("input", data, SIZE);
+	cli = client_connected(&o, &fd, NULL);
 	step("the test's server sends back every byte it reads, and stops "
 	     "reading while %d KiB of it wait for the client", HOLD >> 10);
 	idle_since = now_ms();
@@ -1682,8 +1043,6 @@ START_TEST(client_handles_large_input)
 		fail(cli, "expected the client to send all %d bytes of stdin and "
 		     "print all %zu it received; the server got %zu, the client "
 		     "printed %zu", SIZE, sent, got, printed);
-	out = NULL;
-	free(out);
 	free(data);
 }
 END_TEST

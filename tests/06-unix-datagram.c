@@ -5,25 +5,25 @@
  * lab's programs as processes of their own and judge what shows from
  * outside.  The test plays the other side with its own AF_UNIX datagram
  * sockets (bound to abstract names, to long paths, or not bound at
- * all); props is graded by 06-unix-datagram/props.c, which runs the
- * same experiment itself and compares the counts cell by cell.
+ * all: 06-unix-datagram/dgram.c); props is graded by
+ * 06-unix-datagram/props.c, which runs the same experiment itself and
+ * compares the counts cell by cell.
  */
 #define _GNU_SOURCE     /* sigabbrev_np, strndup */
 #include "harness.h"
 #include "robust.h"
 #include "sockets.h"
+#include "06-unix-datagram/dgram.h"
 #include "06-unix-datagram/props.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -31,150 +31,6 @@
 #define DGRAM_MAX 65536
 /* Longer than 14 bytes: sizeof(struct sockaddr) as a length cuts it. */
 #define SERVER_NAME "a-server-socket-with-a-long-name.sock"
-
-/* ---- addresses ------------------------------------------------------------ */
-
-/* An AF_UNIX address and its length, as bind() and sendto() take them. */
-struct uaddr {
-	struct sockaddr_un sa;
-	socklen_t len;
-};
-
-static struct uaddr path_addr(const char *path)
-{
-	struct uaddr a = { .sa.sun_family = AF_UNIX };
-
-	ck_assert_msg(strlen(path) <= LONGEST_PATH, "test: path too long");
-	memcpy(a.sa.sun_path, path, strlen(path) + 1);
-	a.len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
-	return a;
-}
-
-/* The name part of A: its bytes and their count in *N (a path's NUL left
- * out; an abstract name with its leading NUL). */
-static const char *name_of(const struct uaddr *a, size_t *n)
-{
-	size_t off = offsetof(struct sockaddr_un, sun_path);
-
-	*n = a->len > off ? a->len - off : 0;
-	if (*n > sizeof a->sa.sun_path)
-		*n = sizeof a->sa.sun_path;
-	if (*n > 0 && a->sa.sun_path[0] != '\0')
-		*n = strnlen(a->sa.sun_path, *n);
-	return a->sa.sun_path;
-}
-
-/* "unix:/path", "unix:@name" (a byte that is not printable ASCII as
- * '?'), "unix:(unnamed)": an ADDRESS as the lab's programs write it (the
- * course's format_addr()); one of a few static buffers. */
-static const char *addr_text(const struct uaddr *a)
-{
-	static char bufs[4][200];
-	static int next;
-	char *b = bufs[next++ % 4];
-	size_t n;
-	const char *name = name_of(a, &n);
-
-	if (n == 0) {
-		snprintf(b, sizeof bufs[0], "unix:(unnamed)");
-	} else if (name[0] != '\0') {
-		snprintf(b, sizeof bufs[0], "unix:%.*s", (int)n, name);
-	} else {
-		size_t at = (size_t)snprintf(b, sizeof bufs[0], "unix:@");
-
-		for (size_t i = 1; i < n && at < sizeof bufs[0] - 1; i++)
-			b[at++] = name[i] > ' ' && name[i] < 127 ? name[i] : '?';
-		b[at] = '\0';
-	}
-	return b;
-}
-
-static bool same_addr(const struct uaddr *a, const struct uaddr *b)
-{
-	size_t an, bn;
-	const char *x = name_of(a, &an), *y = name_of(b, &bn);
-
-	return an == bn && memcmp(x, y, an) == 0;
-}
-
-/* ---- the test's own sockets ------------------------------------------------- */
-
-/* An AF_UNIX datagram socket whose every send gives up after 3 s
- * (scaled): a server that stopped reading never holds the test. */
-static int dgram_socket(void)
-{
-	struct timeval tv = { .tv_sec = ms(3000) / 1000,
-	                      .tv_usec = ms(3000) % 1000 * 1000 };
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_msg(fd >= 0, "test: socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-	return fd;
-}
-
-static int dgram_bound(const struct uaddr *a)
-{
-	int fd = dgram_socket();
-
-	ck_assert_msg(bind(fd, (const struct sockaddr *)&a->sa, a->len) == 0,
-	              "test: bind %s: %s", addr_text(a), strerror(errno));
-	return fd;
-}
-
-/* A socket of the test's own bound to the abstract name
- * "sl-test-PID-TAG", exactly as long as it is; that address in *A. */
-static int dgram_abstract(const char *tag, struct uaddr *a)
-{
-	int n;
-
-	*a = (struct uaddr){ .sa.sun_family = AF_UNIX };
-	n = snprintf(a->sa.sun_path + 1, sizeof a->sa.sun_path - 1,
-	             "sl-test-%d-%s", (int)getpid(), tag);
-	a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
-	return dgram_bound(a);
-}
-
-/* Send LEN bytes of BUF from FD to TO; 0, or -1 with errno (EAGAIN: the
- * receiver's queue stayed full for 3 s). */
-static int dsend(int fd, const void *buf, size_t len, const struct uaddr *to)
-{
-	return sendto(fd, buf, len, MSG_NOSIGNAL, (const struct sockaddr *)&to->sa,
-	              to->len) < 0 ? -1 : 0;
-}
-
-/* Receive one datagram on FD within TIMEOUT_MS into BUF (CAP bytes), its
- * sender into *FROM (may be NULL).  Its real size (MSG_TRUNC), or -1
- * when none came. */
-static ssize_t drecv(int fd, void *buf, size_t cap, struct uaddr *from,
-                     int timeout_ms)
-{
-	struct uaddr dummy;
-	struct uaddr *f = from ? from : &dummy;
-
-	if (wait_io(fd, false, timeout_ms) <= 0)
-		return -1;
-	memset(f, 0, sizeof *f);
-	f->len = sizeof f->sa;
-	return recvfrom(fd, buf, cap, MSG_DONTWAIT | MSG_TRUNC,
-	                (struct sockaddr *)&f->sa, &f->len);
-}
-
-/* P must log a whole line holding the text FMT formats, within 1 s (2 s
- * scaled); otherwise fail, saying WHY that line is expected. */
-static void PRINTF_LIKE(3, 4) expect_logged(struct proc *p, const char *why,
-                                            const char *fmt, ...)
-{
-	char text[300];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	if (!wait_stderr_line(p, text, ms(1000)))
-		fail(p, "expected %s to log a line with \"%s\" (%s); none within %d "
-		     "ms%s", p->name, text, why, ms(1000),
-		     running(p) ? "" : ", and it has ended");
-}
 
 /* ---- the server ------------------------------------------------------------------- */
 
@@ -294,20 +150,10 @@ static bool is_unix(int fd, const void *unused)
 	return sockopt(fd, SOL_SOCKET, SO_DOMAIN) == AF_UNIX;
 }
 
-/* A copy of SRV's AF_UNIX socket (peek_sockets()); fails, saying what it
- * holds instead, when it has none. */
+/* A copy of SRV's AF_UNIX socket (peek_sockets()). */
 static int unix_socket_of(struct proc *srv)
 {
-	char *held;
-	int fd = find_socket(srv, is_unix, NULL, NULL, &held);
-
-	if (fd < 0)
-		fail(srv, "expected the server to hold an AF_UNIX socket once it "
-		     "said \"listening on\"; it holds %s (looked at from outside, "
-		     "with pidfd_getfd(2))", held ? held : "none");
-	step("the server holds %s", sockets_text(&fd, NULL, 1));
-	free(held);
-	return fd;
+	return server_socket(srv, is_unix, "an AF_UNIX socket", "", NULL);
 }
 
 /* ---- the server's socket ----------------------------------------------------- */
@@ -706,17 +552,10 @@ static struct proc *start_client(const char *opts, const char *path,
                                  const char *input)
 {
 	struct run_opts o = { .stdin_file = input, .stdin_pipe = input == NULL };
-	char *words = strdup(opts), *arg[4] = { NULL }, *save;
-	struct proc *cli;
-	int n = 0;
+	char words[300];
 
-	for (char *w = strtok_r(words, " ", &save); w != NULL && n < 3;
-	     w = strtok_r(NULL, " ", &save))
-		arg[n++] = w;
-	arg[n] = (char *)path;
-	cli = run("client", &o, arg[0], arg[1], arg[2], arg[3], NULL);
-	free(words);
-	return cli;
+	snprintf(words, sizeof words, "client %s %s", opts, path);
+	return run_words(&o, words);
 }
 
 /* Wait for a datagram from the client CLI at the fake server; its bytes

@@ -701,6 +701,19 @@ struct proc *run(const char *name, const struct run_opts *opts, ...)
 	return p;
 }
 
+struct proc *run_words(const struct run_opts *opts, const char *words)
+{
+	/* The test's, freed when the test ends: P keeps its name. */
+	char *copy = strdup(words), *argv[8] = { NULL }, *save;
+	int n = 0;
+
+	for (char *w = strtok_r(copy, " ", &save); w != NULL && n < 7;
+	     w = strtok_r(NULL, " ", &save))
+		argv[n++] = w[0] == '@' ? test_path(w + 1) : w;
+	return run(argv[0], opts, argv[1], argv[2], argv[3], argv[4], argv[5],
+	           argv[6], NULL);
+}
+
 bool wait_exit(struct proc *p, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
@@ -789,17 +802,8 @@ void expect_usage_error(struct proc *p)
 
 void expect_usage_errors(const char *const cases[])
 {
-	for (int i = 0; cases[i] != NULL; i++) {
-		char *words = strdup(cases[i]), *argv[8] = { NULL }, *save;
-		int n = 0;
-
-		for (char *w = strtok_r(words, " ", &save); w != NULL && n < 7;
-		     w = strtok_r(NULL, " ", &save))
-			argv[n++] = w[0] == '@' ? test_path(w + 1) : w;
-		expect_usage_error(run(argv[0], NULL, argv[1], argv[2], argv[3],
-		                       argv[4], argv[5], argv[6], NULL));
-		free(words);
-	}
+	for (int i = 0; cases[i] != NULL; i++)
+		expect_usage_error(run_words(NULL, cases[i]));
 }
 
 const char *find_line(const char *text, const char *prefix, bool at_start)
@@ -969,6 +973,20 @@ bool wait_stderr_line(struct proc *p, const char *text, int timeout_ms)
 
 	free(all);
 	return found;
+}
+
+void expect_logged(struct proc *p, const char *why, const char *fmt, ...)
+{
+	char text[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (!wait_stderr_line(p, text, ms(1000)))
+		fail(p, "expected %s to log a line with \"%s\" (%s); none within %d "
+		     "ms%s", p->name, text, why, ms(1000),
+		     running(p) ? "" : ", and it has ended");
 }
 
 bool stderr_has(struct proc *p, const char *text)

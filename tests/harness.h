@@ -93,6 +93,11 @@ struct proc {
  * stdout and stderr go to files in the test dir unless piped. */
 struct proc *run(const char *name, const struct run_opts *opts, ...);
 
+/* The same, the program and its arguments given as one string WORDS,
+ * split at spaces ("client -p -t 200 @s.sock"; "@NAME" stands for
+ * test_path("NAME")): at most 7 words. */
+struct proc *run_words(const struct run_opts *opts, const char *words);
+
 /* Wait for the whole line "listening on ADDRESS" on P's stderr; returns
  * ADDRESS.  Fails the test if P exits or says nothing in time. */
 const char *wait_ready(struct proc *p);
@@ -107,9 +112,9 @@ void expect_exit(struct proc *p, int code, int timeout_ms, const char *why);
 void expect_usage_error(struct proc *p);
 /* The same, and the first line names WHAT (an option: "-p"). */
 void expect_usage_error_naming(struct proc *p, const char *what);
-/* Each of CASES (NULL-ended) is a program and its arguments, split at
- * spaces ("server -p abc"; "@NAME" stands for test_path("NAME")): run
- * with them, the program must give a usage error. */
+/* Each of CASES (NULL-ended) is a program and its arguments as
+ * run_words() takes them ("server -p abc"): run with them, the program
+ * must give a usage error. */
 void expect_usage_errors(const char *const cases[]);
 /* SIGTERM, wait up to TIMEOUT_MS, then SIGKILL.  True if it exited
  * by itself after SIGTERM. */
@@ -134,6 +139,10 @@ char *proc_stderr(struct proc *p, size_t *len);
 char *proc_stdout(struct proc *p, size_t *len);
 /* Wait until P's stderr has a whole line containing TEXT. */
 bool wait_stderr_line(struct proc *p, const char *text, int timeout_ms);
+/* P must log a whole line holding the text FMT formats, within 1 s
+ * (scaled); otherwise fail, saying WHY that line is expected. */
+void expect_logged(struct proc *p, const char *why, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
 /* Does P's stderr, as it is now, hold TEXT anywhere? */
 bool stderr_has(struct proc *p, const char *text);
 /* The first whole line of P's stderr, as it is now, that holds TEXT,

@@ -1,7 +1,7 @@
 /*
  * sockets.c - socket addresses of every family, the test's own stream
- * sockets, a program's sockets seen from outside, and the socket files
- * of AF_UNIX servers (see sockets.h).
+ * sockets, a program's sockets seen from outside, the socket files of
+ * AF_UNIX servers, and IPv6 servers under test (see sockets.h).
  */
 #define _GNU_SOURCE     /* SO_DOMAIN, asprintf */
 #include "sockets.h"
@@ -9,12 +9,15 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- addresses, any family ------------------------------------------------ */
@@ -197,6 +200,28 @@ int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
 	return found;
 }
 
+int server_socket(struct proc *srv, bool (*match)(int fd, const void *arg),
+                  const char *what, const char *hint, int *theirs)
+{
+	char *held;
+	int fd = find_socket(srv, match, NULL, theirs, &held);
+
+	step("looked at the server's sockets from outside (copies taken with "
+	     "pidfd_getfd(2)): %s", held ? held : "none");
+	if (fd < 0)
+		fail(srv, "expected the server to hold %s once it said \"listening "
+		     "on\"; it holds %s%s%s", what, held ? held : "no socket at all",
+		     running(srv) ? "" : " (it is no longer running)", hint);
+	free(held);
+	return fd;
+}
+
+bool is_listening(int fd, const void *unused)
+{
+	(void)unused;
+	return sockopt(fd, SOL_SOCKET, SO_ACCEPTCONN) == 1;
+}
+
 /* ---- the test's own stream sockets ------------------------------------------ */
 
 int bound_socket(const char *where, uint16_t port, bool listening)
@@ -214,6 +239,36 @@ int bound_socket(const char *where, uint16_t port, bool listening)
 		return -1;
 	}
 	return fd;
+}
+
+int tcp_connect(const char *from, const char *ip, uint16_t port, int rcvbuf)
+{
+	struct sockaddr_storage ss, own;
+	socklen_t len = sa_make(ip, port, &ss), elen = sizeof(int);
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int one = 1, err = 0;
+
+	ck_assert(fd >= 0);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (rcvbuf > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if (from != NULL)
+		ck_assert_msg(bind(fd, (struct sockaddr *)&own,
+		                   sa_make(from, 0, &own)) == 0,
+		              "test: cannot bind %s: %s", from, strerror(errno));
+	if (connect(fd, (struct sockaddr *)&ss, len) == 0)
+		return fd;
+	if (errno != EINPROGRESS)
+		err = errno;
+	else if (!wait_io(fd, true, ms(3000)))
+		err = ETIMEDOUT;
+	else
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+	if (err == 0)
+		return fd;
+	close(fd);
+	errno = err;
+	return -1;
 }
 
 char *read_sent(struct proc *cli, int fd, size_t len, size_t *got,
@@ -531,7 +586,7 @@ void expect_non_sockets_kept(int type)
 		     "lstat() sees a link); it said something else");
 }
 
-/* ---- IPv6 on this machine, and the ready line's port ---------------------- */
+/* ---- IPv6 on this machine, and the IPv6 servers under test --------------- */
 
 /* Can this machine bind ::1?  Some containers have IPv6 sockets and
  * dual stack, but no IPv6 loopback address (EADDRNOTAVAIL). */
@@ -599,4 +654,55 @@ uint16_t ready_port(struct proc *p, const char *prefix)
 		fail(p, "expected the server to listen on %sPORT; it says "
 		     "\"listening on %s\"", prefix, a);
 	return (uint16_t)port;
+}
+
+struct proc *start_ipv6_server(const struct run_opts *o,
+                               const char *const args[])
+{
+	const char *a[11] = { 0 };
+	struct proc *p;
+
+	need_ipv6_sockets();
+	for (int i = 0; i < 10 && args[i] != NULL; i++)
+		a[i] = args[i];
+	p = run("server", o, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
+	        a[8], a[9], NULL);
+	wait_ready(p);
+	return p;
+}
+
+struct proc *start_on_loopback(const struct run_opts *o,
+                               const char *const extra[], const char **ip,
+                               uint16_t *port)
+{
+	const char *a[11] = { "-p", "0" };
+	int n = 2;
+	struct proc *p;
+
+	for (int i = 0; extra != NULL && extra[i] != NULL && i < 6; i++)
+		a[n++] = extra[i];
+	*ip = "::1";
+	if (!ipv6_loopback_usable(NULL)) {
+		/* The IPv4 loopback's mapped form: dual stack, loopback only. */
+		a[n++] = "-a";
+		a[n++] = "::ffff:127.0.0.1";
+		*ip = "127.0.0.1";
+	}
+	p = start_ipv6_server(o, a);
+	*port = ready_port(p, NULL);
+	return p;
+}
+
+const char *server_fate(struct proc *p, int wait_ms)
+{
+	static char text[200];
+
+	if (!wait_exit(p, wait_ms))
+		return "";
+	snprintf(text, sizeof text, "; the server %s%s",
+	         describe_status(p->status),
+	         WIFSIGNALED(p->status) && WTERMSIG(p->status) == SIGPIPE
+	         ? " (a send() to a client that has gone, without MSG_NOSIGNAL)"
+	         : "");
+	return text;
 }

@@ -1,7 +1,8 @@
 /*
  * sockets.h - socket addresses of every family, the test's own stream
- * sockets, and a program's sockets seen from outside: what the suites
- * share beyond harness.h, whatever their lab's family and type.
+ * sockets, a program's sockets seen from outside, AF_UNIX servers'
+ * socket files and IPv6 servers started on the loopback: what the suites
+ * share beyond harness.h.
  *
  * Every wait has a deadline; a setup failure fails the test with
  * check's message (it is the grader's fault, not the student's).
@@ -59,6 +60,14 @@ char *sockets_text(const int *fds, const int *theirs, int n);
  * NULL): what P holds (sockets_text()), allocated; NULL if no socket. */
 int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
                 const void *arg, int *theirs, char **held);
+/* A copy of SRV's first socket for which MATCH(FD, NULL) holds, its
+ * number in SRV in *THEIRS (if not NULL): WHAT ("a listening socket"),
+ * which SRV must hold once it said "listening on"; otherwise fail,
+ * saying what it holds, then HINT (or ""). */
+int server_socket(struct proc *srv, bool (*match)(int fd, const void *arg),
+                  const char *what, const char *hint, int *theirs);
+/* Does FD listen (SO_ACCEPTCONN)?  A match for find_socket(). */
+bool is_listening(int fd, const void *unused);
 
 /* ---- the test's own stream sockets ------------------------------------------ */
 
@@ -66,6 +75,12 @@ int find_socket(struct proc *p, bool (*match)(int fd, const void *arg),
  * port 0: any; a path is removed first), listening if LISTENING; only
  * bound, any connection to it is refused.  -1 if the address is taken. */
 int bound_socket(const char *where, uint16_t port, bool listening);
+
+/* A non-blocking TCP connection (TCP_NODELAY) to IP and PORT from FROM
+ * (an address of the same family, or NULL: the kernel chooses); RCVBUF
+ * > 0: that receive buffer.  The fd, or -1 with errno (ECONNREFUSED,
+ * ETIMEDOUT after 3 s). */
+int tcp_connect(const char *from, const char *ip, uint16_t port, int rcvbuf);
 
 /* Read what CLI, the client under test, sends on FD until it
  * half-closes: LEN bytes of stdin (*GOT of them came), allocated.  Fails
@@ -139,7 +154,7 @@ void expect_live_socket_kept(const char *path, int type, int server_type);
  * socket". */
 void expect_non_sockets_kept(int type);
 
-/* ---- IPv6 on this machine, and the ready line's port ---------------------- */
+/* ---- IPv6 on this machine, and the IPv6 servers under test --------------- */
 
 /* Can this machine bind ::1 (some containers have IPv6 sockets but no
  * IPv6 loopback)?  *WHY, unless NULL: why not, for a SKIP. */
@@ -150,5 +165,21 @@ void need_ipv6_loopback(void);
 /* The port of P's ready line "listening on [ADDRESS]:PORT", which must
  * start with PREFIX unless NULL; otherwise fail. */
 uint16_t ready_port(struct proc *p, const char *prefix);
+/* Start the IPv6 server under test with up to 10 arguments (ARGS,
+ * NULL-ended) and wait for its ready line; SKIP without AF_INET6. */
+struct proc *start_ipv6_server(const struct run_opts *o,
+                               const char *const args[]);
+/* The same with -p 0 and EXTRA's options (up to 6, NULL-ended, or
+ * NULL), on the loopback: at its default address ::1 where this machine
+ * has one, else at -a ::ffff:127.0.0.1 (an IPv6 socket for IPv4
+ * loopback clients).  *IP: where its clients connect, ::1 or 127.0.0.1;
+ * *PORT: its port, from the ready line. */
+struct proc *start_on_loopback(const struct run_opts *o,
+                               const char *const extra[], const char **ip,
+                               uint16_t *port);
+/* For a message about a server P that stopped answering: "" if it still
+ * runs after WAIT_MS, else "; the server exited with ..." (and why a
+ * SIGPIPE: a send() to a client that has gone, without MSG_NOSIGNAL). */
+const char *server_fate(struct proc *p, int wait_ms);
 
 #endif

@@ -248,14 +248,6 @@ void thaw(struct proc *p)
 	step("continued %s with SIGCONT", p->name);
 }
 
-void expect_log(struct proc *p, const char *text, int timeout_ms,
-                const char *why)
-{
-	if (!wait_stderr_line(p, text, timeout_ms))
-		fail(p, "expected %s to log a line with \"%s\" (%s); none within "
-		     "%d ms", p->name, text, why, timeout_ms);
-}
-
 /* Start the server on a UDP port the test holds: exit 1 with the bind
  * error, and no ready line.  The test's socket has SO_REUSEADDR and
  * SO_REUSEPORT set, as a careless second server would: a server that

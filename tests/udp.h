@@ -70,10 +70,6 @@ int udp_echo_patiently(struct proc *srv, const struct sockaddr_in *srv_addr,
 void freeze(struct proc *p);
 void thaw(struct proc *p);
 
-/* Did P's stderr get a line containing TEXT?  Waits up to TIMEOUT_MS;
- * fails with WHY otherwise. */
-void expect_log(struct proc *p, const char *text, int timeout_ms,
-                const char *why);
 
 /* Start "server -p PORT" on a UDP port the test holds: it must exit 1
  * with "Address already in use" and never print a ready line. */
