@@ -40,22 +40,6 @@ static int connect_to(struct proc *srv, const char *path)
 	return fd;
 }
 
-/* A listening socket of the test's own, for testing the client. */
-static int listen_at(const char *path)
-{
-	int fd = bound_socket(path, 0, true);
-
-	ck_assert_msg(fd >= 0, "test: cannot listen at %s: %s", path,
-	              strerror(errno));
-	return fd;
-}
-
-/* Accept the client under test, within the deadline. */
-static int accept_from(struct proc *cli, int lfd)
-{
-	return accept_client(cli, lfd, 0, ms(2000), NULL);
-}
-
 /* Act as a client: send LEN bytes of DATA in pieces of at most CHUNK
  * bytes (with a short gap every GAP_EVERY pieces, so the server sees
  * them arrive separately), half-close, and return everything the server
@@ -230,8 +214,9 @@ START_TEST(live_socket_is_refused)
 	 * non-blocking connect() fails with EAGAIN, and it is still live.
 	 * The test holds that listener itself (backlog 0) and fills it. */
 	path = test_path("busy.sock");
-	lfd = listen_at(path);
-	ck_assert(listen(lfd, 0) == 0);
+	lfd = bound_socket(path, 0, true);
+	ck_assert_msg(lfd >= 0 && listen(lfd, 0) == 0, "test: cannot listen at "
+	              "%s", path);
 	ck_assert(lstat(path, &before) == 0);
 	alen = sa_make(path, 0, &a);
 	for (queued = 0; queued < 64; queued++) {
@@ -573,13 +558,14 @@ static struct proc *client_connected(const void *data, size_t len,
 
 	snprintf(name, sizeof name, "t%d.sock", ++clients);
 	path = test_path(name);
-	lfd = listen_at(path);
+	lfd = bound_socket(path, 0, true);
+	ck_assert_msg(lfd >= 0, "test: cannot listen at %s", path);
 	snprintf(name, sizeof name, "input%d", clients);
 	if (!o.stdin_pipe)
 		o.stdin_file = write_file(name, data, len);
 	cli = t_opt ? run("client", &o, "-t", t_opt, path, NULL)
 	            : run("client", &o, path, NULL);
-	*conn = accept_from(cli, lfd);
+	*conn = accept_client(cli, lfd, 0, ms(2000), NULL);
 	close(lfd);
 	return cli;
 }
@@ -897,9 +883,8 @@ START_TEST(client_gives_up_without_receipt)
 	 * half a second late, waits while the other one gives up. */
 	int late = accept_and_read_all(&patient, NULL, "hello"), fd;
 
-	/* Timed from before the client starts, not from its half-close: on a
-	 * loaded machine the test may read that late, and a client that
-	 * waited its 300 ms would seem to give up early. */
+	/* Timed from the client's start: its half-close, read late on a
+	 * loaded machine, would make a 300 ms wait seem shorter. */
 	since = now_ms();
 	fd = accept_and_read_all(&cli, "300", "hello");
 	if (!wait_exit(cli, ms(300) + ms(3000)))
@@ -977,18 +962,15 @@ START_TEST(live_socket_of_another_type_is_left_alone)
 END_TEST
 
 /* Fill the server's stdout pipe (shrunk to CAP bytes) through a client
- * connection FD until the pipe is full and the server holds more than it
- * can take.  (Full as its writer sees it, polled on a copy of the
- * server's stdout: a server that writes less than it reads would
- * otherwise be blocked or not by chance.)  THEIRS: a copy of the
- * server's end (-1 if not allowed).  Returns the bytes sent. */
+ * connection FD until the server holds more than it can take and its
+ * stdout (a copy, polled) has no room.  THEIRS: a copy of the server's
+ * end (-1 if not allowed).  Returns the bytes sent. */
 static size_t fill_past_pipe(struct proc *srv, int fd, int theirs, long cap)
 {
 	size_t len = 4 << 20, sent = 0;
 	char *data = malloc(len);
 	long long deadline = now_ms() + ms(3000);
 	int out = theirs < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, srv->pidfd, 1, 0);
-	bool full = false;
 
 	fill_pattern(data, len, 9);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
@@ -1000,7 +982,7 @@ static size_t fill_past_pipe(struct proc *srv, int fd, int theirs, long cap)
 		/* The server has read more than its stdout can ever take, and
 		 * the pipe has no room: it holds bytes it cannot write. */
 		if (out >= 0 && (long)sent - unread_bytes(theirs) > cap
-		    && (full = wait_io(out, true, 0) == 0))
+		    && wait_io(out, true, 0) == 0)
 			break;
 		if (n < 0 && wait_io(fd, true, theirs >= 0 ? left_ms(deadline)
 		                                           : ms(300)) == 0
@@ -1008,13 +990,13 @@ static size_t fill_past_pipe(struct proc *srv, int fd, int theirs, long cap)
 			break;  /* it stopped reading: that will do */
 	}
 	free(data);
-	if (out >= 0)
-		close(out);
-	if (out >= 0 ? !full : left_ms(deadline) == 0)
+	if (out >= 0 ? wait_io(out, true, 0) != 0 : left_ms(deadline) == 0)
 		fail(srv, "expected the server to read more than its stdout pipe "
 		     "holds (%ld bytes) and fill it; it did not within %d ms (it "
 		     "wrote %ld bytes of the %zu it was sent)", cap, ms(3000),
 		     unread_bytes(srv->out), sent);
+	if (out >= 0)
+		close(out);
 	return sent;
 }
 
