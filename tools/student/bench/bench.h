@@ -66,7 +66,11 @@ struct child {
 #define CHILD_CAPTURE 1     /* its stderr into a pipe (else ours) */
 #define CHILD_TRACE   2     /* ptrace(2) it, only to stop it at its exit */
 
-/* Run ARGV with stdin IN_FD and stdout OUT_FD (-1: /dev/null).  FLAGS:
+/* fork(2) into C (its pid, 0 in the child); a forked helper of ours is
+ * waited for with child_reap or child_stop as a program is. */
+pid_t child_fork(struct child *c);
+/* Run ARGV (PATH searched) with stdin IN_FD and stdout OUT_FD (-1:
+ * /dev/null).  FLAGS:
  * CHILD_CAPTURE, CHILD_TRACE (c->traced says whether ptrace(2) could be
  * used: a container may forbid it). */
 void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
@@ -82,8 +86,7 @@ void child_drain(struct child *c);
  * in hwm_kib) and read its stderr to the end. */
 void child_reap(struct child *c);
 /* Start a server, its stderr captured, and wait up to 10 s for its ready
- * line: true, or false once it has been stopped again (the caller says
- * why: child_explain). */
+ * line: true, or false once it has been stopped again and said why. */
 bool child_start_server(struct child *c, char *const argv[], int flags);
 /* SIGTERM it and reap it. */
 void child_stop(struct child *c);

@@ -2,7 +2,7 @@
  * fanout.c - lab 05's part of `make bench`: the chat server under load,
  * next to a reference relay on epoll(7).
  *
- *   bench relay [-a ADDR] [-p PORT] [-m MAX_CLIENTS] [-q QUEUE_BYTES]
+ *   bench relay [-a ADDR] [-p PORT] [-m MAX_CLIENTS]
  *       The reference: lab 05's protocol (lines "NAME: line", "* NAME
  *       joined", "* NAME left", "* server full", the queue limit) on one
  *       level-triggered epoll_wait() loop, with the lab's queues and
@@ -10,16 +10,16 @@
  *       spare descriptor).  EPOLLOUT is in a client's interest set only
  *       while its queue holds bytes, as POLLOUT is in the lab's.
  *
- *   bench fanout [-r RUNS] [-n CLIENTS] [-c N,N,...] [-s SVG] LAB_SERVER
- *       Fan-out: CLIENTS clients (default 1000) join each server, then
+ *   bench fanout [-r RUNS] [-s SVG] LAB_SERVER
+ *       Fan-out: CLIENTS clients (1000) join each server, then
  *       one of them writes lines as fast as the slowest reader takes
  *       them (at most WINDOW lines ahead), the others read: lines
  *       delivered per second, and the server's CPU time per line
  *       delivered; the lab's server and the relay in turn, RUNS times.
- *       Then the curve, for each N of -c (default 10 to 10000, and no
- *       more than the descriptor limit allows): the same fan-out, and
- *       newcomers refused by the server full (-m N), the medians of 3
- *       runs (or RUNS, if fewer); its plot (SVG) written to -s.  And each server's memory per
+ *       Then the curve, for N from 10 to 10000 (no more than the
+ *       descriptor limit allows): the same fan-out, and newcomers
+ *       refused by the server full (-m N), the medians of 3 runs (or
+ *       RUNS, if fewer); its plot (SVG) written to -s.  And each server's memory per
  *       connected idle client: its resident set after CLIENTS joined,
  *       less before, over CLIENTS.
  *
@@ -31,6 +31,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -61,7 +62,7 @@ struct rclient {
 };
 
 static struct rclient **clients;
-static size_t nclients, max_clients, queue_bytes = QUEUE_DEFAULT;
+static size_t nclients, max_clients;
 static int epfd;
 static volatile sig_atomic_t stopping;
 
@@ -89,10 +90,10 @@ static void put(struct rclient *c, const char *msg, size_t len)
 
 	if (c->gone)
 		return;
-	if (c->out_len + len > queue_bytes)
+	if (c->out_len + len > QUEUE_DEFAULT)
 		relay_send(c);          /* what the socket takes, first */
 	need = c->out_len + len;
-	if (c->gone || need > queue_bytes) {
+	if (c->gone || need > QUEUE_DEFAULT) {
 		c->gone = true;         /* not reading */
 		return;
 	}
@@ -254,7 +255,7 @@ int cmd_relay(int argc, char *argv[])
 	char text[ADDR_STRLEN];
 
 	max_clients = 1000;
-	while ((opt = getopt(argc, argv, "a:p:m:q:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:m:")) != -1) {
 		switch (opt) {
 		case 'a':
 			if (inet_pton(AF_INET6, optarg, &sa.sin6_addr) != 1)
@@ -262,8 +263,7 @@ int cmd_relay(int argc, char *argv[])
 			break;
 		case 'p': sa.sin6_port = htons((uint16_t)parse_size(optarg, "-p")); break;
 		case 'm': max_clients = parse_size(optarg, "-m"); break;
-		case 'q': queue_bytes = parse_size(optarg, "-q"); break;
-		default: fail("usage: bench relay [-a ADDR] [-p PORT] [-m MAX] [-q QUEUE]");
+		default: fail("usage: bench relay [-a ADDR] [-p PORT] [-m MAX]");
 		}
 	}
 	clients = calloc(max_clients, sizeof *clients);
@@ -586,46 +586,25 @@ static uint64_t lines_for(size_t n)
 
 /* ---- the plot ------------------------------------------------------------- */
 
-/* lg(X) for X > 0, without libm: the decade, then ln(m) for the
- * mantissa m in [1, 10) as 2 atanh((m - 1) / (m + 1)). */
-static double lg(double x)
-{
-	double y, y2, term, sum = 0;
-	int decade = 0;
-
-	while (x >= 10)
-		x /= 10, decade++;
-	while (x < 1)
-		x *= 10, decade--;
-	y = (x - 1) / (x + 1);
-	y2 = y * y;
-	term = y;
-	for (int k = 1; k < 200; k += 2) {
-		sum += term / k;
-		term *= y2;
-	}
-	return decade + 2 * sum / 2.302585092994046;
-}
-
-/* One panel of the plot at X0 (WIDTH wide): two series against N, a
- * log scale across, TITLE above, values in UNIT (divided by SCALE). */
+/* One panel of the plot at X0 (WIDTH wide): two series against N (V[i][0]
+ * the lab's, V[i][1] the relay's), a log scale across, TITLE above, values
+ * in UNIT (divided by SCALE). */
 static void panel(FILE *f, double x0, double width, const char *title,
                   const char *unit, double scale, const size_t *ns,
-                  const double *a, const double *b, int points)
+                  double v[][2], int points)
 {
 	const double h = 420, top = 60, bottom = 60, left = 70, right = 20;
-	const double *series[2] = { a, b };
 	const char *colour[2] = { "#1f77b4", "#d62728" };
-	double ymax = 0, lx0 = lg((double)ns[0]), lx1 = lg((double)ns[points - 1]);
+	double ymax = 0, lx0 = log10((double)ns[0]), lx1 = log10((double)ns[points - 1]);
 
 	for (int i = 0; i < points; i++)
 		for (int k = 0; k < 2; k++)
-			if (series[k][i] > ymax)
-				ymax = series[k][i];
+			if (v[i][k] > ymax)
+				ymax = v[i][k];
 	ymax = ymax > 0 ? ymax * 1.1 : 1;
 	if (lx1 <= lx0)
 		lx1 = lx0 + 1;
-#define X(n) (x0 + left + (lg((double)(n)) - lx0) / (lx1 - lx0) * (width - left - right))
+#define X(n) (x0 + left + (log10((double)(n)) - lx0) / (lx1 - lx0) * (width - left - right))
 #define Y(v) (h - bottom - (v) / ymax * (h - top - bottom))
 	fprintf(f, "<text x=\"%.1f\" y=\"%g\" text-anchor=\"middle\" font-size=\"13\">%s"
 	        "</text>\n", x0 + width / 2, top - 22, title);
@@ -650,18 +629,18 @@ static void panel(FILE *f, double x0, double width, const char *title,
 		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
 		        "points=\"", colour[k]);
 		for (int i = 0; i < points; i++)
-			fprintf(f, "%.1f,%.1f ", X(ns[i]), Y(series[k][i]));
+			fprintf(f, "%.1f,%.1f ", X(ns[i]), Y(v[i][k]));
 		fprintf(f, "\"/>\n");
 		for (int i = 0; i < points; i++)
 			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
-			        X(ns[i]), Y(series[k][i]), colour[k]);
+			        X(ns[i]), Y(v[i][k]), colour[k]);
 	}
 #undef X
 #undef Y
 }
 
-static void svg(const char *path, const size_t *ns, const double *pv,
-                const double *ev, const double *pr, const double *er, int points)
+static void svg(const char *path, const size_t *ns, double fan[][2],
+                double refused[][2], int points)
 {
 	FILE *f = fopen(path, "w");
 
@@ -672,10 +651,10 @@ static void svg(const char *path, const size_t *ns, const double *pv,
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" "
 	        "height=\"470\" font-family=\"sans-serif\" font-size=\"12\">\n"
 	        "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	panel(f, 0, 500, "Fan-out: lines delivered per second", "M", 1e6, ns, pv,
-	      ev, points);
+	panel(f, 0, 500, "Fan-out: lines delivered per second", "M", 1e6, ns, fan,
+	      points);
 	panel(f, 500, 500, "A full server refusing newcomers: refusals per second",
-	      "k", 1e3, ns, pr, er, points);
+	      "k", 1e3, ns, refused, points);
 	fprintf(f, "<rect x=\"330\" y=\"446\" width=\"14\" height=\"4\" fill=\"#1f77b4\"/>"
 	        "<text x=\"350\" y=\"452\">lab 05 server, poll()</text>\n"
 	        "<rect x=\"530\" y=\"446\" width=\"14\" height=\"4\" fill=\"#d62728\"/>"
@@ -689,14 +668,11 @@ static void svg(const char *path, const size_t *ns, const double *pv,
 static void server_argv(char *argv[8], bool lab, const char *lab_server,
                         size_t n, bool v4)
 {
-	static char exe[4096], max[2][24];
-	ssize_t len;
+	static char max[2][24];
 	int i = 0;
 
-	if (!exe[0] && (len = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0)
-		exe[len] = '\0';
 	snprintf(max[lab], sizeof max[lab], "%zu", n);
-	argv[i++] = lab ? (char *)lab_server : exe;
+	argv[i++] = lab ? (char *)lab_server : "/proc/self/exe";
 	if (!lab)
 		argv[i++] = "relay";
 	argv[i++] = "-p";
@@ -710,32 +686,115 @@ static void server_argv(char *argv[8], bool lab, const char *lab_server,
 	argv[i] = NULL;
 }
 
+/* The fan-out rows of one server: lines/s and CPU per line over RUNS,
+ * memory per idle client. */
+static void fanout_rows(const char *item, const struct load *l,
+                        const double *lines, const double *cpu, int runs)
+{
+	row("fanout", item, "lines delivered/s", median(lines, (size_t)runs), 0, "", runs);
+	row("fanout", item, "server CPU per line", median(cpu, (size_t)runs), 3, "us", runs);
+	row("fanout", item, "memory per idle client", idle_kib(l), 1, "KiB", 1);
+}
+
+/* Fan-out at N clients: both servers up at once, runs interleaved; the
+ * lab's lines/s over the relay's, run by run, against the target. */
+static void fanout_table(const char *lab_server, size_t n, int runs, bool v4)
+{
+	struct load lab, rel;
+	double lab_v[99], rel_v[99], lab_c[99], rel_c[99], ratio[99], m;
+	char *args[8], item[64], text[200];
+
+	server_argv(args, true, lab_server, n, v4);
+	load_open(&lab, args, n, "lab 05");
+	server_argv(args, false, lab_server, n, v4);
+	load_open(&rel, args, n, "epoll relay");
+	fan_out(&lab, lines_for(n) / 4, &lab_c[0]);     /* warm-up */
+	fan_out(&rel, lines_for(n) / 4, &rel_c[0]);
+	for (int r = 0; r < runs; r++) {
+		lab_v[r] = fan_out(&lab, lines_for(n), &lab_c[r]);
+		rel_v[r] = fan_out(&rel, lines_for(n), &rel_c[r]);
+		ratio[r] = 100 * lab_v[r] / rel_v[r];
+	}
+	m = median(ratio, (size_t)runs);
+	fanout_rows("lab 05 server (poll)", &lab, lab_v, lab_c, runs);
+	row("fanout", "lab 05 server (poll)", "of the relay", m, 1, "%", runs);
+	fanout_rows("epoll relay (bench)", &rel, rel_v, rel_c, runs);
+	snprintf(item, sizeof item, "lab 05 at %zu clients", n);
+	snprintf(text, sizeof text, "%.0f%% of the epoll relay's lines delivered "
+	         "per second (target: 70%% or more): %s", m, m >= 70 ? "met" : "NOT MET");
+	row_text("target", item, "fan-out", text);
+	load_close(&lab);
+	load_close(&rel);
+}
+
+/* One point of the curve, N clients: each server in turn, the medians
+ * of RUNS fan-outs and refusals into FAN[2] and REFUSED[2]. */
+static void curve_point(const char *lab_server, size_t n, int runs, bool v4,
+                        double fan[2], double refused[2])
+{
+	static const char *const who[2] = { "lab 05", "epoll relay" };
+	char *args[8], item[64];
+	struct load l;
+
+	for (int k = 0; k < 2; k++) {
+		server_argv(args, k == 0, lab_server, n, v4);
+		load_open(&l, args, n, who[k]);
+		measure(&l, n, runs, &fan[k], &refused[k]);
+		load_close(&l);
+	}
+	snprintf(item, sizeof item, "%zu clients", n);
+	row("curve", item, "fan-out lab 05", fan[0], 0, "lines/s", 1);
+	row("curve", item, "fan-out epoll", fan[1], 0, "lines/s", 1);
+	row("curve", item, "lab/epoll fan-out", 100 * fan[0] / fan[1], 0, "%", 1);
+	row("curve", item, "refusals lab 05", refused[0], 0, "/s", 1);
+	row("curve", item, "refusals epoll", refused[1], 0, "/s", 1);
+	row("curve", item, "lab/epoll refusals", 100 * refused[0] / refused[1], 0, "%", 1);
+}
+
+/* The curve, 10 to 10000 clients, as far as ROOM descriptors allow; the
+ * medians of 3 runs (or RUNS, if fewer), and its plot in SVG_PATH. */
+static void curve(const char *lab_server, size_t room, int runs, bool v4,
+                  const char *svg_path)
+{
+	static const size_t ns[] = { 10, 30, 100, 300, 1000, 3000, 10000 };
+	double fan[7][2], refused[7][2];
+	int points = 0;
+	char text[160];
+
+	for (size_t i = 0; i < 7 && ns[i] <= room; i++, points++)
+		curve_point(lab_server, ns[i], runs < 3 ? runs : 3, v4,
+		            fan[points], refused[points]);
+	if (points > 0 && points < 7) {
+		snprintf(text, sizeof text, "points above %zu clients left out: the "
+		         "descriptor limit (ulimit -Hn) allows no more", room);
+		row_text("note", "curve", "limit", text);
+	}
+	if (svg_path != NULL && points > 1) {
+		svg(svg_path, ns, fan, refused, points);
+		row_text("note", "curve", "plot", svg_path);
+	}
+}
+
 int cmd_fanout(int argc, char *argv[])
 {
-	static const size_t curve_default[] = { 10, 30, 100, 300, 1000, 3000, 10000 };
-	size_t ns[32], npoints = 0, clients_n = 1000, room;
-	const char *svg_path = NULL, *lab_server;
+	size_t clients_n = 1000, room;
+	const char *svg_path = NULL;
 	int runs = 5, opt;
 	struct rlimit rl;
-	bool v4 = false;
-	char *args[8];
+	struct sockaddr_storage ss;
+	socklen_t len;
 	int probe;
+	bool v4;
 
-	while ((opt = getopt(argc, argv, "r:n:c:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:s:")) != -1) {
 		switch (opt) {
 		case 'r': runs = (int)parse_size(optarg, "-r"); break;
-		case 'n': clients_n = parse_size(optarg, "-n"); break;
-		case 'c':
-			for (char *tok = strtok(optarg, ","); tok && npoints < 32; tok = strtok(NULL, ","))
-				ns[npoints++] = parse_size(tok, "-c");
-			break;
 		case 's': svg_path = optarg; break;
-		default: fail("usage: bench fanout [-r RUNS] [-n CLIENTS] [-c N,N,...] [-s SVG] LAB_SERVER");
+		default: fail("usage: bench fanout [-r RUNS] [-s SVG] LAB_SERVER");
 		}
 	}
-	if (optind != argc - 1 || runs < 1 || runs > 99 || clients_n < 2)
-		fail("usage: bench fanout [-r RUNS] [-n CLIENTS] [-c N,N,...] [-s SVG] LAB_SERVER");
-	lab_server = argv[optind];
+	if (optind != argc - 1 || runs < 1 || runs > 99)
+		fail("usage: bench fanout [-r RUNS] [-s SVG] LAB_SERVER");
 
 	/* Descriptors: ours and the servers' (who inherit the limit). */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -744,22 +803,14 @@ int cmd_fanout(int argc, char *argv[])
 	}
 	getrlimit(RLIMIT_NOFILE, &rl);
 	room = rl.rlim_cur > 64 ? (size_t)rl.rlim_cur - 64 : 0;
-	if (npoints == 0)
-		for (size_t i = 0; i < sizeof curve_default / sizeof curve_default[0]; i++)
-			ns[npoints++] = curve_default[i];
 	/* ::1, or the IPv4-mapped loopback where ::1 is unusable. */
-	probe = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	{
-		struct sockaddr_storage ss;
-		socklen_t len = loopback_addr(&ss, AF_INET6, 0);
-
-		v4 = probe < 0 || bind(probe, (struct sockaddr *)&ss, len) < 0;
-		if (probe >= 0)
-			close(probe);
-	}
+	probe = bound_loopback(AF_INET6, SOCK_STREAM, &ss, &len);
+	v4 = probe < 0;
 	if (v4)
 		row_text("note", "lab 05", "address", "::1 unusable here: both servers "
 		         "measured at ::ffff:127.0.0.1, reached over IPv4");
+	else
+		close(probe);
 	if (clients_n > room) {
 		char text[160];
 
@@ -768,88 +819,7 @@ int cmd_fanout(int argc, char *argv[])
 		row_text("note", "lab 05", "clients", text);
 		clients_n = room;
 	}
-
-	/* Fan-out at CLIENTS_N: both servers up at once, runs interleaved. */
-	{
-		struct load lab, rel;
-		double lab_v[99], rel_v[99], lab_c[99], rel_c[99], ratio[99];
-		char item[64];
-
-		server_argv(args, true, lab_server, clients_n, v4);
-		load_open(&lab, args, clients_n, "lab 05");
-		server_argv(args, false, lab_server, clients_n, v4);
-		load_open(&rel, args, clients_n, "epoll relay");
-		fan_out(&lab, lines_for(clients_n) / 4, &lab_c[0]);     /* warm-up */
-		fan_out(&rel, lines_for(clients_n) / 4, &rel_c[0]);
-		for (int r = 0; r < runs; r++) {
-			lab_v[r] = fan_out(&lab, lines_for(clients_n), &lab_c[r]);
-			rel_v[r] = fan_out(&rel, lines_for(clients_n), &rel_c[r]);
-			ratio[r] = 100 * lab_v[r] / rel_v[r];
-		}
-		snprintf(item, sizeof item, "lab 05 server (poll)");
-		row("fanout", item, "lines delivered/s", median(lab_v, (size_t)runs), 0, "", runs);
-		row("fanout", item, "server CPU per line", median(lab_c, (size_t)runs), 3, "us", runs);
-		row("fanout", item, "memory per idle client", idle_kib(&lab), 1, "KiB", 1);
-		row("fanout", item, "of the relay", median(ratio, (size_t)runs), 1, "%", runs);
-		snprintf(item, sizeof item, "epoll relay (bench)");
-		row("fanout", item, "lines delivered/s", median(rel_v, (size_t)runs), 0, "", runs);
-		row("fanout", item, "server CPU per line", median(rel_c, (size_t)runs), 3, "us", runs);
-		row("fanout", item, "memory per idle client", idle_kib(&rel), 1, "KiB", 1);
-		snprintf(item, sizeof item, "lab 05 at %zu clients", clients_n);
-		{
-			char text[200];
-			double m = median(ratio, (size_t)runs);
-
-			snprintf(text, sizeof text, "%.0f%% of the epoll relay's lines "
-			         "delivered per second (target: 70%% or more): %s", m,
-			         m >= 70 ? "met" : "NOT MET");
-			row_text("target", item, "fan-out", text);
-		}
-		load_close(&lab);
-		load_close(&rel);
-	}
-
-	/* The curve: one run per point and server. */
-	{
-		double pv[32], ev[32], pr[32], er[32];
-		size_t shown[32];
-		int points = 0, curve_runs = runs < 3 ? runs : 3;
-
-		for (size_t i = 0; i < npoints; i++) {
-			struct load l;
-			char item[64];
-
-			if (ns[i] < 2 || ns[i] > room)
-				continue;
-			snprintf(item, sizeof item, "%zu clients", ns[i]);
-			server_argv(args, true, lab_server, ns[i], v4);
-			load_open(&l, args, ns[i], "lab 05");
-			measure(&l, ns[i], curve_runs, &pv[points], &pr[points]);
-			load_close(&l);
-			server_argv(args, false, lab_server, ns[i], v4);
-			load_open(&l, args, ns[i], "epoll relay");
-			measure(&l, ns[i], curve_runs, &ev[points], &er[points]);
-			load_close(&l);
-			row("curve", item, "fan-out lab 05", pv[points], 0, "lines/s", 1);
-			row("curve", item, "fan-out epoll", ev[points], 0, "lines/s", 1);
-			row("curve", item, "lab/epoll fan-out", 100 * pv[points] / ev[points], 0, "%", 1);
-			row("curve", item, "refusals lab 05", pr[points], 0, "/s", 1);
-			row("curve", item, "refusals epoll", er[points], 0, "/s", 1);
-			row("curve", item, "lab/epoll refusals", 100 * pr[points] / er[points], 0, "%", 1);
-			shown[points++] = ns[i];
-		}
-		if (points > 0 && ns[npoints - 1] > room) {
-			char text[160];
-
-			snprintf(text, sizeof text, "points above %zu clients left out: the "
-			         "descriptor limit (ulimit -Hn) allows no more", room);
-			row_text("note", "curve", "limit", text);
-		}
-		if (svg_path != NULL && points > 1) {
-			svg(svg_path, shown, pv, ev, pr, er, points);
-			row_text("note", "curve", "plot", svg_path);
-		}
-	}
+	fanout_table(argv[optind], clients_n, runs, v4);
+	curve(argv[optind], room, runs, v4, svg_path);
 	return 0;
 }
-

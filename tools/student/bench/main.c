@@ -2,7 +2,7 @@
  * main.c - the bench's entry point, and `bench time`: the wall time of a
  * command such as the grader.
  *
- * Usage: bench xfer ... | bench rtt ... | bench syscall
+ * Usage: bench xfer|rtt|fanout ... | bench syscall
  *        bench time [-n RUNS] -l LABEL -- CMD...
  *
  * `bench time` runs CMD once to warm up (a `make test` builds on that
@@ -59,10 +59,11 @@ static void last_line(int fd, char *line, size_t len)
 
 int cmd_time(int argc, char *argv[])
 {
-	int runs = 3, opt, out, status = 0;
+	int runs = 3, opt, out;
 	const char *label = NULL;
 	double wall[99];
 	char line[256] = "", text[400];
+	struct child c;
 
 	while ((opt = getopt(argc, argv, "n:l:")) != -1) {
 		switch (opt) {
@@ -83,30 +84,16 @@ int cmd_time(int argc, char *argv[])
 	if (out < 0)
 		fail("memfd_create: %s", strerror(errno));
 	for (int r = -1; r < runs; r++) {
-		int err = devnull(O_WRONLY);
-		pid_t pid;
 		double t0 = now_s();
 
 		if (ftruncate(out, 0) < 0 || lseek(out, 0, SEEK_SET) < 0)
 			fail("memfd: %s", strerror(errno));
-		pid = fork();
-		if (pid < 0)
-			fail("fork: %s", strerror(errno));
-		if (pid == 0) {
-			int in = devnull(O_RDONLY);
-
-			if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-				_exit(126);
-			execvp(argv[0], argv);
-			_exit(127);
-		}
-		close(err);
-		while (waitpid(pid, &status, 0) < 0)
-			if (errno != EINTR)
-				fail("waitpid: %s", strerror(errno));
+		/* Its stderr captured, only for the message should it fail. */
+		child_start(&c, argv, -1, out, CHILD_CAPTURE);
+		child_reap(&c);
 		if (r >= 0)
 			wall[r] = now_s() - t0;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		if (WIFEXITED(c.status) && WEXITSTATUS(c.status) == 127)
 			fail("time: cannot run %s", argv[0]);
 	}
 	last_line(out, line, sizeof line);
@@ -115,8 +102,8 @@ int cmd_time(int argc, char *argv[])
 	row("grader", label, "fastest", percentile(wall, (size_t)runs, 0), 2, "s", runs);
 	row("grader", label, "slowest", percentile(wall, (size_t)runs, 100), 2, "s", runs);
 	snprintf(text, sizeof text, "exit status %d; last line: %s",
-	         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-	         line);
+	         WIFEXITED(c.status) ? WEXITSTATUS(c.status)
+	                             : 128 + WTERMSIG(c.status), line);
 	row_text("note", label, "result", text);
 	return 0;
 }
@@ -124,11 +111,12 @@ int cmd_time(int argc, char *argv[])
 /* `bench syscall`: what one system call costs on this machine, a write(2)
  * of 1 byte to /dev/null, the median of 5 runs of 100000.  Every figure
  * of the table is made of such calls: this is their unit price. */
-static int cmd_syscall(void)
+static int cmd_syscall(int argc, char *argv[])
 {
 	int fd = devnull(O_WRONLY);
 	double us[5];
 
+	(void)argc, (void)argv;
 	for (int r = 0; r < 5; r++) {
 		double t0 = now_s();
 
@@ -144,24 +132,16 @@ static int cmd_syscall(void)
 
 int main(int argc, char *argv[])
 {
-	if (argc < 2)
-		fail("usage: bench xfer|rtt|time|syscall ...");
+	static const struct { const char *name; int (*run)(int, char *[]); } cmds[] = {
+		{ "xfer", cmd_xfer }, { "rtt", cmd_rtt }, { "time", cmd_time },
+		{ "syscall", cmd_syscall }, { "fanout", cmd_fanout },
+		/* Started by the bench itself. */
+		{ "relay", cmd_relay }, { "sink", cmd_sink }, { "source", cmd_source },
+	};
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (strcmp(argv[1], "xfer") == 0)
-		return cmd_xfer(argc - 1, argv + 1);
-	if (strcmp(argv[1], "rtt") == 0)
-		return cmd_rtt(argc - 1, argv + 1);
-	if (strcmp(argv[1], "time") == 0)
-		return cmd_time(argc - 1, argv + 1);
-	if (strcmp(argv[1], "syscall") == 0)
-		return cmd_syscall();
-	if (strcmp(argv[1], "relay") == 0)
-		return cmd_relay(argc - 1, argv + 1);
-	if (strcmp(argv[1], "fanout") == 0)
-		return cmd_fanout(argc - 1, argv + 1);
-	if (strcmp(argv[1], "sink") == 0)
-		return cmd_sink(argc - 1, argv + 1);
-	if (strcmp(argv[1], "source") == 0)
-		return cmd_source(argc - 1, argv + 1);
-	fail("unknown command '%s': xfer, rtt, time or syscall", argv[1]);
+	for (size_t i = 0; argc > 1 && i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].run(argc - 1, argv + 1);
+	fail("usage: bench xfer|rtt|time|syscall|fanout ...");
 }

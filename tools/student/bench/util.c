@@ -139,23 +139,58 @@ int devnull(int flags)
 	return fd;
 }
 
+/* The parent's half of CHILD_TRACE: wait for the child's word on
+ * TRACEFD, then for its stop at execvp(), and let it run on. */
+static void start_trace(struct child *c, int tracefd[2])
+{
+	char yes = 'N';
+	int st;
+
+	close(tracefd[1]);
+	while (read(tracefd[0], &yes, 1) < 0 && errno == EINTR)
+		;
+	close(tracefd[0]);
+	if (yes != 'T')
+		return;
+	while (wait4(c->pid, &st, 0, &c->ru) < 0)
+		if (errno != EINTR)
+			fail("wait4: %s", strerror(errno));
+	if (!WIFSTOPPED(st)) {          /* execvp() failed */
+		c->status = st;
+		c->reaped = true;
+		return;
+	}
+	/* Stop it again only when it exits, before its memory goes; no
+	 * system call is traced, so it runs at full speed. */
+	c->traced = true;
+	if (ptrace(PTRACE_SETOPTIONS, c->pid, NULL,
+	           (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) < 0
+	    || ptrace(PTRACE_CONT, c->pid, NULL, NULL) < 0)
+		fail("ptrace: %s", strerror(errno));
+}
+
+pid_t child_fork(struct child *c)
+{
+	memset(c, 0, sizeof *c);
+	c->err_fd = -1;
+	c->hwm_kib = c->anon_kib = -1;
+	c->pid = fork();
+	if (c->pid < 0)
+		fail("fork: %s", strerror(errno));
+	return c->pid;
+}
+
 void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
                  int flags)
 {
 	int pipefd[2] = { -1, -1 }, tracefd[2] = { -1, -1 };
 	bool capture = flags & CHILD_CAPTURE, trace = flags & CHILD_TRACE;
 
-	memset(c, 0, sizeof *c);
-	c->err_fd = -1;
-	c->hwm_kib = c->anon_kib = -1;
 	if (capture && pipe2(pipefd, O_CLOEXEC) < 0)
 		fail("pipe: %s", strerror(errno));
 	if (trace && pipe2(tracefd, O_CLOEXEC) < 0)
 		fail("pipe: %s", strerror(errno));
-	c->pid = fork();
-	if (c->pid < 0)
-		fail("fork: %s", strerror(errno));
-	if (c->pid == 0) {
+	if (child_fork(c) == 0) {
 		int in = in_fd >= 0 ? in_fd : devnull(O_RDONLY);
 		int out = out_fd >= 0 ? out_fd : devnull(O_WRONLY);
 
@@ -166,7 +201,7 @@ void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
 			_exit(126);
 		signal(SIGPIPE, SIG_DFL);
 		if (trace) {
-			/* Traced, execv() stops us with SIGTRAP; say first
+			/* Traced, execvp() stops us with SIGTRAP; say first
 			 * whether the parent is to expect that. */
 			char yes = ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0
 			           ? 'T' : 'N';
@@ -174,7 +209,7 @@ void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
 			if (write(tracefd[1], &yes, 1) != 1)
 				_exit(126);
 		}
-		execv(argv[0], argv);
+		execvp(argv[0], argv);
 		dprintf(2, "bench: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -182,52 +217,23 @@ void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
 		close(pipefd[1]);
 		c->err_fd = pipefd[0];
 	}
-	if (trace) {
-		char yes = 'N';
-		int st;
-
-		close(tracefd[1]);
-		while (read(tracefd[0], &yes, 1) < 0 && errno == EINTR)
-			;
-		close(tracefd[0]);
-		if (yes != 'T')
-			return;
-		while (wait4(c->pid, &st, 0, &c->ru) < 0)
-			if (errno != EINTR)
-				fail("wait4: %s", strerror(errno));
-		if (!WIFSTOPPED(st)) {          /* execv() failed */
-			c->status = st;
-			c->reaped = true;
-			return;
-		}
-		/* Stop it again only when it exits, before its memory goes;
-		 * no system call is traced, so it runs at full speed. */
-		c->traced = true;
-		if (ptrace(PTRACE_SETOPTIONS, c->pid, NULL,
-		           (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) < 0
-		    || ptrace(PTRACE_CONT, c->pid, NULL, NULL) < 0)
-			fail("ptrace: %s", strerror(errno));
-	}
+	if (trace)
+		start_trace(c, tracefd);
 }
 
 /* Keep the last bytes of what the child wrote, for error messages. */
 static void keep_tail(struct child *c, const char *buf, size_t n)
 {
-	size_t cap = sizeof c->tail - 1;
+	size_t cap = sizeof c->tail - 1, keep;
 
-	if (n >= cap) {
-		memcpy(c->tail, buf + n - cap, cap);
-		c->tail_len = cap;
-	} else {
-		if (c->tail_len + n > cap) {
-			size_t drop = c->tail_len + n - cap;
-
-			memmove(c->tail, c->tail + drop, c->tail_len - drop);
-			c->tail_len -= drop;
-		}
-		memcpy(c->tail + c->tail_len, buf, n);
-		c->tail_len += n;
+	if (n > cap) {
+		buf += n - cap;
+		n = cap;
 	}
+	keep = c->tail_len + n > cap ? cap - n : c->tail_len;
+	memmove(c->tail, c->tail + c->tail_len - keep, keep);
+	memcpy(c->tail + keep, buf, n);
+	c->tail_len = keep + n;
 	c->tail[c->tail_len] = '\0';
 }
 
@@ -281,40 +287,32 @@ int child_wait_ready(struct child *c, int timeout_ms)
 	}
 }
 
-void child_drain(struct child *c)
+/* Read its stderr pipe: what is there now (non-blocking after the ready
+ * line), or TO_END, once it has exited or is exiting. */
+static void read_err(struct child *c, bool to_end)
 {
 	char buf[65536];
 	ssize_t n;
 
 	if (c->err_fd < 0)
 		return;
-	while ((n = read(c->err_fd, buf, sizeof buf)) > 0)
-		keep_tail(c, buf, (size_t)n);
-	if (n == 0) {
+	if (to_end)
+		fcntl(c->err_fd, F_SETFL, 0);
+	while ((n = read(c->err_fd, buf, sizeof buf)) != 0) {
+		if (n > 0)
+			keep_tail(c, buf, (size_t)n);
+		else if (errno != EINTR)
+			break;
+	}
+	if (n == 0 || to_end) {
 		close(c->err_fd);
 		c->err_fd = -1;
 	}
 }
 
-/* Read its stderr pipe to the end (it has exited, or is exiting). */
-static void read_rest(struct child *c)
+void child_drain(struct child *c)
 {
-	char buf[4096];
-	ssize_t n;
-
-	if (c->err_fd < 0)
-		return;
-	fcntl(c->err_fd, F_SETFL, 0);
-	while ((n = read(c->err_fd, buf, sizeof buf)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		keep_tail(c, buf, (size_t)n);
-	}
-	close(c->err_fd);
-	c->err_fd = -1;
+	read_err(c, false);
 }
 
 void child_reap(struct child *c)
@@ -323,7 +321,7 @@ void child_reap(struct child *c)
 	 * pipe while we wait.  Traced: it stops at its exit with stderr
 	 * still open, so the other way round. */
 	if (!c->traced)
-		read_rest(c);
+		read_err(c, true);
 	while (!c->reaped) {
 		if (wait4(c->pid, &c->status, 0, &c->ru) < 0) {
 			if (errno == EINTR)
@@ -346,7 +344,7 @@ void child_reap(struct child *c)
 			       (void *)(long)(sig == SIGTRAP ? 0 : sig));
 		}
 	}
-	read_rest(c);
+	read_err(c, true);
 }
 
 bool child_start_server(struct child *c, char *const argv[], int flags)
@@ -355,6 +353,8 @@ bool child_start_server(struct child *c, char *const argv[], int flags)
 	if (child_wait_ready(c, 10000) == 0)
 		return true;
 	child_stop(c);
+	child_explain(c, argv[0]);
+	fprintf(stderr, "bench: %s: no \"listening on\" line\n", argv[0]);
 	return false;
 }
 
