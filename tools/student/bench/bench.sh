@@ -24,13 +24,7 @@ set -u
 REF=${REF:-} LAB=${LAB:-} GRADE=${GRADE:-}
 CSV=${CSV:-}
 SIZES=$(printf '%s\n' $SIZES | sort -n -u | tr '\n' ' ')
-case $BYTES in     # the bytes as a number, for the table's title
-*[Kk]) nbytes=$((${BYTES%?} * 1024)) ;;
-*[Mm]) nbytes=$((${BYTES%?} * 1048576)) ;;
-*[Gg]) nbytes=$((${BYTES%?} * 1073741824)) ;;
-*)     nbytes=$BYTES ;;
-esac
-GRADER_RUNS=${GRADER_RUNS:-3}
+GRADER_RUNS=3
 
 rows=$(mktemp "${TMPDIR:-/tmp}/bench.XXXXXX") || exit 1
 trap 'rm -f "$rows"' EXIT
@@ -74,7 +68,7 @@ has() { case " $LAB " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---- lab 01: transfer throughput, memory ---------------------------------
 if has 01-unix-stream && [ -n "$REF" ]; then
-	say "lab 01 transfer: $nbytes bytes per run, buffers ${SIZES% }, $RUNS runs each ..."
+	say "lab 01 transfer: $BYTES bytes per run, buffers ${SIZES% }, $RUNS runs each ..."
 	step "lab 01 transfer" "$BENCH" xfer -b "$BYTES" -n "$RUNS" -r "$REF" -l "$SOL/01-unix-stream" \
 		-v "$VARIANTS" -s "$socat" $SIZES
 fi
@@ -121,12 +115,7 @@ if [ -n "$CSV" ]; then
 	{ echo 'section,item,metric,value,unit,runs'; cat "$rows"; } > "$CSV" || status=1
 fi
 
-awk -F, -v runs="$RUNS" -v grader_runs="$GRADER_RUNS" -v bytes="$nbytes" '
-function human(b) {
-	if (b >= 1073741824 && b % 1073741824 == 0) return (b / 1073741824) " GiB"
-	if (b >= 1048576) return sprintf("%g MiB", b / 1048576)
-	return b " bytes"
-}
+awk -F, -v runs="$RUNS" -v grader_runs="$GRADER_RUNS" '
 {
 	sec = $1
 	if ($1 == "machine") { mach[$2 " " $3] = $4; next }
@@ -169,7 +158,7 @@ END {
 	first["transfer"] = "buffer"; first["rtt"] = "round trip"
 	first["memory"] = "program"; first["grader"] = "command"
 	first["fanout"] = "server"; first["curve"] = "clients connected"
-	title["transfer"] = "Lab 01 transfer, MB/s (10^6 bytes/s): " human(bytes) \
+	title["transfer"] = "Lab 01 transfer, MB/s (10^6 bytes/s): " mach["transfer amount"] \
 		" of random data from a file in memory, median of " runs " runs"
 	legend["transfer"] = \
 		"  Two programs each time, started as lab 01'"'"'s are (server first, on a pathname socket).\n" \

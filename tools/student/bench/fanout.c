@@ -52,8 +52,7 @@
 
 struct rclient {
 	int fd;
-	size_t index;                   /* in clients[] */
-	bool gone, told, out_wanted;
+	bool gone, out_wanted;
 	char name[ADDR_STRLEN];
 	char in[LINE_MAX_BYTES];
 	size_t in_len;
@@ -64,13 +63,6 @@ struct rclient {
 static struct rclient **clients;
 static size_t nclients, max_clients;
 static int epfd;
-static volatile sig_atomic_t stopping;
-
-static void note_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 static void interest(struct rclient *c, bool out)
 {
@@ -153,7 +145,6 @@ static void relay_accept(int lfd)
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		c->fd = fd;
-		c->index = nclients;
 		format_addr((struct sockaddr *)&peer, plen, c->name);
 		ev.data.ptr = c;
 		if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -234,7 +225,6 @@ static void relay_sweep(void)
 				continue;
 			}
 			clients[i] = clients[--nclients];
-			clients[i]->index = i;
 			close(c->fd);
 			tell(c, msg, (size_t)snprintf(msg, sizeof msg, "* %s left\n", c->name));
 			again = true;
@@ -244,14 +234,14 @@ static void relay_sweep(void)
 	}
 }
 
+/* SIGTERM ends it (bench stops it so); nothing is left to do then that
+ * the kernel does not do at exit. */
 int cmd_relay(int argc, char *argv[])
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL }, evs[256];
 	socklen_t len = sizeof sa;
 	int opt, lfd, on = 1, off = 0;
-	sigset_t block, open;
-	struct sigaction sact;
 	char text[ADDR_STRLEN];
 
 	max_clients = 1000;
@@ -277,18 +267,9 @@ int cmd_relay(int argc, char *argv[])
 	    || (epfd = epoll_create1(EPOLL_CLOEXEC)) < 0
 	    || epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &ev) < 0)
 		fail("relay: listening: %s", strerror(errno));
-	memset(&sact, 0, sizeof sact);
-	sact.sa_handler = note_stop;
-	sigaction(SIGTERM, &sact, NULL);
-	sigaction(SIGINT, &sact, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &open);
-	signal(SIGPIPE, SIG_IGN);
 	log_line("listening on %s", format_addr((struct sockaddr *)&sa, len, text));
-	while (!stopping) {
-		int n = epoll_pwait(epfd, evs, 256, -1, &open);
+	for (;;) {
+		int n = epoll_wait(epfd, evs, 256, -1);
 
 		for (int i = 0; i < n; i++) {
 			struct rclient *c = evs[i].data.ptr;
@@ -306,9 +287,6 @@ int cmd_relay(int argc, char *argv[])
 		}
 		relay_sweep();
 	}
-	for (size_t i = 0; i < nclients; i++)
-		close(clients[i]->fd);
-	return 0;
 }
 
 /* ---- the load: clients of our own ---------------------------------------- */
@@ -326,7 +304,8 @@ struct load {
 	struct child srv;
 	const char *item;
 	int family;             /* of the clients' sockets */
-	unsigned short port;
+	struct sockaddr_storage addr;   /* the server's */
+	socklen_t addr_len;
 	int ep;                 /* our epoll set: every client, EPOLLIN */
 	int *fd;
 	uint64_t *got;          /* lines each client received */
@@ -365,23 +344,18 @@ static void pump(struct load *l, int ms)
 static void load_open(struct load *l, char *const argv[], size_t n,
                       const char *item)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	double deadline;
 
 	memset(l, 0, sizeof *l);
 	l->item = item;
-	if (!child_start_server(&l->srv, argv, 0)) {
-		child_explain(&l->srv, argv[0]);
+	if (!child_start_server(&l->srv, argv, 0))
 		fail("fanout: %s did not start", item);
-	}
 	l->family = strstr(l->srv.ready, "ffff:127") ? AF_INET : AF_INET6;
-	l->port = port_of(l->srv.ready);
+	l->addr_len = loopback_addr(&l->addr, l->family, port_of(l->srv.ready));
 	l->fd = calloc(n, sizeof *l->fd);
 	l->got = calloc(n, sizeof *l->got);
 	if ((l->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 || !l->fd || !l->got)
 		fail("fanout: %s", strerror(errno));
-	len = loopback_addr(&ss, l->family, l->port);
 	deadline = now_s() + 120;
 	for (size_t done = 0; done < n;) {
 		size_t step = n / 4 < 100 ? (n / 4 ? n / 4 : 1) : 100;
@@ -392,7 +366,7 @@ static void load_open(struct load *l, char *const argv[], size_t n,
 			int one = 1;
 
 			l->fd[k] = socket(l->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-			if (l->fd[k] < 0 || (connect(l->fd[k], (struct sockaddr *)&ss, len) < 0
+			if (l->fd[k] < 0 || (connect(l->fd[k], (struct sockaddr *)&l->addr, l->addr_len) < 0
 			                     && errno != EINPROGRESS))
 				fail("fanout: client %zu of %s: %s", k, item, strerror(errno));
 			setsockopt(l->fd[k], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -531,8 +505,6 @@ static double fan_out(struct load *l, uint64_t lines, double *cpu_us)
  * N + 1, and no fan-out: what poll() costs per wakeup, next to epoll. */
 static double refusals(struct load *l, int count)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = loopback_addr(&ss, l->family, l->port);
 	struct timeval tv = { .tv_sec = 10 };
 	double t0 = now_s();
 
@@ -543,7 +515,7 @@ static double refusals(struct load *l, int count)
 		int fd = socket(l->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
+		if (fd < 0 || connect(fd, (struct sockaddr *)&l->addr, l->addr_len) < 0)
 			fail("fanout: a newcomer to %s: %s", l->item, strerror(errno));
 		while ((n = read(fd, buf + got, sizeof buf - got)) > 0)
 			got += (size_t)n;

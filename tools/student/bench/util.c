@@ -239,31 +239,21 @@ static void keep_tail(struct child *c, const char *buf, size_t n)
 
 int child_wait_ready(struct child *c, int timeout_ms)
 {
-	char line[512];
+	char line[512], ch;
 	size_t len = 0;
 	double deadline = now_s() + timeout_ms / 1000.0;
 
 	for (;;) {
-		struct pollfd p = { .fd = c->err_fd, .events = POLLIN };
-		int left = (int)((deadline - now_s()) * 1000);
-		char ch;
-		ssize_t n;
+		int left = (int)((deadline - now_s()) * 1000), ready;
+		const char *addr;
 
-		if (left <= 0)
+		if (left <= 0 || (ready = wait_fd(c->err_fd, POLLIN, left)) < 0)
 			return -1;
-		if (poll(&p, 1, left) < 0) {
-			if (errno == EINTR)
-				continue;
-			fail("poll: %s", strerror(errno));
-		}
-		if (p.revents == 0)
+		if (ready == 0)
 			continue;
 		/* One byte at a time: nothing past the ready line is taken
 		 * from the pipe before it is needed. */
-		n = read(c->err_fd, &ch, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		if (read_retry(c->err_fd, &ch, 1) <= 0)
 			return -1;
 		keep_tail(c, &ch, 1);
 		if (ch != '\n') {
@@ -273,13 +263,10 @@ int child_wait_ready(struct child *c, int timeout_ms)
 		}
 		line[len] = '\0';
 		len = 0;
-		const char *addr = NULL;
-		if (strncmp(line, "listening on ", 13) == 0)
-			addr = line + 13;                 /* a lab server */
-		else if (strstr(line, " listening on ") != NULL)
-			addr = strstr(line, " listening on ") + 14;  /* socat */
-		if (addr != NULL) {
-			snprintf(c->ready, sizeof c->ready, "%s", addr);
+		/* A lab server's line starts with it, socat's has it inside. */
+		addr = strstr(line, "listening on ");
+		if (addr != NULL && (addr == line || addr[-1] == ' ')) {
+			snprintf(c->ready, sizeof c->ready, "%s", addr + 13);
 			/* From now on the pipe is only drained. */
 			fcntl(c->err_fd, F_SETFL, O_NONBLOCK);
 			return 0;

@@ -556,6 +556,8 @@ int cmd_xfer(int argc, char *argv[])
 	mem_runs mem;
 
 	parse_xfer_args(argc, argv, &p);
+	size_label(path, sizeof path, p.bytes);         /* for the table's title */
+	row_text("machine", "transfer", "amount", path);
 	snprintf(path, sizeof path, "%s/drop.sock", make_tmpdir());
 	sock_path = path;
 	plan_configs(&p, argv + optind, argc - optind);
