@@ -75,10 +75,6 @@ pid_t child_fork(struct child *c);
  * used: a container may forbid it). */
 void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
                  int flags);
-/* Read its stderr until the line "listening on ADDRESS" (a lab server) or
- * a line with " listening on " in it (socat -d -d): 0, with ADDRESS in
- * c->ready.  -1 when it closed stderr or TIMEOUT_MS passed first. */
-int child_wait_ready(struct child *c, int timeout_ms);
 /* Read what is in its stderr pipe now, without blocking: a server that
  * logs every request must never find the pipe full. */
 void child_drain(struct child *c);
@@ -104,15 +100,15 @@ socklen_t loopback_addr(struct sockaddr_storage *ss, int family,
  * family's loopback is unusable. */
 int bound_loopback(int family, int type, struct sockaddr_storage *ss,
                    socklen_t *len);
-/* Two connected sockets of FAMILY and TYPE over loopback: SV[0] bound to
- * it (a stream's accepted socket), SV[1] connected to it.  0, or -1 when
- * the family's loopback is unusable. */
-int loopback_pair(int family, int type, int sv[2]);
+/* AF_INET6 when ::1 is usable here, else AF_INET (127.0.0.1). */
+int loopback_family(void);
 /* The port of an ADDRESS, "127.0.0.1:50002", "[::1]:50004" (a server's
- * ready line); fails without one (rtt.c). */
+ * ready line); fails without one. */
 unsigned short port_of(const char *address);
-/* A field of /proc/PID/status in KiB ("VmHWM", "RssAnon"), or -1. */
-long proc_status_kib(pid_t pid, const char *field);
+/* The number of the line "FIELD: NUMBER" (spaces allowed before the
+ * colon) of /proc/PID/FILE: "status" (VmHWM, RssAnon in KiB), "sched";
+ * -1 without one. */
+double proc_value(pid_t pid, const char *file, const char *field);
 /* /dev/null opened with FLAGS (close-on-exec). */
 int devnull(int flags);
 /* A memfd of BYTES pseudo-random bytes: the file lab 01 transfers, in

@@ -384,11 +384,11 @@ static void load_open(struct load *l, char *const argv[], size_t n,
 		}
 		if (l->half == 0 && done >= n / 2) {
 			l->half = done;
-			l->rss_half_kib = proc_status_kib(l->srv.pid, "VmRSS");
+			l->rss_half_kib = (long)proc_value(l->srv.pid, "status", "VmRSS");
 		}
 	}
 	l->n = n;
-	l->rss_idle_kib = proc_status_kib(l->srv.pid, "VmRSS");
+	l->rss_idle_kib = (long)proc_value(l->srv.pid, "status", "VmRSS");
 }
 
 /* The server's resident memory per client joined in the second half of
@@ -411,24 +411,17 @@ static void load_close(struct load *l)
 }
 
 /* The CPU time PID has used, in seconds: /proc/PID/sched's
- * sum_exec_runtime (ns) where the kernel has it, else /proc/PID/stat's
+ * sum_exec_runtime (ms) where the kernel has it, else /proc/PID/stat's
  * user + system time (clock ticks). */
 static double cpu_s(pid_t pid)
 {
+	double ms = proc_value(pid, "sched", "se.sum_exec_runtime");
 	char path[64], line[1024], *p;
 	unsigned long long ut = 0, st = 0;
 	FILE *f;
 
-	snprintf(path, sizeof path, "/proc/%d/sched", (int)pid);
-	if ((f = fopen(path, "r")) != NULL) {
-		while (fgets(line, sizeof line, f) != NULL)
-			if (strncmp(line, "se.sum_exec_runtime", 19) == 0
-			    && (p = strchr(line, ':')) != NULL) {
-				fclose(f);
-				return strtod(p + 1, NULL) / 1000;
-			}
-		fclose(f);
-	}
+	if (ms >= 0)
+		return ms / 1000;
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
@@ -437,6 +430,14 @@ static double cpu_s(pid_t pid)
 		       &ut, &st);
 	fclose(f);
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Lines per run for N clients: about a million deliveries. */
+static uint64_t lines_for(size_t n)
+{
+	uint64_t lines = 1000000 / (n > 1 ? n - 1 : 1);
+
+	return lines < 200 ? 200 : lines;
 }
 
 /* Client 0 writes LINES lines, the n-1 others read them all: lines
@@ -527,33 +528,6 @@ static double refusals(struct load *l, int count)
 		child_drain(&l->srv);
 	}
 	return count / (now_s() - t0);
-}
-
-static uint64_t lines_for(size_t n);
-
-/* A point of the curve for the N clients of L: the medians of RUNS
- * fan-outs (lines/s) in *FAN and of RUNS times REFUSALS refusals (/s)
- * in *REFUSED. */
-static void measure(struct load *l, size_t n, int runs, double *fan,
-                    double *refused)
-{
-	double f[99], r[99], cpu;
-
-	fan_out(l, lines_for(n) / 8, &cpu);     /* warm-up */
-	for (int i = 0; i < runs; i++) {
-		f[i] = fan_out(l, lines_for(n), &cpu);
-		r[i] = refusals(l, REFUSALS);
-	}
-	*fan = median(f, (size_t)runs);
-	*refused = median(r, (size_t)runs);
-}
-
-/* Lines per run for N clients: about a million deliveries. */
-static uint64_t lines_for(size_t n)
-{
-	uint64_t lines = 1000000 / (n > 1 ? n - 1 : 1);
-
-	return lines < 200 ? 200 : lines;
 }
 
 /* ---- the plot ------------------------------------------------------------- */
@@ -699,19 +673,27 @@ static void fanout_table(const char *lab_server, size_t n, int runs, bool v4)
 	load_close(&rel);
 }
 
-/* One point of the curve, N clients: each server in turn, the medians
- * of RUNS fan-outs and refusals into FAN[2] and REFUSED[2]. */
+/* One point of the curve, N clients: each server in turn, a warm-up,
+ * then the medians of RUNS fan-outs (lines/s) into FAN[2] and of RUNS
+ * times REFUSALS refusals (/s) into REFUSED[2]. */
 static void curve_point(const char *lab_server, size_t n, int runs, bool v4,
                         double fan[2], double refused[2])
 {
 	static const char *const who[2] = { "lab 05", "epoll relay" };
 	char *args[8], item[64];
+	double f[99], r[99], cpu;
 	struct load l;
 
 	for (int k = 0; k < 2; k++) {
 		server_argv(args, k == 0, lab_server, n, v4);
 		load_open(&l, args, n, who[k]);
-		measure(&l, n, runs, &fan[k], &refused[k]);
+		fan_out(&l, lines_for(n) / 8, &cpu);
+		for (int i = 0; i < runs; i++) {
+			f[i] = fan_out(&l, lines_for(n), &cpu);
+			r[i] = refusals(&l, REFUSALS);
+		}
+		fan[k] = median(f, (size_t)runs);
+		refused[k] = median(r, (size_t)runs);
 		load_close(&l);
 	}
 	snprintf(item, sizeof item, "%zu clients", n);
@@ -753,10 +735,7 @@ int cmd_fanout(int argc, char *argv[])
 	const char *svg_path = NULL;
 	int runs = 5, opt;
 	struct rlimit rl;
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int probe;
-	bool v4;
+	bool v4 = loopback_family() == AF_INET;
 
 	while ((opt = getopt(argc, argv, "r:s:")) != -1) {
 		switch (opt) {
@@ -776,13 +755,9 @@ int cmd_fanout(int argc, char *argv[])
 	getrlimit(RLIMIT_NOFILE, &rl);
 	room = rl.rlim_cur > 64 ? (size_t)rl.rlim_cur - 64 : 0;
 	/* ::1, or the IPv4-mapped loopback where ::1 is unusable. */
-	probe = bound_loopback(AF_INET6, SOCK_STREAM, &ss, &len);
-	v4 = probe < 0;
 	if (v4)
 		row_text("note", "lab 05", "address", "::1 unusable here: both servers "
 		         "measured at ::ffff:127.0.0.1, reached over IPv4");
-	else
-		close(probe);
 	if (clients_n > room) {
 		char text[160];
 

@@ -37,7 +37,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define MSG_LEN 25
@@ -107,16 +106,6 @@ static double round_trip(struct link *l, unsigned long seq)
 	return (t1 - t0) * 1e6;
 }
 
-unsigned short port_of(const char *address)
-{
-	const char *colon = strrchr(address, ':');
-	long port = colon ? strtol(colon + 1, NULL, 10) : 0;
-
-	if (port <= 0 || port > 65535)
-		fail("no port in the ready line's address '%s'", address);
-	return (unsigned short)port;
-}
-
 /* A socket to the peer in L: TCP connected, UDP connected when asked. */
 static void open_link(struct link *l, int family, int type)
 {
@@ -168,6 +157,32 @@ static void start_echo(struct child *echo, int fd, bool stream)
 		ascii_upper(buf, (size_t)n);
 		sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&from, len);
 	}
+}
+
+/* Two connected sockets of FAMILY and TYPE over loopback: SV[0] bound to
+ * it (a stream's accepted socket), SV[1] connected to it.  0, or -1 when
+ * the family's loopback is unusable. */
+static int loopback_pair(int family, int type, int sv[2])
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int b = bound_loopback(family, type, &ss, &len);
+
+	if (b < 0)
+		return -1;
+	if (type == SOCK_STREAM && listen(b, 1) < 0)
+		fail("listen: %s", strerror(errno));
+	sv[1] = socket(family, type | SOCK_CLOEXEC, 0);
+	if (sv[1] < 0 || connect(sv[1], (struct sockaddr *)&ss, len) < 0)
+		fail("connect over loopback: %s", strerror(errno));
+	sv[0] = b;
+	if (type == SOCK_STREAM) {
+		sv[0] = accept4(b, NULL, NULL, SOCK_CLOEXEC);
+		if (sv[0] < 0)
+			fail("accept: %s", strerror(errno));
+		close(b);
+	}
+	return 0;
 }
 
 /* The same domain without a second process: one write(2) and one read(2)
@@ -302,22 +317,20 @@ static void open_raw_udp4(struct target *t)
 static void open_raw_tcp(struct target *t)
 {
 	struct link *l = &t->l;
-	int s = bound_loopback(AF_INET6, SOCK_STREAM, &l->peer, &l->peer_len);
+	int family = loopback_family();
+	int s = bound_loopback(family, SOCK_STREAM, &l->peer, &l->peer_len);
 
-	t->item = "raw TCP/IPv6";
-	if (s < 0) {
-		s = bound_loopback(AF_INET, SOCK_STREAM, &l->peer, &l->peer_len);
-		if (s < 0)
-			fail("no TCP socket on 127.0.0.1: %s", strerror(errno));
-		t->item = "raw TCP/IPv4 (::1 unusable)";
+	if (s < 0)
+		fail("no TCP socket on loopback: %s", strerror(errno));
+	t->item = family == AF_INET6 ? "raw TCP/IPv6" : "raw TCP/IPv4 (::1 unusable)";
+	if (family == AF_INET)
 		snprintf(t->note, sizeof t->note, "::1 unusable here: the raw TCP "
 		         "round trip measured over 127.0.0.1");
-	}
 	/* listen() before connect(); the echo process accepts. */
 	if (listen(s, 1) < 0)
 		fail("listen: %s", strerror(errno));
 	start_echo(&t->srv, s, true);
-	open_link(&t->l, t->l.peer.ss_family, SOCK_STREAM);
+	open_link(&t->l, family, SOCK_STREAM);
 	close(s);
 	t->l.stream = true;
 }

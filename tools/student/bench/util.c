@@ -111,23 +111,24 @@ uint64_t parse_size(const char *text, const char *what)
 	return v;
 }
 
-long proc_status_kib(pid_t pid, const char *field)
+double proc_value(pid_t pid, const char *file, const char *field)
 {
 	char path[64], line[256];
 	size_t len = strlen(field);
-	long kib = -1;
+	double value = -1;
 	FILE *f;
 
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		fail("%s: %s", path, strerror(errno));
+	snprintf(path, sizeof path, "/proc/%ld/%s", (long)pid, file);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
 	while (fgets(line, sizeof line, f) != NULL)
-		if (strncmp(line, field, len) == 0 && line[len] == ':'
-		    && sscanf(line + len + 1, "%ld", &kib) == 1)
+		if (strncmp(line, field, len) == 0
+		    && line[len + strspn(line + len, " \t")] == ':') {
+			value = strtod(strchr(line + len, ':') + 1, NULL);
 			break;
+		}
 	fclose(f);
-	return kib;
+	return value;
 }
 
 int devnull(int flags)
@@ -237,7 +238,10 @@ static void keep_tail(struct child *c, const char *buf, size_t n)
 	c->tail[c->tail_len] = '\0';
 }
 
-int child_wait_ready(struct child *c, int timeout_ms)
+/* Read its stderr until the line "listening on ADDRESS" (a lab server) or
+ * a line with " listening on " in it (socat -d -d): 0, with ADDRESS in
+ * c->ready.  -1 when it closed stderr or TIMEOUT_MS passed first. */
+static int child_wait_ready(struct child *c, int timeout_ms)
 {
 	char line[512], ch;
 	size_t len = 0;
@@ -320,8 +324,8 @@ void child_reap(struct child *c)
 			break;
 		}
 		if (c->status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8))) {
-			c->hwm_kib = proc_status_kib(c->pid, "VmHWM");
-			c->anon_kib = proc_status_kib(c->pid, "RssAnon");
+			c->hwm_kib = (long)proc_value(c->pid, "status", "VmHWM");
+			c->anon_kib = (long)proc_value(c->pid, "status", "RssAnon");
 			ptrace(PTRACE_CONT, c->pid, NULL, NULL);
 		} else {
 			/* A signal for it: deliver it. */
@@ -432,27 +436,26 @@ int bound_loopback(int family, int type, struct sockaddr_storage *ss,
 	return fd;
 }
 
-int loopback_pair(int family, int type, int sv[2])
+int loopback_family(void)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int b = bound_loopback(family, type, &ss, &len);
+	int fd = bound_loopback(AF_INET6, SOCK_STREAM, &ss, &len);
 
-	if (b < 0)
-		return -1;
-	if (type == SOCK_STREAM && listen(b, 1) < 0)
-		fail("listen: %s", strerror(errno));
-	sv[1] = socket(family, type | SOCK_CLOEXEC, 0);
-	if (sv[1] < 0 || connect(sv[1], (struct sockaddr *)&ss, len) < 0)
-		fail("connect over loopback: %s", strerror(errno));
-	sv[0] = b;
-	if (type == SOCK_STREAM) {
-		sv[0] = accept4(b, NULL, NULL, SOCK_CLOEXEC);
-		if (sv[0] < 0)
-			fail("accept: %s", strerror(errno));
-		close(b);
-	}
-	return 0;
+	if (fd < 0)
+		return AF_INET;
+	close(fd);
+	return AF_INET6;
+}
+
+unsigned short port_of(const char *address)
+{
+	const char *colon = strrchr(address, ':');
+	long port = colon ? strtol(colon + 1, NULL, 10) : 0;
+
+	if (port <= 0 || port > 65535)
+		fail("no port in the ready line's address '%s'", address);
+	return (unsigned short)port;
 }
 
 static char tmpdir[256];

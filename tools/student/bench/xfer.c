@@ -141,15 +141,12 @@ static int sink_listen(const char *path)
 	char text[ADDR_STRLEN];
 	int l;
 
-	if (strcmp(path, "tcp") == 0) {
-		l = bound_loopback(AF_INET6, SOCK_STREAM, &ss, &len);
-		if (l < 0)
-			l = bound_loopback(AF_INET, SOCK_STREAM, &ss, &len);
-	} else if (unix_addr(path, (struct sockaddr_un *)&ss, &len) < 0
+	if (strcmp(path, "tcp") == 0)
+		l = bound_loopback(loopback_family(), SOCK_STREAM, &ss, &len);
+	else if (unix_addr(path, (struct sockaddr_un *)&ss, &len) < 0
 	           || (l = socket(AF_UNIX, SOCK_STREAM, 0)) < 0
-	           || bind(l, (struct sockaddr *)&ss, len) < 0) {
+	           || bind(l, (struct sockaddr *)&ss, len) < 0)
 		l = -1;
-	}
 	if (l < 0 || listen(l, 1) < 0)
 		fail("listen on %s: %s", path, strerror(errno));
 	fprintf(stderr, "listening on %s\n",
@@ -353,11 +350,8 @@ static struct config *add_config(struct plan *p, enum kind kind, size_t size,
 /* The configurations of the SIZES, then socat's and TCP's. */
 static void plan_configs(struct plan *p, char *sizes[], int nsizes)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	struct config *file, *lab;
 	char variant[400];
-	int probe;
 
 	for (int i = 0; i < nsizes; i++) {
 		size_t size = (size_t)parse_size(sizes[i], "SIZE");
@@ -380,10 +374,7 @@ static void plan_configs(struct plan *p, char *sizes[], int nsizes)
 	 * the family this machine has (the row's name says which; the sink
 	 * chooses the same way). */
 	add_config(p, K_TCP, p->ref, p->bytes, "");
-	probe = bound_loopback(AF_INET6, SOCK_STREAM, &ss, &len);
-	p->tcp_family = probe >= 0 ? AF_INET6 : AF_INET;
-	if (probe >= 0)
-		close(probe);
+	p->tcp_family = loopback_family();
 }
 
 /* Every configuration RUNS times, interleaved, after a warm-up. */
