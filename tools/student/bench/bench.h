@@ -27,6 +27,9 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+/* Runs per figure: `bench -n RUNS COMMAND ...`, 1 to 99 (default 5). */
+extern int bench_runs;
+
 /* "bench: MESSAGE" on stderr, exit 1. */
 NORETURN void fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
 

@@ -69,7 +69,7 @@ has() { case " $LAB " in *" $1 "*) return 0 ;; esac; return 1; }
 # ---- lab 01: transfer throughput, memory ---------------------------------
 if has 01-unix-stream && [ -n "$REF" ]; then
 	say "lab 01 transfer: $BYTES bytes per run, buffers ${SIZES% }, $RUNS runs each ..."
-	step "lab 01 transfer" "$BENCH" xfer -b "$BYTES" -n "$RUNS" -r "$REF" -l "$SOL/01-unix-stream" \
+	step "lab 01 transfer" "$BENCH" -n "$RUNS" xfer -b "$BYTES" -r "$REF" -l "$SOL/01-unix-stream" \
 		-v "$VARIANTS" -s "$socat" $SIZES
 fi
 
@@ -79,11 +79,11 @@ for lab in 02-inet-datagram 03-connected-datagram 04-ipv6 06-unix-datagram; do
 	has $lab || continue
 	[ $raw = yes ] || say "round trips: the labs' servers and raw sockets, $RUNS runs each ..."
 	raw=yes
-	step "lab ${lab%%-*} round trips" "$BENCH" rtt -r "$RUNS" "lab${lab%%-*}" "$SOL/$lab/server"
+	step "lab ${lab%%-*} round trips" "$BENCH" -n "$RUNS" rtt "lab${lab%%-*}" "$SOL/$lab/server"
 done
 if [ $raw = yes ]; then
 	for kind in unix udp4 tcp6; do
-		step "raw $kind round trips" "$BENCH" rtt -r "$RUNS" "$kind"
+		step "raw $kind round trips" "$BENCH" -n "$RUNS" rtt "$kind"
 	done
 fi
 
@@ -91,7 +91,7 @@ fi
 if has 05-many-clients; then
 	svg=$(dirname "$BENCH")/lab05-fanout.svg
 	say "lab 05 fan-out: 1000 clients, the lab's server and an epoll relay, $RUNS runs each; then the curve ..."
-	step "lab 05 fan-out" "$BENCH" fanout -r "$RUNS" -s "$svg" "$SOL/05-many-clients/server"
+	step "lab 05 fan-out" "$BENCH" -n "$RUNS" fanout "$SOL/05-many-clients/server" "$svg"
 fi
 
 # ---- the grader ----------------------------------------------------------
@@ -102,7 +102,7 @@ for tree in $GRADE; do
 	*)         label="make test LABS=$tree" ;;
 	esac
 	say "the grader: $label, $GRADER_RUNS runs ..."
-	step "$label" "$BENCH" time -n "$GRADER_RUNS" -l "$label" -- \
+	step "$label" "$BENCH" -n "$GRADER_RUNS" time "$label" \
 		"$MAKE" --no-print-directory test LABS="$tree"
 done
 

@@ -10,7 +10,7 @@
  *       spare descriptor).  EPOLLOUT is in a client's interest set only
  *       while its queue holds bytes, as POLLOUT is in the lab's.
  *
- *   bench fanout [-r RUNS] [-s SVG] LAB_SERVER
+ *   bench [-n RUNS] fanout LAB_SERVER SVG
  *       Fan-out: CLIENTS clients (1000) join each server, then
  *       one of them writes lines as fast as the slowest reader takes
  *       them (at most WINDOW lines ahead), the others read: lines
@@ -19,7 +19,7 @@
  *       Then the curve, for N from 10 to 10000 (no more than the
  *       descriptor limit allows): the same fan-out, and newcomers
  *       refused by the server full (-m N), the medians of 3 runs (or
- *       RUNS, if fewer); its plot (SVG) written to -s.  And each server's memory per
+ *       RUNS, if fewer); its plot written to SVG.  And each server's memory per
  *       connected idle client: its resident set after CLIENTS joined,
  *       less before, over CLIENTS.
  *
@@ -723,7 +723,7 @@ static void curve(const char *lab_server, size_t room, int runs, bool v4,
 		         "descriptor limit (ulimit -Hn) allows no more", room);
 		row_text("note", "curve", "limit", text);
 	}
-	if (svg_path != NULL && points > 1) {
+	if (points > 1) {
 		svg(svg_path, ns, fan, refused, points);
 		row_text("note", "curve", "plot", svg_path);
 	}
@@ -732,20 +732,11 @@ static void curve(const char *lab_server, size_t room, int runs, bool v4,
 int cmd_fanout(int argc, char *argv[])
 {
 	size_t clients_n = 1000, room;
-	const char *svg_path = NULL;
-	int runs = 5, opt;
 	struct rlimit rl;
 	bool v4 = loopback_family() == AF_INET;
 
-	while ((opt = getopt(argc, argv, "r:s:")) != -1) {
-		switch (opt) {
-		case 'r': runs = (int)parse_size(optarg, "-r"); break;
-		case 's': svg_path = optarg; break;
-		default: fail("usage: bench fanout [-r RUNS] [-s SVG] LAB_SERVER");
-		}
-	}
-	if (optind != argc - 1 || runs < 1 || runs > 99)
-		fail("usage: bench fanout [-r RUNS] [-s SVG] LAB_SERVER");
+	if (argc != 3)
+		fail("usage: bench [-n RUNS] fanout LAB_SERVER SVG");
 
 	/* Descriptors: ours and the servers' (who inherit the limit). */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -766,7 +757,7 @@ int cmd_fanout(int argc, char *argv[])
 		row_text("note", "lab 05", "clients", text);
 		clients_n = room;
 	}
-	fanout_table(argv[optind], clients_n, runs, v4);
-	curve(argv[optind], room, runs, v4, svg_path);
+	fanout_table(argv[1], clients_n, bench_runs, v4);
+	curve(argv[1], room, bench_runs, v4, argv[2]);
 	return 0;
 }

@@ -2,9 +2,10 @@
  * main.c - the bench's entry point, and `bench time`: the wall time of a
  * command such as the grader.
  *
- * Usage: bench xfer|rtt|fanout ... | bench syscall
- *        bench time [-n RUNS] -l LABEL -- CMD...
+ * Usage: bench [-n RUNS] xfer|rtt|fanout ... | bench syscall
+ *        bench [-n RUNS] time LABEL CMD...
  *
+ * -n RUNS, runs per figure, is for every command that takes it.
  * `bench time` runs CMD once to warm up (a `make test` builds on that
  * run), then RUNS times, with stdout kept to report its last line (the
  * grader's "N passed, N failed") and stderr dropped.  The make variables
@@ -23,6 +24,8 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+int bench_runs = 5;
 
 /* The last non-empty line of what was written to FD (a memfd; the
  * grader writes no colour codes there, not being on a terminal). */
@@ -45,22 +48,15 @@ static const char *last_line(int fd)
 
 int cmd_time(int argc, char *argv[])
 {
-	int runs = 3, opt, out;
-	const char *label = NULL;
+	int runs = bench_runs, out;
+	const char *label = argv[1];
 	double wall[99];
 	char text[400];
 	struct child c;
 
-	while ((opt = getopt(argc, argv, "n:l:")) != -1) {
-		switch (opt) {
-		case 'n': runs = (int)parse_size(optarg, "-n"); break;
-		case 'l': label = optarg; break;
-		default: fail("time: bad option");
-		}
-	}
-	if (optind >= argc || label == NULL || runs < 1 || runs > 99)
-		fail("usage: bench time [-n RUNS] -l LABEL -- CMD...");
-	argv += optind;
+	if (argc < 3)
+		fail("usage: bench [-n RUNS] time LABEL CMD...");
+	argv += 2;
 	unsetenv("MAKEFLAGS");
 	unsetenv("MFLAGS");
 	unsetenv("MAKELEVEL");
@@ -125,8 +121,14 @@ int main(int argc, char *argv[])
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+		bench_runs = (int)parse_size(argv[2], "-n");
+		if (bench_runs < 1 || bench_runs > 99)
+			fail("-n: 1 to 99 runs");
+		argc -= 2, argv += 2;
+	}
 	for (size_t i = 0; argc > 1 && i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].run(argc - 1, argv + 1);
-	fail("usage: bench xfer|rtt|time|syscall|fanout ...");
+	fail("usage: bench [-n RUNS] xfer|rtt|time|syscall|fanout ...");
 }

@@ -2,7 +2,7 @@
  * rtt.c - `bench rtt`: round trips per second and latency, one request in
  * flight, against the real lab servers and against raw sockets.
  *
- * Usage: bench rtt [-r RUNS] KIND [SERVER]
+ * Usage: bench [-n RUNS] rtt KIND [SERVER]
  *
  *   lab02 SERVER   lab 02's server (-p 0): sendto/recvfrom on UDP/IPv4
  *   lab03 SERVER   lab 03's server (-p 0): a connected UDP socket,
@@ -438,15 +438,11 @@ static void close_target(struct target *t)
 int cmd_rtt(int argc, char *argv[])
 {
 	struct target t = { .l = { .fd = -1 } };
-	int runs = 5;
+	int runs = bench_runs;
 	double lat[COUNT], rate[99], med[99], p99[99];
 
-	if (argc > 2 && strcmp(argv[1], "-r") == 0) {
-		runs = (int)parse_size(argv[2], "-r");
-		argc -= 2, argv += 2;
-	}
-	if (argc < 2 || argc > 3 || runs < 1 || runs > 99)
-		fail("usage: bench rtt [-r RUNS] KIND [SERVER]");
+	if (argc < 2 || argc > 3)
+		fail("usage: bench [-n RUNS] rtt KIND [SERVER]");
 	t.kind = argv[1];
 	t.server = argv[2];
 	if (strncmp(t.kind, "lab", 3) == 0 && t.server == NULL)

@@ -2,7 +2,7 @@
  * xfer.c - `bench xfer`: lab 01's transfer throughput next to the
  * kernel's limit, and the lab 01 programs' memory.
  *
- * Usage: bench xfer [-b BYTES] [-n RUNS] -r REF -l LAB_DIR
+ * Usage: bench [-n RUNS] xfer [-b BYTES] -r REF -l LAB_DIR
  *                   -v VARIANT_PREFIX [-s SOCAT] SIZE...
  *
  * For every buffer SIZE, three transfers of BYTES (at most CHUNKS, 65536,
@@ -316,11 +316,10 @@ static void parse_xfer_args(int argc, char *argv[], struct plan *p)
 	int opt;
 
 	p->bytes = 1ull << 30;
-	p->runs = 5;
-	while ((opt = getopt(argc, argv, "b:n:r:l:v:s:")) != -1) {
+	p->runs = bench_runs;
+	while ((opt = getopt(argc, argv, "b:r:l:v:s:")) != -1) {
 		switch (opt) {
 		case 'b': p->bytes = parse_size(optarg, "-b"); break;
-		case 'n': p->runs = (int)parse_size(optarg, "-n"); break;
 		case 'r': p->ref = (size_t)parse_size(optarg, "-r"); break;
 		case 'l': p->lab_dir = optarg; break;
 		case 'v': p->variant = optarg; break;
@@ -328,9 +327,9 @@ static void parse_xfer_args(int argc, char *argv[], struct plan *p)
 		default: fail("xfer: bad option");
 		}
 	}
-	if (p->runs < 1 || p->runs > MAX_RUNS || p->bytes < 1 || p->ref == 0
-	    || !p->lab_dir || !p->variant || optind == argc || argc - optind > MAX_SIZES)
-		fail("usage: bench xfer [-b BYTES] [-n RUNS] -r REF -l LAB_DIR "
+	if (p->bytes < 1 || p->ref == 0 || !p->lab_dir || !p->variant
+	    || optind == argc || argc - optind > MAX_SIZES)
+		fail("usage: bench [-n RUNS] xfer [-b BYTES] -r REF -l LAB_DIR "
 		     "-v VARIANT_PREFIX [-s SOCAT] SIZE...");
 }
 
