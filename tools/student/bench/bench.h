@@ -4,8 +4,8 @@
  *
  *   bench xfer ...   lab 01 transfer throughput next to the kernel's limit
  *                    (xfer.c), and the lab programs' peak RSS
- *   bench rtt ...    round trips per second and latency: labs 02-04 and
- *                    raw sockets (rtt.c)
+ *   bench rtt ...    round trips per second and latency: labs 02-04, 06
+ *                    and raw sockets (rtt.c)
  *   bench time ...   wall time of a command, e.g. the grader (main.c)
  *   bench fanout ... lab 05's chat server under load, next to bench relay,
  *                    the same protocol on epoll (fanout.c)
@@ -13,8 +13,9 @@
  * Every command prints CSV rows on stdout (section,item,metric,value,unit,
  * runs); tools/student/bench/bench.sh collects them and draws the table.  Lab
  * servers are started with port 0 and waited for through their
- * "listening on ADDRESS" line, never with sleeps.  libc and common/
- * (write_all, ascii_upper, the NORETURN and PRINTF_LIKE attributes) only.
+ * "listening on ADDRESS" line, never with sleeps.  libc, libm (the
+ * plot's log scale) and common/ (write_all, ascii_upper, unix_addr,
+ * format_addr, wait_fd, the NORETURN and PRINTF_LIKE attributes) only.
  */
 #ifndef BENCH_H
 #define BENCH_H

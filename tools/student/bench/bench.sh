@@ -91,6 +91,7 @@ fi
 if has 05-many-clients; then
 	svg=$(dirname "$BENCH")/lab05-fanout.svg
 	say "lab 05 fan-out: 1000 clients, the lab's server and an epoll relay, $RUNS runs each; then the curve ..."
+	say "(the relay alone, to strace it: $BENCH relay -p 0 -m 1000)"
 	step "lab 05 fan-out" "$BENCH" -n "$RUNS" fanout "$SOL/05-many-clients/server" "$svg"
 fi
 

@@ -90,24 +90,21 @@ static void put(struct rclient *c, const char *msg, size_t len)
 		return;
 	}
 	if (c->out_off + need > c->out_cap) {
-		if (need <= c->out_cap) {
-			memmove(c->out, c->out + c->out_off, c->out_len);
-		} else {
-			size_t cap = c->out_cap ? c->out_cap : 1024;
-			char *bigger;
+		size_t cap = c->out_cap ? c->out_cap : 1024;
+		char *bigger;
 
-			while (cap < need)
-				cap *= 2;
-			if ((bigger = malloc(cap)) == NULL) {
+		while (cap < need)
+			cap *= 2;
+		if (cap > c->out_cap) {
+			if ((bigger = realloc(c->out, cap)) == NULL) {
 				c->gone = true;
 				return;
 			}
-			if (c->out_len)
-				memcpy(bigger, c->out + c->out_off, c->out_len);
-			free(c->out);
 			c->out = bigger;
 			c->out_cap = cap;
 		}
+		if (c->out_len)
+			memmove(c->out, c->out + c->out_off, c->out_len);
 		c->out_off = 0;
 	}
 	memcpy(c->out + c->out_off + c->out_len, msg, len);
@@ -311,8 +308,10 @@ struct load {
 	uint64_t *got;          /* lines each client received */
 	size_t n;
 	uint64_t notices;       /* lines of all of them, while joining */
-	size_t half;            /* clients joined at the first measure */
-	long rss_half_kib, rss_idle_kib;
+	/* The server's resident memory per client joined in the second
+	 * half of the joins: what one more idle client costs, its start-up
+	 * left out (-1: unknown). */
+	double idle_kib;
 };
 
 /* Read once from every client ready within MS; count the lines. */
@@ -344,7 +343,8 @@ static void pump(struct load *l, int ms)
 static void load_open(struct load *l, char *const argv[], size_t n,
                       const char *item)
 {
-	double deadline;
+	double deadline, rss_half = -1;
+	size_t half = 0;
 
 	memset(l, 0, sizeof *l);
 	l->item = item;
@@ -382,22 +382,15 @@ static void load_open(struct load *l, char *const argv[], size_t n,
 				     (unsigned long long)done * (done - 1) / 2);
 			pump(l, 100);
 		}
-		if (l->half == 0 && done >= n / 2) {
-			l->half = done;
-			l->rss_half_kib = (long)proc_value(l->srv.pid, "status", "VmRSS");
+		if (half == 0 && done >= n / 2) {
+			half = done;
+			rss_half = proc_value(l->srv.pid, "status", "VmRSS");
 		}
 	}
 	l->n = n;
-	l->rss_idle_kib = (long)proc_value(l->srv.pid, "status", "VmRSS");
-}
-
-/* The server's resident memory per client joined in the second half of
- * the joins: what one more idle client costs, its start-up left out. */
-static double idle_kib(const struct load *l)
-{
-	if (l->n <= l->half || l->rss_half_kib < 0 || l->rss_idle_kib < 0)
-		return -1;
-	return (double)(l->rss_idle_kib - l->rss_half_kib) / (double)(l->n - l->half);
+	l->idle_kib = proc_value(l->srv.pid, "status", "VmRSS");
+	l->idle_kib = half < n && rss_half >= 0 && l->idle_kib >= 0
+	              ? (l->idle_kib - rss_half) / (double)(n - half) : -1;
 }
 
 static void load_close(struct load *l)
@@ -639,7 +632,7 @@ static void fanout_rows(const char *item, const struct load *l,
 {
 	row("fanout", item, "lines delivered/s", median(lines, (size_t)runs), 0, "", runs);
 	row("fanout", item, "server CPU per line", median(cpu, (size_t)runs), 3, "us", runs);
-	row("fanout", item, "memory per idle client", idle_kib(l), 1, "KiB", 1);
+	row("fanout", item, "memory per idle client", l->idle_kib, 1, "KiB", 1);
 }
 
 /* Fan-out at N clients: both servers up at once, runs interleaved; the
