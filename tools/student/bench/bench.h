@@ -115,8 +115,8 @@ unsigned short port_of(const char *address);
 double proc_value(pid_t pid, const char *file, const char *field);
 /* /dev/null opened with FLAGS (close-on-exec). */
 int devnull(int flags);
-/* A memfd of BYTES pseudo-random bytes: the file lab 01 transfers, in
- * memory so that no disk is measured. */
+/* A memfd of BYTES random bytes (one random MiB repeated): the file lab
+ * 01 transfers, in memory so that no disk is measured. */
 int make_data(uint64_t bytes);
 /* A fresh private temp directory (under $TMPDIR or /tmp); its path. */
 const char *make_tmpdir(void);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -148,8 +149,7 @@ static void start_trace(struct child *c, int tracefd[2])
 	int st;
 
 	close(tracefd[1]);
-	while (read(tracefd[0], &yes, 1) < 0 && errno == EINTR)
-		;
+	read_retry(tracefd[0], &yes, 1);
 	close(tracefd[0]);
 	if (yes != 'T')
 		return;
@@ -376,22 +376,17 @@ void child_explain(const struct child *c, const char *what)
 int make_data(uint64_t bytes)
 {
 	static char chunk[1 << 20];
-	uint64_t x = 0x9E3779B97F4A7C15u, done = 0;
+	uint64_t done = 0;
 	int fd = memfd_create("bench-data", MFD_CLOEXEC);
 
-	if (fd < 0)
-		fail("memfd_create: %s", strerror(errno));
-	/* xorshift64: incompressible bytes, fast to make. */
+	/* One MiB of random bytes, over and over: nothing on the way
+	 * compresses, so that is as good as BYTES of them, and quick. */
+	if (fd < 0 || getrandom(chunk, sizeof chunk, 0) != sizeof chunk)
+		fail("making test data in memory: %s", strerror(errno));
 	while (done < bytes) {
 		size_t n = bytes - done < sizeof chunk ? (size_t)(bytes - done)
 		                                       : sizeof chunk;
 
-		for (size_t i = 0; i + 8 <= sizeof chunk; i += 8) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			memcpy(chunk + i, &x, 8);
-		}
 		if (write_all(fd, chunk, n) < 0)
 			fail("making %llu bytes of test data in memory: %s",
 			     (unsigned long long)bytes, strerror(errno));

@@ -30,7 +30,7 @@
  * and, for comparison, kernel sock only over TCP loopback (::1, else
  * 127.0.0.1) at the reference size: the sink's PATH is then "tcp".
  *
- * The input file is BYTES of pseudo-random data in a memfd: no disk is
+ * The input file is BYTES of random data in a memfd: no disk is
  * measured.  The runs are interleaved (run 1 of every configuration, then
  * run 2, ...) so that a change in the machine's load hits all of them,
  * after one warm-up pass that is not counted.  Each figure is the median;
