@@ -73,8 +73,7 @@ struct child {
 /* fork(2) into C (its pid, 0 in the child); a forked helper of ours is
  * waited for with child_reap or child_stop as a program is. */
 pid_t child_fork(struct child *c);
-/* Run ARGV (PATH searched) with stdin IN_FD and stdout OUT_FD (-1:
- * /dev/null).  FLAGS:
+/* Run ARGV with stdin IN_FD and stdout OUT_FD (-1: /dev/null).  FLAGS:
  * CHILD_CAPTURE, CHILD_TRACE (c->traced says whether ptrace(2) could be
  * used: a container may forbid it). */
 void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,

@@ -219,7 +219,7 @@ struct target {
 	const char *item;               /* the row's name */
 	struct link l;
 	struct child srv;               /* the lab's server, or the raw echo */
-	int family, type;               /* a raw kind's socket, else 0 */
+	int family, type;               /* a raw kind's, for one_process() */
 	unsigned long seq;              /* the next round trip's number */
 	char note[256];                 /* why a fallback was measured */
 };
@@ -293,6 +293,7 @@ static void open_raw_unix(struct target *t)
 	int sv[2];
 
 	t->item = "raw AF_UNIX stream";
+	t->family = AF_UNIX, t->type = SOCK_STREAM;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		fail("socketpair: %s", strerror(errno));
 	start_echo(&t->srv, sv[1], true);
@@ -307,6 +308,7 @@ static void open_raw_udp4(struct target *t)
 	                   &t->l.peer_len);
 
 	t->item = "raw UDP/IPv4";
+	t->family = AF_INET, t->type = SOCK_DGRAM;
 	if (s < 0)
 		fail("no UDP socket on 127.0.0.1: %s", strerror(errno));
 	start_echo(&t->srv, s, false);
@@ -323,6 +325,7 @@ static void open_raw_tcp(struct target *t)
 	if (s < 0)
 		fail("no TCP socket on loopback: %s", strerror(errno));
 	t->item = family == AF_INET6 ? "raw TCP/IPv6" : "raw TCP/IPv4 (::1 unusable)";
+	t->family = family, t->type = SOCK_STREAM;
 	if (family == AF_INET)
 		snprintf(t->note, sizeof t->note, "::1 unusable here: the raw TCP "
 		         "round trip measured over 127.0.0.1");
@@ -335,8 +338,7 @@ static void open_raw_tcp(struct target *t)
 	t->l.stream = true;
 }
 
-/* KIND's server and link; the raw kinds also say which socket pair
- * one_process() measures. */
+/* KIND's server and link. */
 static void open_target(struct target *t)
 {
 	if (strcmp(t->kind, "lab02") == 0 || strcmp(t->kind, "lab03") == 0)
@@ -346,11 +348,11 @@ static void open_target(struct target *t)
 	else if (strcmp(t->kind, "lab06") == 0)
 		open_lab06(t);
 	else if (strcmp(t->kind, "unix") == 0)
-		open_raw_unix(t), t->family = AF_UNIX, t->type = SOCK_STREAM;
+		open_raw_unix(t);
 	else if (strcmp(t->kind, "udp4") == 0)
-		open_raw_udp4(t), t->family = AF_INET, t->type = SOCK_DGRAM;
+		open_raw_udp4(t);
 	else if (strcmp(t->kind, "tcp6") == 0)
-		open_raw_tcp(t), t->family = t->l.peer.ss_family, t->type = SOCK_STREAM;
+		open_raw_tcp(t);
 	else
 		fail("rtt: unknown kind '%s'", t->kind);
 }

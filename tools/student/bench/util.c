@@ -142,7 +142,7 @@ int devnull(int flags)
 }
 
 /* The parent's half of CHILD_TRACE: wait for the child's word on
- * TRACEFD, then for its stop at execvp(), and let it run on. */
+ * TRACEFD, then for its stop at execv(), and let it run on. */
 static void start_trace(struct child *c, int tracefd[2])
 {
 	char yes = 'N';
@@ -156,7 +156,7 @@ static void start_trace(struct child *c, int tracefd[2])
 	while (wait4(c->pid, &st, 0, &c->ru) < 0)
 		if (errno != EINTR)
 			fail("wait4: %s", strerror(errno));
-	if (!WIFSTOPPED(st)) {          /* execvp() failed */
+	if (!WIFSTOPPED(st)) {          /* execv() failed */
 		c->status = st;
 		c->reaped = true;
 		return;
@@ -202,7 +202,7 @@ void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
 			_exit(126);
 		signal(SIGPIPE, SIG_DFL);
 		if (trace) {
-			/* Traced, execvp() stops us with SIGTRAP; say first
+			/* Traced, execv() stops us with SIGTRAP; say first
 			 * whether the parent is to expect that. */
 			char yes = ptrace(PTRACE_TRACEME, 0, NULL, NULL) == 0
 			           ? 'T' : 'N';
@@ -210,7 +210,7 @@ void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
 			if (write(tracefd[1], &yes, 1) != 1)
 				_exit(126);
 		}
-		execvp(argv[0], argv);
+		execv(argv[0], argv);
 		dprintf(2, "bench: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
