@@ -513,7 +513,7 @@ endif
 $(BENCH): $(wildcard tools/student/bench/*.c tools/student/bench/*.h common/*.h) $(COMMON_LIB)
 	$(call say,CC,$@)
 	$Q mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 \
-	  -Icommon -o $@ $(filter %.c,$^) $(COMMON_LIB)
+	  -Icommon -o $@ $(filter %.c,$^) $(COMMON_LIB) -lm
 
 # A copy of the tree's lab 01 with DROP_BUFSIZE set to SIZE, built with the
 # flags of the tree's own build.

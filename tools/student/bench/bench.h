@@ -4,8 +4,8 @@
  *
  *   bench xfer ...   lab 01 transfer throughput next to the kernel's limit
  *                    (xfer.c), and the lab programs' peak RSS
- *   bench rtt ...    round trips per second and latency: labs 02-04 and
- *                    raw sockets (rtt.c)
+ *   bench rtt ...    round trips per second and latency: labs 02-04, 06
+ *                    and raw sockets (rtt.c)
  *   bench time ...   wall time of a command, e.g. the grader (main.c)
  *   bench fanout ... lab 05's chat server under load, next to bench relay,
  *                    the same protocol on epoll (fanout.c)
@@ -13,8 +13,9 @@
  * Every command prints CSV rows on stdout (section,item,metric,value,unit,
  * runs); tools/student/bench/bench.sh collects them and draws the table.  Lab
  * servers are started with port 0 and waited for through their
- * "listening on ADDRESS" line, never with sleeps.  libc and common/
- * (write_all, ascii_upper, the NORETURN and PRINTF_LIKE attributes) only.
+ * "listening on ADDRESS" line, never with sleeps.  libc, libm (the
+ * plot's log scale) and common/ (write_all, ascii_upper, unix_addr,
+ * format_addr, wait_fd, the NORETURN and PRINTF_LIKE attributes) only.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -26,6 +27,9 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+
+/* Runs per figure: `bench -n RUNS COMMAND ...`, 1 to 99 (default 5). */
+extern int bench_runs;
 
 /* "bench: MESSAGE" on stderr, exit 1. */
 NORETURN void fail(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -66,15 +70,14 @@ struct child {
 #define CHILD_CAPTURE 1     /* its stderr into a pipe (else ours) */
 #define CHILD_TRACE   2     /* ptrace(2) it, only to stop it at its exit */
 
+/* fork(2) into C (its pid, 0 in the child); a forked helper of ours is
+ * waited for with child_reap or child_stop as a program is. */
+pid_t child_fork(struct child *c);
 /* Run ARGV with stdin IN_FD and stdout OUT_FD (-1: /dev/null).  FLAGS:
  * CHILD_CAPTURE, CHILD_TRACE (c->traced says whether ptrace(2) could be
  * used: a container may forbid it). */
 void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
                  int flags);
-/* Read its stderr until the line "listening on ADDRESS" (a lab server) or
- * a line with " listening on " in it (socat -d -d): 0, with ADDRESS in
- * c->ready.  -1 when it closed stderr or TIMEOUT_MS passed first. */
-int child_wait_ready(struct child *c, int timeout_ms);
 /* Read what is in its stderr pipe now, without blocking: a server that
  * logs every request must never find the pipe full. */
 void child_drain(struct child *c);
@@ -82,8 +85,7 @@ void child_drain(struct child *c);
  * in hwm_kib) and read its stderr to the end. */
 void child_reap(struct child *c);
 /* Start a server, its stderr captured, and wait up to 10 s for its ready
- * line: true, or false once it has been stopped again (the caller says
- * why: child_explain). */
+ * line: true, or false once it has been stopped again and said why. */
 bool child_start_server(struct child *c, char *const argv[], int flags);
 /* SIGTERM it and reap it. */
 void child_stop(struct child *c);
@@ -101,19 +103,19 @@ socklen_t loopback_addr(struct sockaddr_storage *ss, int family,
  * family's loopback is unusable. */
 int bound_loopback(int family, int type, struct sockaddr_storage *ss,
                    socklen_t *len);
-/* Two connected sockets of FAMILY and TYPE over loopback: SV[0] bound to
- * it (a stream's accepted socket), SV[1] connected to it.  0, or -1 when
- * the family's loopback is unusable. */
-int loopback_pair(int family, int type, int sv[2]);
+/* AF_INET6 when ::1 is usable here, else AF_INET (127.0.0.1). */
+int loopback_family(void);
 /* The port of an ADDRESS, "127.0.0.1:50002", "[::1]:50004" (a server's
- * ready line); fails without one (rtt.c). */
+ * ready line); fails without one. */
 unsigned short port_of(const char *address);
-/* A field of /proc/PID/status in KiB ("VmHWM", "RssAnon"), or -1. */
-long proc_status_kib(pid_t pid, const char *field);
+/* The number of the line "FIELD: NUMBER" (spaces allowed before the
+ * colon) of /proc/PID/FILE: "status" (VmHWM, RssAnon in KiB), "sched";
+ * -1 without one. */
+double proc_value(pid_t pid, const char *file, const char *field);
 /* /dev/null opened with FLAGS (close-on-exec). */
 int devnull(int flags);
-/* A memfd of BYTES pseudo-random bytes: the file lab 01 transfers, in
- * memory so that no disk is measured. */
+/* A memfd of BYTES random bytes (one random MiB repeated): the file lab
+ * 01 transfers, in memory so that no disk is measured. */
 int make_data(uint64_t bytes);
 /* A fresh private temp directory (under $TMPDIR or /tmp); its path. */
 const char *make_tmpdir(void);

@@ -24,13 +24,7 @@ set -u
 REF=${REF:-} LAB=${LAB:-} GRADE=${GRADE:-}
 CSV=${CSV:-}
 SIZES=$(printf '%s\n' $SIZES | sort -n -u | tr '\n' ' ')
-case $BYTES in     # the bytes as a number, for the table's title
-*[Kk]) nbytes=$((${BYTES%?} * 1024)) ;;
-*[Mm]) nbytes=$((${BYTES%?} * 1048576)) ;;
-*[Gg]) nbytes=$((${BYTES%?} * 1073741824)) ;;
-*)     nbytes=$BYTES ;;
-esac
-GRADER_RUNS=${GRADER_RUNS:-3}
+GRADER_RUNS=3
 
 rows=$(mktemp "${TMPDIR:-/tmp}/bench.XXXXXX") || exit 1
 trap 'rm -f "$rows"' EXIT
@@ -74,8 +68,8 @@ has() { case " $LAB " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # ---- lab 01: transfer throughput, memory ---------------------------------
 if has 01-unix-stream && [ -n "$REF" ]; then
-	say "lab 01 transfer: $nbytes bytes per run, buffers ${SIZES% }, $RUNS runs each ..."
-	step "lab 01 transfer" "$BENCH" xfer -b "$BYTES" -n "$RUNS" -r "$REF" -l "$SOL/01-unix-stream" \
+	say "lab 01 transfer: $BYTES bytes per run, buffers ${SIZES% }, $RUNS runs each ..."
+	step "lab 01 transfer" "$BENCH" -n "$RUNS" xfer -b "$BYTES" -r "$REF" -l "$SOL/01-unix-stream" \
 		-v "$VARIANTS" -s "$socat" $SIZES
 fi
 
@@ -85,11 +79,11 @@ for lab in 02-inet-datagram 03-connected-datagram 04-ipv6 06-unix-datagram; do
 	has $lab || continue
 	[ $raw = yes ] || say "round trips: the labs' servers and raw sockets, $RUNS runs each ..."
 	raw=yes
-	step "lab ${lab%%-*} round trips" "$BENCH" rtt -r "$RUNS" "lab${lab%%-*}" "$SOL/$lab/server"
+	step "lab ${lab%%-*} round trips" "$BENCH" -n "$RUNS" rtt "lab${lab%%-*}" "$SOL/$lab/server"
 done
 if [ $raw = yes ]; then
 	for kind in unix udp4 tcp6; do
-		step "raw $kind round trips" "$BENCH" rtt -r "$RUNS" "$kind"
+		step "raw $kind round trips" "$BENCH" -n "$RUNS" rtt "$kind"
 	done
 fi
 
@@ -97,7 +91,8 @@ fi
 if has 05-many-clients; then
 	svg=$(dirname "$BENCH")/lab05-fanout.svg
 	say "lab 05 fan-out: 1000 clients, the lab's server and an epoll relay, $RUNS runs each; then the curve ..."
-	step "lab 05 fan-out" "$BENCH" fanout -r "$RUNS" -s "$svg" "$SOL/05-many-clients/server"
+	say "(the relay alone, to strace it: $BENCH relay -p 0 -m 1000)"
+	step "lab 05 fan-out" "$BENCH" -n "$RUNS" fanout "$SOL/05-many-clients/server" "$svg"
 fi
 
 # ---- the grader ----------------------------------------------------------
@@ -108,7 +103,7 @@ for tree in $GRADE; do
 	*)         label="make test LABS=$tree" ;;
 	esac
 	say "the grader: $label, $GRADER_RUNS runs ..."
-	step "$label" "$BENCH" time -n "$GRADER_RUNS" -l "$label" -- \
+	step "$label" "$BENCH" -n "$GRADER_RUNS" time "$label" \
 		"$MAKE" --no-print-directory test LABS="$tree"
 done
 
@@ -121,12 +116,7 @@ if [ -n "$CSV" ]; then
 	{ echo 'section,item,metric,value,unit,runs'; cat "$rows"; } > "$CSV" || status=1
 fi
 
-awk -F, -v runs="$RUNS" -v grader_runs="$GRADER_RUNS" -v bytes="$nbytes" '
-function human(b) {
-	if (b >= 1073741824 && b % 1073741824 == 0) return (b / 1073741824) " GiB"
-	if (b >= 1048576) return sprintf("%g MiB", b / 1048576)
-	return b " bytes"
-}
+awk -F, -v runs="$RUNS" -v grader_runs="$GRADER_RUNS" '
 {
 	sec = $1
 	if ($1 == "machine") { mach[$2 " " $3] = $4; next }
@@ -169,7 +159,7 @@ END {
 	first["transfer"] = "buffer"; first["rtt"] = "round trip"
 	first["memory"] = "program"; first["grader"] = "command"
 	first["fanout"] = "server"; first["curve"] = "clients connected"
-	title["transfer"] = "Lab 01 transfer, MB/s (10^6 bytes/s): " human(bytes) \
+	title["transfer"] = "Lab 01 transfer, MB/s (10^6 bytes/s): " mach["transfer amount"] \
 		" of random data from a file in memory, median of " runs " runs"
 	legend["transfer"] = \
 		"  Two programs each time, started as lab 01'"'"'s are (server first, on a pathname socket).\n" \

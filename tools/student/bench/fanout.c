@@ -2,7 +2,7 @@
  * fanout.c - lab 05's part of `make bench`: the chat server under load,
  * next to a reference relay on epoll(7).
  *
- *   bench relay [-a ADDR] [-p PORT] [-m MAX_CLIENTS] [-q QUEUE_BYTES]
+ *   bench relay [-a ADDR] [-p PORT] [-m MAX_CLIENTS]
  *       The reference: lab 05's protocol (lines "NAME: line", "* NAME
  *       joined", "* NAME left", "* server full", the queue limit) on one
  *       level-triggered epoll_wait() loop, with the lab's queues and
@@ -10,16 +10,16 @@
  *       spare descriptor).  EPOLLOUT is in a client's interest set only
  *       while its queue holds bytes, as POLLOUT is in the lab's.
  *
- *   bench fanout [-r RUNS] [-n CLIENTS] [-c N,N,...] [-s SVG] LAB_SERVER
- *       Fan-out: CLIENTS clients (default 1000) join each server, then
+ *   bench [-n RUNS] fanout LAB_SERVER SVG
+ *       Fan-out: CLIENTS clients (1000) join each server, then
  *       one of them writes lines as fast as the slowest reader takes
  *       them (at most WINDOW lines ahead), the others read: lines
  *       delivered per second, and the server's CPU time per line
  *       delivered; the lab's server and the relay in turn, RUNS times.
- *       Then the curve, for each N of -c (default 10 to 10000, and no
- *       more than the descriptor limit allows): the same fan-out, and
- *       newcomers refused by the server full (-m N), the medians of 3
- *       runs (or RUNS, if fewer); its plot (SVG) written to -s.  And each server's memory per
+ *       Then the curve, for N from 10 to 10000 (no more than the
+ *       descriptor limit allows): the same fan-out, and newcomers
+ *       refused by the server full (-m N), the medians of 3 runs (or
+ *       RUNS, if fewer); its plot written to SVG.  And each server's memory per
  *       connected idle client: its resident set after CLIENTS joined,
  *       less before, over CLIENTS.
  *
@@ -30,10 +30,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +50,7 @@
 
 struct rclient {
 	int fd;
-	size_t index;                   /* in clients[] */
-	bool gone, told, out_wanted;
+	bool gone, out_wanted;
 	char name[ADDR_STRLEN];
 	char in[LINE_MAX_BYTES];
 	size_t in_len;
@@ -61,15 +59,8 @@ struct rclient {
 };
 
 static struct rclient **clients;
-static size_t nclients, max_clients, queue_bytes = QUEUE_DEFAULT;
+static size_t nclients, max_clients;
 static int epfd;
-static volatile sig_atomic_t stopping;
-
-static void note_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 static void interest(struct rclient *c, bool out)
 {
@@ -89,32 +80,29 @@ static void put(struct rclient *c, const char *msg, size_t len)
 
 	if (c->gone)
 		return;
-	if (c->out_len + len > queue_bytes)
+	if (c->out_len + len > QUEUE_DEFAULT)
 		relay_send(c);          /* what the socket takes, first */
 	need = c->out_len + len;
-	if (c->gone || need > queue_bytes) {
+	if (c->gone || need > QUEUE_DEFAULT) {
 		c->gone = true;         /* not reading */
 		return;
 	}
 	if (c->out_off + need > c->out_cap) {
-		if (need <= c->out_cap) {
-			memmove(c->out, c->out + c->out_off, c->out_len);
-		} else {
-			size_t cap = c->out_cap ? c->out_cap : 1024;
-			char *bigger;
+		size_t cap = c->out_cap ? c->out_cap : 1024;
+		char *bigger;
 
-			while (cap < need)
-				cap *= 2;
-			if ((bigger = malloc(cap)) == NULL) {
+		while (cap < need)
+			cap *= 2;
+		if (cap > c->out_cap) {
+			if ((bigger = realloc(c->out, cap)) == NULL) {
 				c->gone = true;
 				return;
 			}
-			if (c->out_len)
-				memcpy(bigger, c->out + c->out_off, c->out_len);
-			free(c->out);
 			c->out = bigger;
 			c->out_cap = cap;
 		}
+		if (c->out_len)
+			memmove(c->out, c->out + c->out_off, c->out_len);
 		c->out_off = 0;
 	}
 	memcpy(c->out + c->out_off + c->out_len, msg, len);
@@ -152,7 +140,6 @@ static void relay_accept(int lfd)
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		c->fd = fd;
-		c->index = nclients;
 		format_addr((struct sockaddr *)&peer, plen, c->name);
 		ev.data.ptr = c;
 		if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -233,7 +220,6 @@ static void relay_sweep(void)
 				continue;
 			}
 			clients[i] = clients[--nclients];
-			clients[i]->index = i;
 			close(c->fd);
 			tell(c, msg, (size_t)snprintf(msg, sizeof msg, "* %s left\n", c->name));
 			again = true;
@@ -243,18 +229,18 @@ static void relay_sweep(void)
 	}
 }
 
+/* SIGTERM ends it (bench stops it so); nothing is left to do then that
+ * the kernel does not do at exit. */
 int cmd_relay(int argc, char *argv[])
 {
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL }, evs[256];
 	socklen_t len = sizeof sa;
 	int opt, lfd, on = 1, off = 0;
-	sigset_t block, open;
-	struct sigaction sact;
 	char text[ADDR_STRLEN];
 
 	max_clients = 1000;
-	while ((opt = getopt(argc, argv, "a:p:m:q:")) != -1) {
+	while ((opt = getopt(argc, argv, "a:p:m:")) != -1) {
 		switch (opt) {
 		case 'a':
 			if (inet_pton(AF_INET6, optarg, &sa.sin6_addr) != 1)
@@ -262,8 +248,7 @@ int cmd_relay(int argc, char *argv[])
 			break;
 		case 'p': sa.sin6_port = htons((uint16_t)parse_size(optarg, "-p")); break;
 		case 'm': max_clients = parse_size(optarg, "-m"); break;
-		case 'q': queue_bytes = parse_size(optarg, "-q"); break;
-		default: fail("usage: bench relay [-a ADDR] [-p PORT] [-m MAX] [-q QUEUE]");
+		default: fail("usage: bench relay [-a ADDR] [-p PORT] [-m MAX]");
 		}
 	}
 	clients = calloc(max_clients, sizeof *clients);
@@ -277,18 +262,9 @@ int cmd_relay(int argc, char *argv[])
 	    || (epfd = epoll_create1(EPOLL_CLOEXEC)) < 0
 	    || epoll_ctl(epfd, EPOLL_CTL_ADD, lfd, &ev) < 0)
 		fail("relay: listening: %s", strerror(errno));
-	memset(&sact, 0, sizeof sact);
-	sact.sa_handler = note_stop;
-	sigaction(SIGTERM, &sact, NULL);
-	sigaction(SIGINT, &sact, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &open);
-	signal(SIGPIPE, SIG_IGN);
 	log_line("listening on %s", format_addr((struct sockaddr *)&sa, len, text));
-	while (!stopping) {
-		int n = epoll_pwait(epfd, evs, 256, -1, &open);
+	for (;;) {
+		int n = epoll_wait(epfd, evs, 256, -1);
 
 		for (int i = 0; i < n; i++) {
 			struct rclient *c = evs[i].data.ptr;
@@ -306,9 +282,6 @@ int cmd_relay(int argc, char *argv[])
 		}
 		relay_sweep();
 	}
-	for (size_t i = 0; i < nclients; i++)
-		close(clients[i]->fd);
-	return 0;
 }
 
 /* ---- the load: clients of our own ---------------------------------------- */
@@ -326,14 +299,17 @@ struct load {
 	struct child srv;
 	const char *item;
 	int family;             /* of the clients' sockets */
-	unsigned short port;
+	struct sockaddr_storage addr;   /* the server's */
+	socklen_t addr_len;
 	int ep;                 /* our epoll set: every client, EPOLLIN */
 	int *fd;
 	uint64_t *got;          /* lines each client received */
 	size_t n;
 	uint64_t notices;       /* lines of all of them, while joining */
-	size_t half;            /* clients joined at the first measure */
-	long rss_half_kib, rss_idle_kib;
+	/* The server's resident memory per client joined in the second
+	 * half of the joins: what one more idle client costs, its start-up
+	 * left out (-1: unknown). */
+	double idle_kib;
 };
 
 /* Read once from every client ready within MS; count the lines. */
@@ -365,23 +341,19 @@ static void pump(struct load *l, int ms)
 static void load_open(struct load *l, char *const argv[], size_t n,
                       const char *item)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	double deadline;
+	double deadline, rss_half = -1;
+	size_t half = 0;
 
 	memset(l, 0, sizeof *l);
 	l->item = item;
-	if (!child_start_server(&l->srv, argv, 0)) {
-		child_explain(&l->srv, argv[0]);
+	if (!child_start_server(&l->srv, argv, 0))
 		fail("fanout: %s did not start", item);
-	}
 	l->family = strstr(l->srv.ready, "ffff:127") ? AF_INET : AF_INET6;
-	l->port = port_of(l->srv.ready);
+	l->addr_len = loopback_addr(&l->addr, l->family, port_of(l->srv.ready));
 	l->fd = calloc(n, sizeof *l->fd);
 	l->got = calloc(n, sizeof *l->got);
 	if ((l->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 || !l->fd || !l->got)
 		fail("fanout: %s", strerror(errno));
-	len = loopback_addr(&ss, l->family, l->port);
 	deadline = now_s() + 120;
 	for (size_t done = 0; done < n;) {
 		size_t step = n / 4 < 100 ? (n / 4 ? n / 4 : 1) : 100;
@@ -392,7 +364,7 @@ static void load_open(struct load *l, char *const argv[], size_t n,
 			int one = 1;
 
 			l->fd[k] = socket(l->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-			if (l->fd[k] < 0 || (connect(l->fd[k], (struct sockaddr *)&ss, len) < 0
+			if (l->fd[k] < 0 || (connect(l->fd[k], (struct sockaddr *)&l->addr, l->addr_len) < 0
 			                     && errno != EINPROGRESS))
 				fail("fanout: client %zu of %s: %s", k, item, strerror(errno));
 			setsockopt(l->fd[k], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -408,22 +380,15 @@ static void load_open(struct load *l, char *const argv[], size_t n,
 				     (unsigned long long)done * (done - 1) / 2);
 			pump(l, 100);
 		}
-		if (l->half == 0 && done >= n / 2) {
-			l->half = done;
-			l->rss_half_kib = proc_status_kib(l->srv.pid, "VmRSS");
+		if (half == 0 && done >= n / 2) {
+			half = done;
+			rss_half = proc_value(l->srv.pid, "status", "VmRSS");
 		}
 	}
 	l->n = n;
-	l->rss_idle_kib = proc_status_kib(l->srv.pid, "VmRSS");
-}
-
-/* The server's resident memory per client joined in the second half of
- * the joins: what one more idle client costs, its start-up left out. */
-static double idle_kib(const struct load *l)
-{
-	if (l->n <= l->half || l->rss_half_kib < 0 || l->rss_idle_kib < 0)
-		return -1;
-	return (double)(l->rss_idle_kib - l->rss_half_kib) / (double)(l->n - l->half);
+	l->idle_kib = proc_value(l->srv.pid, "status", "VmRSS");
+	l->idle_kib = half < n && rss_half >= 0 && l->idle_kib >= 0
+	              ? (l->idle_kib - rss_half) / (double)(n - half) : -1;
 }
 
 static void load_close(struct load *l)
@@ -437,24 +402,17 @@ static void load_close(struct load *l)
 }
 
 /* The CPU time PID has used, in seconds: /proc/PID/sched's
- * sum_exec_runtime (ns) where the kernel has it, else /proc/PID/stat's
+ * sum_exec_runtime (ms) where the kernel has it, else /proc/PID/stat's
  * user + system time (clock ticks). */
 static double cpu_s(pid_t pid)
 {
+	double ms = proc_value(pid, "sched", "se.sum_exec_runtime");
 	char path[64], line[1024], *p;
 	unsigned long long ut = 0, st = 0;
 	FILE *f;
 
-	snprintf(path, sizeof path, "/proc/%d/sched", (int)pid);
-	if ((f = fopen(path, "r")) != NULL) {
-		while (fgets(line, sizeof line, f) != NULL)
-			if (strncmp(line, "se.sum_exec_runtime", 19) == 0
-			    && (p = strchr(line, ':')) != NULL) {
-				fclose(f);
-				return strtod(p + 1, NULL) / 1000;
-			}
-		fclose(f);
-	}
+	if (ms >= 0)
+		return ms / 1000;
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
@@ -463,6 +421,14 @@ static double cpu_s(pid_t pid)
 		       &ut, &st);
 	fclose(f);
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Lines per run for N clients: about a million deliveries. */
+static uint64_t lines_for(size_t n)
+{
+	uint64_t lines = 1000000 / (n > 1 ? n - 1 : 1);
+
+	return lines < 200 ? 200 : lines;
 }
 
 /* Client 0 writes LINES lines, the n-1 others read them all: lines
@@ -531,8 +497,6 @@ static double fan_out(struct load *l, uint64_t lines, double *cpu_us)
  * N + 1, and no fan-out: what poll() costs per wakeup, next to epoll. */
 static double refusals(struct load *l, int count)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = loopback_addr(&ss, l->family, l->port);
 	struct timeval tv = { .tv_sec = 10 };
 	double t0 = now_s();
 
@@ -543,7 +507,7 @@ static double refusals(struct load *l, int count)
 		int fd = socket(l->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
+		if (fd < 0 || connect(fd, (struct sockaddr *)&l->addr, l->addr_len) < 0)
 			fail("fanout: a newcomer to %s: %s", l->item, strerror(errno));
 		while ((n = read(fd, buf + got, sizeof buf - got)) > 0)
 			got += (size_t)n;
@@ -557,75 +521,27 @@ static double refusals(struct load *l, int count)
 	return count / (now_s() - t0);
 }
 
-static uint64_t lines_for(size_t n);
-
-/* A point of the curve for the N clients of L: the medians of RUNS
- * fan-outs (lines/s) in *FAN and of RUNS times REFUSALS refusals (/s)
- * in *REFUSED. */
-static void measure(struct load *l, size_t n, int runs, double *fan,
-                    double *refused)
-{
-	double f[99], r[99], cpu;
-
-	fan_out(l, lines_for(n) / 8, &cpu);     /* warm-up */
-	for (int i = 0; i < runs; i++) {
-		f[i] = fan_out(l, lines_for(n), &cpu);
-		r[i] = refusals(l, REFUSALS);
-	}
-	*fan = median(f, (size_t)runs);
-	*refused = median(r, (size_t)runs);
-}
-
-/* Lines per run for N clients: about a million deliveries. */
-static uint64_t lines_for(size_t n)
-{
-	uint64_t lines = 1000000 / (n > 1 ? n - 1 : 1);
-
-	return lines < 200 ? 200 : lines;
-}
-
 /* ---- the plot ------------------------------------------------------------- */
 
-/* lg(X) for X > 0, without libm: the decade, then ln(m) for the
- * mantissa m in [1, 10) as 2 atanh((m - 1) / (m + 1)). */
-static double lg(double x)
-{
-	double y, y2, term, sum = 0;
-	int decade = 0;
-
-	while (x >= 10)
-		x /= 10, decade++;
-	while (x < 1)
-		x *= 10, decade--;
-	y = (x - 1) / (x + 1);
-	y2 = y * y;
-	term = y;
-	for (int k = 1; k < 200; k += 2) {
-		sum += term / k;
-		term *= y2;
-	}
-	return decade + 2 * sum / 2.302585092994046;
-}
-
-/* One panel of the plot at X0 (WIDTH wide): two series against N, a
- * log scale across, TITLE above, values in UNIT (divided by SCALE). */
+/* One panel of the plot at X0 (WIDTH wide): two series against N (V[i][0]
+ * the lab's, V[i][1] the relay's), a log scale across, TITLE above, values
+ * in UNIT (divided by SCALE). */
 static void panel(FILE *f, double x0, double width, const char *title,
                   const char *unit, double scale, const size_t *ns,
-                  const double *a, const double *b, int points)
+                  double v[][2], int points)
 {
 	const double h = 420, top = 60, bottom = 60, left = 70, right = 20;
-	const double *series[2] = { a, b };
 	const char *colour[2] = { "#1f77b4", "#d62728" };
-	double ymax = 0, lx0 = lg((double)ns[0]), lx1 = lg((double)ns[points - 1]);
+	double ymax = 0, lx0 = log10((double)ns[0]), lx1 = log10((double)ns[points - 1]);
 
 	for (int i = 0; i < points; i++)
 		for (int k = 0; k < 2; k++)
-			if (series[k][i] > ymax)
-				ymax = series[k][i];
+			if (v[i][k] > ymax)
+				ymax = v[i][k];
 	ymax = ymax > 0 ? ymax * 1.1 : 1;
 	if (lx1 <= lx0)
 		lx1 = lx0 + 1;
-#define X(n) (x0 + left + (lg((double)(n)) - lx0) / (lx1 - lx0) * (width - left - right))
+#define X(n) (x0 + left + (log10((double)(n)) - lx0) / (lx1 - lx0) * (width - left - right))
 #define Y(v) (h - bottom - (v) / ymax * (h - top - bottom))
 	fprintf(f, "<text x=\"%.1f\" y=\"%g\" text-anchor=\"middle\" font-size=\"13\">%s"
 	        "</text>\n", x0 + width / 2, top - 22, title);
@@ -650,18 +566,18 @@ static void panel(FILE *f, double x0, double width, const char *title,
 		fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
 		        "points=\"", colour[k]);
 		for (int i = 0; i < points; i++)
-			fprintf(f, "%.1f,%.1f ", X(ns[i]), Y(series[k][i]));
+			fprintf(f, "%.1f,%.1f ", X(ns[i]), Y(v[i][k]));
 		fprintf(f, "\"/>\n");
 		for (int i = 0; i < points; i++)
 			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
-			        X(ns[i]), Y(series[k][i]), colour[k]);
+			        X(ns[i]), Y(v[i][k]), colour[k]);
 	}
 #undef X
 #undef Y
 }
 
-static void svg(const char *path, const size_t *ns, const double *pv,
-                const double *ev, const double *pr, const double *er, int points)
+static void svg(const char *path, const size_t *ns, double fan[][2],
+                double refused[][2], int points)
 {
 	FILE *f = fopen(path, "w");
 
@@ -672,10 +588,10 @@ static void svg(const char *path, const size_t *ns, const double *pv,
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" "
 	        "height=\"470\" font-family=\"sans-serif\" font-size=\"12\">\n"
 	        "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	panel(f, 0, 500, "Fan-out: lines delivered per second", "M", 1e6, ns, pv,
-	      ev, points);
+	panel(f, 0, 500, "Fan-out: lines delivered per second", "M", 1e6, ns, fan,
+	      points);
 	panel(f, 500, 500, "A full server refusing newcomers: refusals per second",
-	      "k", 1e3, ns, pr, er, points);
+	      "k", 1e3, ns, refused, points);
 	fprintf(f, "<rect x=\"330\" y=\"446\" width=\"14\" height=\"4\" fill=\"#1f77b4\"/>"
 	        "<text x=\"350\" y=\"452\">lab 05 server, poll()</text>\n"
 	        "<rect x=\"530\" y=\"446\" width=\"14\" height=\"4\" fill=\"#d62728\"/>"
@@ -689,14 +605,11 @@ static void svg(const char *path, const size_t *ns, const double *pv,
 static void server_argv(char *argv[8], bool lab, const char *lab_server,
                         size_t n, bool v4)
 {
-	static char exe[4096], max[2][24];
-	ssize_t len;
+	static char max[2][24];
 	int i = 0;
 
-	if (!exe[0] && (len = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0)
-		exe[len] = '\0';
 	snprintf(max[lab], sizeof max[lab], "%zu", n);
-	argv[i++] = lab ? (char *)lab_server : exe;
+	argv[i++] = lab ? (char *)lab_server : "/proc/self/exe";
 	if (!lab)
 		argv[i++] = "relay";
 	argv[i++] = "-p";
@@ -710,32 +623,111 @@ static void server_argv(char *argv[8], bool lab, const char *lab_server,
 	argv[i] = NULL;
 }
 
+/* The fan-out rows of one server: lines/s and CPU per line over RUNS,
+ * memory per idle client. */
+static void fanout_rows(const char *item, const struct load *l,
+                        const double *lines, const double *cpu, int runs)
+{
+	row("fanout", item, "lines delivered/s", median(lines, (size_t)runs), 0, "", runs);
+	row("fanout", item, "server CPU per line", median(cpu, (size_t)runs), 3, "us", runs);
+	row("fanout", item, "memory per idle client", l->idle_kib, 1, "KiB", 1);
+}
+
+/* Fan-out at N clients: both servers up at once, runs interleaved; the
+ * lab's lines/s over the relay's, run by run, against the target. */
+static void fanout_table(const char *lab_server, size_t n, int runs, bool v4)
+{
+	struct load lab, rel;
+	double lab_v[99], rel_v[99], lab_c[99], rel_c[99], ratio[99], m;
+	char *args[8], item[64], text[200];
+
+	server_argv(args, true, lab_server, n, v4);
+	load_open(&lab, args, n, "lab 05");
+	server_argv(args, false, lab_server, n, v4);
+	load_open(&rel, args, n, "epoll relay");
+	fan_out(&lab, lines_for(n) / 4, &lab_c[0]);     /* warm-up */
+	fan_out(&rel, lines_for(n) / 4, &rel_c[0]);
+	for (int r = 0; r < runs; r++) {
+		lab_v[r] = fan_out(&lab, lines_for(n), &lab_c[r]);
+		rel_v[r] = fan_out(&rel, lines_for(n), &rel_c[r]);
+		ratio[r] = 100 * lab_v[r] / rel_v[r];
+	}
+	m = median(ratio, (size_t)runs);
+	fanout_rows("lab 05 server (poll)", &lab, lab_v, lab_c, runs);
+	row("fanout", "lab 05 server (poll)", "of the relay", m, 1, "%", runs);
+	fanout_rows("epoll relay (bench)", &rel, rel_v, rel_c, runs);
+	snprintf(item, sizeof item, "lab 05 at %zu clients", n);
+	snprintf(text, sizeof text, "%.0f%% of the epoll relay's lines delivered "
+	         "per second (target: 70%% or more): %s", m, m >= 70 ? "met" : "NOT MET");
+	row_text("target", item, "fan-out", text);
+	load_close(&lab);
+	load_close(&rel);
+}
+
+/* One point of the curve, N clients: each server in turn, a warm-up,
+ * then the medians of RUNS fan-outs (lines/s) into FAN[2] and of RUNS
+ * times REFUSALS refusals (/s) into REFUSED[2]. */
+static void curve_point(const char *lab_server, size_t n, int runs, bool v4,
+                        double fan[2], double refused[2])
+{
+	static const char *const who[2] = { "lab 05", "epoll relay" };
+	char *args[8], item[64];
+	double f[99], r[99], cpu;
+	struct load l;
+
+	for (int k = 0; k < 2; k++) {
+		server_argv(args, k == 0, lab_server, n, v4);
+		load_open(&l, args, n, who[k]);
+		fan_out(&l, lines_for(n) / 8, &cpu);
+		for (int i = 0; i < runs; i++) {
+			f[i] = fan_out(&l, lines_for(n), &cpu);
+			r[i] = refusals(&l, REFUSALS);
+		}
+		fan[k] = median(f, (size_t)runs);
+		refused[k] = median(r, (size_t)runs);
+		load_close(&l);
+	}
+	snprintf(item, sizeof item, "%zu clients", n);
+	row("curve", item, "fan-out lab 05", fan[0], 0, "lines/s", 1);
+	row("curve", item, "fan-out epoll", fan[1], 0, "lines/s", 1);
+	row("curve", item, "lab/epoll fan-out", 100 * fan[0] / fan[1], 0, "%", 1);
+	row("curve", item, "refusals lab 05", refused[0], 0, "/s", 1);
+	row("curve", item, "refusals epoll", refused[1], 0, "/s", 1);
+	row("curve", item, "lab/epoll refusals", 100 * refused[0] / refused[1], 0, "%", 1);
+}
+
+/* The curve, 10 to 10000 clients, as far as ROOM descriptors allow; the
+ * medians of 3 runs (or RUNS, if fewer), and its plot in SVG_PATH. */
+static void curve(const char *lab_server, size_t room, int runs, bool v4,
+                  const char *svg_path)
+{
+	static const size_t ns[] = { 10, 30, 100, 300, 1000, 3000, 10000 };
+	double fan[7][2], refused[7][2];
+	int points = 0;
+	char text[160];
+
+	for (size_t i = 0; i < 7 && ns[i] <= room; i++, points++)
+		curve_point(lab_server, ns[i], runs < 3 ? runs : 3, v4,
+		            fan[points], refused[points]);
+	if (points > 0 && points < 7) {
+		snprintf(text, sizeof text, "points above %zu clients left out: the "
+		         "descriptor limit (ulimit -Hn) allows no more", room);
+		row_text("note", "curve", "limit", text);
+	}
+	if (points > 1) {
+		svg(svg_path, ns, fan, refused, points);
+		row_text("note", "curve", "plot", svg_path);
+	}
+}
+
 int cmd_fanout(int argc, char *argv[])
 {
-	static const size_t curve_default[] = { 10, 30, 100, 300, 1000, 3000, 10000 };
-	size_t ns[32], npoints = 0, clients_n = 1000, room;
-	const char *svg_path = NULL, *lab_server;
-	int runs = 5, opt;
+	size_t clients_n = 1000, room;
 	struct rlimit rl;
-	bool v4 = false;
-	char *args[8];
-	int probe;
+	bool v4 = loopback_family() == AF_INET;
 
-	while ((opt = getopt(argc, argv, "r:n:c:s:")) != -1) {
-		switch (opt) {
-		case 'r': runs = (int)parse_size(optarg, "-r"); break;
-		case 'n': clients_n = parse_size(optarg, "-n"); break;
-		case 'c':
-			for (char *tok = strtok(optarg, ","); tok && npoints < 32; tok = strtok(NULL, ","))
-				ns[npoints++] = parse_size(tok, "-c");
-			break;
-		case 's': svg_path = optarg; break;
-		default: fail("usage: bench fanout [-r RUNS] [-n CLIENTS] [-c N,N,...] [-s SVG] LAB_SERVER");
-		}
-	}
-	if (optind != argc - 1 || runs < 1 || runs > 99 || clients_n < 2)
-		fail("usage: bench fanout [-r RUNS] [-n CLIENTS] [-c N,N,...] [-s SVG] LAB_SERVER");
-	lab_server = argv[optind];
+	if (argc != 3)
+		fail("usage: bench [-n RUNS] fanout LAB_SERVER SVG");
 
 	/* Descriptors: ours and the servers' (who inherit the limit). */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -744,19 +736,7 @@ int cmd_fanout(int argc, char *argv[])
 	}
 	getrlimit(RLIMIT_NOFILE, &rl);
 	room = rl.rlim_cur > 64 ? (size_t)rl.rlim_cur - 64 : 0;
-	if (npoints == 0)
-		for (size_t i = 0; i < sizeof curve_default / sizeof curve_default[0]; i++)
-			ns[npoints++] = curve_default[i];
 	/* ::1, or the IPv4-mapped loopback where ::1 is unusable. */
-	probe = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	{
-		struct sockaddr_storage ss;
-		socklen_t len = loopback_addr(&ss, AF_INET6, 0);
-
-		v4 = probe < 0 || bind(probe, (struct sockaddr *)&ss, len) < 0;
-		if (probe >= 0)
-			close(probe);
-	}
 	if (v4)
 		row_text("note", "lab 05", "address", "::1 unusable here: both servers "
 		         "measured at ::ffff:127.0.0.1, reached over IPv4");
@@ -768,88 +748,7 @@ int cmd_fanout(int argc, char *argv[])
 		row_text("note", "lab 05", "clients", text);
 		clients_n = room;
 	}
-
-	/* Fan-out at CLIENTS_N: both servers up at once, runs interleaved. */
-	{
-		struct load lab, rel;
-		double lab_v[99], rel_v[99], lab_c[99], rel_c[99], ratio[99];
-		char item[64];
-
-		server_argv(args, true, lab_server, clients_n, v4);
-		load_open(&lab, args, clients_n, "lab 05");
-		server_argv(args, false, lab_server, clients_n, v4);
-		load_open(&rel, args, clients_n, "epoll relay");
-		fan_out(&lab, lines_for(clients_n) / 4, &lab_c[0]);     /* warm-up */
-		fan_out(&rel, lines_for(clients_n) / 4, &rel_c[0]);
-		for (int r = 0; r < runs; r++) {
-			lab_v[r] = fan_out(&lab, lines_for(clients_n), &lab_c[r]);
-			rel_v[r] = fan_out(&rel, lines_for(clients_n), &rel_c[r]);
-			ratio[r] = 100 * lab_v[r] / rel_v[r];
-		}
-		snprintf(item, sizeof item, "lab 05 server (poll)");
-		row("fanout", item, "lines delivered/s", median(lab_v, (size_t)runs), 0, "", runs);
-		row("fanout", item, "server CPU per line", median(lab_c, (size_t)runs), 3, "us", runs);
-		row("fanout", item, "memory per idle client", idle_kib(&lab), 1, "KiB", 1);
-		row("fanout", item, "of the relay", median(ratio, (size_t)runs), 1, "%", runs);
-		snprintf(item, sizeof item, "epoll relay (bench)");
-		row("fanout", item, "lines delivered/s", median(rel_v, (size_t)runs), 0, "", runs);
-		row("fanout", item, "server CPU per line", median(rel_c, (size_t)runs), 3, "us", runs);
-		row("fanout", item, "memory per idle client", idle_kib(&rel), 1, "KiB", 1);
-		snprintf(item, sizeof item, "lab 05 at %zu clients", clients_n);
-		{
-			char text[200];
-			double m = median(ratio, (size_t)runs);
-
-			snprintf(text, sizeof text, "%.0f%% of the epoll relay's lines "
-			         "delivered per second (target: 70%% or more): %s", m,
-			         m >= 70 ? "met" : "NOT MET");
-			row_text("target", item, "fan-out", text);
-		}
-		load_close(&lab);
-		load_close(&rel);
-	}
-
-	/* The curve: one run per point and server. */
-	{
-		double pv[32], ev[32], pr[32], er[32];
-		size_t shown[32];
-		int points = 0, curve_runs = runs < 3 ? runs : 3;
-
-		for (size_t i = 0; i < npoints; i++) {
-			struct load l;
-			char item[64];
-
-			if (ns[i] < 2 || ns[i] > room)
-				continue;
-			snprintf(item, sizeof item, "%zu clients", ns[i]);
-			server_argv(args, true, lab_server, ns[i], v4);
-			load_open(&l, args, ns[i], "lab 05");
-			measure(&l, ns[i], curve_runs, &pv[points], &pr[points]);
-			load_close(&l);
-			server_argv(args, false, lab_server, ns[i], v4);
-			load_open(&l, args, ns[i], "epoll relay");
-			measure(&l, ns[i], curve_runs, &ev[points], &er[points]);
-			load_close(&l);
-			row("curve", item, "fan-out lab 05", pv[points], 0, "lines/s", 1);
-			row("curve", item, "fan-out epoll", ev[points], 0, "lines/s", 1);
-			row("curve", item, "lab/epoll fan-out", 100 * pv[points] / ev[points], 0, "%", 1);
-			row("curve", item, "refusals lab 05", pr[points], 0, "/s", 1);
-			row("curve", item, "refusals epoll", er[points], 0, "/s", 1);
-			row("curve", item, "lab/epoll refusals", 100 * pr[points] / er[points], 0, "%", 1);
-			shown[points++] = ns[i];
-		}
-		if (points > 0 && ns[npoints - 1] > room) {
-			char text[160];
-
-			snprintf(text, sizeof text, "points above %zu clients left out: the "
-			         "descriptor limit (ulimit -Hn) allows no more", room);
-			row_text("note", "curve", "limit", text);
-		}
-		if (svg_path != NULL && points > 1) {
-			svg(svg_path, shown, pv, ev, pr, er, points);
-			row_text("note", "curve", "plot", svg_path);
-		}
-	}
+	fanout_table(argv[1], clients_n, bench_runs, v4);
+	curve(argv[1], room, bench_runs, v4, argv[2]);
 	return 0;
 }
-

@@ -2,9 +2,10 @@
  * main.c - the bench's entry point, and `bench time`: the wall time of a
  * command such as the grader.
  *
- * Usage: bench xfer ... | bench rtt ... | bench syscall
- *        bench time [-n RUNS] -l LABEL -- CMD...
+ * Usage: bench [-n RUNS] xfer|rtt|fanout ... | bench syscall
+ *        bench [-n RUNS] time LABEL CMD...
  *
+ * -n RUNS, runs per figure, is for every command that takes it.
  * `bench time` runs CMD once to warm up (a `make test` builds on that
  * run), then RUNS times, with stdout kept to report its last line (the
  * grader's "N passed, N failed") and stderr dropped.  The make variables
@@ -24,56 +25,38 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The last non-empty line of what was written to FD (a memfd). */
-static void last_line(int fd, char *line, size_t len)
+int bench_runs = 5;
+
+/* The last non-empty line of what was written to FD (a memfd; the
+ * grader writes no colour codes there, not being on a terminal). */
+static const char *last_line(int fd)
 {
 	static char buf[1 << 16];
 	off_t size = lseek(fd, 0, SEEK_END);
 	off_t from = size > (off_t)sizeof buf - 1 ? size - (off_t)sizeof buf + 1 : 0;
 	ssize_t n = pread(fd, buf, sizeof buf - 1, from);
-	char *end, *start;
+	char *start;
 
-	line[0] = '\0';
 	if (n <= 0)
-		return;
+		return "";
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
 	buf[n] = '\0';
-	end = buf + n;
-	while (end > buf && (end[-1] == '\n' || end[-1] == '\r'))
-		*--end = '\0';
 	start = strrchr(buf, '\n');
-	start = start ? start + 1 : buf;
-	/* Drop terminal colour codes, should there be any. */
-	size_t o = 0;
-	for (const char *p = start; *p && o + 1 < len; p++) {
-		if (*p == '\033') {
-			while (*p && *p != 'm')
-				p++;
-			if (!*p)
-				break;
-			continue;
-		}
-		line[o++] = *p;
-	}
-	line[o] = '\0';
+	return start ? start + 1 : buf;
 }
 
 int cmd_time(int argc, char *argv[])
 {
-	int runs = 3, opt, out, status = 0;
-	const char *label = NULL;
+	int runs = bench_runs, out;
+	const char *label = argv[1];
 	double wall[99];
-	char line[256] = "", text[400];
+	char text[400];
+	struct child c;
 
-	while ((opt = getopt(argc, argv, "n:l:")) != -1) {
-		switch (opt) {
-		case 'n': runs = (int)parse_size(optarg, "-n"); break;
-		case 'l': label = optarg; break;
-		default: fail("time: bad option");
-		}
-	}
-	if (optind >= argc || label == NULL || runs < 1 || runs > 99)
-		fail("usage: bench time [-n RUNS] -l LABEL -- CMD...");
-	argv += optind;
+	if (argc < 3)
+		fail("usage: bench [-n RUNS] time LABEL CMD...");
+	argv += 2;
 	unsetenv("MAKEFLAGS");
 	unsetenv("MFLAGS");
 	unsetenv("MAKELEVEL");
@@ -83,40 +66,31 @@ int cmd_time(int argc, char *argv[])
 	if (out < 0)
 		fail("memfd_create: %s", strerror(errno));
 	for (int r = -1; r < runs; r++) {
-		int err = devnull(O_WRONLY);
-		pid_t pid;
 		double t0 = now_s();
 
 		if (ftruncate(out, 0) < 0 || lseek(out, 0, SEEK_SET) < 0)
 			fail("memfd: %s", strerror(errno));
-		pid = fork();
-		if (pid < 0)
-			fail("fork: %s", strerror(errno));
-		if (pid == 0) {
-			int in = devnull(O_RDONLY);
+		if (child_fork(&c) == 0) {
+			int null = devnull(O_RDWR);
 
-			if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+			if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(null, 2) < 0)
 				_exit(126);
 			execvp(argv[0], argv);
 			_exit(127);
 		}
-		close(err);
-		while (waitpid(pid, &status, 0) < 0)
-			if (errno != EINTR)
-				fail("waitpid: %s", strerror(errno));
+		child_reap(&c);
 		if (r >= 0)
 			wall[r] = now_s() - t0;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		if (WIFEXITED(c.status) && WEXITSTATUS(c.status) == 127)
 			fail("time: cannot run %s", argv[0]);
 	}
-	last_line(out, line, sizeof line);
 
 	row("grader", label, "wall time", median(wall, (size_t)runs), 2, "s", runs);
 	row("grader", label, "fastest", percentile(wall, (size_t)runs, 0), 2, "s", runs);
 	row("grader", label, "slowest", percentile(wall, (size_t)runs, 100), 2, "s", runs);
-	snprintf(text, sizeof text, "exit status %d; last line: %s",
-	         WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-	         line);
+	snprintf(text, sizeof text, "exit status %d; last line: %.255s",
+	         WIFEXITED(c.status) ? WEXITSTATUS(c.status)
+	                             : 128 + WTERMSIG(c.status), last_line(out));
 	row_text("note", label, "result", text);
 	return 0;
 }
@@ -124,11 +98,12 @@ int cmd_time(int argc, char *argv[])
 /* `bench syscall`: what one system call costs on this machine, a write(2)
  * of 1 byte to /dev/null, the median of 5 runs of 100000.  Every figure
  * of the table is made of such calls: this is their unit price. */
-static int cmd_syscall(void)
+static int cmd_syscall(int argc, char *argv[])
 {
 	int fd = devnull(O_WRONLY);
 	double us[5];
 
+	(void)argc, (void)argv;
 	for (int r = 0; r < 5; r++) {
 		double t0 = now_s();
 
@@ -144,24 +119,22 @@ static int cmd_syscall(void)
 
 int main(int argc, char *argv[])
 {
-	if (argc < 2)
-		fail("usage: bench xfer|rtt|time|syscall ...");
+	static const struct { const char *name; int (*run)(int, char *[]); } cmds[] = {
+		{ "xfer", cmd_xfer }, { "rtt", cmd_rtt }, { "time", cmd_time },
+		{ "syscall", cmd_syscall }, { "fanout", cmd_fanout },
+		/* Started by the bench itself. */
+		{ "relay", cmd_relay }, { "sink", cmd_sink }, { "source", cmd_source },
+	};
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (strcmp(argv[1], "xfer") == 0)
-		return cmd_xfer(argc - 1, argv + 1);
-	if (strcmp(argv[1], "rtt") == 0)
-		return cmd_rtt(argc - 1, argv + 1);
-	if (strcmp(argv[1], "time") == 0)
-		return cmd_time(argc - 1, argv + 1);
-	if (strcmp(argv[1], "syscall") == 0)
-		return cmd_syscall();
-	if (strcmp(argv[1], "relay") == 0)
-		return cmd_relay(argc - 1, argv + 1);
-	if (strcmp(argv[1], "fanout") == 0)
-		return cmd_fanout(argc - 1, argv + 1);
-	if (strcmp(argv[1], "sink") == 0)
-		return cmd_sink(argc - 1, argv + 1);
-	if (strcmp(argv[1], "source") == 0)
-		return cmd_source(argc - 1, argv + 1);
-	fail("unknown command '%s': xfer, rtt, time or syscall", argv[1]);
+	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
+		bench_runs = (int)parse_size(argv[2], "-n");
+		if (bench_runs < 1 || bench_runs > 99)
+			fail("-n: 1 to 99 runs");
+		argc -= 2, argv += 2;
+	}
+	for (size_t i = 0; argc > 1 && i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].run(argc - 1, argv + 1);
+	fail("usage: bench [-n RUNS] xfer|rtt|time|syscall|fanout ...");
 }

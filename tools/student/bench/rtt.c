@@ -2,7 +2,7 @@
  * rtt.c - `bench rtt`: round trips per second and latency, one request in
  * flight, against the real lab servers and against raw sockets.
  *
- * Usage: bench rtt [-n COUNT] [-w WARMUP] [-r RUNS] KIND [SERVER]
+ * Usage: bench [-n RUNS] rtt KIND [SERVER]
  *
  *   lab02 SERVER   lab 02's server (-p 0): sendto/recvfrom on UDP/IPv4
  *   lab03 SERVER   lab 03's server (-p 0): a connected UDP socket,
@@ -20,8 +20,8 @@
  * for it uppercased, checking every byte; the sequence number tells a late
  * datagram from the answer.  The server is started once per KIND and
  * waited for through its "listening on ADDRESS" line; WARMUP round trips
- * (not counted), then RUNS runs of COUNT.  Each run gives its round trips
- * per second (COUNT / the sum of its round-trip times), its median and its
+ * (not counted), then RUNS runs of COUNT (10000).  Each run gives its round
+ * trips per second (COUNT / the sum of its round-trip times), its median and its
  * 99th percentile; the figures are the medians over the runs.  For the raw
  * kinds, also the cost of one write+read within one process (no process
  * woken): the protocol's own share of a round trip.
@@ -32,15 +32,15 @@
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define MSG_LEN 25
+#define COUNT 10000             /* round trips per run */
+#define WARMUP 1000             /* round trips before the first run */
 
 struct link {
 	int fd;
@@ -105,21 +105,6 @@ static double round_trip(struct link *l, unsigned long seq)
 	return (t1 - t0) * 1e6;
 }
 
-unsigned short port_of(const char *address)
-{
-	const char *colon = strrchr(address, ':');
-	long port = colon ? strtol(colon + 1, NULL, 10) : 0;
-
-	if (port <= 0 || port > 65535)
-		fail("no port in the ready line's address '%s'", address);
-	return (unsigned short)port;
-}
-
-static void peer_addr(struct link *l, int family, unsigned short port)
-{
-	l->peer_len = loopback_addr(&l->peer, family, port);
-}
-
 /* A socket to the peer in L: TCP connected, UDP connected when asked. */
 static void open_link(struct link *l, int family, int type)
 {
@@ -136,14 +121,10 @@ static void open_link(struct link *l, int family, int type)
 }
 
 /* The raw echo: a process that answers every read or datagram uppercased. */
-static pid_t start_echo(int fd, bool stream)
+static void start_echo(struct child *echo, int fd, bool stream)
 {
-	pid_t pid = fork();
-
-	if (pid < 0)
-		fail("fork: %s", strerror(errno));
-	if (pid > 0)
-		return pid;
+	if (child_fork(echo) > 0)
+		return;
 	signal(SIGTERM, SIG_DFL);
 	if (stream) {
 		int c = fd;
@@ -177,12 +158,38 @@ static pid_t start_echo(int fd, bool stream)
 	}
 }
 
+/* Two connected sockets of FAMILY and TYPE over loopback: SV[0] bound to
+ * it (a stream's accepted socket), SV[1] connected to it.  0, or -1 when
+ * the family's loopback is unusable. */
+static int loopback_pair(int family, int type, int sv[2])
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int b = bound_loopback(family, type, &ss, &len);
+
+	if (b < 0)
+		return -1;
+	if (type == SOCK_STREAM && listen(b, 1) < 0)
+		fail("listen: %s", strerror(errno));
+	sv[1] = socket(family, type | SOCK_CLOEXEC, 0);
+	if (sv[1] < 0 || connect(sv[1], (struct sockaddr *)&ss, len) < 0)
+		fail("connect over loopback: %s", strerror(errno));
+	sv[0] = b;
+	if (type == SOCK_STREAM) {
+		sv[0] = accept4(b, NULL, NULL, SOCK_CLOEXEC);
+		if (sv[0] < 0)
+			fail("accept: %s", strerror(errno));
+		close(b);
+	}
+	return 0;
+}
+
 /* The same domain without a second process: one write(2) and one read(2)
  * of the message between two connected sockets of this process.  No
  * process waits, none is woken: what is left is the cost of the two
  * calls through the protocol.  Microseconds per write+read, the median
  * of RUNS runs of COUNT. */
-static double one_process(int family, int type, unsigned long count, int runs)
+static double one_process(int family, int type, int runs)
 {
 	int sv[2];
 	char buf[64], msg[MSG_LEN + 1] = "hello, sockets #00000000\n";
@@ -194,93 +201,64 @@ static double one_process(int family, int type, unsigned long count, int runs)
 	for (int r = 0; r < runs; r++) {
 		double t0 = now_s();
 
-		for (unsigned long i = 0; i < count; i++)
+		for (unsigned long i = 0; i < COUNT; i++)
 			if (write(sv[1], msg, MSG_LEN) != MSG_LEN
 			    || read(sv[0], buf, sizeof buf) != MSG_LEN)
 				fail("one-process write+read: %s", strerror(errno));
-		us[r] = (now_s() - t0) / (double)count * 1e6;
+		us[r] = (now_s() - t0) / COUNT * 1e6;
 	}
 	close(sv[0]);
 	close(sv[1]);
 	return median(us, (size_t)runs);
 }
 
-/* What the command line asks for. */
-struct rtt_args {
-	unsigned long count, warmup;
-	int runs;
-	const char *kind, *server;
-};
-
 /* What is measured: the link to its server, and that server. */
 struct target {
+	const char *kind, *server;      /* as on the command line */
 	const char *item;               /* the row's name */
 	struct link l;
-	struct child srv;               /* a lab's server, else pid -1 */
-	pid_t echo;                     /* a raw kind's echo, else -1 */
+	struct child srv;               /* the lab's server, or the raw echo */
+	int family, type;               /* a raw kind's, for one_process() */
 	unsigned long seq;              /* the next round trip's number */
 	char note[256];                 /* why a fallback was measured */
 };
 
-static void parse_rtt_args(int argc, char *argv[], struct rtt_args *a)
+/* Start the lab's server with ARGS and aim the link at the port of its
+ * ready line, in FAMILY: false when it never said it was listening. */
+static bool start_lab(struct target *t, char *args[], int family)
 {
-	int opt;
-
-	*a = (struct rtt_args){ .count = 10000, .warmup = 1000, .runs = 5 };
-	while ((opt = getopt(argc, argv, "n:w:r:")) != -1) {
-		switch (opt) {
-		case 'n': a->count = (unsigned long)parse_size(optarg, "-n"); break;
-		case 'w': a->warmup = (unsigned long)parse_size(optarg, "-w"); break;
-		case 'r': a->runs = (int)parse_size(optarg, "-r"); break;
-		default: fail("rtt: bad option");
-		}
-	}
-	if (optind >= argc || a->count < 1 || a->runs < 1 || a->runs > 99)
-		fail("usage: bench rtt [-n COUNT] [-w WARMUP] [-r RUNS] KIND [SERVER]");
-	a->kind = argv[optind];
-	if (strncmp(a->kind, "lab", 3) == 0) {
-		if (optind + 1 >= argc)
-			fail("rtt %s: which server?", a->kind);
-		a->server = argv[optind + 1];
-	}
-}
-
-static NORETURN void no_server(const struct target *t, const char *server)
-{
-	child_explain(&t->srv, server);
-	fail("%s: no \"listening on\" line", server);
+	if (!child_start_server(&t->srv, args, 0))
+		return false;
+	t->l.peer_len = loopback_addr(&t->l.peer, family, port_of(t->srv.ready));
+	return true;
 }
 
 /* Lab 02 or 03 (KIND "lab02", "lab03"): UDP/IPv4, connected for 03. */
-static void open_lab_udp(struct target *t, const char *kind, const char *server)
+static void open_lab_udp(struct target *t)
 {
-	char *args[] = { (char *)server, "-p", "0", NULL };
+	char *args[] = { (char *)t->server, "-p", "0", NULL };
 
-	t->item = kind[4] == '2' ? "lab 02 UDP/IPv4 sendto/recvfrom"
-	                         : "lab 03 connected UDP/IPv4 write/read";
-	if (!child_start_server(&t->srv, args, 0))
-		no_server(t, server);
-	peer_addr(&t->l, AF_INET, port_of(t->srv.ready));
-	t->l.connected = kind[4] == '3';
+	t->item = t->kind[4] == '2' ? "lab 02 UDP/IPv4 sendto/recvfrom"
+	                            : "lab 03 connected UDP/IPv4 write/read";
+	if (!start_lab(t, args, AF_INET))
+		fail("%s did not start", t->server);
+	t->l.connected = t->kind[4] == '3';
 	open_link(&t->l, AF_INET, SOCK_DGRAM);
 }
 
-static void open_lab04(struct target *t, const char *server)
+static void open_lab04(struct target *t)
 {
-	char *args[] = { (char *)server, "-p", "0", NULL };
-	char *dual[] = { (char *)server, "-a", "::", "-p", "0", NULL };
+	char *args[] = { (char *)t->server, "-p", "0", NULL };
+	char *dual[] = { (char *)t->server, "-a", "::", "-p", "0", NULL };
 
 	t->item = "lab 04 TCP/IPv6 lines";
-	if (child_start_server(&t->srv, args, 0)) {
-		peer_addr(&t->l, AF_INET6, port_of(t->srv.ready));
-	} else {
+	if (!start_lab(t, args, AF_INET6)) {
 		/* ::1 unusable: the dual-stack server, reached over IPv4. */
-		if (!child_start_server(&t->srv, dual, 0))
-			no_server(t, server);
+		if (!start_lab(t, dual, AF_INET))
+			fail("%s did not start", t->server);
 		t->item = "lab 04 TCP (dual stack; 127.0.0.1)";
 		snprintf(t->note, sizeof t->note, "::1 unusable here: lab 04 measured "
 		         "on its dual-stack server (-a ::) through 127.0.0.1");
-		peer_addr(&t->l, AF_INET, port_of(t->srv.ready));
 	}
 	t->l.stream = true;
 	open_link(&t->l, t->l.peer.ss_family, SOCK_STREAM);
@@ -288,26 +266,19 @@ static void open_lab04(struct target *t, const char *server)
 
 /* Lab 06 (KIND "lab06"): the server on a path in a temp dir of its own;
  * our socket bound to an abstract name (an unnamed one gets no answer). */
-static char lab06_dir[] = "/tmp/bench-lab06.XXXXXX";
-
-static void open_lab06(struct target *t, const char *server)
+static void open_lab06(struct target *t)
 {
-	static char path[sizeof lab06_dir + 16];
-	char *args[] = { (char *)server, path, NULL };
-	struct sockaddr_un *peer = (struct sockaddr_un *)&t->l.peer;
+	static char path[300];
+	char *args[] = { (char *)t->server, path, NULL };
 	struct sockaddr_un me = { .sun_family = AF_UNIX };
 	int n;
 
-	if (mkdtemp(lab06_dir) == NULL)
-		fail("mkdtemp: %s", strerror(errno));
-	snprintf(path, sizeof path, "%s/lab06.sock", lab06_dir);
+	snprintf(path, sizeof path, "%s/lab06.sock", make_tmpdir());
 	t->item = "lab 06 UNIX datagram sendto/recvfrom";
 	if (!child_start_server(&t->srv, args, 0))
-		no_server(t, server);
-	memset(peer, 0, sizeof *peer);
-	peer->sun_family = AF_UNIX;
-	memcpy(peer->sun_path, path, strlen(path) + 1);
-	t->l.peer_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+		fail("%s did not start", t->server);
+	if (unix_addr(path, (struct sockaddr_un *)&t->l.peer, &t->l.peer_len) < 0)
+		fail("%s: %s", path, strerror(errno));
 	open_link(&t->l, AF_UNIX, SOCK_DGRAM);
 	n = snprintf(me.sun_path + 1, sizeof me.sun_path - 1, "socklab-bench-%d",
 	             (int)getpid());
@@ -321,9 +292,10 @@ static void open_raw_unix(struct target *t)
 	int sv[2];
 
 	t->item = "raw AF_UNIX stream";
+	t->family = AF_UNIX, t->type = SOCK_STREAM;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		fail("socketpair: %s", strerror(errno));
-	t->echo = start_echo(sv[1], true);
+	start_echo(&t->srv, sv[1], true);
 	close(sv[1]);
 	t->l.fd = sv[0];
 	t->l.stream = true;
@@ -335,9 +307,10 @@ static void open_raw_udp4(struct target *t)
 	                   &t->l.peer_len);
 
 	t->item = "raw UDP/IPv4";
+	t->family = AF_INET, t->type = SOCK_DGRAM;
 	if (s < 0)
 		fail("no UDP socket on 127.0.0.1: %s", strerror(errno));
-	t->echo = start_echo(s, false);
+	start_echo(&t->srv, s, false);
 	close(s);
 	open_link(&t->l, AF_INET, SOCK_DGRAM);
 }
@@ -345,47 +318,47 @@ static void open_raw_udp4(struct target *t)
 static void open_raw_tcp(struct target *t)
 {
 	struct link *l = &t->l;
-	int s = bound_loopback(AF_INET6, SOCK_STREAM, &l->peer, &l->peer_len);
+	int family = loopback_family();
+	int s = bound_loopback(family, SOCK_STREAM, &l->peer, &l->peer_len);
 
-	t->item = "raw TCP/IPv6";
-	if (s < 0) {
-		s = bound_loopback(AF_INET, SOCK_STREAM, &l->peer, &l->peer_len);
-		if (s < 0)
-			fail("no TCP socket on 127.0.0.1: %s", strerror(errno));
-		t->item = "raw TCP/IPv4 (::1 unusable)";
+	if (s < 0)
+		fail("no TCP socket on loopback: %s", strerror(errno));
+	t->item = family == AF_INET6 ? "raw TCP/IPv6" : "raw TCP/IPv4 (::1 unusable)";
+	t->family = family, t->type = SOCK_STREAM;
+	if (family == AF_INET)
 		snprintf(t->note, sizeof t->note, "::1 unusable here: the raw TCP "
 		         "round trip measured over 127.0.0.1");
-	}
 	/* listen() before connect(); the echo process accepts. */
 	if (listen(s, 1) < 0)
 		fail("listen: %s", strerror(errno));
-	t->echo = start_echo(s, true);
-	open_link(&t->l, t->l.peer.ss_family, SOCK_STREAM);
+	start_echo(&t->srv, s, true);
+	open_link(&t->l, family, SOCK_STREAM);
 	close(s);
 	t->l.stream = true;
 }
 
-static void open_target(struct target *t, const struct rtt_args *a)
+/* KIND's server and link. */
+static void open_target(struct target *t)
 {
-	if (strcmp(a->kind, "lab02") == 0 || strcmp(a->kind, "lab03") == 0)
-		open_lab_udp(t, a->kind, a->server);
-	else if (strcmp(a->kind, "lab04") == 0)
-		open_lab04(t, a->server);
-	else if (strcmp(a->kind, "lab06") == 0)
-		open_lab06(t, a->server);
-	else if (strcmp(a->kind, "unix") == 0)
+	if (strcmp(t->kind, "lab02") == 0 || strcmp(t->kind, "lab03") == 0)
+		open_lab_udp(t);
+	else if (strcmp(t->kind, "lab04") == 0)
+		open_lab04(t);
+	else if (strcmp(t->kind, "lab06") == 0)
+		open_lab06(t);
+	else if (strcmp(t->kind, "unix") == 0)
 		open_raw_unix(t);
-	else if (strcmp(a->kind, "udp4") == 0)
+	else if (strcmp(t->kind, "udp4") == 0)
 		open_raw_udp4(t);
-	else if (strcmp(a->kind, "tcp6") == 0)
+	else if (strcmp(t->kind, "tcp6") == 0)
 		open_raw_tcp(t);
 	else
-		fail("rtt: unknown kind '%s'", a->kind);
+		fail("rtt: unknown kind '%s'", t->kind);
 }
 
-static void warm_up(struct target *t, unsigned long warmup)
+static void warm_up(struct target *t)
 {
-	for (unsigned long i = 0; i < warmup; i++) {
+	for (unsigned long i = 0; i < WARMUP; i++) {
 		/* A server that does not answer (starter code) ends it here. */
 		if (round_trip(&t->l, t->seq++) < 0 && t->l.lost >= 3)
 			fail("%s: 3 datagrams got no reply within 1 s", t->item);
@@ -396,13 +369,13 @@ static void warm_up(struct target *t, unsigned long warmup)
 
 /* One run of COUNT round trips (LAT: room for COUNT): its round trips per
  * second, median and 99th percentile. */
-static void measure_run(struct target *t, unsigned long count, double *lat,
-                        double *rate, double *med, double *p99)
+static void measure_run(struct target *t, double *lat, double *rate,
+                        double *med, double *p99)
 {
 	unsigned long n = 0;
 	double sum = 0;
 
-	for (unsigned long i = 0; i < count; i++) {
+	for (unsigned long i = 0; i < COUNT; i++) {
 		double us = round_trip(&t->l, t->seq++);
 
 		if (us >= 0) {
@@ -425,32 +398,22 @@ static void measure_run(struct target *t, unsigned long count, double *lat,
 
 /* The rows: the medians over the runs, the raw kinds' one-process cost,
  * and the notes. */
-static void rtt_rows(const struct target *t, const struct rtt_args *a,
-                     const double *rate, const double *med, const double *p99)
+static void rtt_rows(const struct target *t, int runs, const double *rate,
+                     const double *med, const double *p99)
 {
 	const char *item = t->item;
-	size_t runs = (size_t)a->runs;
+	double us = t->family ? one_process(t->family, t->type, runs) : -1;
 
-	row("rtt", item, "round trips/s", median(rate, runs), 0, "", a->runs);
-	row("rtt", item, "median", median(med, runs), 1, "us", a->runs);
-	row("rtt", item, "p99", median(p99, runs), 1, "us", a->runs);
-	if (strncmp(a->kind, "lab", 3) != 0) {
-		/* The raw kinds: the same domain within one process. */
-		int fam = strcmp(a->kind, "unix") == 0 ? AF_UNIX
-		          : strcmp(a->kind, "udp4") == 0 ? AF_INET
-		          : t->l.peer.ss_family;
-		double us = one_process(fam, strcmp(a->kind, "udp4") == 0
-		                             ? SOCK_DGRAM : SOCK_STREAM,
-		                        a->count, a->runs);
-
-		if (us >= 0)
-			row("rtt", item, "1 process write+read", us, 1, "us", a->runs);
-	}
+	row("rtt", item, "round trips/s", median(rate, (size_t)runs), 0, "", runs);
+	row("rtt", item, "median", median(med, (size_t)runs), 1, "us", runs);
+	row("rtt", item, "p99", median(p99, (size_t)runs), 1, "us", runs);
+	if (us >= 0)
+		row("rtt", item, "1 process write+read", us, 1, "us", runs);
 	if (t->l.lost > 0) {
 		char text[128];
 
 		snprintf(text, sizeof text, "%lu of %lu datagrams lost (1 s timeout each)",
-		         t->l.lost, a->warmup + (unsigned long)a->runs * a->count);
+		         t->l.lost, WARMUP + (unsigned long)runs * COUNT);
 		row_text("note", item, "lost", text);
 	}
 	if (t->note[0])
@@ -458,9 +421,9 @@ static void rtt_rows(const struct target *t, const struct rtt_args *a,
 }
 
 /* The end: BYE for lab 03, EOF for the streams, SIGTERM for servers. */
-static void close_target(struct target *t, const struct rtt_args *a)
+static void close_target(struct target *t)
 {
-	if (strcmp(a->kind, "lab03") == 0) {
+	if (strcmp(t->kind, "lab03") == 0) {
 		char buf[16];
 
 		if (write(t->l.fd, "BYE", 3) != 3 || recv(t->l.fd, buf, sizeof buf, 0) != 3
@@ -468,36 +431,28 @@ static void close_target(struct target *t, const struct rtt_args *a)
 			fprintf(stderr, "bench: lab 03 did not answer BYE\n");
 	}
 	close(t->l.fd);
-	if (t->echo > 0) {
-		kill(t->echo, SIGTERM);
-		waitpid(t->echo, NULL, 0);
-	}
-	if (t->srv.pid > 0) {
-		child_stop(&t->srv);
-		if (!child_ok(&t->srv))
-			child_explain(&t->srv, a->server);
-	}
-	if (strcmp(a->kind, "lab06") == 0)
-		rmdir(lab06_dir);       /* the server removed its socket file */
+	child_stop(&t->srv);
+	if (t->server != NULL && !child_ok(&t->srv))
+		child_explain(&t->srv, t->server);
 }
 
 int cmd_rtt(int argc, char *argv[])
 {
-	struct rtt_args a;
-	struct target t = { .l = { .fd = -1 }, .srv = { .pid = -1, .err_fd = -1 },
-	                    .echo = -1 };
-	double *lat, rate[99], med[99], p99[99];
+	struct target t = { .l = { .fd = -1 } };
+	int runs = bench_runs;
+	double lat[COUNT], rate[99], med[99], p99[99];
 
-	parse_rtt_args(argc, argv, &a);
-	open_target(&t, &a);
-	lat = malloc(a.count * sizeof *lat);
-	if (lat == NULL)
-		fail("out of memory");
-	warm_up(&t, a.warmup);
-	for (int r = 0; r < a.runs; r++)
-		measure_run(&t, a.count, lat, &rate[r], &med[r], &p99[r]);
-	rtt_rows(&t, &a, rate, med, p99);
-	close_target(&t, &a);
-	free(lat);
+	if (argc < 2 || argc > 3)
+		fail("usage: bench [-n RUNS] rtt KIND [SERVER]");
+	t.kind = argv[1];
+	t.server = argv[2];
+	if (strncmp(t.kind, "lab", 3) == 0 && t.server == NULL)
+		fail("rtt %s: which server?", t.kind);
+	open_target(&t);
+	warm_up(&t);
+	for (int r = 0; r < runs; r++)
+		measure_run(&t, lat, &rate[r], &med[r], &p99[r]);
+	rtt_rows(&t, runs, rate, med, p99);
+	close_target(&t);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -111,23 +112,24 @@ uint64_t parse_size(const char *text, const char *what)
 	return v;
 }
 
-long proc_status_kib(pid_t pid, const char *field)
+double proc_value(pid_t pid, const char *file, const char *field)
 {
 	char path[64], line[256];
 	size_t len = strlen(field);
-	long kib = -1;
+	double value = -1;
 	FILE *f;
 
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		fail("%s: %s", path, strerror(errno));
+	snprintf(path, sizeof path, "/proc/%ld/%s", (long)pid, file);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
 	while (fgets(line, sizeof line, f) != NULL)
-		if (strncmp(line, field, len) == 0 && line[len] == ':'
-		    && sscanf(line + len + 1, "%ld", &kib) == 1)
+		if (strncmp(line, field, len) == 0
+		    && line[len + strspn(line + len, " \t")] == ':') {
+			value = strtod(strchr(line + len, ':') + 1, NULL);
 			break;
+		}
 	fclose(f);
-	return kib;
+	return value;
 }
 
 int devnull(int flags)
@@ -139,23 +141,57 @@ int devnull(int flags)
 	return fd;
 }
 
+/* The parent's half of CHILD_TRACE: wait for the child's word on
+ * TRACEFD, then for its stop at execv(), and let it run on. */
+static void start_trace(struct child *c, int tracefd[2])
+{
+	char yes = 'N';
+	int st;
+
+	close(tracefd[1]);
+	read_retry(tracefd[0], &yes, 1);
+	close(tracefd[0]);
+	if (yes != 'T')
+		return;
+	while (wait4(c->pid, &st, 0, &c->ru) < 0)
+		if (errno != EINTR)
+			fail("wait4: %s", strerror(errno));
+	if (!WIFSTOPPED(st)) {          /* execv() failed */
+		c->status = st;
+		c->reaped = true;
+		return;
+	}
+	/* Stop it again only when it exits, before its memory goes; no
+	 * system call is traced, so it runs at full speed. */
+	c->traced = true;
+	if (ptrace(PTRACE_SETOPTIONS, c->pid, NULL,
+	           (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) < 0
+	    || ptrace(PTRACE_CONT, c->pid, NULL, NULL) < 0)
+		fail("ptrace: %s", strerror(errno));
+}
+
+pid_t child_fork(struct child *c)
+{
+	memset(c, 0, sizeof *c);
+	c->err_fd = -1;
+	c->hwm_kib = c->anon_kib = -1;
+	c->pid = fork();
+	if (c->pid < 0)
+		fail("fork: %s", strerror(errno));
+	return c->pid;
+}
+
 void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
                  int flags)
 {
 	int pipefd[2] = { -1, -1 }, tracefd[2] = { -1, -1 };
 	bool capture = flags & CHILD_CAPTURE, trace = flags & CHILD_TRACE;
 
-	memset(c, 0, sizeof *c);
-	c->err_fd = -1;
-	c->hwm_kib = c->anon_kib = -1;
 	if (capture && pipe2(pipefd, O_CLOEXEC) < 0)
 		fail("pipe: %s", strerror(errno));
 	if (trace && pipe2(tracefd, O_CLOEXEC) < 0)
 		fail("pipe: %s", strerror(errno));
-	c->pid = fork();
-	if (c->pid < 0)
-		fail("fork: %s", strerror(errno));
-	if (c->pid == 0) {
+	if (child_fork(c) == 0) {
 		int in = in_fd >= 0 ? in_fd : devnull(O_RDONLY);
 		int out = out_fd >= 0 ? out_fd : devnull(O_WRONLY);
 
@@ -182,82 +218,46 @@ void child_start(struct child *c, char *const argv[], int in_fd, int out_fd,
 		close(pipefd[1]);
 		c->err_fd = pipefd[0];
 	}
-	if (trace) {
-		char yes = 'N';
-		int st;
-
-		close(tracefd[1]);
-		while (read(tracefd[0], &yes, 1) < 0 && errno == EINTR)
-			;
-		close(tracefd[0]);
-		if (yes != 'T')
-			return;
-		while (wait4(c->pid, &st, 0, &c->ru) < 0)
-			if (errno != EINTR)
-				fail("wait4: %s", strerror(errno));
-		if (!WIFSTOPPED(st)) {          /* execv() failed */
-			c->status = st;
-			c->reaped = true;
-			return;
-		}
-		/* Stop it again only when it exits, before its memory goes;
-		 * no system call is traced, so it runs at full speed. */
-		c->traced = true;
-		if (ptrace(PTRACE_SETOPTIONS, c->pid, NULL,
-		           (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)) < 0
-		    || ptrace(PTRACE_CONT, c->pid, NULL, NULL) < 0)
-			fail("ptrace: %s", strerror(errno));
-	}
+	if (trace)
+		start_trace(c, tracefd);
 }
 
 /* Keep the last bytes of what the child wrote, for error messages. */
 static void keep_tail(struct child *c, const char *buf, size_t n)
 {
-	size_t cap = sizeof c->tail - 1;
+	size_t cap = sizeof c->tail - 1, keep;
 
-	if (n >= cap) {
-		memcpy(c->tail, buf + n - cap, cap);
-		c->tail_len = cap;
-	} else {
-		if (c->tail_len + n > cap) {
-			size_t drop = c->tail_len + n - cap;
-
-			memmove(c->tail, c->tail + drop, c->tail_len - drop);
-			c->tail_len -= drop;
-		}
-		memcpy(c->tail + c->tail_len, buf, n);
-		c->tail_len += n;
+	if (n > cap) {
+		buf += n - cap;
+		n = cap;
 	}
+	keep = c->tail_len + n > cap ? cap - n : c->tail_len;
+	memmove(c->tail, c->tail + c->tail_len - keep, keep);
+	memcpy(c->tail + keep, buf, n);
+	c->tail_len = keep + n;
 	c->tail[c->tail_len] = '\0';
 }
 
-int child_wait_ready(struct child *c, int timeout_ms)
+/* Read its stderr until the line "listening on ADDRESS" (a lab server) or
+ * a line with " listening on " in it (socat -d -d): 0, with ADDRESS in
+ * c->ready.  -1 when it closed stderr or TIMEOUT_MS passed first. */
+static int child_wait_ready(struct child *c, int timeout_ms)
 {
-	char line[512];
+	char line[512], ch;
 	size_t len = 0;
 	double deadline = now_s() + timeout_ms / 1000.0;
 
 	for (;;) {
-		struct pollfd p = { .fd = c->err_fd, .events = POLLIN };
-		int left = (int)((deadline - now_s()) * 1000);
-		char ch;
-		ssize_t n;
+		int left = (int)((deadline - now_s()) * 1000), ready;
+		const char *addr;
 
-		if (left <= 0)
+		if (left <= 0 || (ready = wait_fd(c->err_fd, POLLIN, left)) < 0)
 			return -1;
-		if (poll(&p, 1, left) < 0) {
-			if (errno == EINTR)
-				continue;
-			fail("poll: %s", strerror(errno));
-		}
-		if (p.revents == 0)
+		if (ready == 0)
 			continue;
 		/* One byte at a time: nothing past the ready line is taken
 		 * from the pipe before it is needed. */
-		n = read(c->err_fd, &ch, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		if (read_retry(c->err_fd, &ch, 1) <= 0)
 			return -1;
 		keep_tail(c, &ch, 1);
 		if (ch != '\n') {
@@ -267,13 +267,10 @@ int child_wait_ready(struct child *c, int timeout_ms)
 		}
 		line[len] = '\0';
 		len = 0;
-		const char *addr = NULL;
-		if (strncmp(line, "listening on ", 13) == 0)
-			addr = line + 13;                 /* a lab server */
-		else if (strstr(line, " listening on ") != NULL)
-			addr = strstr(line, " listening on ") + 14;  /* socat */
-		if (addr != NULL) {
-			snprintf(c->ready, sizeof c->ready, "%s", addr);
+		/* A lab server's line starts with it, socat's has it inside. */
+		addr = strstr(line, "listening on ");
+		if (addr != NULL && (addr == line || addr[-1] == ' ')) {
+			snprintf(c->ready, sizeof c->ready, "%s", addr + 13);
 			/* From now on the pipe is only drained. */
 			fcntl(c->err_fd, F_SETFL, O_NONBLOCK);
 			return 0;
@@ -281,40 +278,32 @@ int child_wait_ready(struct child *c, int timeout_ms)
 	}
 }
 
-void child_drain(struct child *c)
+/* Read its stderr pipe: what is there now (non-blocking after the ready
+ * line), or TO_END, once it has exited or is exiting. */
+static void read_err(struct child *c, bool to_end)
 {
 	char buf[65536];
 	ssize_t n;
 
 	if (c->err_fd < 0)
 		return;
-	while ((n = read(c->err_fd, buf, sizeof buf)) > 0)
-		keep_tail(c, buf, (size_t)n);
-	if (n == 0) {
+	if (to_end)
+		fcntl(c->err_fd, F_SETFL, 0);
+	while ((n = read(c->err_fd, buf, sizeof buf)) != 0) {
+		if (n > 0)
+			keep_tail(c, buf, (size_t)n);
+		else if (errno != EINTR)
+			break;
+	}
+	if (n == 0 || to_end) {
 		close(c->err_fd);
 		c->err_fd = -1;
 	}
 }
 
-/* Read its stderr pipe to the end (it has exited, or is exiting). */
-static void read_rest(struct child *c)
+void child_drain(struct child *c)
 {
-	char buf[4096];
-	ssize_t n;
-
-	if (c->err_fd < 0)
-		return;
-	fcntl(c->err_fd, F_SETFL, 0);
-	while ((n = read(c->err_fd, buf, sizeof buf)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		keep_tail(c, buf, (size_t)n);
-	}
-	close(c->err_fd);
-	c->err_fd = -1;
+	read_err(c, false);
 }
 
 void child_reap(struct child *c)
@@ -323,7 +312,7 @@ void child_reap(struct child *c)
 	 * pipe while we wait.  Traced: it stops at its exit with stderr
 	 * still open, so the other way round. */
 	if (!c->traced)
-		read_rest(c);
+		read_err(c, true);
 	while (!c->reaped) {
 		if (wait4(c->pid, &c->status, 0, &c->ru) < 0) {
 			if (errno == EINTR)
@@ -335,8 +324,8 @@ void child_reap(struct child *c)
 			break;
 		}
 		if (c->status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8))) {
-			c->hwm_kib = proc_status_kib(c->pid, "VmHWM");
-			c->anon_kib = proc_status_kib(c->pid, "RssAnon");
+			c->hwm_kib = (long)proc_value(c->pid, "status", "VmHWM");
+			c->anon_kib = (long)proc_value(c->pid, "status", "RssAnon");
 			ptrace(PTRACE_CONT, c->pid, NULL, NULL);
 		} else {
 			/* A signal for it: deliver it. */
@@ -346,7 +335,7 @@ void child_reap(struct child *c)
 			       (void *)(long)(sig == SIGTRAP ? 0 : sig));
 		}
 	}
-	read_rest(c);
+	read_err(c, true);
 }
 
 bool child_start_server(struct child *c, char *const argv[], int flags)
@@ -355,6 +344,8 @@ bool child_start_server(struct child *c, char *const argv[], int flags)
 	if (child_wait_ready(c, 10000) == 0)
 		return true;
 	child_stop(c);
+	child_explain(c, argv[0]);
+	fprintf(stderr, "bench: %s: no \"listening on\" line\n", argv[0]);
 	return false;
 }
 
@@ -385,22 +376,17 @@ void child_explain(const struct child *c, const char *what)
 int make_data(uint64_t bytes)
 {
 	static char chunk[1 << 20];
-	uint64_t x = 0x9E3779B97F4A7C15u, done = 0;
+	uint64_t done = 0;
 	int fd = memfd_create("bench-data", MFD_CLOEXEC);
 
-	if (fd < 0)
-		fail("memfd_create: %s", strerror(errno));
-	/* xorshift64: incompressible bytes, fast to make. */
+	/* One MiB of random bytes, over and over: nothing on the way
+	 * compresses, so that is as good as BYTES of them, and quick. */
+	if (fd < 0 || getrandom(chunk, sizeof chunk, 0) != sizeof chunk)
+		fail("making test data in memory: %s", strerror(errno));
 	while (done < bytes) {
 		size_t n = bytes - done < sizeof chunk ? (size_t)(bytes - done)
 		                                       : sizeof chunk;
 
-		for (size_t i = 0; i + 8 <= sizeof chunk; i += 8) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			memcpy(chunk + i, &x, 8);
-		}
 		if (write_all(fd, chunk, n) < 0)
 			fail("making %llu bytes of test data in memory: %s",
 			     (unsigned long long)bytes, strerror(errno));
@@ -445,27 +431,26 @@ int bound_loopback(int family, int type, struct sockaddr_storage *ss,
 	return fd;
 }
 
-int loopback_pair(int family, int type, int sv[2])
+int loopback_family(void)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int b = bound_loopback(family, type, &ss, &len);
+	int fd = bound_loopback(AF_INET6, SOCK_STREAM, &ss, &len);
 
-	if (b < 0)
-		return -1;
-	if (type == SOCK_STREAM && listen(b, 1) < 0)
-		fail("listen: %s", strerror(errno));
-	sv[1] = socket(family, type | SOCK_CLOEXEC, 0);
-	if (sv[1] < 0 || connect(sv[1], (struct sockaddr *)&ss, len) < 0)
-		fail("connect over loopback: %s", strerror(errno));
-	sv[0] = b;
-	if (type == SOCK_STREAM) {
-		sv[0] = accept4(b, NULL, NULL, SOCK_CLOEXEC);
-		if (sv[0] < 0)
-			fail("accept: %s", strerror(errno));
-		close(b);
-	}
-	return 0;
+	if (fd < 0)
+		return AF_INET;
+	close(fd);
+	return AF_INET6;
+}
+
+unsigned short port_of(const char *address)
+{
+	const char *colon = strrchr(address, ':');
+	long port = colon ? strtol(colon + 1, NULL, 10) : 0;
+
+	if (port <= 0 || port > 65535)
+		fail("no port in the ready line's address '%s'", address);
+	return (unsigned short)port;
 }
 
 static char tmpdir[256];

@@ -2,19 +2,20 @@
  * xfer.c - `bench xfer`: lab 01's transfer throughput next to the
  * kernel's limit, and the lab 01 programs' memory.
  *
- * Usage: bench xfer [-b BYTES] [-n RUNS] [-c CHUNKS] -r REF -l LAB_DIR
+ * Usage: bench [-n RUNS] xfer [-b BYTES] -r REF -l LAB_DIR
  *                   -v VARIANT_PREFIX [-s SOCAT] SIZE...
  *
- * For every buffer SIZE, three transfers of BYTES (at most CHUNKS times
- * SIZE, default 65536: small buffers are slow, and a rate needs no more),
- * each from a client program to a server program started the way lab 01's
- * are: the server first, on a pathname socket, waited for through its
- * "listening on" line; the clock runs from the client's start until both
- * have exited.
+ * For every buffer SIZE, three transfers of BYTES (at most CHUNKS, 65536,
+ * times SIZE: small buffers are slow, and a rate needs no more), each from
+ * a client program to a server program started the way lab 01's are: the
+ * server first, on a pathname socket, waited for through its "listening
+ * on" line; the clock runs from the client's start until both have
+ * exited.
  *
- *   kernel sock only         bench source -m / bench sink -d: write(2)
- *                            from memory into the AF_UNIX stream socket,
- *                            read(2) into memory: the socket alone
+ *   kernel sock only         bench source SIZE ADDRESS BYTES / bench sink
+ *                            SIZE PATH -d: write(2) from memory into the
+ *                            AF_UNIX stream socket, read(2) into memory:
+ *                            the socket alone
  *   kernel file>sock>null    bench source / bench sink: the client read(2)s
  *                            the input file, the server write(2)s to
  *                            /dev/null: lab 01's exact path with nothing
@@ -27,9 +28,9 @@
  *                            given
  *
  * and, for comparison, kernel sock only over TCP loopback (::1, else
- * 127.0.0.1) at the reference size (two forked processes).
+ * 127.0.0.1) at the reference size: the sink's PATH is then "tcp".
  *
- * The input file is BYTES of pseudo-random data in a memfd: no disk is
+ * The input file is BYTES of random data in a memfd: no disk is
  * measured.  The runs are interleaved (run 1 of every configuration, then
  * run 2, ...) so that a change in the machine's load hits all of them,
  * after one warm-up pass that is not counted.  Each figure is the median;
@@ -43,8 +44,6 @@
  * gone, to read /proc/PID/status.  (The rusage of a child is no use here:
  * its ru_maxrss includes the memory of the process it was forked from,
  * the bench.)
- *
- * BENCH_VERBOSE=1 in the environment: every run's figure on stderr.
  */
 #include "bench.h"
 
@@ -55,12 +54,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_RUNS 99
 #define MAX_SIZES 16
 #define MEM_RUNS 5
+#define CHUNKS 65536
 
 enum kind { K_MEM, K_FILE, K_LAB, K_SOCAT, K_TCP };
 
@@ -77,14 +76,10 @@ struct config {
 static const char *sock_path;   /* the lab's socket, in a private dir */
 static double last_cpu;         /* CPU seconds of the last run's processes */
 
-static double seconds(struct timeval tv)
-{
-	return (double)tv.tv_sec + tv.tv_usec / 1e6;
-}
-
 static double cpu_of(const struct rusage *ru)
 {
-	return seconds(ru->ru_utime) + seconds(ru->ru_stime);
+	return (double)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec)
+	       + (double)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) / 1e6;
 }
 
 /* The input files, one memfd per distinct size. */
@@ -102,23 +97,6 @@ static int input_of(uint64_t bytes)
 	inputs[i].bytes = bytes;
 	inputs[i].fd = make_data(bytes);
 	return inputs[i].fd;
-}
-
-static void rewind_fd(int fd)
-{
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		fail("lseek: %s", strerror(errno));
-}
-
-/* A connected TCP pair over ::1 (127.0.0.1 when ::1 is unusable):
- * SV[0] accepted, SV[1] connected.  Its family. */
-static int tcp_pair(int sv[2])
-{
-	if (loopback_pair(AF_INET6, SOCK_STREAM, sv) == 0)
-		return AF_INET6;
-	if (loopback_pair(AF_INET, SOCK_STREAM, sv) == 0)
-		return AF_INET;
-	fail("no TCP loopback: %s", strerror(errno));
 }
 
 /* Copy BYTES from IN (-1: from memory) to OUT (-1: nowhere) in SIZE
@@ -153,188 +131,145 @@ static int64_t copy(int in, int out, size_t size, uint64_t bytes)
 	}
 }
 
-/* `bench sink [-d] SIZE PATH`: the minimal server of "kernel ...": listen
- * on PATH, say so as lab 01 does, accept one client, copy what it sends
- * to stdout (-d: read it and drop it) in SIZE pieces, log the count. */
+/* The sink's listening socket: on PATH, or on TCP loopback (::1, else
+ * 127.0.0.1, port 0) when PATH is "tcp"; its address said as lab 01's
+ * server says it. */
+static int sink_listen(const char *path)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char text[ADDR_STRLEN];
+	int l;
+
+	if (strcmp(path, "tcp") == 0)
+		l = bound_loopback(loopback_family(), SOCK_STREAM, &ss, &len);
+	else if (unix_addr(path, (struct sockaddr_un *)&ss, &len) < 0
+	           || (l = socket(AF_UNIX, SOCK_STREAM, 0)) < 0
+	           || bind(l, (struct sockaddr *)&ss, len) < 0)
+		l = -1;
+	if (l < 0 || listen(l, 1) < 0)
+		fail("listen on %s: %s", path, strerror(errno));
+	fprintf(stderr, "listening on %s\n",
+	        format_addr((struct sockaddr *)&ss, len, text));
+	return l;
+}
+
+/* `bench sink SIZE PATH [-d]`: the minimal server of "kernel ...": listen
+ * on PATH, accept one client, copy what it sends to stdout (-d: read it
+ * and drop it) in SIZE pieces, log the count as lab 01 does. */
 int cmd_sink(int argc, char *argv[])
 {
-	struct sockaddr_un a;
-	socklen_t len;
-	bool drop = argc > 1 && strcmp(argv[1], "-d") == 0;
+	bool drop = argc == 4 && strcmp(argv[3], "-d") == 0;
 	int64_t got;
 	int l, c;
 
-	if (argc != 3 + drop || unix_addr(argv[2 + drop], &a, &len) < 0)
-		fail("usage: bench sink [-d] SIZE PATH");
-	l = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (l < 0 || bind(l, (struct sockaddr *)&a, len) < 0 || listen(l, 1) < 0)
-		fail("listen on unix:%s: %s", a.sun_path, strerror(errno));
-	fprintf(stderr, "listening on unix:%s\n", a.sun_path);
+	if (argc != 3 + drop)
+		fail("usage: bench sink SIZE PATH [-d]");
+	l = sink_listen(argv[2]);
 	c = accept(l, NULL, NULL);
 	if (c < 0)
 		fail("accept: %s", strerror(errno));
-	got = copy(c, drop ? -1 : 1, (size_t)parse_size(argv[1 + drop], "SIZE"), 0);
+	got = copy(c, drop ? -1 : 1, (size_t)parse_size(argv[1], "SIZE"), 0);
 	if (got < 0)
 		fail("copying: %s", strerror(errno));
 	fprintf(stderr, "client 1: %lld bytes\n", (long long)got);
-	unlink(a.sun_path);
+	if (strcmp(argv[2], "tcp") != 0)
+		unlink(argv[2]);
 	return 0;
 }
 
-/* `bench source [-m BYTES] SIZE PATH`: the minimal client: connect to
- * PATH, copy stdin (-m: BYTES from memory) to it in SIZE pieces. */
+/* `bench source SIZE ADDRESS [BYTES]`: the minimal client: connect to
+ * ADDRESS as the sink said it ("unix:PATH", "[::1]:PORT",
+ * "127.0.0.1:PORT"), copy stdin (or BYTES from memory) to it in SIZE
+ * pieces. */
 int cmd_source(int argc, char *argv[])
 {
-	struct sockaddr_un a;
+	struct sockaddr_storage ss;
 	socklen_t len;
-	bool mem = argc > 2 && strcmp(argv[1], "-m") == 0;
-	uint64_t bytes = mem ? parse_size(argv[2], "-m") : 0;
+	const char *addr = argc > 2 ? argv[2] : "";
 	int s;
 
-	if (argc != 3 + 2 * mem || unix_addr(argv[2 + 2 * mem], &a, &len) < 0)
-		fail("usage: bench source [-m BYTES] SIZE PATH");
-	s = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&a, len) < 0)
-		fail("connect unix:%s: %s", a.sun_path, strerror(errno));
-	if (copy(mem ? -1 : 0, s, (size_t)parse_size(argv[1 + 2 * mem], "SIZE"),
-	         bytes) < 0)
+	if (argc != 3 && argc != 4)
+		fail("usage: bench source SIZE ADDRESS [BYTES]");
+	if (strncmp(addr, "unix:", 5) == 0) {
+		if (unix_addr(addr + 5, (struct sockaddr_un *)&ss, &len) < 0)
+			fail("%s: %s", addr, strerror(errno));
+	} else {
+		len = loopback_addr(&ss, addr[0] == '[' ? AF_INET6 : AF_INET,
+		                    port_of(addr));
+	}
+	s = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&ss, len) < 0)
+		fail("connect %s: %s", addr, strerror(errno));
+	if (copy(argc == 4 ? -1 : 0, s, (size_t)parse_size(argv[1], "SIZE"),
+	         argc == 4 ? parse_size(argv[3], "BYTES") : 0) < 0)
 		fail("copying: %s", strerror(errno));
 	return 0;
 }
 
-/* K_TCP: memory to memory over TCP loopback, two forked processes. */
-static double run_tcp(const struct config *cf)
-{
-	int sv[2], status;
-	struct rusage ru;
-	pid_t writer, reader;
-	double t0, t1;
-	bool ok = true;
-
-	tcp_pair(sv);
-	t0 = now_s();
-	writer = fork();
-	if (writer < 0)
-		fail("fork: %s", strerror(errno));
-	if (writer == 0) {
-		close(sv[0]);
-		_exit(copy(-1, sv[1], cf->size, cf->bytes) < 0 ? 5 : 0);
-	}
-	reader = fork();
-	if (reader < 0)
-		fail("fork: %s", strerror(errno));
-	if (reader == 0) {
-		close(sv[1]);
-		_exit(copy(sv[0], -1, cf->size, 0) == (int64_t)cf->bytes ? 0 : 6);
-	}
-	close(sv[0]);
-	close(sv[1]);
-	last_cpu = 0;
-	for (int i = 0; i < 2; i++) {
-		while (wait4(i == 0 ? writer : reader, &status, 0, &ru) < 0
-		       && errno == EINTR)
-			;
-		ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-		last_cpu += cpu_of(&ru);
-	}
-	t1 = now_s();
-	if (!ok)
-		fail("the %zu-byte TCP transfer failed", cf->size);
-	return (double)cf->bytes / (t1 - t0) / 1e6;
-}
-
-/* Start a server and wait for its ready line: false (said why) if it
- * never comes. */
-static bool start_server(struct child *srv, char *const argv[], int flags)
-{
-	unlink(sock_path);
-	if (child_start_server(srv, argv, flags))
-		return true;
-	child_explain(srv, argv[0]);
-	fprintf(stderr, "bench: %s: no \"listening on\" line\n", argv[0]);
-	return false;
-}
-
-/* The lab 01 pair, or socat at both ends: MB/s, or -1 when the transfer
- * failed (said why on stderr).  TRACE: stop both at their exit and put
- * their peak RSS and their anonymous RSS at exit (KiB) in SRV_KIB[0..1]
- * and CLI_KIB[0..1]; -2 when ptrace(2) is not allowed. */
-static double run_programs(const struct config *cf, bool trace,
-                           long srv_kib[2], long cli_kib[2])
+/* The two programs of a configuration: MB/s, or -1 when the transfer
+ * failed (said why on stderr).  KIB: when given, both are stopped at
+ * their exit, and their peak RSS and anonymous RSS at exit (KiB) go to
+ * KIB[0..1] (server) and KIB[2..3] (client); -2 when ptrace(2) is not
+ * allowed. */
+static double run(const struct config *cf, long kib[4])
 {
 	struct child srv, cli;
-	char size[32], listen_at[256], connect_to[256], expect[64];
-	int in = input_of(cf->bytes);
-	double t0, t1;
-
-	snprintf(size, sizeof size, "%zu", cf->size);
-	snprintf(listen_at, sizeof listen_at, "UNIX-LISTEN:%s", sock_path);
-	snprintf(connect_to, sizeof connect_to, "UNIX-CONNECT:%s", sock_path);
-	char *lab_srv[] = { (char *)cf->server, "-n", "1", (char *)sock_path, NULL };
-	char *lab_cli[] = { (char *)cf->client, (char *)sock_path, NULL };
+	char size[32], count[32], listen_at[300], connect_to[300], expect[64];
+	char *exe = "/proc/self/exe", *path = (char *)sock_path;
+	char *lab_srv[] = { (char *)cf->server, "-n", "1", path, NULL };
+	char *lab_cli[] = { (char *)cf->client, path, NULL };
 	char *socat_srv[] = { (char *)cf->server, "-d", "-d", "-u", "-b", size,
 	                      listen_at, "STDOUT", NULL };
 	char *socat_cli[] = { (char *)cf->client, "-u", "-b", size, "STDIN",
 	                      connect_to, NULL };
-	char count[32];
-	char *sink[] = { "/proc/self/exe", "sink", size, (char *)sock_path, NULL };
-	char *sink_drop[] = { "/proc/self/exe", "sink", "-d", size,
-	                      (char *)sock_path, NULL };
-	char *source[] = { "/proc/self/exe", "source", size, (char *)sock_path,
-	                   NULL };
-	char *source_mem[] = { "/proc/self/exe", "source", "-m", count, size,
-	                       (char *)sock_path, NULL };
-	char **srv_argv = cf->kind == K_LAB ? lab_srv : cf->kind == K_SOCAT
-	                  ? socat_srv : cf->kind == K_FILE ? sink : sink_drop;
-	char **cli_argv = cf->kind == K_LAB ? lab_cli : cf->kind == K_SOCAT
-	                  ? socat_cli : cf->kind == K_FILE ? source : source_mem;
-	bool lab = cf->kind == K_LAB, logs = cf->kind != K_SOCAT;
+	/* The kernel's: the source connects to where the sink said it listens. */
+	char *sink[] = { exe, "sink", size, cf->kind == K_TCP ? "tcp" : path,
+	                 cf->kind == K_FILE ? NULL : "-d", NULL };
+	char *source[] = { exe, "source", size, srv.ready,
+	                   cf->kind == K_FILE ? NULL : count, NULL };
+	char **srv_argv = cf->kind == K_LAB ? lab_srv : cf->kind == K_SOCAT ? socat_srv : sink;
+	char **cli_argv = cf->kind == K_LAB ? lab_cli : cf->kind == K_SOCAT ? socat_cli : source;
+	int in = input_of(cf->bytes), trace = kib ? CHILD_TRACE : 0;
+	double t0, t1;
 
+	snprintf(size, sizeof size, "%zu", cf->size);
 	snprintf(count, sizeof count, "%" PRIu64, cf->bytes);
-	rewind_fd(in);
-	if (!start_server(&srv, srv_argv, trace ? CHILD_TRACE : 0))
+	snprintf(listen_at, sizeof listen_at, "UNIX-LISTEN:%s", sock_path);
+	snprintf(connect_to, sizeof connect_to, "UNIX-CONNECT:%s", sock_path);
+	if (lseek(in, 0, SEEK_SET) < 0)
+		fail("lseek: %s", strerror(errno));
+	unlink(sock_path);
+	if (!child_start_server(&srv, srv_argv, trace))
 		return -1;
 	t0 = now_s();
-	child_start(&cli, cli_argv, cf->kind == K_MEM ? -1 : in, -1,
-	            CHILD_CAPTURE | (trace ? CHILD_TRACE : 0));
+	child_start(&cli, cli_argv, cf->kind == K_MEM || cf->kind == K_TCP ? -1 : in,
+	            -1, CHILD_CAPTURE | trace);
 	child_reap(&cli);
 	child_reap(&srv);
 	t1 = now_s();
 	last_cpu = cpu_of(&cli.ru) + cpu_of(&srv.ru);
-	if (getenv("BENCH_VERBOSE"))
-		fprintf(stderr, "bench: CPU s: client %.3f+%.3f server %.3f+%.3f\n",
-		        seconds(cli.ru.ru_utime), seconds(cli.ru.ru_stime),
-		        seconds(srv.ru.ru_utime), seconds(srv.ru.ru_stime));
 	unlink(sock_path);
 	if (!child_ok(&cli) || !child_ok(&srv)) {
-		child_explain(&cli, lab ? "lab 01 client" : cli_argv[0]);
-		child_explain(&srv, lab ? "lab 01 server" : srv_argv[0]);
-		fprintf(stderr, "bench: the transfer through %s failed\n",
-		        cf->server);
+		child_explain(&cli, cf->kind == K_LAB ? "lab 01 client" : cli_argv[0]);
+		child_explain(&srv, cf->kind == K_LAB ? "lab 01 server" : srv_argv[0]);
+		fprintf(stderr, "bench: the transfer through %s failed\n", srv_argv[0]);
 		return -1;
 	}
 	snprintf(expect, sizeof expect, "client 1: %" PRIu64 " bytes\n", cf->bytes);
-	if (logs && strstr(srv.tail, expect) == NULL) {
+	if (cf->kind != K_SOCAT && strstr(srv.tail, expect) == NULL) {
 		child_explain(&srv, srv_argv[0]);
 		fprintf(stderr, "bench: %s did not log \"%.*s\"\n", srv_argv[0],
 		        (int)strlen(expect) - 1, expect);
 		return -1;
 	}
-	if (trace) {
+	if (kib != NULL) {
 		if (!srv.traced || !cli.traced)
 			return -2;
-		srv_kib[0] = srv.hwm_kib;
-		srv_kib[1] = srv.anon_kib;
-		cli_kib[0] = cli.hwm_kib;
-		cli_kib[1] = cli.anon_kib;
+		kib[0] = srv.hwm_kib, kib[1] = srv.anon_kib;
+		kib[2] = cli.hwm_kib, kib[3] = cli.anon_kib;
 	}
 	return (double)cf->bytes / (t1 - t0) / 1e6;
-}
-
-static double run(const struct config *cf)
-{
-	return cf->kind == K_TCP ? run_tcp(cf)
-	                         : run_programs(cf, false, NULL, NULL);
 }
 
 /* A as a percentage of B, run by run (the runs were interleaved: run r
@@ -349,205 +284,170 @@ static double paired_ratio(const double *a, const double *b, int runs)
 	return median(r, (size_t)runs);
 }
 
-static void size_label(char *buf, size_t len, size_t size)
+/* "100 B", "64 KiB", "1 MiB", "6.25 MiB", "1 GiB". */
+static void size_label(char *buf, size_t len, uint64_t n)
 {
-	if (size >= 1048576 && size % 1048576 == 0)
-		snprintf(buf, len, "%zu MiB", size / 1048576);
-	else if (size >= 1024 && size % 1024 == 0)
-		snprintf(buf, len, "%zu KiB", size / 1024);
+	if (n >= 1ull << 30 && n % (1ull << 30) == 0)
+		snprintf(buf, len, "%llu GiB", (unsigned long long)(n >> 30));
+	else if (n >= 1ull << 20 && n % (1ull << 18) == 0)
+		snprintf(buf, len, "%g MiB", (double)n / (1 << 20));
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(buf, len, "%llu KiB", (unsigned long long)(n >> 10));
 	else
-		snprintf(buf, len, "%zu B", size);
+		snprintf(buf, len, "%llu B", (unsigned long long)n);
 }
 
-static void bytes_label(char *buf, size_t len, uint64_t bytes)
-{
-	if (bytes >= 1ull << 30 && bytes % (1ull << 30) == 0)
-		snprintf(buf, len, "%llu GiB", (unsigned long long)(bytes >> 30));
-	else if (bytes >= 1ull << 20 && bytes % (1ull << 18) == 0)
-		snprintf(buf, len, "%g MiB", (double)bytes / (1 << 20));
-	else
-		size_label(buf, len, (size_t)bytes);
-}
-
-/* What the command line asks for. */
-struct xfer_args {
-	uint64_t bytes, chunks;
-	size_t ref, nsizes, sizes[MAX_SIZES];
-	int runs;
-	const char *lab_dir, *variant, *socat;
-};
-
-static void parse_xfer_args(int argc, char *argv[], struct xfer_args *a)
-{
-	int opt;
-
-	*a = (struct xfer_args){ .bytes = 1ull << 30, .chunks = 65536, .runs = 5 };
-	while ((opt = getopt(argc, argv, "b:n:c:r:l:v:s:")) != -1) {
-		switch (opt) {
-		case 'b': a->bytes = parse_size(optarg, "-b"); break;
-		case 'n': a->runs = (int)parse_size(optarg, "-n"); break;
-		case 'c': a->chunks = parse_size(optarg, "-c"); break;
-		case 'r': a->ref = (size_t)parse_size(optarg, "-r"); break;
-		case 'l': a->lab_dir = optarg; break;
-		case 'v': a->variant = optarg; break;
-		case 's': a->socat = optarg[0] ? optarg : NULL; break;
-		default: fail("xfer: bad option");
-		}
-	}
-	if (a->runs < 1 || a->runs > MAX_RUNS || a->bytes < 1 || a->chunks < 1
-	    || a->ref == 0 || !a->lab_dir || !a->variant || optind == argc)
-		fail("usage: bench xfer [-b BYTES] [-n RUNS] [-c CHUNKS] -r REF "
-		     "-l LAB_DIR -v VARIANT_PREFIX [-s SOCAT] SIZE...");
-	for (int i = optind; i < argc && a->nsizes < MAX_SIZES; i++)
-		a->sizes[a->nsizes++] = (size_t)parse_size(argv[i], "SIZE");
-}
-
-/* The configurations measured, in the table's order: for every buffer
- * size kernel sock only, kernel file>sock>null and lab 01; then socat,
- * then TCP.  Each row is one of them. */
+/* What the command line asks for, and the configurations measured, in
+ * the table's order: for every buffer size kernel sock only, kernel
+ * file>sock>null and lab 01; then socat, then TCP.  Each row is one of
+ * them. */
 struct plan {
+	uint64_t bytes;
+	size_t ref;
+	int runs, tcp_family;
+	const char *lab_dir, *variant, *socat;
 	struct config cf[MAX_SIZES * 3 + 2];
 	size_t ncf;
 	struct config *ref_file, *ref_lab;      /* at the reference size */
-	int tcp_family;
 };
 
+static void parse_xfer_args(int argc, char *argv[], struct plan *p)
+{
+	int opt;
+
+	p->bytes = 1ull << 30;
+	p->runs = bench_runs;
+	while ((opt = getopt(argc, argv, "b:r:l:v:s:")) != -1) {
+		switch (opt) {
+		case 'b': p->bytes = parse_size(optarg, "-b"); break;
+		case 'r': p->ref = (size_t)parse_size(optarg, "-r"); break;
+		case 'l': p->lab_dir = optarg; break;
+		case 'v': p->variant = optarg; break;
+		case 's': p->socat = optarg[0] ? optarg : NULL; break;
+		default: fail("xfer: bad option");
+		}
+	}
+	if (p->bytes < 1 || p->ref == 0 || !p->lab_dir || !p->variant
+	    || optind == argc || argc - optind > MAX_SIZES)
+		fail("usage: bench [-n RUNS] xfer [-b BYTES] -r REF -l LAB_DIR "
+		     "-v VARIANT_PREFIX [-s SOCAT] SIZE...");
+}
+
 static struct config *add_config(struct plan *p, enum kind kind, size_t size,
-                                 uint64_t bytes)
+                                 uint64_t bytes, const char *program)
 {
 	struct config *c = &p->cf[p->ncf++];
 
 	c->kind = kind;
 	c->size = size;
 	c->bytes = bytes;
+	snprintf(c->server, sizeof c->server, "%s%s", program, kind == K_LAB ? "/server" : "");
+	snprintf(c->client, sizeof c->client, "%s%s", program, kind == K_LAB ? "/client" : "");
 	return c;
 }
 
-static void plan_sweep(struct plan *p, const struct xfer_args *a)
+/* The configurations of the SIZES, then socat's and TCP's. */
+static void plan_configs(struct plan *p, char *sizes[], int nsizes)
 {
-	for (size_t i = 0; i < a->nsizes; i++) {
-		size_t size = a->sizes[i];
-		/* Small buffers are slow: at most CHUNKS buffers' worth. */
-		uint64_t b = size * a->chunks < a->bytes ? size * a->chunks : a->bytes;
-		struct config *c;
+	struct config *file, *lab;
+	char variant[400];
 
-		add_config(p, K_MEM, size, b);
-		c = add_config(p, K_FILE, size, b);
-		if (size == a->ref)
-			p->ref_file = c;
-		c = add_config(p, K_LAB, size, b);
-		if (size == a->ref) {
-			snprintf(c->server, sizeof c->server, "%s/server", a->lab_dir);
-			snprintf(c->client, sizeof c->client, "%s/client", a->lab_dir);
-			p->ref_lab = c;
-		} else {
-			snprintf(c->server, sizeof c->server, "%s%zu/server",
-			         a->variant, size);
-			snprintf(c->client, sizeof c->client, "%s%zu/client",
-			         a->variant, size);
-		}
+	for (int i = 0; i < nsizes; i++) {
+		size_t size = (size_t)parse_size(sizes[i], "SIZE");
+		/* Small buffers are slow: at most CHUNKS buffers' worth. */
+		uint64_t b = size * CHUNKS < p->bytes ? size * CHUNKS : p->bytes;
+		bool ref = size == p->ref;
+
+		snprintf(variant, sizeof variant, "%s%zu", p->variant, size);
+		add_config(p, K_MEM, size, b, "");
+		file = add_config(p, K_FILE, size, b, "");
+		lab = add_config(p, K_LAB, size, b, ref ? p->lab_dir : variant);
+		if (ref)
+			p->ref_file = file, p->ref_lab = lab;
 	}
 	if (p->ref_lab == NULL)
-		fail("xfer: the reference size %zu is not among the sizes", a->ref);
-}
-
-static void plan_others(struct plan *p, const struct xfer_args *a)
-{
-	int sv[2];
-
-	if (a->socat != NULL) {
-		struct config *c = add_config(p, K_SOCAT, 65536, a->bytes);
-
-		snprintf(c->server, sizeof c->server, "%s", a->socat);
-		snprintf(c->client, sizeof c->client, "%s", a->socat);
-	}
+		fail("xfer: the reference size %zu is not among the sizes", p->ref);
+	if (p->socat != NULL)
+		add_config(p, K_SOCAT, 65536, p->bytes, p->socat);
 	/* For comparison: the socket-only transfer over TCP loopback, in
-	 * the family this machine has (the row's name says which). */
-	add_config(p, K_TCP, a->ref, a->bytes);
-	p->tcp_family = tcp_pair(sv);
-	close(sv[0]);
-	close(sv[1]);
+	 * the family this machine has (the row's name says which; the sink
+	 * chooses the same way). */
+	add_config(p, K_TCP, p->ref, p->bytes, "");
+	p->tcp_family = loopback_family();
 }
 
 /* Every configuration RUNS times, interleaved, after a warm-up. */
-static void measure_transfers(struct plan *p, int runs)
+static void measure_transfers(struct plan *p)
 {
-	static const char *kind_name[] = { "kernel mem", "kernel file",
-	                                   "lab 01", "socat", "tcp mem" };
-	bool verbose = getenv("BENCH_VERBOSE") && *getenv("BENCH_VERBOSE");
-
 	/* Warm-up, not counted: the input in memory, caches, clocks. */
-	run(p->ref_file);
-	p->ref_lab->failed = run(p->ref_lab) < 0;
-	for (int r = 0; r < runs; r++)
+	run(p->ref_file, NULL);
+	p->ref_lab->failed = run(p->ref_lab, NULL) < 0;
+	for (int r = 0; r < p->runs; r++)
 		for (size_t i = 0; i < p->ncf; i++) {
 			struct config *c = &p->cf[i];
 
 			if (c->failed)
 				continue;       /* a lab that does not work (yet) */
-			c->mbps[r] = run(c);
+			c->mbps[r] = run(c, NULL);
 			c->cpu[r] = last_cpu;
 			c->failed = c->mbps[r] < 0;
-			if (verbose)
-				fprintf(stderr, "bench: run %d: %zu-byte %s: %.0f MB/s\n",
-				        r + 1, c->size, kind_name[c->kind], c->mbps[r]);
 		}
 }
 
 /* The row's name: the buffer size, and what is not the default. */
 static void item_name(char *item, size_t len, const struct config *c,
-                      const struct xfer_args *a, int tcp_family)
+                      const struct plan *p)
 {
 	char sz[32], amount[32];
 
 	size_label(sz, sizeof sz, c->size);
-	bytes_label(amount, sizeof amount, c->bytes);
+	size_label(amount, sizeof amount, c->bytes);
 	if (c->kind == K_SOCAT)
 		snprintf(item, len, "socat -u -b %zu", c->size);
 	else if (c->kind == K_TCP)
 		snprintf(item, len, "%s over TCP/IPv%c loopback", sz,
-		         tcp_family == AF_INET6 ? '6' : '4');
+		         p->tcp_family == AF_INET6 ? '6' : '4');
 	else
 		snprintf(item, len, "%s%s%s%s%s", sz,
-		         c->size == a->ref ? " (lab 01 ref)" : "",
-		         c->bytes != a->bytes ? " [" : "",
-		         c->bytes != a->bytes ? amount : "",
-		         c->bytes != a->bytes ? " moved]" : "");
+		         c->size == p->ref ? " (lab 01 ref)" : "",
+		         c->bytes != p->bytes ? " [" : "",
+		         c->bytes != p->bytes ? amount : "",
+		         c->bytes != p->bytes ? " moved]" : "");
 }
 
 /* The table: one row per buffer size.  The kernel's best
  * file>sock>null configuration, the limit lab 01 is held to. */
-static const struct config *transfer_rows(const struct plan *p,
-                                          const struct xfer_args *a)
+static const struct config *transfer_rows(const struct plan *p)
 {
 	static const char *metric[] = {
 		"kernel sock only", "kernel file>sock>null",
 		"programs", "programs", "kernel sock only",
 	};
 	const struct config *best = NULL;
+	int runs = p->runs;
 
 	for (size_t i = 0; i < p->ncf; i++) {
 		const struct config *c = &p->cf[i];
 		char item[128], text[200];
-		double m = median(c->mbps, (size_t)a->runs);
+		double m = median(c->mbps, (size_t)runs);
 
-		item_name(item, sizeof item, c, a, p->tcp_family);
+		item_name(item, sizeof item, c, p);
 		if (c->failed) {
 			snprintf(text, sizeof text, "%s failed: see the messages above",
 			         c->server);
 			row_text("note", item, "failed", text);
 			continue;
 		}
-		row("transfer", item, metric[c->kind], m, 0, "MB/s", a->runs);
+		row("transfer", item, metric[c->kind], m, 0, "MB/s", runs);
 		if (c->kind == K_LAB) {
 			/* c[-1]: the kernel file>sock>null at the same size. */
 			row("transfer", item, "lab 01/kernel",
-			    paired_ratio(c->mbps, c[-1].mbps, a->runs), 1, "%", a->runs);
+			    paired_ratio(c->mbps, c[-1].mbps, runs), 1, "%", runs);
 			row("transfer", item, "CPU lab 01/kernel",
-			    paired_ratio(c->cpu, c[-1].cpu, a->runs), 0, "%", a->runs);
+			    paired_ratio(c->cpu, c[-1].cpu, runs), 0, "%", runs);
 		}
 		if (c->kind == K_FILE
-		    && (best == NULL || m > median(best->mbps, (size_t)a->runs)))
+		    && (best == NULL || m > median(best->mbps, (size_t)runs)))
 			best = c;
 	}
 	return best;
@@ -576,8 +476,9 @@ static void transfer_target(const struct config *lab_cf,
 	row_text("target", "lab 01 transfer", "verdict", text);
 }
 
-/* [amount: 1 MiB, BYTES][program: server, client][VmHWM, RssAnon][run] */
-typedef double mem_runs[2][2][2][MEM_RUNS];
+/* [amount: 1 MiB, BYTES][server peak, server anon, client peak, client
+ * anon][run], as run() gives them. */
+typedef double mem_runs[2][4][MEM_RUNS];
 
 /* MEM_RUNS traced runs of the reference lab 01 after 1 MiB and after
  * BYTES, into V: false (a note says why) when there are no figures. */
@@ -589,8 +490,8 @@ static bool measure_memory(const struct config *lab_cf, uint64_t bytes,
 	for (int a = 0; a < 2; a++) {
 		c.bytes = a == 0 ? 1 << 20 : bytes;
 		for (int r = 0; r < MEM_RUNS; r++) {
-			long sk[2], ck[2];
-			double got = run_programs(&c, true, sk, ck);
+			long kib[4];
+			double got = run(&c, kib);
 
 			if (got < 0) {
 				row_text("note", "lab 01 memory", "skipped",
@@ -599,10 +500,8 @@ static bool measure_memory(const struct config *lab_cf, uint64_t bytes,
 				         : "lab 01 failed (see above)");
 				return false;
 			}
-			for (int m = 0; m < 2; m++) {
-				v[a][0][m][r] = (double)sk[m];
-				v[a][1][m][r] = (double)ck[m];
-			}
+			for (int f = 0; f < 4; f++)
+				v[a][f][r] = (double)kib[f];
 		}
 	}
 	return true;
@@ -615,64 +514,54 @@ static bool measure_memory(const struct config *lab_cf, uint64_t bytes,
 static void memory_rows(mem_runs v, uint64_t bytes)
 {
 	const char *who[2] = { "lab 01 server", "lab 01 client" };
-	double med[2][2][2], top[2][2];
-	char amount[32], hwm_metric[64], anon_metric[64], text[400];
-	bool met = true;
+	char amount[32], metric[64], text[400];
+	double after[2], top[2];
 
-	for (int a = 0; a < 2; a++)
-		for (int p = 0; p < 2; p++) {
-			for (int m = 0; m < 2; m++)
-				med[a][p][m] = median(v[a][p][m], MEM_RUNS);
-			top[a][p] = percentile(v[a][p][0], MEM_RUNS, 100);
-		}
-	bytes_label(amount, sizeof amount, bytes);
-	snprintf(hwm_metric, sizeof hwm_metric, "peak after %s", amount);
-	snprintf(anon_metric, sizeof anon_metric, "anon after %s", amount);
+	size_label(amount, sizeof amount, bytes);
 	for (int p = 0; p < 2; p++) {
-		row("memory", who[p], "peak after 1 MiB", med[0][p][0], 0, "KiB",
-		    MEM_RUNS);
-		row("memory", who[p], hwm_metric, med[1][p][0], 0, "KiB",
-		    MEM_RUNS);
-		row("memory", who[p], "anon after 1 MiB", med[0][p][1], 0,
-		    "KiB", MEM_RUNS);
-		row("memory", who[p], anon_metric, med[1][p][1], 0, "KiB",
-		    MEM_RUNS);
-		if (med[1][p][0] > top[0][p])
-			met = false;
+		for (int m = 0; m < 2; m++)
+			for (int a = 0; a < 2; a++) {
+				snprintf(metric, sizeof metric, "%s after %s",
+				         m == 0 ? "peak" : "anon", a == 0 ? "1 MiB" : amount);
+				row("memory", who[p], metric, median(v[a][2 * p + m], MEM_RUNS),
+				    0, "KiB", MEM_RUNS);
+			}
+		after[p] = median(v[1][2 * p], MEM_RUNS);
+		top[p] = percentile(v[0][2 * p], MEM_RUNS, 100);
 	}
 	snprintf(text, sizeof text,
 	         "%s: median peak RSS after %s: server %.0f KiB, client "
 	         "%.0f KiB; the largest after 1 MiB: %.0f and %.0f KiB "
 	         "(%d runs each); target: no higher",
-	         met ? "MET" : "MISSED", amount, med[1][0][0], med[1][1][0],
-	         top[0][0], top[0][1], MEM_RUNS);
+	         after[0] <= top[0] && after[1] <= top[1] ? "MET" : "MISSED",
+	         amount, after[0], after[1], top[0], top[1], MEM_RUNS);
 	row_text("target", "lab 01 memory", "verdict", text);
 }
 
 int cmd_xfer(int argc, char *argv[])
 {
-	struct xfer_args a;
 	static struct plan p;
 	static char path[300];
 	const struct config *best;
 	mem_runs mem;
 
-	parse_xfer_args(argc, argv, &a);
+	parse_xfer_args(argc, argv, &p);
+	size_label(path, sizeof path, p.bytes);         /* for the table's title */
+	row_text("machine", "transfer", "amount", path);
 	snprintf(path, sizeof path, "%s/drop.sock", make_tmpdir());
 	sock_path = path;
-	plan_sweep(&p, &a);
-	plan_others(&p, &a);
-	measure_transfers(&p, a.runs);
-	best = transfer_rows(&p, &a);
+	plan_configs(&p, argv + optind, argc - optind);
+	measure_transfers(&p);
+	best = transfer_rows(&p);
 	if (p.ref_lab->failed) {
 		row_text("target", "lab 01 transfer", "verdict",
 		         "MISSED: lab 01 does not transfer (see the messages above)");
 		return 0;
 	}
-	transfer_target(p.ref_lab, best, a.ref, a.runs);
+	transfer_target(p.ref_lab, best, p.ref, p.runs);
 	/* Memory after 1 MiB and after BYTES: the peak RSS (VmHWM) and the
 	 * anonymous memory at exit (RssAnon: heap, stack, buffers). */
-	if (measure_memory(p.ref_lab, a.bytes, mem))
-		memory_rows(mem, a.bytes);
+	if (measure_memory(p.ref_lab, p.bytes, mem))
+		memory_rows(mem, p.bytes);
 	return 0;
 }
