@@ -171,6 +171,7 @@ START_TEST(bound_to_full_path)
 	fd = listener_of(srv, &theirs);
 	expect_bound_to_path(srv, fd, "listening socket", path);
 	close(fd);
+	expect_nothing_replaced(srv, path);
 }
 END_TEST
 

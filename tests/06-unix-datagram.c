@@ -183,6 +183,7 @@ START_TEST(bound_to_full_path)
 	fd = unix_socket_of(srv);
 	expect_bound_to_path(srv, fd, "socket", path);
 	close(fd);
+	expect_nothing_replaced(srv, path);
 }
 END_TEST
 

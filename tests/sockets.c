@@ -446,6 +446,26 @@ void wait_ready_at_full_path(struct proc *srv, const char *path)
 		     : describe_status(srv->status), path);
 }
 
+/* A bind() with a length cut short whose retry has the right one: the
+ * first bind() fails where the cut path exists (EADDRINUSE), the retry
+ * after "removing the stale socket" (nothing at PATH) binds the whole
+ * path.  Only the log shows it; read once the server has exited, when
+ * it holds all it wrote. */
+void expect_nothing_replaced(struct proc *srv, const char *path)
+{
+	char *err;
+
+	stop(srv, ms(2000));
+	err = proc_stderr(srv, NULL);
+	if (find_line(err, "replaced stale socket", false) != NULL)
+		fail(srv, "expected no \"replaced stale socket\" line: nothing was "
+		     "at %s.  The first bind() failed with EADDRINUSE and the retry "
+		     "worked: was the first one's address length cut short? "
+		     "sizeof(struct sockaddr) binds \"%.14s\", which exists here",
+		     path, path);
+	free(err);
+}
+
 void expect_bound_to_path(struct proc *srv, int fd, const char *what,
                           const char *path)
 {

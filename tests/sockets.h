@@ -133,6 +133,9 @@ void expect_socket_at(struct proc *p, const char *path);
 /* SRV, started on PATH (longer than 14 bytes), must say it is ready;
  * otherwise fail: sizeof(struct sockaddr) as bind()'s length cuts it. */
 void wait_ready_at_full_path(struct proc *srv, const char *path);
+/* SRV, started on PATH where nothing was, must not have replaced a
+ * stale socket there: stopped, its log must say no such thing. */
+void expect_nothing_replaced(struct proc *srv, const char *path);
 /* FD, a copy of SRV's socket (WHAT: "listening socket"), must be bound
  * to the whole of PATH, and the socket file be there. */
 void expect_bound_to_path(struct proc *srv, int fd, const char *what,
